@@ -1,0 +1,411 @@
+"""The command line: a thin shell over the store, formats and ingest layers (no Qt here)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import click
+
+from newsmark import __version__
+from newsmark.core.errors import NewsmarkError, ValidationError
+from newsmark.core.model import STATUSES, normalise_status
+
+FORMATS_IN = ("auto", "jsonl", "text")
+FORMATS_OUT = ("jsonl",)
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+
+
+class _Group(click.Group):
+    """Shows the user's errors (NewsmarkError) as messages, never as tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsmarkError as e:
+            raise click.ClickException(str(e)) from None
+        except BrokenPipeError:  # e.g. `newsmark export p | head`
+            with contextlib.suppress(OSError):
+                sys.stdout = open("/dev/null", "w")  # noqa: SIM115
+            ctx.exit(1)
+
+
+def _progress(total: int, desc: str, unit: str = "B") -> Any:
+    from tqdm import tqdm
+
+    # disable=None: shown only when stderr is a terminal
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=unit == "B", disable=None,
+                file=sys.stderr, leave=False)
+
+
+def _status_option(values: tuple[str, ...]) -> list[str]:
+    out = []
+    for v in values:
+        s = normalise_status(v)
+        if s is None:
+            raise click.BadParameter(f"{v!r} is not one of {', '.join(STATUSES)}", param_hint="--status")
+        out.append(s)
+    return out
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="newsmark")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Newsmark: annotate news articles with quotes, entities and disputed points.
+
+    With no command, opens the last project (on first run, a default project in your data
+    folder with the sample article).
+    """
+    if ctx.invoked_subcommand is None:
+        _open_default()
+
+
+def _open_default() -> None:
+    from newsmark.store.project import default_project_path
+
+    path = default_project_path()
+    project = _ensure_default_project(path)
+    with project:
+        _print_overview(project)
+
+
+def _ensure_default_project(path: Path) -> Any:
+    """The default project, created with the sample articles on first use."""
+    from newsmark.resources import sample_paths
+    from newsmark.store.project import Project
+
+    if path.exists():
+        return Project.open(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    project = Project.create(path)
+    samples = sample_paths()
+    jsonl = [p for p in samples if p.suffix == ".jsonl"]
+    _import_paths(project, jsonl or samples, fmt="auto", skip_bad=False, quiet=True)
+    click.echo(f"created {path} with the sample article", err=True)
+    return project
+
+
+def _print_overview(project: Any) -> None:
+    click.echo(f"project: {project.path}")
+    for s in project.document_summaries():
+        click.echo(f"\n{s.title}  [{s.id}, {s.status}, {s.annotations} annotations]")
+        doc = project.document(s.id)
+        _print_annotations(doc)
+
+
+def _print_annotations(doc: Any) -> None:
+    for a in doc.annotations:
+        attrs = " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in a.attributes.items())
+        text = a.text if len(a.text) <= 70 else a.text[:69] + "…"
+        click.echo(f"  {a.id}  {a.start:>6}-{a.end:<6} {a.label:<9} {json.dumps(text, ensure_ascii=False)}"
+                   + (f"  {attrs}" if attrs else ""))
+    by_id = {a.id: a for a in doc.annotations}
+    for r in doc.relations:
+        src, dst = by_id.get(r.from_id), by_id.get(r.to_id)
+        attrs = " ".join(f"{k}={v}" for k, v in r.attributes.items())
+        click.echo(f"  {r.id}  {r.type}: {src.label if src else '?'} {r.from_id} -> "
+                   f"{dst.label if dst else '?'} {r.to_id}" + (f"  {attrs}" if attrs else ""))
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A schema file (JSON) of labels and relation types; default: the news schema.")
+def init(project: Path, schema_file: Path | None) -> None:
+    """Create a new, empty project file PROJECT."""
+    from newsmark.core.schema import load_schema
+    from newsmark.store.project import Project
+
+    schema = load_schema(schema_file) if schema_file else None
+    with Project.create(project, schema) as p:
+        labels = p.labels()
+    click.echo(f"created {project} with {len(labels)} labels: " + ", ".join(lab.name for lab in labels))
+
+
+def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for p in paths:
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and not child.name.startswith(".") and (
+                        child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES):
+                    yield child
+        else:
+            yield p
+
+
+def detect_format(path: Path) -> str:
+    """``jsonl`` or ``text``, by the file's extension or, failing that, its first byte."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return "text"
+    return "jsonl" if head.startswith(b"{") else "text"
+
+
+def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool, quiet: bool = False) -> Any:
+    from newsmark.formats import jsonl
+    from newsmark.ingest.text import read_text
+    from newsmark.store.importer import ImportSummary, import_records
+
+    summary = ImportSummary()
+    total = sum(p.stat().st_size for p in paths if p.is_file())
+    with _progress(total, "importing") as bar:
+        for path in paths:
+            kind = detect_format(path) if fmt == "auto" else fmt
+            if kind == "jsonl":
+                import_records(project, jsonl.read(path, bar.update), summary, source=str(path),
+                               skip_bad=skip_bad)
+            else:
+                import_records(project, [read_text(path)], summary, source=str(path),
+                               skip_bad=skip_bad, dedupe_text=True, unique_ids=True)
+                bar.update(path.stat().st_size)
+    return summary
+
+
+@cli.command("import")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS_IN), default="auto", show_default=True,
+              help="The files' format; auto: by extension, else by content.")
+@click.option("--skip-bad", is_flag=True,
+              help="Leave out bad records (each listed) instead of refusing the whole file.")
+def import_(project: Path, files: tuple[Path, ...], fmt: str, skip_bad: bool) -> None:
+    """Import FILES (native JSONL or plain UTF-8 text; folders are searched) into PROJECT.
+
+    Each file is imported whole or not at all: a bad record stops that file, naming the file,
+    the line and the problem, unless --skip-bad is given.  Importing the same file again adds
+    nothing.
+    """
+    from newsmark.store.project import Project
+
+    paths = list(_expand(files))
+    if not paths:
+        raise click.UsageError("no importable files found (.jsonl, .json, .txt, .md)")
+    with Project.open(project) as p:
+        summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad)
+    for line in summary.lines():
+        click.echo(line)
+
+
+@contextlib.contextmanager
+def _output(target: str | None) -> Iterator[BinaryIO]:
+    from newsmark.core.atomicfile import atomic_write
+
+    if target in (None, "-"):
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+    else:
+        with atomic_write(target) as f:
+            yield f
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("-o", "--output", default=None, metavar="FILE|-",
+              help="Where to write; '-' or nothing for standard output.  A file is written "
+                   "whole or not at all.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_OUT), default="jsonl", show_default=True)
+@click.option("--status", "statuses", multiple=True, metavar="S",
+              help=f"Only documents with this status ({', '.join(STATUSES)}); repeatable.")
+@click.option("--label", "labels", multiple=True, metavar="L",
+              help="Only annotations with this label; repeatable.")
+def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...],
+           labels: tuple[str, ...]) -> None:
+    """Export PROJECT's documents and annotations (native JSONL: one document per line)."""
+    from newsmark.formats import jsonl
+    from newsmark.store.project import Project
+
+    status_list = _status_option(statuses)
+    with Project.open(project) as p:
+        known = {lab.name for lab in p.labels()}
+        unknown = [lab for lab in labels if lab not in known]
+        if unknown:
+            raise ValidationError(f"no label {', '.join(map(repr, unknown))} in this project "
+                                  f"(labels: {', '.join(sorted(known))})")
+        total = len(p.document_ids(status_list or None))
+        with _progress(total, "exporting", unit="doc") as bar, _output(output) as out:
+            summary = jsonl.write(p, out, statuses=status_list, labels=labels, progress=bar.update)
+    for line in summary.lines():
+        click.echo(line + (f" to {output}" if output not in (None, "-") and line.startswith("exported") else ""),
+                   err=True)
+
+
+def _parse_attr(item: str) -> tuple[str, Any]:
+    if "=" not in item:
+        raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--attr")
+    key, raw = item.split("=", 1)
+    if not key:
+        raise click.BadParameter(f"{item!r} has no key", param_hint="--attr")
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        value = raw
+    return key, value
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--doc", "doc_id", required=True, help="The document's id.")
+@click.option("--label", required=True, help="The label to tag with.")
+@click.option("--start", type=int, help="Start offset (code points, inclusive).")
+@click.option("--end", type=int, help="End offset (code points, exclusive).")
+@click.option("--match", "match", help="Tag this exact text instead of giving offsets.")
+@click.option("--nth", type=int, default=1, show_default=True,
+              help="With --match: which occurrence (1 = first).")
+@click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
+              help="An attribute; VALUE is read as JSON when it parses, else as text. Repeatable.")
+@click.option("--annotator", default=None, help="Who made the annotation.")
+@click.option("--note", default=None, help="A free-text note.")
+def annotate(project: Path, doc_id: str, label: str, start: int | None, end: int | None,
+             match: str | None, nth: int, attrs: tuple[str, ...], annotator: str | None,
+             note: str | None) -> None:
+    """Tag a span of a document (for scripts and tests); prints the new annotation as JSON."""
+    from newsmark.store.project import Project
+
+    if match is None and (start is None or end is None):
+        raise click.UsageError("give --start and --end, or --match")
+    if match is not None and (start is not None or end is not None):
+        raise click.UsageError("give either --start/--end or --match, not both")
+    attributes = dict(_parse_attr(a) for a in attrs)
+    with Project.open(project) as p:
+        if match is not None:
+            text = p.document(doc_id, with_annotations=False).text
+            start, end = find_nth(text, match, nth)
+        assert start is not None and end is not None
+        ann = p.add_annotation(doc_id, start, end, label, attributes=attributes,
+                               annotator=annotator, note=note)
+    click.echo(json.dumps({"id": ann.id, "document": ann.document, "start": ann.start, "end": ann.end,
+                           "label": ann.label, "text": ann.text, "attributes": ann.attributes},
+                          ensure_ascii=False))
+
+
+def find_nth(text: str, needle: str, nth: int) -> tuple[int, int]:
+    """The span of the ``nth`` (1-based) occurrence of ``needle`` in ``text``."""
+    if not needle:
+        raise ValidationError("--match needs some text")
+    if nth < 1:
+        raise ValidationError("--nth counts from 1")
+    pos = -1
+    for _ in range(nth):
+        pos = text.find(needle, pos + 1)
+        if pos < 0:
+            count = text.count(needle)
+            raise ValidationError(f"{needle!r} occurs {count} time{'s' if count != 1 else ''} "
+                                  f"in the document, not {nth}")
+    return pos, pos + len(needle)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--doc", "doc_id", required=True, help="The document's id.")
+@click.option("--type", "rtype", required=True, help="The relation type (said_by, cue, stance...).")
+@click.option("--from", "from_id", required=True, help="The id of the annotation it starts at.")
+@click.option("--to", "to_id", required=True, help="The id of the annotation it ends at.")
+@click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
+              help="An attribute, e.g. value=supports for a stance. Repeatable.")
+def relate(project: Path, doc_id: str, rtype: str, from_id: str, to_id: str,
+           attrs: tuple[str, ...]) -> None:
+    """Link two annotations of a document; prints the new relation as JSON."""
+    from newsmark.store.project import Project
+
+    with Project.open(project) as p:
+        rel = p.add_relation(doc_id, rtype, from_id, to_id, attributes=dict(_parse_attr(a) for a in attrs))
+    click.echo(json.dumps({"id": rel.id, "document": rel.document, "type": rel.type, "from": rel.from_id,
+                           "to": rel.to_id, "attributes": rel.attributes}, ensure_ascii=False))
+
+
+@cli.command("set-status")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("status")
+@click.option("--doc", "doc_ids", multiple=True, required=True, help="A document's id; repeatable.")
+def set_status(project: Path, status: str, doc_ids: tuple[str, ...]) -> None:
+    """Set documents' STATUS: new, "in progress", done or review."""
+    from newsmark.store.project import Project
+
+    with Project.open(project) as p:
+        for doc_id in doc_ids:
+            p.set_status(doc_id, status)
+
+
+@cli.command("list")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--status", "statuses", multiple=True, metavar="S", help="Only this status; repeatable.")
+def list_(project: Path, statuses: tuple[str, ...]) -> None:
+    """List PROJECT's documents: id, status, annotation count, title (tab-separated)."""
+    from newsmark.store.project import Project
+
+    wanted = set(_status_option(statuses))
+    with Project.open(project, readonly=False) as p:
+        for s in p.document_summaries():
+            if not wanted or s.status in wanted:
+                click.echo(f"{s.id}\t{s.status}\t{s.annotations}\t{s.title}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(project: Path, as_json: bool) -> None:
+    """Counts: documents by status; annotations by label, layer and annotator."""
+    from newsmark.store.project import Project
+
+    with Project.open(project) as p:
+        figures = p.stats()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{figures['documents']} documents, {figures['annotations']} annotations, "
+               f"{figures['relations']} relations")
+    for title, key in (("documents by status", "by_status"), ("annotations by label", "by_label"),
+                       ("annotations by layer", "by_layer"), ("annotations by annotator", "by_annotator"),
+                       ("relations by type", "by_relation_type")):
+        if figures[key]:
+            click.echo(f"\n{title}:")
+            for name, n in figures[key].items():
+                click.echo(f"  {name:<24} {n:>8}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--doc", "doc_id", default=None, help="Only this document.")
+def show(project: Path, doc_id: str | None) -> None:
+    """Print documents' annotations and relations, one per line."""
+    from newsmark.store.project import Project
+
+    with Project.open(project) as p:
+        if doc_id is None:
+            _print_overview(p)
+        else:
+            doc = p.document(doc_id)
+            click.echo(f"{doc.title}  [{doc.id}, {doc.status}, {len(doc.annotations)} annotations]")
+            _print_annotations(doc)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+def schema(project: Path) -> None:
+    """Print PROJECT's schema (labels and relation types) as JSON, usable with init --schema."""
+    from newsmark.store.project import Project
+
+    with Project.open(project) as p:
+        click.echo(json.dumps(p.schema().to_dict(), ensure_ascii=False, indent=2))
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="newsmark")
+
+
+if __name__ == "__main__":
+    main()

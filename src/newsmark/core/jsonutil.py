@@ -1,0 +1,44 @@
+"""Fast JSON with exact fallbacks.
+
+orjson is used for speed, but it turns integers beyond 64 bits into floats on reading and
+refuses them on writing; attributes may hold any JSON value, so those cases fall back to the
+standard library, which keeps them exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import orjson
+
+_LONG_INT = re.compile(rb"\d{19,}")
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def loads(data: bytes | str) -> Any:
+    """Parse JSON; raises ValueError (json.JSONDecodeError or orjson's) on invalid input."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if _LONG_INT.search(raw):
+        return json.loads(raw, parse_constant=_no_constants)
+    return orjson.loads(raw)
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text with non-ASCII characters kept as they are."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except TypeError:
+        # integers beyond 64 bits; anything truly unserialisable still raises
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def dumps_bytes(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()

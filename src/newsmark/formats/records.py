@@ -1,0 +1,169 @@
+"""Checking one native record (a dict) and turning it into a Document.
+
+Shared by every reader that produces native-shaped records.  Raises ValidationError with a
+message naming the annotation or relation at fault; readers add the file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.model import STATUSES, Annotation, Document, Relation, new_id, normalise_status
+from newsmark.core.offsets import check_span
+
+_MAX_SHOWN = 40
+
+
+def _short(s: str) -> str:
+    return repr(s if len(s) <= _MAX_SHOWN else s[: _MAX_SHOWN - 1] + "…")
+
+
+def _id(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValidationError(f"{what} id {value!r} must be a string or an integer")
+    s = str(value)
+    if not s:
+        raise ValidationError(f"{what} id is empty")
+    return s
+
+
+def _opt_str(d: dict[str, Any], key: str, what: str) -> str | None:
+    value = d.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"{what}: {key!r} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _dict(d: dict[str, Any], key: str, what: str) -> dict[str, Any]:
+    value = d.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(f"{what}: {key!r} must be an object, not {type(value).__name__}")
+    return value
+
+
+def _check_encodable(s: str, what: str) -> None:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValidationError(
+            f"{what} holds a lone surrogate (U+{ord(s[e.start]):04X}) at character {e.start}, "
+            "which is not a Unicode character"
+        ) from None
+
+
+@dataclass(slots=True)
+class Record:
+    """One document read from a file, with what the schema may need to learn from it."""
+
+    line: int
+    document: Document | None = None
+    error: InputError | None = None
+    label_layers: dict[str, str] = field(default_factory=dict)
+    id_given: bool = True
+
+
+def document_from_record(obj: Any) -> tuple[Document, dict[str, str], bool]:
+    """Validate a native record; returns the document, the layers named for its labels, and
+    whether the record gave the document's id."""
+    if not isinstance(obj, dict):
+        raise ValidationError(f"a record must be a JSON object, not {type(obj).__name__}")
+    text = obj.get("text")
+    if text is None:
+        raise ValidationError("the record has no 'text'")
+    if not isinstance(text, str):
+        raise ValidationError(f"'text' must be a string, not {type(text).__name__}")
+    _check_encodable(text, "the text")
+    doc_id = _id(obj.get("id"), "document")
+    status = obj.get("status") or "new"
+    if not isinstance(status, str) or normalise_status(status) is None:
+        raise ValidationError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    doc = Document(
+        id=doc_id or "",
+        text=text,
+        title=_opt_str(obj, "title", "the record") or "",
+        meta=_dict(obj, "meta", "the record"),
+        status=normalise_status(status) or "new",
+        created=_opt_str(obj, "created", "the record") or "",
+        updated=_opt_str(obj, "updated", "the record") or "",
+    )
+    layers: dict[str, str] = {}
+    raw_anns = obj.get("annotations") or []
+    if not isinstance(raw_anns, list):
+        raise ValidationError("'annotations' must be a list")
+    seen: set[str] = set()
+    for i, a in enumerate(raw_anns):
+        what = f"annotation {i + 1}"
+        if not isinstance(a, dict):
+            raise ValidationError(f"{what} must be an object")
+        ann_id = _id(a.get("id"), what)
+        if ann_id is not None:
+            what = f"annotation {ann_id!r}"
+        try:
+            start, end = check_span(text, a.get("start"), a.get("end"))
+        except ValidationError as e:
+            raise ValidationError(f"{what}: {e}") from None
+        label = a.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise ValidationError(f"{what}: 'label' must be a non-empty string")
+        span_text = text[start:end]
+        given = a.get("text")
+        if given is not None and given != span_text:
+            raise ValidationError(
+                f"{what}: its text {_short(given) if isinstance(given, str) else repr(given)} does "
+                f"not match the document's text at {start}-{end}, which is {_short(span_text)}"
+            )
+        ann_id = ann_id or new_id()
+        if ann_id in seen:
+            raise ValidationError(f"annotation id {ann_id!r} appears twice in the record")
+        seen.add(ann_id)
+        layer = a.get("layer")
+        if isinstance(layer, str) and layer:
+            layers.setdefault(label, layer)
+        doc.annotations.append(
+            Annotation(
+                id=ann_id, document=doc.id, start=start, end=end, label=label, text=span_text,
+                attributes=_dict(a, "attributes", what),
+                annotator=_opt_str(a, "annotator", what), note=_opt_str(a, "note", what),
+                created=_opt_str(a, "created", what) or "", updated=_opt_str(a, "updated", what) or "",
+            )
+        )
+    raw_rels = obj.get("relations") or []
+    if not isinstance(raw_rels, list):
+        raise ValidationError("'relations' must be a list")
+    rel_ids: set[str] = set()
+    for i, r in enumerate(raw_rels):
+        what = f"relation {i + 1}"
+        if not isinstance(r, dict):
+            raise ValidationError(f"{what} must be an object")
+        rel_id = _id(r.get("id"), what)
+        if rel_id is not None:
+            what = f"relation {rel_id!r}"
+        rtype = r.get("type")
+        if not isinstance(rtype, str) or not rtype.strip():
+            raise ValidationError(f"{what}: 'type' must be a non-empty string")
+        ends = []
+        for key in ("from", "to"):
+            end_id = _id(r.get(key), f"{what} '{key}'")
+            if end_id is None:
+                raise ValidationError(f"{what} has no '{key}'")
+            if end_id not in seen:
+                raise ValidationError(f"{what}: its '{key}' annotation {end_id!r} is not in this document")
+            ends.append(end_id)
+        rel_id = rel_id or new_id()
+        if rel_id in rel_ids:
+            raise ValidationError(f"relation id {rel_id!r} appears twice in the record")
+        rel_ids.add(rel_id)
+        doc.relations.append(
+            Relation(
+                id=rel_id, document=doc.id, type=rtype, from_id=ends[0], to_id=ends[1],
+                attributes=_dict(r, "attributes", what),
+                created=_opt_str(r, "created", what) or "", updated=_opt_str(r, "updated", what) or "",
+            )
+        )
+    return doc, layers, doc_id is not None

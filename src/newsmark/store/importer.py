@@ -1,0 +1,169 @@
+"""Putting read documents into a project: merging, de-duplicating, all or nothing per file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from newsmark.core import jsonutil
+from newsmark.core.errors import InputError
+from newsmark.core.model import Document, default_title, now, text_sha256
+from newsmark.formats.records import Record
+from newsmark.store.project import Project
+
+
+class ImportCancelled(Exception):
+    """Raised by a progress callback to stop an import; the file in progress is rolled back."""
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    files: int = 0
+    documents_added: int = 0
+    documents_merged: int = 0  # existing documents that received new annotations
+    documents_unchanged: int = 0  # already in the project with everything they carry
+    duplicates: list[str] = field(default_factory=list)  # "file (line N): same text as document X"
+    annotations_added: int = 0
+    relations_added: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    relation_types_added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # bad records left out (--skip-bad)
+    failed: list[str] = field(default_factory=list)  # whole files that could not be imported
+
+    def lines(self) -> list[str]:
+        out = [
+            f"imported {self.documents_added} new documents"
+            + (f", added to {self.documents_merged} existing ones" if self.documents_merged else "")
+            + f": {self.annotations_added} annotations, {self.relations_added} relations"
+        ]
+        if self.documents_unchanged:
+            out.append(f"{self.documents_unchanged} documents were already in the project unchanged")
+        if self.duplicates:
+            out.append(f"skipped {len(self.duplicates)} duplicates (same text as a document in the project):")
+            out += [f"  {d}" for d in self.duplicates]
+        if self.labels_added:
+            out.append("labels added to the schema: " + ", ".join(self.labels_added))
+        if self.relation_types_added:
+            out.append("relation types added to the schema: " + ", ".join(self.relation_types_added))
+        if self.skipped:
+            out.append(f"skipped {len(self.skipped)} bad records:")
+            out += [f"  {s}" for s in self.skipped]
+        if self.failed:
+            out.append(f"{len(self.failed)} files failed:")
+            out += [f"  {s}" for s in self.failed]
+        return out
+
+
+def import_records(
+    project: Project,
+    records: Iterable[Record],
+    summary: ImportSummary,
+    *,
+    source: str,
+    skip_bad: bool = False,
+    dedupe_text: bool = False,
+    unique_ids: bool = False,
+) -> None:
+    """Import one file's records in one transaction: a bad record (unless ``skip_bad``), an
+    ``ImportCancelled`` or any failure leaves the project as it was before this file.
+
+    Documents are matched by id: a record for a document already present (same text) adds
+    only the annotations and relations the project lacks, so importing again adds nothing.
+    Without an id, or with ``dedupe_text``, a record whose text is already present is a
+    duplicate and is skipped.  With ``unique_ids`` (ids made from file names), an id taken by
+    another text gets a suffix (``-2``, ``-3``...) instead of being an error.
+    """
+    local = ImportSummary()
+    with project.write():
+        for rec in records:
+            if rec.error is not None:
+                if skip_bad:
+                    local.skipped.append(str(rec.error))
+                    continue
+                raise rec.error
+            assert rec.document is not None
+            try:
+                _import_one(project, rec, local, source=source, dedupe_text=dedupe_text,
+                            unique_ids=unique_ids)
+            except InputError as e:
+                if skip_bad:
+                    local.skipped.append(str(e))
+                    continue
+                raise
+    summary.files += 1
+    summary.documents_added += local.documents_added
+    summary.documents_merged += local.documents_merged
+    summary.documents_unchanged += local.documents_unchanged
+    summary.duplicates += local.duplicates
+    summary.annotations_added += local.annotations_added
+    summary.relations_added += local.relations_added
+    summary.labels_added += local.labels_added
+    summary.relation_types_added += local.relation_types_added
+    summary.skipped += local.skipped
+
+
+def _import_one(project: Project, rec: Record, summary: ImportSummary, *, source: str,
+                dedupe_text: bool, unique_ids: bool) -> None:
+    doc = rec.document
+    assert doc is not None
+    sha = text_sha256(doc.text)
+    if not rec.id_given or dedupe_text:
+        existing = project.document_by_sha(sha)
+        if existing is not None and (not rec.id_given or existing != doc.id):
+            summary.duplicates.append(f"{source}, line {rec.line}: same text as document {existing!r}")
+            return
+    if not doc.id:
+        doc.id = sha[:16]
+    conn = project.conn
+    if unique_ids:
+        base, n = doc.id, 1
+        while (taken := conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()) and taken[0] != sha:
+            n += 1
+            doc.id = f"{base}-{n}"
+    row = conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
+    stamp = now()
+    if row is None:
+        conn.execute(
+            "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.title or default_title(doc.text), doc.text, jsonutil.dumps(doc.meta), doc.status,
+             sha, doc.created or stamp, doc.updated or stamp),
+        )
+        new_anns, new_rels = doc.annotations, doc.relations
+        summary.documents_added += 1
+    else:
+        if row[0] != sha:
+            raise InputError(
+                f"document {doc.id!r} is already in the project with a different text; "
+                "a document's text never changes once stored", file=source, line=rec.line)
+        have_anns = {r[0] for r in conn.execute("SELECT id FROM annotations WHERE doc = ?", (doc.id,))}
+        have_rels = {r[0] for r in conn.execute("SELECT id FROM relations WHERE doc = ?", (doc.id,))}
+        new_anns = [a for a in doc.annotations if a.id not in have_anns]
+        new_rels = [r for r in doc.relations if r.id not in have_rels]
+        if new_anns or new_rels:
+            summary.documents_merged += 1
+        else:
+            summary.documents_unchanged += 1
+            return
+    _ensure_schema(project, doc, rec, summary)
+    for a in new_anns:
+        a.document = doc.id
+        a.created = a.created or stamp
+        a.updated = a.updated or stamp
+    for r in new_rels:
+        r.document = doc.id
+        r.created = r.created or stamp
+        r.updated = r.updated or stamp
+    project._insert_annotations(new_anns)
+    project._insert_relations(new_rels)
+    summary.annotations_added += len(new_anns)
+    summary.relations_added += len(new_rels)
+
+
+def _ensure_schema(project: Project, doc: Document, rec: Record, summary: ImportSummary) -> None:
+    labels = list(dict.fromkeys(a.label for a in doc.annotations))
+    if labels:
+        summary.labels_added += project.ensure_labels(labels, rec.label_layers)
+    types = list(dict.fromkeys(r.type for r in doc.relations))
+    if types:
+        summary.relation_types_added += project.ensure_relation_types(types)

@@ -1,0 +1,144 @@
+"""The project file's schema, as a list of migrations; ``PRAGMA user_version`` is the version.
+
+Never edit a migration that has shipped: add a new one.  Each runs in the caller's
+transaction, so a failed upgrade leaves the file as it was.  Tests build a project at every
+earlier version and upgrade it (tests/store/test_migrations.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+# "NMRK": marks the file as a Newsmark project for `file(1)` and for our own checks.
+APPLICATION_ID = 0x4E4D524B
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run SQL statements one by one: ``executescript`` would commit the open transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE project (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            layer TEXT NOT NULL,
+            colour TEXT NOT NULL,
+            shortcut TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            attributes TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE relation_types (
+            name TEXT PRIMARY KEY,
+            from_labels TEXT NOT NULL DEFAULT '[]',
+            to_labels TEXT NOT NULL DEFAULT '[]',
+            description TEXT NOT NULL DEFAULT '',
+            attributes TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'in progress', 'done', 'review')),
+            text_sha256 TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX documents_status ON documents(status);
+        CREATE INDEX documents_sha ON documents(text_sha256);
+        CREATE TABLE annotations (
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            start INTEGER NOT NULL CHECK (start >= 0),
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+            text TEXT NOT NULL,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            annotator TEXT,
+            note TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (doc, id),
+            CHECK ("end" > start)
+        );
+        CREATE INDEX annotations_span ON annotations(doc, start, "end");
+        CREATE INDEX annotations_label ON annotations(label);
+        CREATE TABLE relations (
+            doc TEXT NOT NULL,
+            id TEXT NOT NULL,
+            type TEXT NOT NULL REFERENCES relation_types(name) ON UPDATE CASCADE,
+            from_id TEXT NOT NULL,
+            to_id TEXT NOT NULL,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (doc, id),
+            FOREIGN KEY (doc, from_id) REFERENCES annotations(doc, id) ON DELETE CASCADE,
+            FOREIGN KEY (doc, to_id) REFERENCES annotations(doc, id) ON DELETE CASCADE
+        );
+        CREATE INDEX relations_from ON relations(doc, from_id);
+        CREATE INDEX relations_to ON relations(doc, to_id);
+        CREATE INDEX relations_type ON relations(type);
+        -- docs/adr/0002: a document's text never changes once it has annotations.
+        CREATE TRIGGER documents_text_immutable
+        BEFORE UPDATE OF text ON documents
+        WHEN NEW.text IS NOT OLD.text
+             AND EXISTS (SELECT 1 FROM annotations WHERE doc = OLD.id)
+        BEGIN
+            SELECT RAISE(ABORT, 'the text of a document with annotations cannot change');
+        END;
+        """
+    )
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    # The original file a document came from (a web page's HTML), zlib-compressed, so that
+    # the text can be re-extracted or the page shown (issue: real articles in).
+    run_script(
+        db,
+        """
+        CREATE TABLE sources (
+            doc TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            data BLOB NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+LATEST = len(MIGRATIONS)
+
+
+def version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database, target: int = LATEST) -> list[int]:
+    """Bring the file up to ``target``; returns the versions applied.  The caller holds the
+    write transaction."""
+    applied = []
+    current = version(db)
+    for v in range(current + 1, target + 1):
+        MIGRATIONS[v - 1](db)
+        db.execute(f"PRAGMA user_version = {v}")
+        applied.append(v)
+    return applied

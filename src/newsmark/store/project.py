@@ -1,0 +1,742 @@
+"""One SQLite file = one project.  Every edit is committed when it is made.
+
+The store is Qt-free.  It opens the file with WAL journaling, ``synchronous=FULL`` (a
+committed edit survives a power cut, docs/adr/0003), foreign keys on and a busy timeout,
+and checks that the file is a Newsmark project of a version this code can read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from newsmark import __version__
+from newsmark.core import jsonutil
+from newsmark.core.errors import NotFoundError, ProjectError, ValidationError
+from newsmark.core.model import (
+    STATUSES,
+    Annotation,
+    AttributeDef,
+    Document,
+    Label,
+    Relation,
+    RelationType,
+    default_title,
+    new_id,
+    normalise_status,
+    now,
+    text_sha256,
+)
+from newsmark.core.offsets import check_span
+from newsmark.core.schema import (
+    PALETTE,
+    Schema,
+    check_attributes,
+    label_matches,
+    parse_attribute_defs,
+)
+from newsmark.store import migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+PROJECT_SUFFIX = ".newsmark"
+BUSY_TIMEOUT_MS = 10_000
+
+_ANN_COLUMNS = 'doc, id, start, "end", label, text, attributes, annotator, note, created, updated'
+_REL_COLUMNS = "doc, id, type, from_id, to_id, attributes, created, updated"
+
+
+def _environment_error(path: Path, e: sqlite3.Error) -> ProjectError:
+    """Turn SQLite's complaint about the file into a message for the user."""
+    msg = str(e)
+    low = msg.lower()
+    if "locked" in low or "busy" in low:
+        return ProjectError(f"{path}: the project is busy in another program; try again ({msg})")
+    if "readonly" in low or "read-only" in low:
+        return ProjectError(f"{path}: the project cannot be written (read-only file or folder)")
+    if "disk is full" in low or "database or disk is full" in low:
+        return ProjectError(f"{path}: the disk is full; nothing was changed by this edit")
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return ProjectError(
+            f"{path}: the project file is damaged ({msg}); restore a backup with 'newsmark restore'"
+        )
+    if "unable to open" in low:
+        return ProjectError(f"{path}: cannot open the project file ({msg})")
+    return ProjectError(f"{path}: {msg}")
+
+
+def _row_to_label(r: dict[str, Any]) -> Label:
+    return Label(
+        name=r["name"],
+        layer=r["layer"],
+        colour=r["colour"],
+        shortcut=r["shortcut"],
+        description=r["description"],
+        attributes=parse_attribute_defs(jsonutil.loads(r["attributes"]), f"label {r['name']}"),
+    )
+
+
+def _row_to_relation_type(r: dict[str, Any]) -> RelationType:
+    return RelationType(
+        name=r["name"],
+        from_labels=jsonutil.loads(r["from_labels"]),
+        to_labels=jsonutil.loads(r["to_labels"]),
+        description=r["description"],
+        attributes=parse_attribute_defs(jsonutil.loads(r["attributes"]), f"relation {r['name']}"),
+    )
+
+
+def _row_to_annotation(r: Sequence[Any]) -> Annotation:
+    return Annotation(
+        document=r[0], id=r[1], start=r[2], end=r[3], label=r[4], text=r[5],
+        attributes=jsonutil.loads(r[6]), annotator=r[7], note=r[8], created=r[9], updated=r[10],
+    )
+
+
+def _row_to_relation(r: Sequence[Any]) -> Relation:
+    return Relation(
+        document=r[0], id=r[1], type=r[2], from_id=r[3], to_id=r[4],
+        attributes=jsonutil.loads(r[5]), created=r[6], updated=r[7],
+    )
+
+
+def _attr_defs_json(defs: list[AttributeDef]) -> str:
+    return jsonutil.dumps([d.to_dict() for d in defs])
+
+
+class _Keep:
+    """The type of KEEP: "leave this field as it is" where None is a real value."""
+
+
+KEEP = _Keep()
+
+
+@dataclass(slots=True)
+class DocumentSummary:
+    """What a document list shows: no text."""
+
+    id: str
+    title: str
+    status: str
+    annotations: int
+    updated: str
+
+
+class Project:
+    """An open project file.  Use ``Project.open`` / ``Project.create``; close when done."""
+
+    def __init__(self, path: Path, db: sqlite_utils.Database) -> None:
+        self.path = path
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def create(cls, path: str | Path, schema: Schema | None = None) -> Project:
+        """Create a new project file; refuses to touch an existing file."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path} already exists; choose another name or open it")
+        if schema is None:
+            from newsmark.core.schema import load_schema
+            from newsmark.resources import default_schema_path
+
+            schema = load_schema(default_schema_path())
+        if not path.parent.exists():
+            raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        try:
+            conn = sqlite3.connect(path, isolation_level=None)
+        except sqlite3.Error as e:
+            raise _environment_error(path, e) from None
+        project = cls(path, sqlite_utils.Database(conn))
+        try:
+            project._configure()
+            with project.write():
+                project.db.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+                migrations.migrate(project.db)
+                created = now()
+                project.db.execute(
+                    "INSERT INTO project(key, value) VALUES ('created', ?), ('app_version', ?), ('schema', ?)",
+                    (created, __version__, schema.name),
+                )
+                project._put_schema(schema)
+        except BaseException:
+            project.close()
+            with contextlib.suppress(OSError):
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(path) + suffix).unlink()
+            raise
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Project:
+        """Open an existing project, upgrading an older file format in one transaction."""
+        path = Path(path)
+        if not path.exists():
+            raise ProjectError(f"{path}: no such project (create one with 'newsmark init')")
+        if path.is_dir():
+            raise ProjectError(f"{path} is a folder, not a project file")
+        try:
+            with path.open("rb") as f:
+                header = f.read(len(SQLITE_HEADER))
+        except OSError as e:
+            raise ProjectError(f"{path}: cannot read the project ({e.strerror or e})") from None
+        if header != SQLITE_HEADER:
+            what = "an empty file" if not header else "not an SQLite database"
+            raise ProjectError(f"{path} is not a Newsmark project ({what})")
+        try:
+            if readonly:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                conn = sqlite3.connect(path, isolation_level=None)
+        except sqlite3.Error as e:
+            raise _environment_error(path, e) from None
+        project = cls(path, sqlite_utils.Database(conn))
+        try:
+            # check what the file is before anything (even the journal mode) changes it
+            project._check_version()
+            project._configure(readonly=readonly)
+            project._upgrade(readonly=readonly)
+        except sqlite3.Error as e:
+            project.close()
+            raise _environment_error(path, e) from None
+        except BaseException:
+            project.close()
+            raise
+        return project
+
+    def _configure(self, readonly: bool = False) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        c.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise ProjectError(f"{self.path}: cannot switch the project to WAL mode ({mode})")
+        # FULL: the WAL is synced at every commit, so a committed edit survives a power cut.
+        c.execute("PRAGMA synchronous = FULL")
+
+    def _check_version(self) -> None:
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        v = migrations.version(self.db)
+        if app_id != migrations.APPLICATION_ID or v == 0:
+            raise ProjectError(f"{self.path} is an SQLite database but not a Newsmark project")
+        if v > migrations.LATEST:
+            raise ProjectError(
+                f"{self.path} was made by a newer version of Newsmark (project format {v}; "
+                f"this version {__version__} reads formats up to {migrations.LATEST}). "
+                "Update Newsmark to open it; the file was not changed."
+            )
+
+    def _upgrade(self, readonly: bool) -> None:
+        v = migrations.version(self.db)
+        if v < migrations.LATEST:
+            if readonly:
+                raise ProjectError(
+                    f"{self.path} uses an older project format ({v}) and must be upgraded, "
+                    "but it was opened read-only"
+                )
+            with self.write():
+                migrations.migrate(self.db)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO project(key, value) VALUES ('app_version', ?)", (__version__,)
+                )
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- transactions
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``: takes the write lock at once, waiting up
+        to the busy timeout); nested calls become savepoints.  Rolled back on any error."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise _environment_error(self.path, e) from None
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise _environment_error(self.path, e) from None
+
+    @contextlib.contextmanager
+    def _sql_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.IntegrityError as e:
+            raise ValidationError(str(e)) from None
+        except sqlite3.Error as e:
+            raise _environment_error(self.path, e) from None
+
+    # ---------------------------------------------------------------- schema
+    def info(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self.db.query("SELECT key, value FROM project")}
+
+    def _put_schema(self, schema: Schema) -> None:
+        for lab in schema.labels:
+            self.add_label(lab)
+        for rt in schema.relation_types:
+            self.add_relation_type(rt)
+
+    def schema(self) -> Schema:
+        return Schema(
+            name=self.info().get("schema", "custom"),
+            labels=self.labels(),
+            relation_types=self.relation_types(),
+        )
+
+    def labels(self) -> list[Label]:
+        return [_row_to_label(r) for r in self.db.query("SELECT * FROM labels ORDER BY position, name")]
+
+    def label(self, name: str) -> Label:
+        rows = list(self.db.query("SELECT * FROM labels WHERE name = ?", (name,)))
+        if not rows:
+            known = ", ".join(lab.name for lab in self.labels())
+            raise NotFoundError(f"no label {name!r} in this project (labels: {known})")
+        return _row_to_label(rows[0])
+
+    def add_label(self, label: Label) -> None:
+        with self.write(), self._sql_errors():
+            pos = self.db.execute("SELECT coalesce(max(position), 0) + 1 FROM labels").fetchone()[0]
+            self.db.table("labels").insert(
+                {
+                    "name": label.name, "layer": label.layer, "colour": label.colour,
+                    "shortcut": label.shortcut, "description": label.description,
+                    "attributes": _attr_defs_json(label.attributes), "position": pos,
+                }
+            )
+
+    def update_label(self, name: str, **changes: Any) -> None:
+        """Change a label's layer, colour, shortcut, description or name (annotations follow)."""
+        allowed = {"name", "layer", "colour", "shortcut", "description"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValueError(f"cannot change {bad} of a label")
+        self.label(name)
+        with self.write(), self._sql_errors():
+            self.db.table("labels").update(name, changes)
+
+    def add_relation_type(self, rt: RelationType) -> None:
+        with self.write(), self._sql_errors():
+            pos = self.db.execute("SELECT coalesce(max(position), 0) + 1 FROM relation_types").fetchone()[0]
+            self.db.table("relation_types").insert(
+                {
+                    "name": rt.name, "from_labels": jsonutil.dumps(rt.from_labels),
+                    "to_labels": jsonutil.dumps(rt.to_labels), "description": rt.description,
+                    "attributes": _attr_defs_json(rt.attributes), "position": pos,
+                }
+            )
+
+    def relation_types(self) -> list[RelationType]:
+        return [
+            _row_to_relation_type(r)
+            for r in self.db.query("SELECT * FROM relation_types ORDER BY position, name")
+        ]
+
+    def relation_type(self, name: str) -> RelationType:
+        rows = list(self.db.query("SELECT * FROM relation_types WHERE name = ?", (name,)))
+        if not rows:
+            known = ", ".join(rt.name for rt in self.relation_types())
+            raise NotFoundError(f"no relation type {name!r} in this project (types: {known})")
+        return _row_to_relation_type(rows[0])
+
+    def ensure_labels(self, names: Iterable[str], layers: dict[str, str] | None = None) -> list[str]:
+        """Add the labels among ``names`` that the schema lacks; returns those added."""
+        known = {r[0] for r in self.conn.execute("SELECT name FROM labels")}
+        added: list[str] = []
+        for name in names:
+            if name in known:
+                continue
+            colour = PALETTE[(len(known) + len(added)) % len(PALETTE)]
+            layer = (layers or {}).get(name) or "entity"
+            self.add_label(Label(name=name, layer=layer, colour=colour))
+            known.add(name)
+            added.append(name)
+        return added
+
+    def ensure_relation_types(self, names: Iterable[str]) -> list[str]:
+        known = {r[0] for r in self.conn.execute("SELECT name FROM relation_types")}
+        added: list[str] = []
+        for name in names:
+            if name not in known:
+                self.add_relation_type(RelationType(name=name))
+                known.add(name)
+                added.append(name)
+        return added
+
+    # ---------------------------------------------------------------- documents
+    def add_document(self, doc: Document) -> Document:
+        """Store a new document (without its annotations; see ``import_documents``)."""
+        if not isinstance(doc.text, str):
+            raise ValidationError("a document needs a text")
+        status = normalise_status(doc.status)
+        if status is None:
+            raise ValidationError(f"status {doc.status!r} is not one of {', '.join(STATUSES)}")
+        stamp = now()
+        stored = Document(
+            id=doc.id or text_sha256(doc.text)[:16],
+            text=doc.text,
+            title=doc.title or default_title(doc.text),
+            meta=dict(doc.meta),
+            status=status,
+            created=doc.created or stamp,
+            updated=doc.updated or stamp,
+        )
+        with self.write(), self._sql_errors():
+            if self.has_document(stored.id):
+                raise ValidationError(f"a document with id {stored.id!r} already exists")
+            self.conn.execute(
+                "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (stored.id, stored.title, stored.text, jsonutil.dumps(stored.meta), stored.status,
+                 text_sha256(stored.text), stored.created, stored.updated),
+            )
+        return stored
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def document_by_sha(self, sha: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE text_sha256 = ? LIMIT 1", (sha,)).fetchone()
+        return row[0] if row else None
+
+    def document(self, doc_id: str, *, with_annotations: bool = True) -> Document:
+        row = self.conn.execute(
+            "SELECT id, title, text, meta, status, created, updated FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document {doc_id!r} in {self.path}")
+        doc = Document(
+            id=row[0], title=row[1], text=row[2], meta=jsonutil.loads(row[3]), status=row[4],
+            created=row[5], updated=row[6],
+        )
+        if with_annotations:
+            doc.annotations = self.annotations(doc_id)
+            doc.relations = self.relations(doc_id)
+        return doc
+
+    def document_ids(self, status: Sequence[str] | None = None) -> list[str]:
+        if status:
+            marks = ",".join("?" * len(status))
+            sql = f"SELECT id FROM documents WHERE status IN ({marks}) ORDER BY rowid"
+            return [r[0] for r in self.conn.execute(sql, tuple(status))]
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY rowid")]
+
+    def document_summaries(self) -> list[DocumentSummary]:
+        """Every document's id, title, status and annotation count, without the texts."""
+        sql = """
+            SELECT d.id, d.title, d.status, coalesce(c.n, 0), d.updated
+            FROM documents d
+            LEFT JOIN (SELECT doc, count(*) AS n FROM annotations GROUP BY doc) c ON c.doc = d.id
+            ORDER BY d.rowid
+        """
+        return [DocumentSummary(*r) for r in self.conn.execute(sql)]
+
+    def count_documents(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def set_status(self, doc_id: str, status: str) -> str:
+        """Set a document's status; returns the previous one."""
+        canonical = normalise_status(status)
+        if canonical is None:
+            raise ValidationError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+        with self.write(), self._sql_errors():
+            row = self.conn.execute("SELECT status FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no document {doc_id!r}")
+            self.conn.execute(
+                "UPDATE documents SET status = ?, updated = ? WHERE id = ?", (canonical, now(), doc_id)
+            )
+        return str(row[0])
+
+    def update_document(self, doc_id: str, *, title: str | None = None,
+                        meta: dict[str, Any] | None = None) -> None:
+        with self.write(), self._sql_errors():
+            if not self.has_document(doc_id):
+                raise NotFoundError(f"no document {doc_id!r}")
+            if title is not None:
+                self.conn.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id))
+            if meta is not None:
+                self.conn.execute("UPDATE documents SET meta = ? WHERE id = ?", (jsonutil.dumps(meta), doc_id))
+            self._touch(doc_id)
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.write(), self._sql_errors():
+            if not self.has_document(doc_id):
+                raise NotFoundError(f"no document {doc_id!r}")
+            self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def _touch(self, doc_id: str) -> None:
+        self.conn.execute("UPDATE documents SET updated = ? WHERE id = ?", (now(), doc_id))
+
+    def _text(self, doc_id: str) -> str:
+        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document {doc_id!r}")
+        return str(row[0])
+
+    # ---------------------------------------------------------------- annotations
+    def annotations(self, doc_id: str) -> list[Annotation]:
+        sql = f'SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? ORDER BY start, "end", rowid'
+        return [_row_to_annotation(r) for r in self.conn.execute(sql, (doc_id,))]
+
+    def annotation(self, doc_id: str, ann_id: str) -> Annotation:
+        row = self.conn.execute(
+            f"SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? AND id = ?", (doc_id, ann_id)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no annotation {ann_id!r} in document {doc_id!r}")
+        return _row_to_annotation(row)
+
+    def add_annotation(
+        self,
+        doc_id: str,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        attributes: dict[str, Any] | None = None,
+        annotator: str | None = None,
+        note: str | None = None,
+        id: str | None = None,
+        created: str | None = None,
+    ) -> Annotation:
+        """Tag ``text[start:end]`` with ``label``; committed before this returns."""
+        attributes = dict(attributes or {})
+        with self.write(), self._sql_errors():
+            text = self._text(doc_id)
+            start, end = check_span(text, start, end)
+            lab = self.label(label)
+            check_attributes(lab.attributes, attributes, f"label {label}")
+            stamp = now()
+            ann = Annotation(
+                id=id or new_id(), document=doc_id, start=start, end=end, label=label,
+                text=text[start:end], attributes=attributes, annotator=annotator, note=note,
+                created=created or stamp, updated=stamp,
+            )
+            self._insert_annotations([ann])
+            self._touch(doc_id)
+        return ann
+
+    def _insert_annotations(self, anns: Iterable[Annotation]) -> None:
+        self.conn.executemany(
+            f"INSERT INTO annotations({_ANN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                (a.document, a.id, a.start, a.end, a.label, a.text, jsonutil.dumps(a.attributes),
+                 a.annotator, a.note, a.created, a.updated)
+                for a in anns
+            ),
+        )
+
+    def update_annotation(
+        self,
+        doc_id: str,
+        ann_id: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        label: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        note: str | None | _Keep = KEEP,
+        annotator: str | None | _Keep = KEEP,
+    ) -> Annotation:
+        """Change an annotation's span, label, attributes or note; returns the new state."""
+        with self.write(), self._sql_errors():
+            old = self.annotation(doc_id, ann_id)
+            text = self._text(doc_id)
+            s, e = check_span(text, old.start if start is None else start, old.end if end is None else end)
+            new_label = old.label if label is None else label
+            lab = self.label(new_label)
+            attrs = old.attributes if attributes is None else dict(attributes)
+            check_attributes(lab.attributes, attrs, f"label {new_label}")
+            new = Annotation(
+                id=old.id, document=doc_id, start=s, end=e, label=new_label, text=text[s:e],
+                attributes=attrs,
+                annotator=old.annotator if isinstance(annotator, _Keep) else annotator,
+                note=old.note if isinstance(note, _Keep) else note,
+                created=old.created, updated=now(),
+            )
+            self.conn.execute(
+                'UPDATE annotations SET start = ?, "end" = ?, label = ?, text = ?, attributes = ?,'
+                " annotator = ?, note = ?, updated = ? WHERE doc = ? AND id = ?",
+                (new.start, new.end, new.label, new.text, jsonutil.dumps(new.attributes),
+                 new.annotator, new.note, new.updated, doc_id, ann_id),
+            )
+            self._touch(doc_id)
+        return new
+
+    def delete_annotation(self, doc_id: str, ann_id: str) -> tuple[Annotation, list[Relation]]:
+        """Delete an annotation and the relations that end at it; returns both, for undo."""
+        with self.write(), self._sql_errors():
+            ann = self.annotation(doc_id, ann_id)
+            rels = self.relations_of(doc_id, ann_id)
+            self.conn.execute("DELETE FROM annotations WHERE doc = ? AND id = ?", (doc_id, ann_id))
+            self._touch(doc_id)
+        return ann, rels
+
+    def restore_annotation(self, ann: Annotation, relations: Sequence[Relation] = ()) -> None:
+        """Put back an annotation (and its relations) exactly as it was: the undo of a delete."""
+        with self.write(), self._sql_errors():
+            text = self._text(ann.document)
+            if text[ann.start:ann.end] != ann.text:
+                raise ValidationError("the annotation no longer matches its document's text")
+            self._insert_annotations([ann])
+            self._insert_relations(relations)
+            self._touch(ann.document)
+
+    # ---------------------------------------------------------------- relations
+    def relations(self, doc_id: str) -> list[Relation]:
+        sql = f"SELECT {_REL_COLUMNS} FROM relations WHERE doc = ? ORDER BY rowid"
+        return [_row_to_relation(r) for r in self.conn.execute(sql, (doc_id,))]
+
+    def relations_of(self, doc_id: str, ann_id: str) -> list[Relation]:
+        sql = (f"SELECT {_REL_COLUMNS} FROM relations WHERE doc = ? AND (from_id = ? OR to_id = ?)"
+               " ORDER BY rowid")
+        return [_row_to_relation(r) for r in self.conn.execute(sql, (doc_id, ann_id, ann_id))]
+
+    def add_relation(
+        self,
+        doc_id: str,
+        type: str,
+        from_id: str,
+        to_id: str,
+        *,
+        attributes: dict[str, Any] | None = None,
+        id: str | None = None,
+    ) -> Relation:
+        """Link two annotations of one document; the schema's rules for the type are checked."""
+        attributes = dict(attributes or {})
+        with self.write(), self._sql_errors():
+            rt = self.relation_type(type)
+            src = self.annotation(doc_id, from_id)
+            dst = self.annotation(doc_id, to_id)
+            if from_id == to_id:
+                raise ValidationError("a relation needs two different annotations")
+            if not label_matches(self.label(src.label), rt.from_labels):
+                raise ValidationError(
+                    f"a {type} relation cannot start at a {src.label} annotation "
+                    f"(allowed: {', '.join(rt.from_labels)})"
+                )
+            if not label_matches(self.label(dst.label), rt.to_labels):
+                raise ValidationError(
+                    f"a {type} relation cannot end at a {dst.label} annotation "
+                    f"(allowed: {', '.join(rt.to_labels)})"
+                )
+            check_attributes(rt.attributes, attributes, f"relation {type}")
+            stamp = now()
+            rel = Relation(
+                id=id or new_id(), document=doc_id, type=type, from_id=from_id, to_id=to_id,
+                attributes=attributes, created=stamp, updated=stamp,
+            )
+            self._insert_relations([rel])
+            self._touch(doc_id)
+        return rel
+
+    def update_relation(self, doc_id: str, rel_id: str, *, attributes: dict[str, Any]) -> Relation:
+        with self.write(), self._sql_errors():
+            old = self.relation(doc_id, rel_id)
+            check_attributes(self.relation_type(old.type).attributes, attributes, f"relation {old.type}")
+            stamp = now()
+            self.conn.execute(
+                "UPDATE relations SET attributes = ?, updated = ? WHERE doc = ? AND id = ?",
+                (jsonutil.dumps(attributes), stamp, doc_id, rel_id),
+            )
+            self._touch(doc_id)
+        old.attributes = dict(attributes)
+        old.updated = stamp
+        return old
+
+    def relation(self, doc_id: str, rel_id: str) -> Relation:
+        row = self.conn.execute(
+            f"SELECT {_REL_COLUMNS} FROM relations WHERE doc = ? AND id = ?", (doc_id, rel_id)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no relation {rel_id!r} in document {doc_id!r}")
+        return _row_to_relation(row)
+
+    def delete_relation(self, doc_id: str, rel_id: str) -> Relation:
+        with self.write(), self._sql_errors():
+            rel = self.relation(doc_id, rel_id)
+            self.conn.execute("DELETE FROM relations WHERE doc = ? AND id = ?", (doc_id, rel_id))
+            self._touch(doc_id)
+        return rel
+
+    def restore_relation(self, rel: Relation) -> None:
+        with self.write(), self._sql_errors():
+            self._insert_relations([rel])
+            self._touch(rel.document)
+
+    def _insert_relations(self, rels: Iterable[Relation]) -> None:
+        self.conn.executemany(
+            f"INSERT INTO relations({_REL_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                (r.document, r.id, r.type, r.from_id, r.to_id, jsonutil.dumps(r.attributes),
+                 r.created, r.updated)
+                for r in rels
+            ),
+        )
+
+    # ---------------------------------------------------------------- statistics
+    def stats(self) -> dict[str, Any]:
+        q = self.conn.execute
+        return {
+            "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+            "annotations": q("SELECT count(*) FROM annotations").fetchone()[0],
+            "relations": q("SELECT count(*) FROM relations").fetchone()[0],
+            "by_status": {s: n for s, n in q(
+                "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status")},
+            "by_label": {s: n for s, n in q(
+                "SELECT label, count(*) FROM annotations GROUP BY label ORDER BY count(*) DESC, label")},
+            "by_layer": {s: n for s, n in q(
+                "SELECT l.layer, count(*) FROM annotations a JOIN labels l ON l.name = a.label"
+                " GROUP BY l.layer ORDER BY count(*) DESC, l.layer")},
+            "by_annotator": {(s if s is not None else "(none)"): n for s, n in q(
+                "SELECT annotator, count(*) FROM annotations GROUP BY annotator"
+                " ORDER BY count(*) DESC, annotator")},
+            "by_relation_type": {s: n for s, n in q(
+                "SELECT type, count(*) FROM relations GROUP BY type ORDER BY count(*) DESC, type")},
+        }
+
+
+def is_project_file(path: str | Path) -> bool:
+    """Whether ``path`` looks like a project file (an SQLite header), without opening it."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def default_project_path() -> Path:
+    """The project opened when no project is named: in the user's data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("newsmark", appauthor=False) / f"default{PROJECT_SUFFIX}"
+
+
+__all__ = ["KEEP", "DocumentSummary", "Project", "default_project_path", "is_project_file"]
