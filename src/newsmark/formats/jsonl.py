@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import orjson
+
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.formats.records import Record, document_from_record
@@ -86,16 +88,31 @@ class ExportSummary:
         return out
 
 
-def _filters(statuses: Sequence[str], labels: Sequence[str]) -> tuple[str, list[str], str, list[str]]:
-    doc_where, doc_args = "", []
-    if statuses:
-        doc_where = f"WHERE d.status IN ({','.join('?' * len(statuses))})"
-        doc_args = list(statuses)
-    ann_where, ann_args = "", []
-    if labels:
-        ann_where = f"AND label IN ({','.join('?' * len(labels))})"
-        ann_args = list(labels)
-    return doc_where, doc_args, ann_where, ann_args
+# Each annotation and relation is turned into JSON by SQLite, and Python only joins them into
+# a document's line: fetching one BLOB per annotation instead of ten columns made the export
+# ~1.6x faster (docs/adr/0004).  Attributes are stored as JSON text written by us; '{}' is by
+# far the most common value and skips SQLite's JSON parser.
+_ANNOTATION_JSON = """
+    SELECT CAST(json_object(
+        'id', a.id, 'start', a.start, 'end', a."end", 'label', a.label, 'layer', l.layer,
+        'text', a.text,
+        'attributes', CASE a.attributes WHEN '{}' THEN json_object() ELSE json(a.attributes) END,
+        'annotator', a.annotator, 'note', a.note, 'created', a.created, 'updated', a.updated
+    ) AS BLOB)
+    FROM annotations a LEFT JOIN labels l ON l.name = a.label
+    WHERE a.doc = ? %s
+    ORDER BY a.start, a."end", a.rowid
+"""
+_RELATION_JSON = """
+    SELECT CAST(json_object(
+        'id', r.id, 'type', r.type, 'from', r.from_id, 'to', r.to_id,
+        'attributes', CASE r.attributes WHEN '{}' THEN json_object() ELSE json(r.attributes) END,
+        'created', r.created, 'updated', r.updated
+    ) AS BLOB)
+    FROM relations r
+    WHERE r.doc = ? %s
+    ORDER BY r.rowid
+"""
 
 
 def write(
@@ -107,59 +124,42 @@ def write(
     progress: Progress | None = None,
 ) -> ExportSummary:
     """Write the project (filtered by document status and annotation label) as native JSONL."""
-    doc_where, doc_args, ann_where, ann_args = _filters(statuses, labels)
-    rel_where = ""
+    label_args = list(labels)
+    ann_sql, rel_sql = _ANNOTATION_JSON % "", _RELATION_JSON % ""
     if labels:
         marks = ",".join("?" * len(labels))
-        rel_where = (
-            f"AND EXISTS (SELECT 1 FROM annotations x WHERE x.doc = r0.doc AND x.id = r0.from_id AND x.label IN ({marks}))"
-            f" AND EXISTS (SELECT 1 FROM annotations y WHERE y.doc = r0.doc AND y.id = r0.to_id AND y.label IN ({marks}))"
+        ann_sql = _ANNOTATION_JSON % f"AND a.label IN ({marks})"
+        rel_sql = _RELATION_JSON % (
+            f"AND (SELECT label FROM annotations x WHERE x.doc = r.doc AND x.id = r.from_id) IN ({marks})"
+            f" AND (SELECT label FROM annotations y WHERE y.doc = r.doc AND y.id = r.to_id) IN ({marks})"
         )
-    sql = f"""
-    SELECT CAST(json_object(
-        'id', d.id, 'title', d.title, 'text', d.text, 'meta', json(d.meta), 'status', d.status,
-        'created', d.created, 'updated', d.updated,
-        'annotations', json((
-            SELECT json_group_array(json_object(
-                'id', a.id, 'start', a.start, 'end', a."end", 'label', a.label,
-                'layer', (SELECT layer FROM labels WHERE name = a.label), 'text', a.text,
-                'attributes', json(a.attributes), 'annotator', a.annotator, 'note', a.note,
-                'created', a.created, 'updated', a.updated))
-            FROM (SELECT * FROM annotations WHERE doc = d.id {ann_where}
-                  ORDER BY start, "end", rowid) a)),
-        'relations', json((
-            SELECT json_group_array(json_object(
-                'id', r.id, 'type', r.type, 'from', r.from_id, 'to', r.to_id,
-                'attributes', json(r.attributes), 'created', r.created, 'updated', r.updated))
-            FROM (SELECT * FROM relations r0 WHERE r0.doc = d.id {rel_where} ORDER BY rowid) r))
-    ) AS BLOB)
-    FROM documents d {doc_where} ORDER BY d.rowid
-    """
-    args = [*ann_args, *ann_args, *ann_args, *doc_args]
+    doc_sql = "SELECT id, title, text, meta, status, created, updated FROM documents"
+    if statuses:
+        doc_sql += f" WHERE status IN ({','.join('?' * len(statuses))})"
+    doc_sql += " ORDER BY rowid"
     summary = ExportSummary()
-    cur = project.conn.execute("BEGIN")  # one snapshot: the export is consistent under writers
+    conn = project.conn
+    fragment, dumps = orjson.Fragment, orjson.dumps
+    conn.execute("BEGIN")  # one snapshot: the export is consistent while others write
     try:
-        for (line,) in cur.execute(sql, args):
-            out.write(line)
+        for doc_id, title, text, meta, status, created, updated in conn.execute(doc_sql, list(statuses)).fetchall():
+            anns = [row for (row,) in conn.execute(ann_sql, [doc_id, *label_args])]
+            rels = [row for (row,) in conn.execute(rel_sql, [doc_id, *label_args, *label_args])]
+            if labels:
+                n_rels = conn.execute("SELECT count(*) FROM relations WHERE doc = ?", (doc_id,)).fetchone()[0]
+                summary.relations_dropped += n_rels - len(rels)
+            out.write(dumps({
+                "id": doc_id, "title": title, "text": text, "meta": fragment(meta), "status": status,
+                "created": created, "updated": updated,
+                "annotations": fragment(b"[" + b",".join(anns) + b"]"),
+                "relations": fragment(b"[" + b",".join(rels) + b"]"),
+            }))
             out.write(b"\n")
             summary.documents += 1
+            summary.annotations += len(anns)
+            summary.relations += len(rels)
             if progress:
                 progress(1)
-        summary.annotations, summary.relations, total_rel = _counts(project, doc_where, doc_args,
-                                                                    ann_where, ann_args, rel_where)
-        summary.relations_dropped = total_rel - summary.relations
     finally:
-        project.conn.execute("COMMIT")
+        conn.execute("COMMIT")
     return summary
-
-
-def _counts(project: Project, doc_where: str, doc_args: list[str], ann_where: str,
-            ann_args: list[str], rel_where: str) -> tuple[int, int, int]:
-    docs = f"SELECT id FROM documents d {doc_where}"
-    q = project.conn.execute
-    anns = q(f"SELECT count(*) FROM annotations WHERE doc IN ({docs}) {ann_where}",
-             [*doc_args, *ann_args]).fetchone()[0]
-    rels = q(f"SELECT count(*) FROM relations r0 WHERE doc IN ({docs}) {rel_where}",
-             [*doc_args, *ann_args, *ann_args]).fetchone()[0]
-    all_rels = q(f"SELECT count(*) FROM relations WHERE doc IN ({docs})", doc_args).fetchone()[0]
-    return int(anns), int(rels), int(all_rels)

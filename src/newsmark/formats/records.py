@@ -68,6 +68,25 @@ class Record:
     id_given: bool = True
 
 
+def _check_annotation(a: dict[str, Any], i: int, text: str) -> tuple[str | None, int, int, str]:
+    """The slow path: find what is wrong with an annotation, or return its checked fields."""
+    what = f"annotation {i + 1}"
+    ann_id = _id(a.get("id"), what)
+    if ann_id is not None:
+        what = f"annotation {ann_id!r}"
+    try:
+        start, end = check_span(text, a.get("start"), a.get("end"))
+    except ValidationError as e:
+        raise ValidationError(f"{what}: {e}") from None
+    label = a.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise ValidationError(f"{what}: 'label' must be a non-empty string")
+    _dict(a, "attributes", what)
+    for key in ("annotator", "note", "created", "updated"):
+        _opt_str(a, key, what)
+    return ann_id, start, end, label
+
+
 def document_from_record(obj: Any) -> tuple[Document, dict[str, str], bool]:
     """Validate a native record; returns the document, the layers named for its labels, and
     whether the record gave the document's id."""
@@ -97,23 +116,25 @@ def document_from_record(obj: Any) -> tuple[Document, dict[str, str], bool]:
     if not isinstance(raw_anns, list):
         raise ValidationError("'annotations' must be a list")
     seen: set[str] = set()
+    n = len(text)
     for i, a in enumerate(raw_anns):
-        what = f"annotation {i + 1}"
-        if not isinstance(a, dict):
-            raise ValidationError(f"{what} must be an object")
-        ann_id = _id(a.get("id"), what)
-        if ann_id is not None:
-            what = f"annotation {ann_id!r}"
-        try:
-            start, end = check_span(text, a.get("start"), a.get("end"))
-        except ValidationError as e:
-            raise ValidationError(f"{what}: {e}") from None
-        label = a.get("label")
-        if not isinstance(label, str) or not label.strip():
-            raise ValidationError(f"{what}: 'label' must be a non-empty string")
+        if type(a) is not dict:
+            raise ValidationError(f"annotation {i + 1} must be an object")
+        # fast path for well-formed annotations; anything unusual goes through the checks below
+        ann_id, start, end, label = a.get("id"), a.get("start"), a.get("end"), a.get("label")
+        attributes, annotator, note = a.get("attributes"), a.get("annotator"), a.get("note")
+        created, updated, given = a.get("created"), a.get("updated"), a.get("text")
+        if not (type(ann_id) is str and ann_id and type(start) is int and type(end) is int
+                and 0 <= start < end <= n and type(label) is str and label.strip()
+                and (attributes is None or type(attributes) is dict)
+                and (annotator is None or type(annotator) is str)
+                and (note is None or type(note) is str)
+                and (created is None or type(created) is str)
+                and (updated is None or type(updated) is str)):
+            ann_id, start, end, label = _check_annotation(a, i, text)
         span_text = text[start:end]
-        given = a.get("text")
         if given is not None and given != span_text:
+            what = f"annotation {ann_id!r}" if "id" in a else f"annotation {i + 1}"
             raise ValidationError(
                 f"{what}: its text {_short(given) if isinstance(given, str) else repr(given)} does "
                 f"not match the document's text at {start}-{end}, which is {_short(span_text)}"
@@ -123,15 +144,11 @@ def document_from_record(obj: Any) -> tuple[Document, dict[str, str], bool]:
             raise ValidationError(f"annotation id {ann_id!r} appears twice in the record")
         seen.add(ann_id)
         layer = a.get("layer")
-        if isinstance(layer, str) and layer:
-            layers.setdefault(label, layer)
+        if layer and type(layer) is str and label not in layers:
+            layers[label] = layer
         doc.annotations.append(
-            Annotation(
-                id=ann_id, document=doc.id, start=start, end=end, label=label, text=span_text,
-                attributes=_dict(a, "attributes", what),
-                annotator=_opt_str(a, "annotator", what), note=_opt_str(a, "note", what),
-                created=_opt_str(a, "created", what) or "", updated=_opt_str(a, "updated", what) or "",
-            )
+            Annotation(ann_id, doc.id, start, end, label, span_text, attributes or {}, annotator, note,
+                       created or "", updated or "")
         )
     raw_rels = obj.get("relations") or []
     if not isinstance(raw_rels, list):

@@ -74,6 +74,7 @@ def import_records(
     another text gets a suffix (``-2``, ``-3``...) instead of being an error.
     """
     local = ImportSummary()
+    known: set[str] = set()
     with project.write():
         for rec in records:
             if rec.error is not None:
@@ -83,7 +84,7 @@ def import_records(
                 raise rec.error
             assert rec.document is not None
             try:
-                _import_one(project, rec, local, source=source, dedupe_text=dedupe_text,
+                _import_one(project, rec, local, known, source=source, dedupe_text=dedupe_text,
                             unique_ids=unique_ids)
             except InputError as e:
                 if skip_bad:
@@ -102,7 +103,8 @@ def import_records(
     summary.skipped += local.skipped
 
 
-def _import_one(project: Project, rec: Record, summary: ImportSummary, *, source: str,
+def _import_one(project: Project, rec: Record, summary: ImportSummary, known: set[str], *,
+                source: str,
                 dedupe_text: bool, unique_ids: bool) -> None:
     doc = rec.document
     assert doc is not None
@@ -145,7 +147,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, *, source
         else:
             summary.documents_unchanged += 1
             return
-    _ensure_schema(project, doc, rec, summary)
+    _ensure_schema(project, doc, rec, summary, known)
     for a in new_anns:
         a.document = doc.id
         a.created = a.created or stamp
@@ -160,10 +162,16 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, *, source
     summary.relations_added += len(new_rels)
 
 
-def _ensure_schema(project: Project, doc: Document, rec: Record, summary: ImportSummary) -> None:
-    labels = list(dict.fromkeys(a.label for a in doc.annotations))
+def _ensure_schema(project: Project, doc: Document, rec: Record, summary: ImportSummary,
+                   known: set[str]) -> None:
+    """Add the record's labels and relation types that the schema lacks (``known`` caches
+    the names already seen in this import, to spare a query per record)."""
+    labels = [name for name in dict.fromkeys(a.label for a in doc.annotations) if name not in known]
     if labels:
         summary.labels_added += project.ensure_labels(labels, rec.label_layers)
-    types = list(dict.fromkeys(r.type for r in doc.relations))
+        known.update(labels)
+    types = [f"relation:{t}" for t in dict.fromkeys(r.type for r in doc.relations)]
+    types = [t for t in types if t not in known]
     if types:
-        summary.relation_types_added += project.ensure_relation_types(types)
+        summary.relation_types_added += project.ensure_relation_types(t[9:] for t in types)
+        known.update(types)

@@ -547,7 +547,8 @@ class Project:
         self.conn.executemany(
             f"INSERT INTO annotations({_ANN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
-                (a.document, a.id, a.start, a.end, a.label, a.text, jsonutil.dumps(a.attributes),
+                (a.document, a.id, a.start, a.end, a.label, a.text,
+                 jsonutil.dumps(a.attributes) if a.attributes else "{}",
                  a.annotator, a.note, a.created, a.updated)
                 for a in anns
             ),
@@ -695,8 +696,8 @@ class Project:
         self.conn.executemany(
             f"INSERT INTO relations({_REL_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
             (
-                (r.document, r.id, r.type, r.from_id, r.to_id, jsonutil.dumps(r.attributes),
-                 r.created, r.updated)
+                (r.document, r.id, r.type, r.from_id, r.to_id,
+                 jsonutil.dumps(r.attributes) if r.attributes else "{}", r.created, r.updated)
                 for r in rels
             ),
         )

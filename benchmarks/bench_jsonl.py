@@ -1,0 +1,88 @@
+"""Native JSONL import and export against the fastest JSON library alone, in the same run.
+
+    python benchmarks/bench_jsonl.py [--docs 10000] [--annotations 100]
+
+Makes DOCS documents x ANNOTATIONS annotations (with relations and non-ASCII text), then
+times, in this order: the baseline (this process reading every line with orjson.loads and
+writing it back with orjson.dumps), `newsmark import` and `newsmark export` (the real CLI in
+a child process).  Prints seconds and the ratios; targets: import <= 3x, export <= 2x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+WORDS = ("the minister said talks were continuing on immunity for troops in Iraq "
+         "Ĳssel café 😀 石油 naïve “quoted” government spokesman agreement number").split()
+
+
+def make_jsonl(path: Path, docs: int, per_doc: int, seed: int = 7) -> int:
+    rng = random.Random(seed)
+    labels = ["PERSON", "ORG", "GPE", "DATE", "QUOTE", "CUE"]
+    with path.open("wb") as f:
+        for d in range(docs):
+            text = " ".join(rng.choice(WORDS) for _ in range(450))
+            anns = []
+            for i in range(per_doc):
+                start = rng.randrange(0, len(text) - 40)
+                end = start + rng.randrange(1, 40)
+                anns.append({"id": f"a{i}", "start": start, "end": end, "label": labels[i % 6],
+                             "text": text[start:end], "attributes": {"speaker": "X"} if i % 6 == 4 else {},
+                             "annotator": "bench", "note": None})
+            rels = [{"id": f"r{j}", "type": "said_by", "from": f"a{j * 6 + 4}", "to": f"a{j * 6}",
+                     "attributes": {}} for j in range(per_doc // 6)]
+            f.write(orjson.dumps({"id": f"doc{d}", "title": f"Article {d}", "text": text,
+                                  "meta": {"n": d}, "status": "new", "annotations": anns,
+                                  "relations": rels}))
+            f.write(b"\n")
+    return path.stat().st_size
+
+
+def baseline(src: Path, dst: Path) -> float:
+    t = time.perf_counter()
+    with src.open("rb") as f, dst.open("wb") as out:
+        for line in f:
+            out.write(orjson.dumps(orjson.loads(line)))
+            out.write(b"\n")
+    return time.perf_counter() - t
+
+
+def cli(*args: str) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "newsmark", *args], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--annotations", type=int, default=100)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        src = tmpd / "in.jsonl"
+        size = make_jsonl(src, args.docs, args.annotations)
+        print(f"input: {args.docs} documents x {args.annotations} annotations, {size / 1e6:.1f} MB")
+        base = baseline(src, tmpd / "baseline.jsonl")
+        proj = tmpd / "bench.newsmark"
+        cli("init", str(proj))
+        imp = cli("import", str(proj), str(src))
+        exp = cli("export", str(proj), "-o", str(tmpd / "out.jsonl"))
+        out_size = (tmpd / "out.jsonl").stat().st_size
+        print(f"baseline (orjson loads + dumps, same process): {base:7.2f} s")
+        print(f"newsmark import:                               {imp:7.2f} s   {imp / base:4.2f}x baseline (target <= 3x)")
+        print(f"newsmark export:                               {exp:7.2f} s   {exp / base:4.2f}x baseline (target <= 2x)")
+        print(f"project file: {os.path.getsize(proj) / 1e6:.1f} MB; export: {out_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
