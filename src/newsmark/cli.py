@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,9 @@ FORMATS_IN = ("auto", "jsonl", "text")
 FORMATS_OUT = ("jsonl",)
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+# Files above this size are imported in batches of whole documents, so that the window can
+# save edits while a long import runs (a transaction holds the write lock).
+BATCHED_IMPORT_BYTES = 16 * 1024 * 1024
 
 
 class _Group(click.Group):
@@ -29,10 +34,25 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except NewsmarkError as e:
             raise click.ClickException(str(e)) from None
+        except sqlite3.Error as e:
+            from newsmark.store.project import environment_error, is_sqlite_environment_problem
+
+            if not is_sqlite_environment_problem(e):
+                raise  # a bug: keep the traceback
+            project = Path(ctx.meta.get("newsmark.project", "the project"))
+            raise click.ClickException(str(environment_error(project, e))) from None
         except BrokenPipeError:  # e.g. `newsmark export p | head`
             with contextlib.suppress(OSError):
                 sys.stdout = open("/dev/null", "w")  # noqa: SIM115
             ctx.exit(1)
+
+
+def _open(project: Path, readonly: bool = False) -> Any:
+    """Open the command's project, noting it so that an SQLite error can name it."""
+    from newsmark.store.project import Project
+
+    click.get_current_context().meta["newsmark.project"] = str(project)
+    return Project.open(project, readonly=readonly)
 
 
 def _progress(total: int, desc: str, unit: str = "B") -> Any:
@@ -161,13 +181,16 @@ def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool, 
     from newsmark.store.importer import ImportSummary, import_records
 
     summary = ImportSummary()
-    total = sum(p.stat().st_size for p in paths if p.is_file())
+    sizes = {p: p.stat().st_size for p in paths}
+    # a large file is read twice (checked, then written in batches): see import_records
+    total = sum(size * (2 if size > BATCHED_IMPORT_BYTES else 1) for size in sizes.values())
     with _progress(total, "importing") as bar:
         for path in paths:
             kind = detect_format(path) if fmt == "auto" else fmt
             if kind == "jsonl":
-                import_records(project, jsonl.read(path, bar.update), summary, source=str(path),
-                               skip_bad=skip_bad)
+                big = sizes[path] > BATCHED_IMPORT_BYTES
+                import_records(project, functools.partial(jsonl.read, path, bar.update), summary,
+                               source=str(path), skip_bad=skip_bad, batch=500 if big else None)
             else:
                 import_records(project, [read_text(path)], summary, source=str(path),
                                skip_bad=skip_bad, dedupe_text=True, unique_ids=True)
@@ -189,12 +212,11 @@ def import_(project: Path, files: tuple[Path, ...], fmt: str, skip_bad: bool) ->
     the line and the problem, unless --skip-bad is given.  Importing the same file again adds
     nothing.
     """
-    from newsmark.store.project import Project
 
     paths = list(_expand(files))
     if not paths:
         raise click.UsageError("no importable files found (.jsonl, .json, .txt, .md)")
-    with Project.open(project) as p:
+    with _open(project) as p:
         summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad)
     for line in summary.lines():
         click.echo(line)
@@ -226,10 +248,9 @@ def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...
            labels: tuple[str, ...]) -> None:
     """Export PROJECT's documents and annotations (native JSONL: one document per line)."""
     from newsmark.formats import jsonl
-    from newsmark.store.project import Project
 
     status_list = _status_option(statuses)
-    with Project.open(project) as p:
+    with _open(project, readonly=True) as p:
         known = {lab.name for lab in p.labels()}
         unknown = [lab for lab in labels if lab not in known]
         if unknown:
@@ -253,6 +274,8 @@ def _parse_attr(item: str) -> tuple[str, Any]:
         value: Any = json.loads(raw)
     except ValueError:
         value = raw
+    except RecursionError:
+        raise click.BadParameter(f"the value of {key!r} is nested too deeply", param_hint="--attr") from None
     return key, value
 
 
@@ -273,14 +296,13 @@ def annotate(project: Path, doc_id: str, label: str, start: int | None, end: int
              match: str | None, nth: int, attrs: tuple[str, ...], annotator: str | None,
              note: str | None) -> None:
     """Tag a span of a document (for scripts and tests); prints the new annotation as JSON."""
-    from newsmark.store.project import Project
 
     if match is None and (start is None or end is None):
         raise click.UsageError("give --start and --end, or --match")
     if match is not None and (start is not None or end is not None):
         raise click.UsageError("give either --start/--end or --match, not both")
     attributes = dict(_parse_attr(a) for a in attrs)
-    with Project.open(project) as p:
+    with _open(project) as p:
         if match is not None:
             text = p.document(doc_id, with_annotations=False).text
             start, end = find_nth(text, match, nth)
@@ -319,9 +341,8 @@ def find_nth(text: str, needle: str, nth: int) -> tuple[int, int]:
 def relate(project: Path, doc_id: str, rtype: str, from_id: str, to_id: str,
            attrs: tuple[str, ...]) -> None:
     """Link two annotations of a document; prints the new relation as JSON."""
-    from newsmark.store.project import Project
 
-    with Project.open(project) as p:
+    with _open(project) as p:
         rel = p.add_relation(doc_id, rtype, from_id, to_id, attributes=dict(_parse_attr(a) for a in attrs))
     click.echo(json.dumps({"id": rel.id, "document": rel.document, "type": rel.type, "from": rel.from_id,
                            "to": rel.to_id, "attributes": rel.attributes}, ensure_ascii=False))
@@ -333,9 +354,8 @@ def relate(project: Path, doc_id: str, rtype: str, from_id: str, to_id: str,
 @click.option("--doc", "doc_ids", multiple=True, required=True, help="A document's id; repeatable.")
 def set_status(project: Path, status: str, doc_ids: tuple[str, ...]) -> None:
     """Set documents' STATUS: new, "in progress", done or review."""
-    from newsmark.store.project import Project
 
-    with Project.open(project) as p:
+    with _open(project) as p:
         for doc_id in doc_ids:
             p.set_status(doc_id, status)
 
@@ -345,10 +365,9 @@ def set_status(project: Path, status: str, doc_ids: tuple[str, ...]) -> None:
 @click.option("--status", "statuses", multiple=True, metavar="S", help="Only this status; repeatable.")
 def list_(project: Path, statuses: tuple[str, ...]) -> None:
     """List PROJECT's documents: id, status, annotation count, title (tab-separated)."""
-    from newsmark.store.project import Project
 
     wanted = set(_status_option(statuses))
-    with Project.open(project, readonly=False) as p:
+    with _open(project, readonly=True) as p:
         for s in p.document_summaries():
             if not wanted or s.status in wanted:
                 click.echo(f"{s.id}\t{s.status}\t{s.annotations}\t{s.title}")
@@ -359,9 +378,8 @@ def list_(project: Path, statuses: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(project: Path, as_json: bool) -> None:
     """Counts: documents by status; annotations by label, layer and annotator."""
-    from newsmark.store.project import Project
 
-    with Project.open(project) as p:
+    with _open(project, readonly=True) as p:
         figures = p.stats()
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
@@ -382,9 +400,8 @@ def stats(project: Path, as_json: bool) -> None:
 @click.option("--doc", "doc_id", default=None, help="Only this document.")
 def show(project: Path, doc_id: str | None) -> None:
     """Print documents' annotations and relations, one per line."""
-    from newsmark.store.project import Project
 
-    with Project.open(project) as p:
+    with _open(project, readonly=True) as p:
         if doc_id is None:
             _print_overview(p)
         else:
@@ -397,10 +414,60 @@ def show(project: Path, doc_id: str | None) -> None:
 @click.argument("project", type=click.Path(path_type=Path))
 def schema(project: Path) -> None:
     """Print PROJECT's schema (labels and relation types) as JSON, usable with init --schema."""
-    from newsmark.store.project import Project
 
-    with Project.open(project) as p:
+    with _open(project, readonly=True) as p:
         click.echo(json.dumps(p.schema().to_dict(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the backup here instead of the project's rolling backups.")
+def backup(project: Path, output: Path | None) -> None:
+    """Back up PROJECT (safe while it is open elsewhere); by default into PROJECT.backups/,
+    keeping the newest five."""
+    from newsmark.store.maintenance import make_backup
+
+    with _open(project, readonly=True) as p:
+        target = make_backup(p, output)
+    click.echo(f"backed up {project} to {target}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--from", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="The backup to restore; default: the newest rolling backup.")
+@click.option("--list", "list_only", is_flag=True, help="List the rolling backups and stop.")
+def restore(project: Path, source: Path | None, list_only: bool) -> None:
+    """Put a backup in place of PROJECT.  Its current state is kept first: backed up if it can
+    be read, otherwise the damaged file is moved aside (never deleted)."""
+    from newsmark.store.maintenance import list_backups
+    from newsmark.store.maintenance import restore as do_restore
+
+    if list_only:
+        for b in list_backups(project):
+            click.echo(str(b))
+        return
+    result = do_restore(project, source)
+    click.echo(f"restored {project} from {result.restored_from}")
+    if result.saved_current:
+        click.echo(f"its previous state is kept in {result.saved_current}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+def check(project: Path) -> None:
+    """Check PROJECT: SQLite's integrity check, and the data rules (every span's text is its
+    slice of the document, every relation's ends exist).  Exits 1 on any problem."""
+    from newsmark.store.maintenance import check_file
+    from newsmark.store.project import backup_dir
+
+    report = check_file(project)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        click.echo(f"backups: {backup_dir(project)} ('newsmark restore --list {project}')", err=True)
+        sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

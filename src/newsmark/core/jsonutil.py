@@ -14,6 +14,10 @@ import orjson
 
 # Integers of 19+ digits may not fit in 64 bits; finding a run of 19 digits by mapping every
 # digit to "0" and searching for "0" * 19 is ~20x faster than a regular expression.
+# Deeper values are refused (records, attributes): far beyond any real attribute, and past it
+# JSON libraries (ours, SQLite's, other tools') start to disagree or recurse out of stack.
+MAX_DEPTH = 100
+
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _NINETEEN = b"0" * 19
 
@@ -26,8 +30,27 @@ def loads(data: bytes | str) -> Any:
     """Parse JSON; raises ValueError (json.JSONDecodeError or orjson's) on invalid input."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if _NINETEEN in raw.translate(_DIGITS_TO_ZERO):
-        return json.loads(raw, parse_constant=_no_constants)
+        try:
+            return json.loads(raw, parse_constant=_no_constants)
+        except RecursionError:
+            raise ValueError("the JSON is nested too deeply") from None
     return orjson.loads(raw)
+
+
+def depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        stack.extend((child, level) for child in item)
+    return deepest
 
 
 def dumps(value: Any) -> str:
@@ -35,12 +58,6 @@ def dumps(value: Any) -> str:
     try:
         return orjson.dumps(value).decode("utf-8")
     except TypeError:
-        # integers beyond 64 bits; anything truly unserialisable still raises
+        # integers beyond 64 bits, or nesting past orjson's limit; anything truly
+        # unserialisable still raises
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def dumps_bytes(value: Any) -> bytes:
-    try:
-        return orjson.dumps(value)
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()

@@ -209,6 +209,10 @@ def load_schema(path: str | Path) -> Schema:
 
 def check_attributes(defs: list[AttributeDef], attributes: dict[str, Any], owner: str) -> None:
     """Check attribute values against their definitions; keys without a definition are kept."""
+    from newsmark.core.jsonutil import MAX_DEPTH, depth
+
+    if depth(attributes) > MAX_DEPTH:
+        raise ValidationError(f"{owner}: attributes nest more than {MAX_DEPTH} levels deep")
     by_name = {d.name: d for d in defs}
     for required in defs:
         if required.required and attributes.get(required.name) in (None, ""):

@@ -24,6 +24,7 @@ from newsmark.formats.records import Record, document_from_record
 from newsmark.store.project import Project
 
 NAME = "jsonl"
+MAX_DEPTH = jsonutil.MAX_DEPTH
 Progress = Callable[[int], None]
 
 
@@ -59,6 +60,9 @@ def parse_line(raw: bytes, path: str | Path, number: int) -> Record:
         obj = jsonutil.loads(raw)
     except ValueError as e:
         return Record(number, error=InputError(f"invalid JSON: {_json_problem(e)}", file=path, line=number))
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and jsonutil.depth(obj) > MAX_DEPTH:
+        return Record(number, error=InputError(
+            f"the record nests lists and objects more than {MAX_DEPTH} levels deep", file=path, line=number))
     try:
         doc, layers, id_given = document_from_record(obj)
     except ValidationError as e:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError
@@ -54,43 +55,55 @@ class ImportSummary:
         return out
 
 
+RecordSource = Iterable[Record] | Callable[[], Iterable[Record]]
+
+
+@dataclass(slots=True)
+class _Added:
+    """What one file has added so far, to take back on cancel in batched mode."""
+
+    documents: list[str] = field(default_factory=list)
+    annotations: list[tuple[str, str]] = field(default_factory=list)  # (doc, id) in existing docs
+    relations: list[tuple[str, str]] = field(default_factory=list)
+
+
 def import_records(
     project: Project,
-    records: Iterable[Record],
+    records: RecordSource,
     summary: ImportSummary,
     *,
     source: str,
     skip_bad: bool = False,
     dedupe_text: bool = False,
     unique_ids: bool = False,
+    batch: int | None = None,
 ) -> None:
-    """Import one file's records in one transaction: a bad record (unless ``skip_bad``), an
-    ``ImportCancelled`` or any failure leaves the project as it was before this file.
+    """Import one file's records; a bad record (unless ``skip_bad``), an ``ImportCancelled``
+    or any failure leaves the project as it was before this file.
 
     Documents are matched by id: a record for a document already present (same text) adds
     only the annotations and relations the project lacks, so importing again adds nothing.
     Without an id, or with ``dedupe_text``, a record whose text is already present is a
     duplicate and is skipped.  With ``unique_ids`` (ids made from file names), an id taken by
     another text gets a suffix (``-2``, ``-3``...) instead of being an error.
+
+    ``records`` is an iterable, or a function returning a fresh iterator over the file.  Given
+    a function and ``batch`` (documents per transaction), a large file is first read through
+    to check every record without writing, then written in transactions of ``batch``
+    documents, so that other writers (the window) get their turn during a long import; a
+    crash then leaves only whole documents, and importing the file again adds the rest.
+    Otherwise the file is one transaction.
     """
     local = ImportSummary()
     known: set[str] = set()
-    with project.write():
-        for rec in records:
-            if rec.error is not None:
-                if skip_bad:
-                    local.skipped.append(str(rec.error))
-                    continue
-                raise rec.error
-            assert rec.document is not None
-            try:
-                _import_one(project, rec, local, known, source=source, dedupe_text=dedupe_text,
-                            unique_ids=unique_ids)
-            except InputError as e:
-                if skip_bad:
-                    local.skipped.append(str(e))
-                    continue
-                raise
+    if batch is None or not callable(records):
+        items = records() if callable(records) else records
+        with project.write():
+            for rec in items:
+                _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
+    else:
+        _check_all(project, records(), local, source, skip_bad, unique_ids)
+        _import_batched(project, records(), local, known, source, dedupe_text, unique_ids, batch)
     summary.files += 1
     summary.documents_added += local.documents_added
     summary.documents_merged += local.documents_merged
@@ -103,9 +116,74 @@ def import_records(
     summary.skipped += local.skipped
 
 
+def _import_checked(project: Project, rec: Record, summary: ImportSummary, known: set[str],
+                    source: str, skip_bad: bool, dedupe_text: bool, unique_ids: bool) -> None:
+    if rec.error is not None:
+        if skip_bad:
+            summary.skipped.append(str(rec.error))
+            return
+        raise rec.error
+    try:
+        _import_one(project, rec, summary, known, source=source, dedupe_text=dedupe_text,
+                    unique_ids=unique_ids)
+    except InputError as e:
+        if not skip_bad:
+            raise
+        summary.skipped.append(str(e))
+
+
+def _check_all(project: Project, records: Iterable[Record], summary: ImportSummary, source: str,
+               skip_bad: bool, unique_ids: bool) -> None:
+    """The first pass of a batched import: every problem found before anything is written."""
+    for rec in records:
+        problem = rec.error
+        if problem is None and rec.document is not None and rec.document.id and not unique_ids:
+            row = project.conn.execute("SELECT text_sha256 FROM documents WHERE id = ?",
+                                       (rec.document.id,)).fetchone()
+            if row is not None and row[0] != text_sha256(rec.document.text):
+                problem = _different_text(rec.document.id, source, rec.line)
+        if problem is not None:
+            if not skip_bad:
+                raise problem
+            summary.skipped.append(str(problem))
+
+
+def _import_batched(project: Project, records: Iterable[Record], summary: ImportSummary,
+                    known: set[str], source: str, dedupe_text: bool, unique_ids: bool,
+                    batch: int) -> None:
+    added = _Added()
+    good = (rec for rec in records if rec.error is None)  # bad ones were listed by the first pass
+    try:
+        while chunk := list(islice(good, batch)):
+            with project.write():
+                for rec in chunk:
+                    try:
+                        _import_one(project, rec, summary, known, source=source,
+                                    dedupe_text=dedupe_text, unique_ids=unique_ids, added=added)
+                    except InputError:
+                        continue  # listed by the first pass
+    except BaseException:
+        _take_back(project, added)
+        raise
+
+
+def _take_back(project: Project, added: _Added) -> None:
+    """Undo the batches already committed by a cancelled or failed import."""
+    with project.write():
+        for doc in added.documents:
+            project.conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
+        project.conn.executemany("DELETE FROM relations WHERE doc = ? AND id = ?", added.relations)
+        project.conn.executemany("DELETE FROM annotations WHERE doc = ? AND id = ?", added.annotations)
+
+
+def _different_text(doc_id: str, source: str, line: int) -> InputError:
+    return InputError(
+        f"document {doc_id!r} is already in the project with a different text; "
+        "a document's text never changes once stored", file=source, line=line)
+
+
 def _import_one(project: Project, rec: Record, summary: ImportSummary, known: set[str], *,
-                source: str,
-                dedupe_text: bool, unique_ids: bool) -> None:
+                source: str, dedupe_text: bool, unique_ids: bool, added: _Added | None = None) -> None:
     doc = rec.document
     assert doc is not None
     sha = text_sha256(doc.text)
@@ -133,17 +211,20 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: se
         )
         new_anns, new_rels = doc.annotations, doc.relations
         summary.documents_added += 1
+        if added is not None:
+            added.documents.append(doc.id)
     else:
         if row[0] != sha:
-            raise InputError(
-                f"document {doc.id!r} is already in the project with a different text; "
-                "a document's text never changes once stored", file=source, line=rec.line)
+            raise _different_text(doc.id, source, rec.line)
         have_anns = {r[0] for r in conn.execute("SELECT id FROM annotations WHERE doc = ?", (doc.id,))}
         have_rels = {r[0] for r in conn.execute("SELECT id FROM relations WHERE doc = ?", (doc.id,))}
         new_anns = [a for a in doc.annotations if a.id not in have_anns]
         new_rels = [r for r in doc.relations if r.id not in have_rels]
         if new_anns or new_rels:
             summary.documents_merged += 1
+            if added is not None:
+                added.annotations += [(doc.id, a.id) for a in new_anns]
+                added.relations += [(doc.id, r.id) for r in new_rels]
         else:
             summary.documents_unchanged += 1
             return

@@ -8,6 +8,7 @@ and checks that the file is a Newsmark project of a version this code can read.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -51,7 +52,33 @@ _ANN_COLUMNS = 'doc, id, start, "end", label, text, attributes, annotator, note,
 _REL_COLUMNS = "doc, id, type, from_id, to_id, attributes, created, updated"
 
 
-def _environment_error(path: Path, e: sqlite3.Error) -> ProjectError:
+BACKUP_SUFFIX = ".newsmark"
+
+
+def backup_dir(project_path: str | Path) -> Path:
+    """Where a project's rolling backups are kept: ``NAME.backups/`` beside it."""
+    p = Path(project_path)
+    return p.with_name(p.name + ".backups")
+
+
+def list_backups(project_path: str | Path) -> list[Path]:
+    """The project's rolling backups, newest first (their names start with a UTC timestamp)."""
+    folder = backup_dir(project_path)
+    if not folder.is_dir():
+        return []
+    return sorted((f for f in folder.iterdir() if f.suffix == BACKUP_SUFFIX and f.is_file()),
+                  key=lambda f: f.name, reverse=True)
+
+
+def _backup_hint(path: Path) -> str:
+    backups = list_backups(path)
+    if backups:
+        return (f"; the latest backup is {backups[0]}: restore it with "
+                f"'newsmark restore {path}'")
+    return "; no backup of it was found"
+
+
+def environment_error(path: Path, e: sqlite3.Error) -> ProjectError:
     """Turn SQLite's complaint about the file into a message for the user."""
     msg = str(e)
     low = msg.lower()
@@ -63,8 +90,12 @@ def _environment_error(path: Path, e: sqlite3.Error) -> ProjectError:
         return ProjectError(f"{path}: the disk is full; nothing was changed by this edit")
     if "malformed" in low or "not a database" in low or "corrupt" in low:
         return ProjectError(
-            f"{path}: the project file is damaged ({msg}); restore a backup with 'newsmark restore'"
+            f"{path}: the project file is damaged ({msg}); it was not changed" + _backup_hint(path)
         )
+    if "disk i/o" in low:
+        return ProjectError(f"{path}: the disk could not read or write the project ({msg})")
+    if "no such table" in low:
+        return ProjectError(f"{path}: the project file is incomplete or damaged ({msg})" + _backup_hint(path))
     if "unable to open" in low:
         return ProjectError(f"{path}: cannot open the project file ({msg})")
     return ProjectError(f"{path}: {msg}")
@@ -152,7 +183,7 @@ class Project:
         try:
             conn = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as e:
-            raise _environment_error(path, e) from None
+            raise environment_error(path, e) from None
         project = cls(path, sqlite_utils.Database(conn))
         try:
             project._configure()
@@ -175,7 +206,11 @@ class Project:
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Project:
-        """Open an existing project, upgrading an older file format in one transaction."""
+        """Open an existing project, upgrading an older file format in one transaction.
+
+        ``readonly`` opens it for reading only (nothing, not even the journal, is written);
+        a project that cannot be written is refused for writing with a message saying why.
+        """
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"{path}: no such project (create one with 'newsmark init')")
@@ -189,13 +224,18 @@ class Project:
         if header != SQLITE_HEADER:
             what = "an empty file" if not header else "not an SQLite database"
             raise ProjectError(f"{path} is not a Newsmark project ({what})")
+        if not readonly:
+            why = _not_writable(path)
+            if why:
+                raise ProjectError(f"{path}: the project cannot be written: {why}. "
+                                   "Copy it to a writable folder to work on it")
         try:
             if readonly:
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+                conn = _connect_readonly(path)
             else:
                 conn = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as e:
-            raise _environment_error(path, e) from None
+            raise environment_error(path, e) from None
         project = cls(path, sqlite_utils.Database(conn))
         try:
             # check what the file is before anything (even the journal mode) changes it
@@ -204,7 +244,7 @@ class Project:
             project._upgrade(readonly=readonly)
         except sqlite3.Error as e:
             project.close()
-            raise _environment_error(path, e) from None
+            raise environment_error(path, e) from None
         except BaseException:
             project.close()
             raise
@@ -269,7 +309,7 @@ class Project:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
-            raise _environment_error(self.path, e) from None
+            raise environment_error(self.path, e) from None
         try:
             yield
         except BaseException:
@@ -281,7 +321,7 @@ class Project:
         except sqlite3.Error as e:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            raise _environment_error(self.path, e) from None
+            raise environment_error(self.path, e) from None
 
     @contextlib.contextmanager
     def _sql_errors(self) -> Iterator[None]:
@@ -290,7 +330,7 @@ class Project:
         except sqlite3.IntegrityError as e:
             raise ValidationError(str(e)) from None
         except sqlite3.Error as e:
-            raise _environment_error(self.path, e) from None
+            raise environment_error(self.path, e) from None
 
     # ---------------------------------------------------------------- schema
     def info(self) -> dict[str, str]:
@@ -722,6 +762,38 @@ class Project:
             "by_relation_type": {s: n for s, n in q(
                 "SELECT type, count(*) FROM relations GROUP BY type ORDER BY count(*) DESC, type")},
         }
+
+
+def _not_writable(path: Path) -> str | None:
+    """Why SQLite could not write this project, or None (it needs the file and, for its
+    -wal and -shm files, the folder)."""
+    folder = path.resolve().parent
+    if not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"its folder {folder} is read-only (SQLite keeps a journal beside the file)"
+    return None
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        # a WAL project in a read-only folder without its -shm file: nobody can be writing
+        # it, so it can be read as an immutable file
+        conn.close()
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    return conn
+
+
+def is_sqlite_environment_problem(e: sqlite3.Error) -> bool:
+    """Whether an SQLite error is the environment's fault (damage, locks, disk), not a bug."""
+    low = str(e).lower()
+    return any(k in low for k in ("malformed", "not a database", "corrupt", "locked", "busy",
+                                  "readonly", "read-only", "disk is full", "disk i/o",
+                                  "unable to open", "no such table"))
 
 
 def is_project_file(path: str | Path) -> bool:

@@ -1,0 +1,205 @@
+"""Keeping a project safe: rolling backups, restore, and the integrity check.
+
+Backups use SQLite's online backup API, which copies a consistent snapshot while the project
+stays open (and writable) elsewhere.  They live beside the project in ``NAME.backups/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsmark.core.errors import ProjectError
+from newsmark.store.project import (
+    BACKUP_SUFFIX,
+    Project,
+    backup_dir,
+    environment_error,
+    list_backups,
+)
+
+KEEP_BACKUPS = 5
+
+
+def _stamp() -> str:
+    now = _dt.datetime.now(_dt.UTC)
+    return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z"
+
+
+def _copy_database(src: sqlite3.Connection, dest: Path) -> None:
+    """Copy ``src`` into a new file ``dest`` (written beside it, then renamed: all or nothing)."""
+    tmp = dest.with_name(f".{dest.name}.partial")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    target = sqlite3.connect(tmp)
+    try:
+        src.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+        target.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        target.close()
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def make_backup(project: Project, dest: str | Path | None = None, *, keep: int = KEEP_BACKUPS) -> Path:
+    """Back up the open project; to ``dest``, or as the newest rolling backup (keeping ``keep``)."""
+    if dest is None:
+        folder = backup_dir(project.path)
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as e:
+            raise ProjectError(f"cannot create the backup folder {folder}: {e.strerror or e}") from None
+        target = folder / f"{project.path.stem}-{_stamp()}{BACKUP_SUFFIX}"
+    else:
+        target = Path(dest)
+        if target.exists():
+            raise ProjectError(f"{target} already exists; choose another name")
+    try:
+        _copy_database(project.conn, target)
+    except sqlite3.Error as e:
+        raise environment_error(project.path, e) from None
+    except OSError as e:
+        raise ProjectError(f"cannot write the backup {target}: {e.strerror or e}") from None
+    if dest is None:
+        for old in list_backups(project.path)[keep:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return target
+
+
+def ensure_recent_backup(project: Project, max_age_seconds: float = 3600) -> Path | None:
+    """Make a rolling backup unless one younger than ``max_age_seconds`` exists."""
+    backups = list_backups(project.path)
+    if backups and time.time() - backups[0].stat().st_mtime < max_age_seconds:
+        return None
+    return make_backup(project)
+
+
+@dataclass(slots=True)
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    documents: int = 0
+    annotations: int = 0
+    relations: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        head = (f"checked {self.documents} documents, {self.annotations} annotations, "
+                f"{self.relations} relations: ")
+        if self.ok:
+            return [head + "ok"]
+        return [head + f"{len(self.problems)} problems", *(f"  {p}" for p in self.problems)]
+
+
+MAX_LISTED = 50
+
+
+def check(project: Project) -> CheckReport:
+    """SQLite's integrity check plus the data rules: every span's text is its slice of the
+    document, every relation's ends exist in the same document, JSON columns are valid."""
+    report = CheckReport()
+    conn = project.conn
+    try:
+        for (msg,) in conn.execute("PRAGMA integrity_check"):
+            if msg != "ok":
+                report.problems.append(f"SQLite integrity: {msg}")
+        if report.problems:
+            return report  # the rest would read a damaged file
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+            report.problems.append(f"{table} row {rowid} refers to a missing {parent} entry")
+        report.documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        report.relations = conn.execute("SELECT count(*) FROM relations").fetchone()[0]
+        from newsmark.core.model import text_sha256
+
+        for doc_id, text, sha in conn.execute("SELECT id, text, text_sha256 FROM documents").fetchall():
+            if text_sha256(text) != sha:
+                report.problems.append(f"document {doc_id!r}: its text does not match its recorded checksum")
+            for ann_id, start, end, span in conn.execute(
+                    'SELECT id, start, "end", text FROM annotations WHERE doc = ?', (doc_id,)):
+                report.annotations += 1
+                if not (0 <= start < end <= len(text)):
+                    report.problems.append(f"annotation {ann_id!r} in {doc_id!r}: span {start}-{end} is "
+                                           f"outside the text ({len(text)} characters)")
+                elif text[start:end] != span:
+                    report.problems.append(f"annotation {ann_id!r} in {doc_id!r}: its text is not "
+                                           f"the document's text at {start}-{end}")
+        for table, column in (("documents", "meta"), ("annotations", "attributes"),
+                              ("relations", "attributes")):
+            bad = conn.execute(f"SELECT count(*) FROM {table} WHERE NOT json_valid({column})").fetchone()[0]
+            if bad:
+                report.problems.append(f"{bad} {table} have invalid JSON in {column}")
+    except sqlite3.Error as e:
+        report.problems.append(f"cannot read the project: {e}")
+    if len(report.problems) > MAX_LISTED:
+        extra = len(report.problems) - MAX_LISTED
+        report.problems = report.problems[:MAX_LISTED] + [f"… and {extra} more"]
+    return report
+
+
+def check_file(path: str | Path) -> CheckReport:
+    """Check a project file without changing it (opened read-only)."""
+    try:
+        project = Project.open(path, readonly=True)
+    except ProjectError as e:
+        return CheckReport(problems=[str(e)])
+    with project:
+        return check(project)
+
+
+@dataclass(slots=True)
+class RestoreResult:
+    restored_from: Path
+    saved_current: Path | None  # where the project's previous state was kept
+
+
+def restore(project_path: str | Path, backup: str | Path | None = None) -> RestoreResult:
+    """Put a backup in place of the project.  The project's current state is never lost: it is
+    backed up first when readable, else the damaged file is moved aside, never deleted."""
+    path = Path(project_path)
+    if backup is None:
+        backups = list_backups(path)
+        if not backups:
+            raise ProjectError(f"{path}: no backups in {backup_dir(path)}")
+        backup = backups[0]
+    backup = Path(backup)
+    report = check_file(backup)
+    if not report.ok:
+        raise ProjectError(f"the backup {backup} is not usable: {report.problems[0]}")
+    src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        current_ok = path.exists() and check_file(path).ok
+        if current_ok:
+            with Project.open(path) as current:
+                saved = make_backup(current, backup_dir(path) / f"{path.stem}-{_stamp()}-before-restore{BACKUP_SUFFIX}")
+                # SQLite's backup API writes through the destination's own locks, so a window
+                # that has the project open sees the restored content, never a torn file.
+                src.backup(current.conn)
+            return RestoreResult(backup, saved)
+        saved_current: Path | None = None
+        if path.exists():
+            saved_current = path.with_name(f"{path.name}.damaged-{_stamp()}")
+            os.replace(path, saved_current)
+            for suffix in ("-wal", "-shm"):
+                side = Path(str(path) + suffix)
+                if side.exists():
+                    os.replace(side, Path(str(saved_current) + suffix))
+        _copy_database(src, path)
+        Project.open(path).close()  # back to WAL; proves it opens
+        return RestoreResult(backup, saved_current)
+    except sqlite3.Error as e:
+        raise environment_error(path, e) from None
+    finally:
+        src.close()
