@@ -203,3 +203,9 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
         raise environment_error(path, e) from None
     finally:
         src.close()
+
+
+__all__ = [
+    "KEEP_BACKUPS", "CheckReport", "RestoreResult", "backup_dir", "check", "check_file",
+    "ensure_recent_backup", "list_backups", "make_backup", "restore",
+]
