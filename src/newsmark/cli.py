@@ -102,7 +102,11 @@ def _ensure_default_project(path: Path) -> Any:
     from newsmark.store.project import Project
 
     if path.exists():
-        return Project.open(path)
+        from newsmark.store.maintenance import ensure_recent_backup
+
+        project = Project.open(path)
+        ensure_recent_backup(project)
+        return project
     path.parent.mkdir(parents=True, exist_ok=True)
     project = Project.create(path)
     samples = sample_paths()
@@ -213,10 +217,14 @@ def import_(project: Path, files: tuple[Path, ...], fmt: str, skip_bad: bool) ->
     nothing.
     """
 
+    from newsmark.store.maintenance import ensure_recent_backup
+
     paths = list(_expand(files))
     if not paths:
         raise click.UsageError("no importable files found (.jsonl, .json, .txt, .md)")
     with _open(project) as p:
+        if p.count_documents():
+            ensure_recent_backup(p)  # a big change: keep the state before it (hourly at most)
         summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad)
     for line in summary.lines():
         click.echo(line)

@@ -208,3 +208,16 @@ def test_read_only_file_and_folder(tmp_path: Path) -> None:
         os.chmod(folder, 0o755)
         os.chmod(path, 0o644)
     assert check_file(path).ok
+
+
+def test_import_backs_up_the_project_first(tmp_path: Path) -> None:
+    path = tmp_path / "p.newsmark"
+    _filled(path).close()
+    src = tmp_path / "more.txt"
+    src.write_text("Another article.")
+    assert run("import", path, src).exit_code == 0
+    (b,) = list_backups(path)
+    with Project.open(b, readonly=True) as before:
+        assert before.document_ids() == ["d"]  # the state before the import
+    assert run("import", path, tmp_path / "more.txt").exit_code == 0
+    assert len(list_backups(path)) == 1  # not more than one an hour
