@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import sqlite3
 import sys
@@ -17,13 +16,8 @@ from newsmark import __version__
 from newsmark.core.errors import NewsmarkError, ValidationError
 from newsmark.core.model import STATUSES, normalise_status
 
-FORMATS_IN = ("auto", "jsonl", "text")
+FORMATS_IN = ("auto", "jsonl", "csv", "html", "text")
 FORMATS_OUT = ("jsonl",)
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
-# Files above this size are imported in batches of whole documents, so that the window can
-# save edits while a long import runs (a transaction holds the write lock).
-BATCHED_IMPORT_BYTES = 16 * 1024 * 1024
 
 
 class _Group(click.Group):
@@ -153,53 +147,16 @@ def init(project: Path, schema_file: Path | None) -> None:
     click.echo(f"created {project} with {len(labels)} labels: " + ", ".join(lab.name for lab in labels))
 
 
-def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
-    for p in paths:
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and not child.name.startswith(".") and (
-                        child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES):
-                    yield child
-        else:
-            yield p
+def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool,
+                  fields: Any = None, quiet: bool = False) -> Any:
+    from newsmark.ingest.batch import import_paths, passes
+    from newsmark.ingest.collections import FieldMap
 
-
-def detect_format(path: Path) -> str:
-    """``jsonl`` or ``text``, by the file's extension or, failing that, its first byte."""
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        return "jsonl"
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    try:
-        with path.open("rb") as f:
-            head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return "text"
-    return "jsonl" if head.startswith(b"{") else "text"
-
-
-def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool, quiet: bool = False) -> Any:
-    from newsmark.formats import jsonl
-    from newsmark.ingest.text import read_text
-    from newsmark.store.importer import ImportSummary, import_records
-
-    summary = ImportSummary()
-    sizes = {p: p.stat().st_size for p in paths}
-    # a large file is read twice (checked, then written in batches): see import_records
-    total = sum(size * (2 if size > BATCHED_IMPORT_BYTES else 1) for size in sizes.values())
-    with _progress(total, "importing") as bar:
-        for path in paths:
-            kind = detect_format(path) if fmt == "auto" else fmt
-            if kind == "jsonl":
-                big = sizes[path] > BATCHED_IMPORT_BYTES
-                import_records(project, functools.partial(jsonl.read, path, bar.update), summary,
-                               source=str(path), skip_bad=skip_bad, batch=500 if big else None)
-            else:
-                import_records(project, [read_text(path)], summary, source=str(path),
-                               skip_bad=skip_bad, dedupe_text=True, unique_ids=True)
-                bar.update(path.stat().st_size)
-    return summary
+    total = sum(p.stat().st_size * passes(p) for p in paths if p.is_file())
+    with _progress(0 if quiet else total, "importing") as bar:
+        return import_paths(project, paths, kind=fmt, fields=fields or FieldMap(), skip_bad=skip_bad,
+                            progress=bar.update,
+                            on_file=lambda p: bar.set_postfix_str(p.name[-30:], refresh=False))
 
 
 @cli.command("import")
@@ -207,27 +164,49 @@ def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool, 
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS_IN), default="auto", show_default=True,
               help="The files' format; auto: by extension, else by content.")
+@click.option("--text-field", default="text", show_default=True, metavar="NAME",
+              help="JSONL field or CSV column holding the article's text.")
+@click.option("--title-field", default="title", show_default=True, metavar="NAME",
+              help="JSONL field or CSV column holding the title.")
+@click.option("--id-field", default="id", show_default=True, metavar="NAME",
+              help="JSONL field or CSV column holding the document id.")
 @click.option("--skip-bad", is_flag=True,
-              help="Leave out bad records (each listed) instead of refusing the whole file.")
-def import_(project: Path, files: tuple[Path, ...], fmt: str, skip_bad: bool) -> None:
-    """Import FILES (native JSONL or plain UTF-8 text; folders are searched) into PROJECT.
+              help="Leave out bad records (each listed) instead of refusing their whole file.")
+def import_(project: Path, files: tuple[Path, ...], fmt: str, text_field: str, title_field: str,
+            id_field: str, skip_bad: bool) -> None:
+    """Import FILES into PROJECT: native JSONL, JSONL or CSV collections (one article per line
+    or row; other fields go to the document's meta), plain text or Markdown, and saved web
+    pages (.html: the article's main text and metadata).  Folders are searched recursively.
 
     Each file is imported whole or not at all: a bad record stops that file, naming the file,
-    the line and the problem, unless --skip-bad is given.  Importing the same file again adds
-    nothing.
+    the line and the problem (unless --skip-bad), and the other files go on.  Documents whose
+    text is already in the project are skipped as duplicates; importing the same file again
+    adds nothing.  Ctrl+C stops the import; the file in progress is not imported.  Exits 1
+    when any file failed.
     """
-
+    from newsmark.ingest.batch import expand
+    from newsmark.ingest.collections import FieldMap
     from newsmark.store.maintenance import ensure_recent_backup
 
-    paths = list(_expand(files))
+    paths = list(expand(files))
     if not paths:
-        raise click.UsageError("no importable files found (.jsonl, .json, .txt, .md)")
+        raise click.UsageError("no importable files found (.jsonl, .csv, .html, .txt, .md...)")
     with _open(project) as p:
         if p.count_documents():
             ensure_recent_backup(p)  # a big change: keep the state before it (hourly at most)
-        summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad)
+        try:
+            summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad,
+                                    fields=FieldMap(text_field, title_field, id_field))
+        except KeyboardInterrupt:
+            click.echo("cancelled: the file in progress was not imported; the files before it were",
+                       err=True)
+            sys.exit(130)
     for line in summary.lines():
         click.echo(line)
+    for line in summary.failure_lines():
+        click.echo(line, err=True)
+    if summary.failed:
+        sys.exit(1)
 
 
 @contextlib.contextmanager

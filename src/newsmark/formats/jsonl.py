@@ -20,7 +20,7 @@ import orjson
 
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
-from newsmark.formats.records import Record, document_from_record
+from newsmark.formats.records import NATIVE_KEYS, Record, document_from_record, remap_fields
 from newsmark.store.project import Project
 
 NAME = "jsonl"
@@ -28,10 +28,13 @@ MAX_DEPTH = jsonutil.MAX_DEPTH
 Progress = Callable[[int], None]
 
 
-def read(path: str | Path, progress: Progress | None = None) -> Iterator[Record]:
-    """Records of a native JSONL file, each a document or the error that line has.
+def read(path: str | Path, progress: Progress | None = None,
+         fields: tuple[str, str, str] = ("text", "title", "id")) -> Iterator[Record]:
+    """Records of a JSONL file, each a document or the error that line has.
 
-    ``progress`` is called with the number of bytes read since the last call.
+    ``progress`` is called with the number of bytes read since the last call.  ``fields``
+    names the fields holding the text, title and id (for collections from elsewhere); other
+    fields that are not native go to the document's meta.
     """
     path = Path(path)
     try:
@@ -46,10 +49,11 @@ def read(path: str | Path, progress: Progress | None = None) -> Iterator[Record]
                 raw = raw[3:]
             if not raw.strip():
                 continue
-            yield parse_line(raw, path, number)
+            yield parse_line(raw, path, number, fields)
 
 
-def parse_line(raw: bytes, path: str | Path, number: int) -> Record:
+def parse_line(raw: bytes, path: str | Path, number: int,
+               fields: tuple[str, str, str] = ("text", "title", "id")) -> Record:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -63,6 +67,8 @@ def parse_line(raw: bytes, path: str | Path, number: int) -> Record:
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and jsonutil.depth(obj) > MAX_DEPTH:
         return Record(number, error=InputError(
             f"the record nests lists and objects more than {MAX_DEPTH} levels deep", file=path, line=number))
+    if isinstance(obj, dict) and (fields != ("text", "title", "id") or not NATIVE_KEYS.issuperset(obj)):
+        obj = remap_fields(obj, *fields)
     try:
         doc, layers, id_given = document_from_record(obj)
     except ValidationError as e:

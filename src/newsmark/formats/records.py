@@ -66,6 +66,8 @@ class Record:
     error: InputError | None = None
     label_layers: dict[str, str] = field(default_factory=dict)
     id_given: bool = True
+    # the original file (a web page's HTML) to keep with the document: (kind, name, bytes)
+    source: tuple[str, str, bytes] | None = None
 
 
 def _check_annotation(a: dict[str, Any], i: int, text: str) -> tuple[str | None, int, int, str]:
@@ -85,6 +87,30 @@ def _check_annotation(a: dict[str, Any], i: int, text: str) -> tuple[str | None,
     for key in ("annotator", "note", "created", "updated"):
         _opt_str(a, key, what)
     return ann_id, start, end, label
+
+
+NATIVE_KEYS = frozenset({"id", "title", "text", "meta", "status", "created", "updated",
+                         "annotations", "relations"})
+
+
+def remap_fields(obj: dict[str, Any], text: str, title: str, id: str) -> dict[str, Any]:
+    """A collection's record in native shape: its text, title and id fields renamed, and every
+    other field that is not native moved into ``meta``."""
+    out = {k: v for k, v in obj.items() if k in NATIVE_KEYS}
+    for native, given in (("text", text), ("title", title), ("id", id)):
+        if given != native:
+            out.pop(native, None)
+            if given in obj:
+                out[native] = obj[given]
+    extra = {k: v for k, v in obj.items() if k not in NATIVE_KEYS and k not in (text, title, id)}
+    if extra:
+        meta = out.get("meta")
+        if meta is None:
+            out["meta"] = extra
+        elif isinstance(meta, dict):
+            out["meta"] = {**extra, **meta}
+        # a meta that is not an object is left for document_from_record to refuse
+    return out
 
 
 def document_from_record(obj: Any) -> tuple[Document, dict[str, str], bool]:

@@ -1,7 +1,13 @@
-"""Plain text files in: one file, one document."""
+"""Plain text and Markdown files in: one file, one document.
+
+Encodings are detected (BOMs first, then UTF-8, then charset-normalizer), so Windows-1252,
+Latin-1, UTF-16 with a BOM and UTF-8 with a BOM all read right.  Line endings become ``\\n``
+(docs/adr/0002: only raw text, only at import, before any annotation exists).
+"""
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -10,6 +16,11 @@ from newsmark.core.model import Document, default_title
 from newsmark.formats.records import Record
 
 _SAFE_ID = re.compile(r"[^\w.\-]+", re.UNICODE)
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def id_from_name(path: Path) -> str:
@@ -24,30 +35,42 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode_utf8(data: bytes, path: Path) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with; InputError when it is binary or
+    in no encoding that can be told."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), encoding + " (BOM)"
+            except UnicodeDecodeError as e:
+                raise InputError(f"the file starts with a {encoding} byte order mark but is not "
+                                 f"{encoding} (byte {e.start + len(bom) + 1})", file=path) from None
+    if b"\x00" in data[:65536]:
+        raise InputError("this is a binary file, not text", file=path)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(
-            f"bytes that are not UTF-8 ({data[e.start:e.start + 4]!r} at byte {e.start + 1})",
-            file=path, line=line,
-        ) from None
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("cannot tell the file's text encoding (is it text?)", file=path)
+    return str(best), best.encoding
 
 
-def read_text(path: str | Path, text: str | None = None) -> Record:
-    """A record for a text file (``text``: its already-decoded contents, if known)."""
+def read_text(path: str | Path) -> Record:
+    """A record for a text or Markdown file; a bad file gives a record holding the error."""
     path = Path(path)
     try:
-        if text is None:
-            data = path.read_bytes()
-            if not data.strip():
-                raise InputError("the file is empty", file=path)
-            if b"\x00" in data[:8192]:
-                raise InputError("this is a binary file, not text", file=path)
-            text = decode_utf8(data, path)
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise InputError(f"the file is too large for one article ({size / 2**20:.0f} MB; "
+                             f"the limit is {MAX_TEXT_BYTES // 2**20} MB)", file=path)
+        data = path.read_bytes()
+        if not data.strip():
+            raise InputError("the file is empty", file=path)
+        text, encoding = decode_text(data, path)
         text = normalise_newlines(text)
         if not text.strip():
             raise InputError("the file has no text", file=path)
@@ -55,6 +78,9 @@ def read_text(path: str | Path, text: str | None = None) -> Record:
         return Record(1, error=e)
     except OSError as e:
         return Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
-    doc = Document(id=id_from_name(path), text=text, title=default_title(text),
-                   meta={"source_file": path.name})
+    meta = {"source_file": path.name, "encoding": encoding}
+    if path.suffix.lower() in (".md", ".markdown"):
+        meta["format"] = "markdown"
+    doc = Document(id=id_from_name(path), text=text, title=default_title(text.lstrip("# ")),
+                   meta=meta)
     return Record(1, document=doc, id_given=True)

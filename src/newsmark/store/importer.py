@@ -49,10 +49,14 @@ class ImportSummary:
         if self.skipped:
             out.append(f"skipped {len(self.skipped)} bad records:")
             out += [f"  {s}" for s in self.skipped]
-        if self.failed:
-            out.append(f"{len(self.failed)} files failed:")
-            out += [f"  {s}" for s in self.failed]
         return out
+
+    def failure_lines(self) -> list[str]:
+        """The files that could not be imported, each with its reason."""
+        if not self.failed:
+            return []
+        return [f"{len(self.failed)} file{'s' if len(self.failed) > 1 else ''} not imported:",
+                *(f"  {s}" for s in self.failed)]
 
 
 RecordSource = Iterable[Record] | Callable[[], Iterable[Record]]
@@ -211,6 +215,8 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: se
         )
         new_anns, new_rels = doc.annotations, doc.relations
         summary.documents_added += 1
+        if rec.source is not None:
+            project.put_source(doc.id, *rec.source)
         if added is not None:
             added.documents.append(doc.id)
     else:

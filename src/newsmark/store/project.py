@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -539,6 +540,19 @@ class Project:
         if row is None:
             raise NotFoundError(f"no document {doc_id!r}")
         return str(row[0])
+
+    def put_source(self, doc_id: str, kind: str, name: str, data: bytes) -> None:
+        """Keep the file a document came from (a web page's HTML), compressed."""
+        with self.write(), self._sql_errors():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO sources(doc, kind, name, data) VALUES (?, ?, ?, ?)",
+                (doc_id, kind, name, zlib.compress(data, 6)),
+            )
+
+    def source(self, doc_id: str) -> tuple[str, str, bytes] | None:
+        """The original file of a document, as (kind, file name, bytes), if it was kept."""
+        row = self.conn.execute("SELECT kind, name, data FROM sources WHERE doc = ?", (doc_id,)).fetchone()
+        return (row[0], row[1], zlib.decompress(row[2])) if row else None
 
     # ---------------------------------------------------------------- annotations
     def annotations(self, doc_id: str) -> list[Annotation]:

@@ -1,0 +1,123 @@
+"""Importing many files at once: any mix of native JSONL, JSONL and CSV collections, text,
+Markdown and saved web pages, folders searched recursively.
+
+One bad file does not stop the rest: it is listed in the summary with its reason.  Each file is
+one transaction (large JSONL files: checked first, then written in batches of whole documents),
+so a cancel leaves the project as it was before the file in progress.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from newsmark.core.errors import InputError
+from newsmark.formats.records import Record
+from newsmark.ingest.collections import DEFAULT_FIELDS, FieldMap, read_csv
+from newsmark.store.importer import ImportSummary, import_records
+from newsmark.store.project import Project
+
+KINDS = ("jsonl", "csv", "html", "text")
+SUFFIXES = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".csv": "csv", ".tsv": "csv",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
+}
+# JSONL files above this size are written in batches of whole documents, so that the window
+# can save edits while a long import runs (a transaction holds the write lock).
+BATCHED_IMPORT_BYTES = 16 * 1024 * 1024
+BATCH_DOCUMENTS = 500
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and the importable files inside folders named (recursively, sorted,
+    hidden ones left out)."""
+    for p in paths:
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if (child.is_file() and child.suffix.lower() in SUFFIXES
+                        and not any(part.startswith(".") for part in child.relative_to(p).parts)):
+                    yield child
+        else:
+            yield p
+
+
+def detect_kind(path: Path) -> str:
+    """The kind of a file by its extension, or failing that by its first bytes."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind:
+        return kind
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    except OSError:
+        return "text"
+    if head.startswith(b"{"):
+        return "jsonl"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "html"
+    return "text"
+
+
+def import_paths(
+    project: Project,
+    paths: list[Path],
+    *,
+    kind: str = "auto",
+    fields: FieldMap = DEFAULT_FIELDS,
+    skip_bad: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> ImportSummary:
+    """Import every file; returns the summary.  ``progress`` gets the bytes done since its
+    last call; raising ``ImportCancelled`` (or KeyboardInterrupt) from it or from ``on_file``
+    stops the import, leaving the file in progress not imported.
+
+    A file's failure (bad input) is recorded in ``summary.failed`` and the next file goes on.
+    """
+    from newsmark.formats import jsonl
+    from newsmark.ingest.html import read_html
+    from newsmark.ingest.text import read_text
+
+    summary = ImportSummary()
+    tick = progress or (lambda n: None)
+    for path in paths:
+        if on_file:
+            on_file(path)
+        k = detect_kind(path) if kind == "auto" else kind
+        try:
+            size = path.stat().st_size
+        except OSError as e:
+            summary.failed.append(f"{path}: cannot read the file: {e.strerror or e}")
+            continue
+        try:
+            if k == "jsonl":
+                big = size > BATCHED_IMPORT_BYTES
+                reader = functools.partial(jsonl.read, path, tick, (fields.text, fields.title, fields.id))
+                import_records(project, reader, summary, source=str(path), skip_bad=skip_bad,
+                               batch=BATCH_DOCUMENTS if big else None)
+                continue
+            records: list[Record]
+            if k == "csv":
+                records = list(read_csv(path, fields))
+            elif k == "html":
+                records = [read_html(path)]
+            else:
+                records = [read_text(path)]
+            import_records(project, records, summary, source=str(path), skip_bad=skip_bad,
+                           dedupe_text=True, unique_ids=k != "csv")
+            tick(size)
+        except InputError as e:  # this file's fault; the environment's (disk full...) stops all
+            summary.failed.append(str(e))
+    return summary
+
+
+def passes(path: Path) -> int:
+    """How many times importing ``path`` reads it (for a progress bar's total)."""
+    try:
+        big = path.stat().st_size > BATCHED_IMPORT_BYTES
+    except OSError:
+        return 1
+    return 2 if big and detect_kind(path) == "jsonl" else 1

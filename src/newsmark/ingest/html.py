@@ -1,0 +1,79 @@
+"""Saved web pages in: the article's main text and metadata, by trafilatura.
+
+Nothing in the page runs and nothing is fetched: trafilatura parses the HTML with lxml and
+reads it only (no scripts, no network; remote images and iframes are ignored).  Paragraphs are
+kept, with a blank line between them; navigation, related stories, footers, cookie banners and
+comments are left out.  The original HTML is kept with the document (compressed).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from newsmark.core.errors import InputError
+from newsmark.core.model import Document, default_title
+from newsmark.formats.records import Record
+from newsmark.ingest.text import id_from_name
+
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
+_OG_LOCALE = re.compile(rb"<meta[^>]+property\s*=\s*[\"']og:locale[\"'][^>]*content\s*=\s*[\"']([A-Za-z_-]+)", re.I)
+
+
+def _language(html: bytes, extracted: Any) -> str | None:
+    lang = getattr(extracted, "language", None)
+    if lang:
+        return str(lang)
+    head = html[:200_000]
+    m = _LANG.search(head) or _OG_LOCALE.search(head)
+    return m.group(1).decode("ascii").replace("_", "-") if m else None
+
+
+def extract(html: bytes, path: Path) -> tuple[str, dict[str, Any]]:
+    """The main text (paragraphs separated by blank lines) and the metadata of a page."""
+    import trafilatura
+
+    try:
+        result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                             include_tables=True, include_images=False)
+    except Exception as e:  # noqa: BLE001 - a page trafilatura cannot parse is bad input
+        raise InputError(f"cannot read the page: {type(e).__name__}: {e}", file=path) from None
+    text = getattr(result, "text", None) if result is not None else None
+    if not text or not text.strip():
+        raise InputError("no article text found in the page", file=path)
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    meta: dict[str, Any] = {"source_file": path.name}
+    for key, field in (("title", "title"), ("author", "author"), ("date", "date"),
+                       ("site", "sitename"), ("url", "url"), ("description", "description")):
+        value = getattr(result, field, None)
+        if value:
+            meta[key] = value
+    lang = _language(html, result)
+    if lang:
+        meta["language"] = lang
+    return "\n\n".join(paragraphs), meta
+
+
+def read_html(path: str | Path) -> Record:
+    """A record for a saved web page; a bad page gives a record holding the error."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise InputError(f"the page is too large ({size / 2**20:.0f} MB; the limit for a web "
+                             f"page is {MAX_PAGE_BYTES // 2**20} MB)", file=path)
+        html = path.read_bytes()
+        if not html.strip():
+            raise InputError("the file is empty", file=path)
+        if b"\x00" in html[:65536] and not html.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError("this is a binary file, not a web page", file=path)
+        text, meta = extract(html, path)
+    except InputError as e:
+        return Record(1, error=e)
+    except OSError as e:
+        return Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
+    doc = Document(id=id_from_name(path), text=text, title=meta.get("title") or default_title(text),
+                   meta=meta)
+    return Record(1, document=doc, id_given=True, source=("html", path.name, html))
