@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import json
+
 import orjson
 
 from newsmark.core import jsonutil
@@ -77,9 +79,9 @@ def parse_line(raw: bytes, path: str | Path, number: int,
 
 
 def _json_problem(e: ValueError) -> str:
-    msg = str(e)
-    # orjson: "unexpected character: line 1 column 10 (char 9)"; the line is always 1 here
-    return msg.replace("line 1 column", "column")
+    if isinstance(e, json.JSONDecodeError):  # orjson's errors are JSONDecodeErrors too
+        return f"{e.msg} at character {e.pos + 1} of the line"
+    return str(e)
 
 
 @dataclass(slots=True)

@@ -18,14 +18,21 @@ from newsmark.formats.records import Record
 from newsmark.ingest.text import id_from_name
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024
+# Fewer words than this is a page without an article (an index, an error page, a login wall):
+# what the extractor falls back to there is navigation, not text to annotate.
+MIN_ARTICLE_WORDS = 10
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
 _OG_LOCALE = re.compile(rb"<meta[^>]+property\s*=\s*[\"']og:locale[\"'][^>]*content\s*=\s*[\"']([A-Za-z_-]+)", re.I)
 
 
-def _language(html: bytes, extracted: Any) -> str | None:
-    lang = getattr(extracted, "language", None)
-    if lang:
-        return str(lang)
+def _language(html: bytes, text: str) -> str | None:
+    """The article's language: identified from its text (py3langid, through trafilatura),
+    else as the page declares it (``<html lang>``, ``og:locale``)."""
+    from trafilatura.utils import language_classifier
+
+    detected = language_classifier(text[:20_000], "")
+    if detected:
+        return str(detected)
     head = html[:200_000]
     m = _LANG.search(head) or _OG_LOCALE.search(head)
     return m.group(1).decode("ascii").replace("_", "-") if m else None
@@ -41,8 +48,9 @@ def extract(html: bytes, path: Path) -> tuple[str, dict[str, Any]]:
     except Exception as e:  # noqa: BLE001 - a page trafilatura cannot parse is bad input
         raise InputError(f"cannot read the page: {type(e).__name__}: {e}", file=path) from None
     text = getattr(result, "text", None) if result is not None else None
-    if not text or not text.strip():
-        raise InputError("no article text found in the page", file=path)
+    if not text or len(text.split()) < MIN_ARTICLE_WORDS:
+        found = f" (only {text.strip()[:60]!r})" if text and text.strip() else ""
+        raise InputError(f"no article text found in the page{found}", file=path)
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
     meta: dict[str, Any] = {"source_file": path.name}
     for key, field in (("title", "title"), ("author", "author"), ("date", "date"),
@@ -50,7 +58,7 @@ def extract(html: bytes, path: Path) -> tuple[str, dict[str, Any]]:
         value = getattr(result, field, None)
         if value:
             meta[key] = value
-    lang = _language(html, result)
+    lang = _language(html, text)
     if lang:
         meta["language"] = lang
     return "\n\n".join(paragraphs), meta

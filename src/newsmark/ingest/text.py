@@ -17,6 +17,7 @@ from newsmark.formats.records import Record
 
 _SAFE_ID = re.compile(r"[^\w.\-]+", re.UNICODE)
 MAX_TEXT_BYTES = 50 * 1024 * 1024
+_PREFERRED_ON_TIE = ("cp1252", "iso8859_15", "latin_1")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -53,9 +54,17 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise InputError("cannot tell the file's text encoding (is it text?)", file=path)
+    # Short texts often fit several legacy code pages equally well (cp1250 and cp1252 read
+    # "naïve" differently); on a tie, prefer the code pages Western news text is written in.
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    for preferred in _PREFERRED_ON_TIE:
+        for m in tied:
+            if m.encoding == preferred:
+                return str(m), m.encoding
     return str(best), best.encoding
 
 
