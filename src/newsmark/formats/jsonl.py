@@ -11,12 +11,11 @@ byte for byte; export is built by SQLite's JSON functions (docs/adr/0004).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-
-import json
 
 import orjson
 

@@ -30,7 +30,7 @@ def _language(html: bytes, text: str) -> str | None:
     else as the page declares it (``<html lang>``, ``og:locale``)."""
     from trafilatura.utils import language_classifier
 
-    detected = language_classifier(text[:20_000], "")
+    detected = language_classifier(text[:3000], "")  # a few paragraphs tell; all of them cost
     if detected:
         return str(detected)
     head = html[:200_000]

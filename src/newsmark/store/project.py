@@ -324,6 +324,21 @@ class Project:
                 self.conn.execute("ROLLBACK")
             raise environment_error(self.path, e) from None
 
+    def begin(self) -> None:
+        """Open a write transaction by hand (``write()`` inside it makes savepoints)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise environment_error(self.path, e) from None
+
+    def commit(self) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise environment_error(self.path, e) from None
+
     @contextlib.contextmanager
     def _sql_errors(self) -> Iterator[None]:
         try:
