@@ -15,9 +15,10 @@ import click
 from newsmark import __version__
 from newsmark.core.errors import NewsmarkError, ValidationError
 from newsmark.core.model import STATUSES, normalise_status
+from newsmark.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS  # noqa: E402 (no Qt, light)
 
-FORMATS_IN = ("auto", "jsonl", "csv", "html", "text")
-FORMATS_OUT = ("jsonl",)
+FORMATS_IN = ("auto", *IMPORT_FORMATS)
+FORMATS_OUT = tuple(EXPORT_FORMATS)
 
 
 class _Group(click.Group):
@@ -223,30 +224,53 @@ def _output(target: str | None) -> Iterator[BinaryIO]:
 
 @cli.command()
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("-o", "--output", default=None, metavar="FILE|-",
-              help="Where to write; '-' or nothing for standard output.  A file is written "
-                   "whole or not at all.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS_OUT), default="jsonl", show_default=True)
+@click.option("-o", "--output", default=None, metavar="FILE|FOLDER|-",
+              help="Where to write; '-' or nothing for standard output (a folder for brat, a "
+                   "file for spacy).  Files are written whole or not at all.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_OUT), default="jsonl", show_default=True,
+              help="; ".join(f"{k}: {v[1]}" for k, v in EXPORT_FORMATS.items()))
 @click.option("--status", "statuses", multiple=True, metavar="S",
               help=f"Only documents with this status ({', '.join(STATUSES)}); repeatable.")
 @click.option("--label", "labels", multiple=True, metavar="L",
               help="Only annotations with this label; repeatable.")
 def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...],
            labels: tuple[str, ...]) -> None:
-    """Export PROJECT's documents and annotations (native JSONL: one document per line)."""
+    """Export PROJECT's documents and annotations.  Native JSONL keeps everything; for the
+    other formats, whatever the format cannot carry is listed in the summary."""
     from newsmark.formats import jsonl
+    from newsmark.formats.registry import write as write_format
 
     status_list = _status_option(statuses)
+    kind = EXPORT_FORMATS[fmt][0]
+    if kind != "file" and output in (None, "-"):
+        raise click.UsageError(f"--format {fmt} writes a {kind}: name it with -o")
     with _open(project, readonly=True) as p:
         known = {lab.name for lab in p.labels()}
         unknown = [lab for lab in labels if lab not in known]
         if unknown:
             raise ValidationError(f"no label {', '.join(map(repr, unknown))} in this project "
                                   f"(labels: {', '.join(sorted(known))})")
-        total = len(p.document_ids(status_list or None))
-        with _progress(total, "exporting", unit="doc") as bar, _output(output) as out:
-            summary = jsonl.write(p, out, statuses=status_list, labels=labels, progress=bar.update)
-    for line in summary.lines():
+        filters = {"statuses": status_list, "labels": list(labels)}
+        if fmt == "jsonl":
+            total = len(p.document_ids(status_list or None))
+            with _progress(total, "exporting", unit="doc") as bar, _output(output) as out:
+                summary = jsonl.write(p, out, progress=bar.update, **filters)
+            lines = summary.lines()
+        elif kind == "file":
+            with _output(output) as out:
+                report = write_format(fmt, p, out, **filters)
+            lines = report.lines()
+            if fmt == "label-studio" and output not in (None, "-"):
+                from newsmark.core.atomicfile import atomic_write
+                from newsmark.formats.labelstudio import labeling_config
+
+                config = Path(output).with_suffix(".label-config.xml")
+                with atomic_write(config) as f:
+                    f.write(labeling_config(p.schema()).encode("utf-8"))
+                lines.append(f"labelling configuration: {config}")
+        else:
+            lines = write_format(fmt, p, Path(str(output)), **filters).lines()
+    for line in lines:
         click.echo(line + (f" to {output}" if output not in (None, "-") and line.startswith("exported") else ""),
                    err=True)
 

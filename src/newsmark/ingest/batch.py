@@ -19,12 +19,12 @@ from newsmark.ingest.collections import DEFAULT_FIELDS, FieldMap, read_csv
 from newsmark.store.importer import ImportSummary, import_records
 from newsmark.store.project import Project
 
-KINDS = ("jsonl", "csv", "html", "text")
 SUFFIXES = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
     ".csv": "csv", ".tsv": "csv",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
     ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
+    ".conll": "conll", ".iob": "conll", ".bio": "conll", ".bioes": "conll", ".iob2": "conll",
 }
 # JSONL files above this size are written in batches of whole documents, so that the window
 # can save edits while a long import runs (a transaction holds the write lock).
@@ -41,13 +41,23 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
                 if (child.is_file() and child.suffix.lower() in SUFFIXES
                         and not any(part.startswith(".") for part in child.relative_to(p).parts)):
                     yield child
+                elif child.suffix == ".ann" and not child.with_suffix(".txt").exists():
+                    yield child  # reported: a .ann without its .txt
         else:
             yield p
 
 
 def detect_kind(path: Path) -> str:
-    """The kind of a file by its extension, or failing that by its first bytes."""
-    kind = SUFFIXES.get(path.suffix.lower())
+    """The kind of a file: by its extension, then by its content (which JSON format, a brat
+    pair, a BIO .tsv)."""
+    suffix = path.suffix.lower()
+    if suffix in (".txt", ".ann") and path.with_suffix(".ann").exists() or suffix == ".ann":
+        return "brat"
+    kind = SUFFIXES.get(suffix)
+    if kind == "jsonl":
+        return _sniff_json_file(path)
+    if suffix == ".tsv" and _looks_like_bio(path):
+        return "conll"
     if kind:
         return kind
     try:
@@ -60,6 +70,42 @@ def detect_kind(path: Path) -> str:
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
         return "html"
     return "text"
+
+
+def _sniff_json_file(path: Path) -> str:
+    from newsmark.core import jsonutil
+    from newsmark.formats.registry import sniff_json
+
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+    except OSError:
+        return "jsonl"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    try:
+        if stripped.startswith(b"["):
+            return sniff_json(jsonutil.loads(path.read_bytes().lstrip(b"\xef\xbb\xbf")))
+        first = stripped.split(b"\n", 1)[0]
+        try:
+            return sniff_json(jsonutil.loads(first))
+        except ValueError:  # a pretty-printed single JSON document
+            return sniff_json(jsonutil.loads(path.read_bytes().lstrip(b"\xef\xbb\xbf")))
+    except (ValueError, OSError):
+        return "jsonl"  # the reader will say what is wrong, with the line
+
+
+def _looks_like_bio(path: Path) -> bool:
+    from newsmark.formats.conll import _TAG, _columns
+
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.strip() and not line.startswith(("#", "-DOCSTART-")):
+                    cols = _columns(line.rstrip("\n"))
+                    return len(cols) >= 2 and bool(_TAG.match(cols[-1]))
+    except OSError:
+        pass
+    return False
 
 
 def import_paths(

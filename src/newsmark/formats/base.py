@@ -1,0 +1,169 @@
+"""What every interchange format shares: the documents to export, the export report, safe
+file names, and a tokenizer for the token-based formats."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.model import Document
+from newsmark.formats.records import Record, document_from_record
+from newsmark.store.project import Project
+
+
+@dataclass(slots=True)
+class ExportReport:
+    """What an export wrote, and everything the format could not carry (never dropped
+    silently: each kind of loss is counted here and shown to the user)."""
+
+    format: str
+    documents: int = 0
+    annotations: int = 0
+    relations: int = 0
+    lost: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def lose(self, what: str, n: int = 1) -> None:
+        if n:
+            self.lost[what] += n
+
+    def lines(self) -> list[str]:
+        out = [f"exported {self.documents} documents, {self.annotations} annotations, "
+               f"{self.relations} relations as {self.format}"]
+        out += self.notes
+        if self.lost:
+            out.append(f"not expressible in {self.format} (left out or changed, as said):")
+            out += [f"  {n} × {what}" for what, n in sorted(self.lost.items())]
+        return out
+
+
+def documents(project: Project, *, statuses: Sequence[str] = (), labels: Sequence[str] = (),
+              report: ExportReport | None = None) -> Iterator[Document]:
+    """The project's documents with their annotations and relations, filtered by document
+    status and annotation label (relations whose ends were filtered out go too, counted)."""
+    wanted = set(labels)
+    for doc_id in project.document_ids(list(statuses) or None):
+        doc = project.document(doc_id)
+        if wanted:
+            doc.annotations = [a for a in doc.annotations if a.label in wanted]
+            kept = {a.id for a in doc.annotations}
+            before = len(doc.relations)
+            doc.relations = [r for r in doc.relations if r.from_id in kept and r.to_id in kept]
+            if report is not None:
+                report.lose("relations whose annotations were filtered out by --label",
+                            before - len(doc.relations))
+        yield doc
+
+
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def safe_names(docs: Sequence[Document], limit: int = 80) -> dict[str, str]:
+    """A file name stem for each document, from its id (and title when the id says nothing):
+    no path separators, no dot-dot, no control characters, no reserved Windows names, unique
+    without regard to case."""
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for doc in docs:
+        base = unicodedata.normalize("NFC", doc.id)
+        stem = _UNSAFE.sub("_", base).strip("._-")[:limit] or "document"
+        if stem.lower() in _RESERVED:
+            stem = f"_{stem}"
+        name, n = stem, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem}_{n}"
+        taken.add(name.lower())
+        out[doc.id] = name
+    return out
+
+
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+TOKENIZER_NAME = "newsmark-regex-v1 (words with inner hyphens/apostrophes, single punctuation; split at span edges)"
+
+
+def tokenize(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """Token spans (code points) of ``text``: words and single punctuation marks, further
+    split at every offset in ``cuts`` so that spans starting or ending there align to tokens."""
+    cut_set = sorted(set(cuts))
+    tokens: list[tuple[int, int]] = []
+    import bisect
+
+    for m in _TOKEN.finditer(text):
+        s, e = m.span()
+        i = bisect.bisect_right(cut_set, s)
+        while i < len(cut_set) and cut_set[i] < e:
+            tokens.append((s, cut_set[i]))
+            s = cut_set[i]
+            i += 1
+        tokens.append((s, e))
+    return tokens
+
+
+def record(obj: dict[str, Any], path: str | Path, line: int) -> Record:
+    """A native-shaped dict, validated into a Record (errors name the file and line)."""
+    try:
+        doc, layers, id_given = document_from_record(obj)
+    except ValidationError as e:
+        return Record(line, error=InputError(str(e), file=path, line=line))
+    return Record(line, document=doc, label_layers=layers, id_given=id_given)
+
+
+def read_json_lines(path: Path) -> Iterator[tuple[int, Any] | Record]:
+    """(line number, parsed value) for each non-blank line; a Record holding the error for a
+    line that is not UTF-8 or not JSON."""
+    from newsmark.core import jsonutil
+
+    try:
+        f = path.open("rb")
+    except OSError as e:
+        yield Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
+        return
+    with f:
+        for number, raw in enumerate(f, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                yield number, jsonutil.loads(raw)
+            except UnicodeDecodeError:
+                yield Record(number, error=InputError("bytes that are not UTF-8", file=path, line=number))
+            except ValueError as e:
+                yield Record(number, error=InputError(f"invalid JSON: {e}", file=path, line=number))
+
+
+def read_json_document(path: Path) -> Any:
+    """A whole-file JSON document (Label Studio, W3C); InputError when it is not JSON."""
+    from newsmark.core import jsonutil
+
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", file=path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return jsonutil.loads(data)
+    except ValueError as e:
+        import json
+
+        if isinstance(e, json.JSONDecodeError):
+            line = data.count(b"\n", 0, e.pos) + 1
+            raise InputError(f"invalid JSON: {e.msg}", file=path, line=line) from None
+        raise InputError(f"invalid JSON: {e}", file=path) from None
+
+
+def write_jsonl(out: BinaryIO, items: Iterator[Any]) -> None:
+    from newsmark.core import jsonutil
+
+    for item in items:
+        out.write(jsonutil.dumps(item).encode("utf-8"))
+        out.write(b"\n")
