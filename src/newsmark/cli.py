@@ -482,6 +482,9 @@ def check(project: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # web imports extract pages in worker processes
     cli.main(args=argv, prog_name="newsmark")
 
 

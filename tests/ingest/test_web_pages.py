@@ -107,3 +107,25 @@ def test_nothing_in_the_page_runs_or_is_fetched(project: Project, tmp_path: Path
     for chrome in ("cookies", "Related stories", "Other story", "Copyright", "Home"):
         assert chrome not in doc.text, chrome
     assert "fetch(" not in doc.text and not marker.exists()
+
+
+def test_many_pages_are_extracted_in_worker_processes(project: Project, pages: list[dict[str, str]],
+                                                      tmp_path: Path) -> None:
+    from newsmark.ingest import batch
+    from newsmark.ingest.html import read_html
+
+    copies = []
+    for i in range(batch.PARALLEL_PAGES + 5):
+        src = Path(pages[i % len(pages)]["path"])
+        html = re.sub(rb"(<p\b[^>]*>)", lambda m, i=i: m.group(1) + f"[copy {i}] ".encode(), src.read_bytes())
+        dest = tmp_path / f"{src.stem}-{i}.html"
+        dest.write_bytes(html)
+        copies.append(dest)
+    summary = import_paths(project, copies)
+    assert summary.failed == []
+    assert summary.documents_added + len(summary.duplicates) == len(copies)
+    for dest in copies[:5]:  # the same result as extracting in this process
+        rec = read_html(dest)
+        assert rec.document is not None
+        if project.has_document(dest.stem):
+            assert project.document(dest.stem).text == rec.document.text

@@ -66,7 +66,7 @@ class Record:
     error: InputError | None = None
     label_layers: dict[str, str] = field(default_factory=dict)
     id_given: bool = True
-    # the original file (a web page's HTML) to keep with the document: (kind, name, bytes)
+    # the original file (a web page's HTML) to keep with the document: (kind, name, zlib bytes)
     source: tuple[str, str, bytes] | None = None
 
 

@@ -9,9 +9,11 @@ so a cancel leaves the project as it was before the file in progress.
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from newsmark.core.errors import InputError
 from newsmark.formats.records import Record
@@ -128,12 +130,61 @@ def import_paths(
     summary = ImportSummary()
     tick = progress or (lambda n: None)
     group = _Group(project)
-    try:
-        for path in paths:
-            _import_one_file(project, path, kind, fields, skip_bad, summary, tick, on_file, group)
-    finally:
-        group.commit()  # the files before a cancel or an error stay imported
+    kinds = [detect_kind(p) if kind == "auto" else kind for p in paths]
+    pages = [p for p, k in zip(paths, kinds, strict=True) if k == "html"]
+    with _Extractor(pages) as extracted:
+        try:
+            for path, k in zip(paths, kinds, strict=True):
+                _import_one_file(project, path, k, fields, skip_bad, summary, tick, on_file, group,
+                                 extracted)
+        finally:
+            group.commit()  # the files before a cancel or an error stay imported
     return summary
+
+
+class _Extractor:
+    """Web pages extracted ahead, in worker processes when there are many (extraction is the
+    cost of a web import, and it is CPU-bound: one process a core)."""
+
+    def __init__(self, pages: list[Path]) -> None:
+        self.pages = pages
+        self.pool: Any = None
+        self.futures: dict[Path, Any] = {}
+        self.queue = list(reversed(pages))
+
+    def __enter__(self) -> _Extractor:
+        workers = min(os.cpu_count() or 1, 8)
+        if len(self.pages) >= PARALLEL_PAGES and workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn: no fork of a process that may run Qt threads (the window's import dialog)
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            self._fill(workers * 4)
+        return self
+
+    def _fill(self, ahead: int) -> None:
+        from newsmark.ingest.html import read_html
+
+        while self.queue and len(self.futures) < ahead:
+            page = self.queue.pop()
+            self.futures[page] = self.pool.submit(read_html, page)
+
+    def record(self, page: Path) -> Record:
+        from newsmark.ingest.html import read_html
+
+        future = self.futures.pop(page, None)
+        if future is None:
+            return read_html(page)
+        self._fill((os.cpu_count() or 1) * 4)
+        return future.result()  # type: ignore[no-any-return]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+PARALLEL_PAGES = 50
 
 
 class _Group:
@@ -164,16 +215,15 @@ class _Group:
 GROUP_SECONDS = 0.5
 
 
-def _import_one_file(project: Project, path: Path, kind: str, fields: FieldMap, skip_bad: bool,
+def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, skip_bad: bool,
                      summary: ImportSummary, tick: Callable[[int], None],
-                     on_file: Callable[[Path], None] | None, group: _Group) -> None:
+                     on_file: Callable[[Path], None] | None, group: _Group,
+                     extracted: _Extractor) -> None:
     from newsmark.formats import jsonl
-    from newsmark.ingest.html import read_html
     from newsmark.ingest.text import read_text
 
     if on_file:
         on_file(path)
-    k = detect_kind(path) if kind == "auto" else kind
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -195,7 +245,7 @@ def _import_one_file(project: Project, path: Path, kind: str, fields: FieldMap, 
         if k == "csv":
             records = list(read_csv(path, fields))
         elif k == "html":
-            records = [read_html(path)]
+            records = [extracted.record(path)]
         else:
             records = [read_text(path)]
         group.enter()

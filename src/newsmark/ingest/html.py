@@ -9,6 +9,7 @@ comments are left out.  The original HTML is kept with the document (compressed)
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -84,4 +85,5 @@ def read_html(path: str | Path) -> Record:
         return Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
     doc = Document(id=id_from_name(path), text=text, title=meta.get("title") or default_title(text),
                    meta=meta)
-    return Record(1, document=doc, id_given=True, source=("html", path.name, html))
+    # compressed here, so that a worker process hands back a small record
+    return Record(1, document=doc, id_given=True, source=("html", path.name, zlib.compress(html, 6)))

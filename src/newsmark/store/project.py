@@ -556,12 +556,12 @@ class Project:
             raise NotFoundError(f"no document {doc_id!r}")
         return str(row[0])
 
-    def put_source(self, doc_id: str, kind: str, name: str, data: bytes) -> None:
-        """Keep the file a document came from (a web page's HTML), compressed."""
+    def put_source(self, doc_id: str, kind: str, name: str, compressed: bytes) -> None:
+        """Keep the file a document came from (a web page's HTML), zlib-compressed."""
         with self.write(), self._sql_errors():
             self.conn.execute(
                 "INSERT OR REPLACE INTO sources(doc, kind, name, data) VALUES (?, ?, ?, ?)",
-                (doc_id, kind, name, zlib.compress(data, 6)),
+                (doc_id, kind, name, compressed),
             )
 
     def source(self, doc_id: str) -> tuple[str, str, bytes] | None:
