@@ -187,3 +187,30 @@ def test_python_dash_m_and_errors_without_traceback(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert f"{bad}, line 2: bytes that are not UTF-8" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "doccano-rel", "prodigy", "label-studio", "w3c", "conll", "citron"])
+def test_export_every_format_from_the_command_line(proj: Path, tmp_path: Path, fmt: str) -> None:
+    run("import", proj, SEED_JSONL)
+    target = tmp_path / f"out-{fmt}.json"
+    r = run("export", proj, "--format", fmt, "-o", target)
+    assert target.stat().st_size > 0
+    assert f"as {fmt}" in r.stderr or "as doccano" in r.stderr
+    if fmt == "label-studio":
+        assert target.with_suffix(".label-config.xml").exists()
+    if fmt != "conll":  # and it comes back in, recognised by its content
+        again = tmp_path / f"again-{fmt}.newsmark"
+        run("init", again)
+        r = run("import", again, target)
+        assert "imported 1 new documents" in r.output, r.output + r.stderr
+
+
+def test_export_brat_and_spacy_need_a_target(proj: Path, tmp_path: Path) -> None:
+    run("import", proj, SEED_JSONL)
+    r = run("export", proj, "--format", "brat", ok=False)
+    assert r.exit_code == 2 and "name it with -o" in r.stderr
+    run("export", proj, "--format", "brat", "-o", tmp_path / "brat")
+    assert (tmp_path / "brat" / "annotation.conf").exists()
+    again = tmp_path / "again.newsmark"
+    run("init", again)
+    assert "imported 1 new documents" in run("import", again, tmp_path / "brat").output

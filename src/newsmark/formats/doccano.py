@@ -20,16 +20,17 @@ NAME = "doccano"
 
 
 def looks_like(obj: Any) -> bool:
-    return isinstance(obj, dict) and (
-        "entities" in obj or ("annotations" not in obj and isinstance(obj.get("label", obj.get("labels")), list)))
+    return isinstance(obj, dict) and ("entities" in obj or "column_label" in obj or (
+        "annotations" not in obj and isinstance(obj.get("label", obj.get("labels")), list)))
 
 
 def to_native(obj: dict[str, Any]) -> dict[str, Any]:
     """A doccano record in native shape (validation happens on the native record)."""
-    out: dict[str, Any] = {"text": obj.get("text", obj.get("data"))}
+    # "data"/"column_data" and "labels"/"column_label" are older doccano versions' names
+    out: dict[str, Any] = {"text": obj.get("text", obj.get("data", obj.get("column_data")))}
     if "id" in obj:
         out["id"] = obj["id"]
-    skip = {"id", "text", "data", "label", "labels", "entities", "relations"}
+    skip = {"id", "text", "data", "column_data", "label", "labels", "column_label", "entities", "relations"}
     meta = {k: v for k, v in obj.items() if k not in skip}
     if meta:
         out["meta"] = meta
@@ -50,7 +51,7 @@ def to_native(obj: dict[str, Any]) -> dict[str, Any]:
                          "type": r.get("type")})
         out["relations"] = rels
     else:
-        for i, triple in enumerate(obj.get("label", obj.get("labels")) or []):
+        for i, triple in enumerate(obj.get("label", obj.get("labels", obj.get("column_label"))) or []):
             if isinstance(triple, list) and len(triple) == 3:
                 anns.append({"id": f"s{i}", "start": triple[0], "end": triple[1], "label": triple[2]})
             else:

@@ -242,6 +242,16 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
             group.maybe_commit()
             return
         records: list[Record]
+        if k not in ("csv", "html", "text"):  # a format of another annotation tool
+            from newsmark.formats.registry import reader
+
+            target = path.with_suffix(".txt") if k == "brat" else path
+            group.enter()
+            import_records(project, list(reader(k)(target)), summary, source=str(path),
+                           skip_bad=skip_bad)
+            group.maybe_commit()
+            tick(size)
+            return
         if k == "csv":
             records = list(read_csv(path, fields))
         elif k == "html":
