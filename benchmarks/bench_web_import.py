@@ -33,7 +33,8 @@ def make_pages(corpus: Path, out: Path, n: int) -> int:
     for i in range(n):
         src = pages[i % len(pages)]
         html = src.read_bytes()
-        html = re.sub(rb"(<p\b[^>]*>)", lambda m: m.group(1) + f"[{i}] ".encode(), html)
+        marker = f"[{i}] ".encode()
+        html = re.sub(rb"(<p\b[^>]*>)", lambda m, marker=marker: m.group(1) + marker, html)
         dest = out / f"{src.stem}-{i:05d}.html"
         dest.write_bytes(html)
         total += len(html)

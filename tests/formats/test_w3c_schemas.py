@@ -60,7 +60,7 @@ def test_exported_annotations_validate(filled: Any, corpus: Path) -> None:  # no
             sample = json.loads(f.read_text())
         except ValueError:
             continue  # some incorrect samples are not even JSON
-        for name, schema in musts:
+        for _name, schema in musts:
             validator = jsonschema.Draft4Validator(schema, registry=registry, format_checker=checker)
             if not validator.is_valid(sample):
                 caught += 1

@@ -243,11 +243,11 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
             return
         records: list[Record]
         if k not in ("csv", "html", "text"):  # a format of another annotation tool
-            from newsmark.formats.registry import reader
+            from newsmark.formats.registry import reader as format_reader
 
             target = path.with_suffix(".txt") if k == "brat" else path
             group.enter()
-            import_records(project, list(reader(k)(target)), summary, source=str(path),
+            import_records(project, list(format_reader(k)(target)), summary, source=str(path),
                            skip_bad=skip_bad)
             group.maybe_commit()
             tick(size)
