@@ -79,19 +79,43 @@ def cli(ctx: click.Context) -> None:
     folder with the sample article).
     """
     if ctx.invoked_subcommand is None:
-        _open_default()
+        if _display_available():
+            _run_window(None)
+        else:
+            click.echo("no display: printing the project instead of opening the window "
+                       "(set DISPLAY, or QT_QPA_PLATFORM=offscreen)", err=True)
+            _open_default()
+
+
+def _display_available() -> bool:
+    import os
+
+    if os.environ.get("NEWSMARK_NO_WINDOW"):
+        return False
+    if sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def _run_window(project: Path | None) -> None:
+    try:
+        from newsmark.gui.app import run
+    except ImportError as e:  # Qt libraries missing on this machine
+        raise click.ClickException(f"cannot start the window: {e}") from None
+    sys.exit(run(project))
 
 
 def _open_default() -> None:
     from newsmark.store.project import default_project_path
 
     path = default_project_path()
-    project = _ensure_default_project(path)
+    project = ensure_default_project(path)
     with project:
         _print_overview(project)
 
 
-def _ensure_default_project(path: Path) -> Any:
+def ensure_default_project(path: Path) -> Any:
     """The default project, created with the sample articles on first use."""
     from newsmark.resources import sample_paths
     from newsmark.store.project import Project
@@ -131,6 +155,48 @@ def _print_annotations(doc: Any) -> None:
         attrs = " ".join(f"{k}={v}" for k, v in r.attributes.items())
         click.echo(f"  {r.id}  {r.type}: {src.label if src else '?'} {r.from_id} -> "
                    f"{dst.label if dst else '?'} {r.to_id}" + (f"  {attrs}" if attrs else ""))
+
+
+@cli.command("open")
+@click.argument("project", type=click.Path(path_type=Path))
+def open_(project: Path) -> None:
+    """Open PROJECT in the window."""
+    from newsmark.store.project import Project
+
+    Project.open(project).close()  # a clear message here for a missing or damaged file
+    if not _display_available():
+        raise click.ClickException("no display to open the window on (set DISPLAY, or QT_QPA_PLATFORM=offscreen)")
+    _run_window(project)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--doc", "doc_id", required=True, help="The document's id.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="The file to write: .html, .pdf or .png.")
+def render(project: Path, doc_id: str, output: Path) -> None:
+    """Write a document as an annotated page (HTML, PDF or PNG by OUTPUT's extension), with a
+    legend of labels and the list of quotes with their speakers."""
+    import os
+
+    with _open(project, readonly=True) as p:
+        doc = p.document(doc_id)
+        labels = p.labels()
+    if output.suffix.lower() in (".html", ".htm"):
+        from newsmark.core.atomicfile import atomic_write
+        from newsmark.core.render import render_html
+
+        with atomic_write(output) as f:
+            f.write(render_html(doc, labels).encode("utf-8"))
+    else:
+        if not _display_available():
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawing needs no screen
+        from newsmark.gui.app import application
+        from newsmark.gui.render_qt import render_file
+
+        application()
+        render_file(doc, labels, output)
+    click.echo(f"wrote {output}", err=True)
 
 
 @cli.command()

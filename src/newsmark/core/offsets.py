@@ -63,3 +63,34 @@ class Utf16Map:
 
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+# How the window shows a text: Qt's QTextDocument turns "\r\n" into one paragraph break and
+# treats other control characters oddly, which would shift every offset after them.  The
+# display text replaces each such character by exactly one other (a zero-width space for
+# "\r", a Control Pictures symbol for the rest), so that code point i of the stored text is
+# always code point i of the display text; only UTF-16 (surrogate pairs) then separates the
+# two ways of counting.
+_DISPLAY = {0x0D: "\u200b", 0x7F: "\u2421", **{c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}}
+
+
+def display_text(text: str) -> str:
+    """The text as the window shows it: the same number of code points, every offset kept."""
+    return text.translate(_DISPLAY)
+
+
+class QtTextMap:
+    """Offsets between the stored text (code points) and a Qt text document showing
+    ``display_text(text)`` (UTF-16 positions)."""
+
+    __slots__ = ("display", "utf16")
+
+    def __init__(self, text: str) -> None:
+        self.display = display_text(text)
+        self.utf16 = Utf16Map(text)
+
+    def to_qt(self, cp: int) -> int:
+        return self.utf16.to_utf16(cp)
+
+    def from_qt(self, pos: int) -> int:
+        return self.utf16.from_utf16(pos)

@@ -1,0 +1,124 @@
+"""Starting the window: the application object, settings, the project to open."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from newsmark import APP_NAME, __version__
+from newsmark.core.errors import NewsmarkError
+
+BACKUP_MINUTES = 30
+WATCH_MS = 2000
+
+
+def settings() -> QSettings:
+    """The user's settings: an INI file in the user's config folder (tests redirect it)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "newsmark", "newsmark")
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("newsmark")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    try:
+        from newsmark.resources import resource_path
+
+        app.setWindowIcon(QIcon(str(resource_path("icons", "newsmark.svg"))))
+    except FileNotFoundError:
+        pass
+    _follow_colour_scheme(app)
+    return app
+
+
+def _follow_colour_scheme(app: QApplication) -> None:
+    """Light or dark, as the system is (Qt 6.5+ reports the scheme)."""
+    hints = QGuiApplication.styleHints()
+    scheme = getattr(hints, "colorScheme", lambda: None)()
+    if scheme == Qt.ColorScheme.Dark:
+        p = QPalette()
+        for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.Base, "#1e1e1e"),
+                             (QPalette.ColorRole.AlternateBase, "#262626"), (QPalette.ColorRole.Text, "#e6e6e6"),
+                             (QPalette.ColorRole.WindowText, "#e6e6e6"), (QPalette.ColorRole.Button, "#333333"),
+                             (QPalette.ColorRole.ButtonText, "#e6e6e6"), (QPalette.ColorRole.Highlight, "#2f65ca"),
+                             (QPalette.ColorRole.HighlightedText, "#ffffff")):
+            p.setColor(role, QColor(colour))
+        app.setPalette(p)
+
+
+def open_window(project_path: Path | None = None, *, show: bool = True) -> object:
+    """Open the main window on ``project_path``, the last project, or the default project
+    (created with the sample article on first run).  Returns the window."""
+    from newsmark.cli import ensure_default_project
+    from newsmark.gui.main_window import MainWindow
+    from newsmark.store.maintenance import ensure_recent_backup
+    from newsmark.store.project import Project
+
+    application()
+    conf = settings()
+    if project_path is None:
+        last = str(conf.value("last_project", "") or "")
+        project_path = Path(last) if last and Path(last).exists() else None
+    if project_path is None:
+        from newsmark.store.project import default_project_path
+
+        project = ensure_default_project(default_project_path())
+    else:
+        project = Project.open(project_path)
+        ensure_recent_backup(project)
+    conf.setValue("last_project", str(project.path.resolve()))
+    window = MainWindow(project, conf)
+    _start_timers(window)
+    if show:
+        window.show()
+    return window
+
+
+def _start_timers(window: object) -> None:
+    from newsmark.gui.main_window import MainWindow
+    from newsmark.store.maintenance import ensure_recent_backup
+
+    assert isinstance(window, MainWindow)
+    backup = QTimer(window)
+    backup.setInterval(BACKUP_MINUTES * 60 * 1000)
+    backup.timeout.connect(lambda: ensure_recent_backup(window.project, BACKUP_MINUTES * 60))
+    backup.start()
+    # another program (a CLI import, a second window) committing to the project changes
+    # SQLite's data_version for this connection: then the list and the article are refreshed
+    state = {"version": window.project.conn.execute("PRAGMA data_version").fetchone()[0]}
+
+    def watch() -> None:
+        try:
+            version = window.project.conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:  # the project was closed: the window is going away
+            watcher.stop()
+            return
+        if version != state["version"]:
+            state["version"] = version
+            window.external_change()
+
+    watcher = QTimer(window)
+    watcher.setInterval(WATCH_MS)
+    watcher.timeout.connect(watch)
+    watcher.start()
+    window._timers = (backup, watcher)  # type: ignore[attr-defined]
+
+
+def run(project_path: Path | None = None) -> int:
+    app = application()
+    try:
+        open_window(project_path)
+    except NewsmarkError as e:
+        QMessageBox.critical(None, APP_NAME, str(e))
+        return 1
+    return app.exec()

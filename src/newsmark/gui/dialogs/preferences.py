@@ -1,0 +1,45 @@
+"""Preferences: the annotator's name (stored on each annotation), the article's font."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFontComboBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Preferences")
+        form = QFormLayout(self)
+        self.annotator = QLineEdit(str(settings.value("annotator", "") or ""))
+        self.annotator.setPlaceholderText("your name or initials, stored on each annotation")
+        form.addRow("Annotator", self.annotator)
+        self.family = QFontComboBox()
+        family = str(settings.value("font_family", "") or "")
+        if family:
+            self.family.setCurrentFont(QFont(family))
+        form.addRow("Article font", self.family)
+        self.font_size = QSpinBox()
+        self.font_size.setRange(8, 40)
+        self.font_size.setValue(int(str(settings.value("font_size", 13))))
+        form.addRow("Font size", self.font_size)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        self.settings.setValue("annotator", self.annotator.text().strip())
+        self.settings.setValue("font_family", self.family.currentFont().family())
+        self.settings.setValue("font_size", self.font_size.value())
+        super().accept()

@@ -1,0 +1,125 @@
+"""The annotations panel's model: every annotation of the open article, in text order."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from newsmark.core.model import Annotation
+from newsmark.gui.models.documents import refilter
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Label", "Text", "Details")
+
+
+def _details(a: Annotation) -> str:
+    parts = []
+    for key, value in a.attributes.items():
+        if value in (None, "", [], {}):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{key}: {shown}")
+    if a.note:
+        parts.append(f"note: {a.note}")
+    return "; ".join(parts)
+
+
+class AnnotationListModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Annotation] = []
+        self.keys: list[tuple[int, int, str]] = []
+        self.colours: dict[str, QColor] = {}
+        self.layers: dict[str, str] = {}
+
+    def set_annotations(self, anns: list[Annotation]) -> None:
+        self.beginResetModel()
+        self.items = sorted(anns, key=lambda a: (a.start, a.end, a.id))
+        self.keys = [(a.start, a.end, a.id) for a in self.items]
+        self.endResetModel()
+
+    def add(self, a: Annotation) -> None:
+        key = (a.start, a.end, a.id)
+        row = bisect.bisect(self.keys, key)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.items.insert(row, a)
+        self.keys.insert(row, key)
+        self.endInsertRows()
+
+    def remove(self, ann_id: str) -> None:
+        row = self.row_of(ann_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self.items[row]
+        del self.keys[row]
+        self.endRemoveRows()
+
+    def replace(self, a: Annotation) -> None:
+        self.remove(a.id)
+        self.add(a)
+
+    def row_of(self, ann_id: str) -> int | None:
+        return next((i for i, a in enumerate(self.items) if a.id == ann_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        a = self.items[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return a.label
+            if col == 1:
+                text = " ".join(a.text.split())
+                return text if len(text) <= 80 else text[:79] + "…"
+            return _details(a)
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            return self.colours.get(a.label)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{a.label} {a.start}–{a.end}\n{a.text}\n{_details(a)}".strip()
+        if role == Qt.ItemDataRole.UserRole:
+            return a.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+
+class AnnotationFilter(QSortFilterProxyModel):
+    """Show one label or one layer ("layer:quote"), or everything."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choice = ""
+
+    def set_choice(self, choice: str) -> None:
+        refilter(self, lambda: setattr(self, "choice", choice))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        if not self.choice:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, AnnotationListModel)
+        a = model.items[source_row]
+        if self.choice.startswith("layer:"):
+            return model.layers.get(a.label) == self.choice[6:]
+        return a.label == self.choice

@@ -1,0 +1,282 @@
+"""The article: a read-only QPlainTextEdit with every annotation highlighted.
+
+Highlighting is a QSyntaxHighlighter that finds a block's spans by bisect (fast with tens of
+thousands of spans, and adding one re-highlights only the blocks it touches).  Overlapping and
+nested annotations stay visible: the innermost colours the background, the one around it
+underlines, three or more deep use a wavy underline.  Offsets cross the Qt boundary only
+through ``QtTextMap`` (code points in the store, UTF-16 positions in Qt).
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from newsmark.core.model import Annotation
+from newsmark.core.offsets import QtTextMap
+
+LONG_SPAN = 4000  # spans longer than this (in UTF-16 units) are kept apart and always checked
+
+
+def blend(base: QColor, colour: QColor, amount: float) -> QColor:
+    return QColor(
+        round(base.red() + (colour.red() - base.red()) * amount),
+        round(base.green() + (colour.green() - base.green()) * amount),
+        round(base.blue() + (colour.blue() - base.blue()) * amount),
+    )
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Colours annotation spans (positions in Qt units) block by block."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.spans: list[tuple[int, int, int, str]] = []  # (qt start, qt end, -length, id) sorted
+        self.starts: list[int] = []
+        self.long: list[tuple[int, int, int, str]] = []
+        self.colours: dict[str, QColor] = {}  # annotation id -> label colour
+        self.base = QColor("white")
+        self.max_len = 0
+
+    def set_spans(self, spans: Iterable[tuple[int, int, str, QColor]]) -> None:
+        self.spans, self.long, self.colours = [], [], {}
+        for s, e, ann_id, colour in spans:
+            self._put(s, e, ann_id, colour)
+        self.spans.sort()
+        self.starts = [s for s, *_ in self.spans]
+        self.max_len = max((e - s for s, e, *_ in self.spans), default=0)
+        self.rehighlight()
+
+    def _put(self, s: int, e: int, ann_id: str, colour: QColor) -> None:
+        self.colours[ann_id] = colour
+        item = (s, e, s - e, ann_id)
+        if e - s > LONG_SPAN:
+            self.long.append(item)
+        else:
+            self.spans.append(item)
+
+    def add(self, s: int, e: int, ann_id: str, colour: QColor) -> None:
+        self.colours[ann_id] = colour
+        item = (s, e, s - e, ann_id)
+        if e - s > LONG_SPAN:
+            self.long.append(item)
+        else:
+            i = bisect.bisect(self.spans, item)
+            self.spans.insert(i, item)
+            self.starts.insert(i, s)
+            self.max_len = max(self.max_len, e - s)
+        self._rehighlight_range(s, e)
+
+    def remove(self, ann_id: str) -> None:
+        for bucket in (self.spans, self.long):
+            for i, item in enumerate(bucket):
+                if item[3] == ann_id:
+                    del bucket[i]
+                    if bucket is self.spans:
+                        del self.starts[i]
+                    self._rehighlight_range(item[0], item[1])
+                    self.colours.pop(ann_id, None)
+                    return
+
+    def _rehighlight_range(self, s: int, e: int) -> None:
+        doc = self.document()
+        block = doc.findBlock(s)
+        while block.isValid() and block.position() <= e:
+            self.rehighlightBlock(block)
+            block = block.next()
+
+    def spans_at(self, pos: int) -> list[str]:
+        """Ids of the spans covering Qt position ``pos``, innermost first."""
+        hits = [item for item in self._candidates(pos, pos + 1) if item[0] <= pos < item[1]]
+        return [item[3] for item in sorted(hits, key=lambda it: it[1] - it[0])]
+
+    def _candidates(self, b0: int, b1: int) -> list[tuple[int, int, int, str]]:
+        lo = bisect.bisect_left(self.starts, b0 - self.max_len)
+        hi = bisect.bisect_left(self.starts, b1)
+        found = [item for item in self.spans[lo:hi] if item[1] > b0]
+        found += [item for item in self.long if item[0] < b1 and item[1] > b0]
+        return found
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        b0 = self.currentBlock().position()
+        b1 = b0 + len(text.encode("utf-16-le")) // 2
+        items = self._candidates(b0, b1)
+        if not items:
+            return
+        cuts = sorted({max(b0, min(b1, x)) for it in items for x in (it[0], it[1])} | {b0, b1})
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            if a >= b:
+                continue
+            cover = sorted((it for it in items if it[0] <= a and it[1] >= b), key=lambda it: it[1] - it[0])
+            if not cover:
+                continue
+            fmt = QTextCharFormat()
+            fmt.setBackground(blend(self.base, self.colours[cover[0][3]], 0.38))
+            if len(cover) > 1:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if len(cover) == 2
+                                      else QTextCharFormat.UnderlineStyle.WaveUnderline)
+                fmt.setUnderlineColor(self.colours[cover[1][3]])
+            self.setFormat(a - b0, b - a, fmt)
+
+
+class ArticleView(QPlainTextEdit):
+    """Shows one document; reports label keys, clicks on spans and selections in code points."""
+
+    label_key = Signal(str, bool)  # the key pressed (lower case), shift held
+    span_clicked = Signal(list)  # ids of the annotations under the click, innermost first
+    empty_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setCursorWidth(2)
+        font = QFont()
+        font.setFamilies(["Noto Serif", "DejaVu Serif", "Georgia", "serif"])
+        font.setPointSize(13)
+        self.setFont(font)
+        self.highlighter = SpanHighlighter(self.document())
+        self.map = QtTextMap("")
+        self.text = ""
+        self.label_keys: set[str] = set()
+        self._press: QPoint | None = None
+        self.setViewportMargins(24, 12, 24, 12)
+
+    # ---------------------------------------------------------------- content
+    def show_text(self, text: str, spans: Iterable[tuple[int, int, str, QColor]]) -> None:
+        self.text = text
+        self.map = QtTextMap(text)
+        self.highlighter.base = self.palette().color(QPalette.ColorRole.Base)
+        self.document().blockSignals(True)
+        self.highlighter.spans = []
+        self.highlighter.long = []
+        self.highlighter.starts = []
+        self.setPlainText(self.map.display)
+        self.document().blockSignals(False)
+        self.highlighter.set_spans((self.map.to_qt(s), self.map.to_qt(e), i, c) for s, e, i, c in spans)
+
+    def add_span(self, ann: Annotation, colour: QColor) -> None:
+        self.highlighter.add(self.map.to_qt(ann.start), self.map.to_qt(ann.end), ann.id, colour)
+
+    def remove_span(self, ann_id: str) -> None:
+        self.highlighter.remove(ann_id)
+
+    # ---------------------------------------------------------------- selection in code points
+    def selection(self, snap: bool) -> tuple[int, int] | None:
+        """The selected span in code points (snapped to whole words when ``snap``), or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        s = self.map.from_qt(cursor.selectionStart())
+        e = self.map.from_qt(cursor.selectionEnd())
+        if snap:
+            s, e = snap_to_words(self.text, s, e)
+        else:  # a selection can end inside a surrogate pair only by a Qt quirk: keep whole
+            e = max(e, s)
+        return (s, e) if e > s else None
+
+    def select_span(self, start: int, end: int, reveal: bool = True) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.map.to_qt(start))
+        cursor.setPosition(self.map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        if reveal:
+            self.ensureCursorVisible()
+
+    def mark_current(self, ann: Annotation | None, colour: QColor | None) -> None:
+        """Outline the current annotation (one ExtraSelection: cheap)."""
+        if ann is None or colour is None:
+            self.setExtraSelections([])
+            return
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.map.to_qt(ann.start))
+        cursor.setPosition(self.map.to_qt(ann.end), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(blend(self.highlighter.base, colour, 0.75))
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineColor(colour.darker(150))
+        sel.format = fmt
+        self.setExtraSelections([sel])
+
+    def reveal(self, start: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.map.to_qt(start))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    # ---------------------------------------------------------------- input
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        text = event.text().lower()
+        if (text and text in self.label_keys
+                and mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)):
+            self.label_key.emit(text, bool(mods & Qt.KeyboardModifier.ShiftModifier))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # label keys are plain letters: keep them from being taken as shortcuts elsewhere
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.text().lower() in self.label_keys and not (
+                    event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
+                event.accept()
+                return True
+        return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if self._press is None or (event.position().toPoint() - self._press).manhattanLength() > 4:
+            return  # a drag: a text selection, not a click
+        self._press = None
+        pos = self.cursorForPosition(event.position().toPoint()).position()
+        ids = self.highlighter.spans_at(pos)
+        if ids:
+            self.span_clicked.emit(ids)
+        else:
+            self.empty_clicked.emit()
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'’-" or unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf")
+
+
+def snap_to_words(text: str, s: int, e: int) -> tuple[int, int]:
+    """Widen a selection to whole words (and trim the spaces around it)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if s >= e:
+        return s, s
+    while s > 0 and _is_word(text[s - 1]) and _is_word(text[s]):
+        s -= 1
+    while e < len(text) and _is_word(text[e]) and _is_word(text[e - 1]):
+        e += 1
+    # never leave half a surrogate-free grapheme: combining marks after the end belong to it
+    while e < len(text) and unicodedata.category(text[e]) in ("Mn", "Me"):
+        e += 1
+    return s, e

@@ -1,0 +1,235 @@
+"""The side panels: label palette, attribute editor, relations of the current annotation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from newsmark.core.model import Annotation, AttributeDef, Label, Relation
+
+
+class LabelPalette(QWidget):
+    """Each label with its colour and key; clicking one tags the selection with it."""
+
+    label_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(4, 4, 4, 4)
+        self.grid.setSpacing(4)
+        self.buttons: dict[str, QToolButton] = {}
+
+    def set_labels(self, labels: list[Label]) -> None:
+        for b in self.buttons.values():
+            b.deleteLater()
+        self.buttons = {}
+        for i, lab in enumerate(labels):
+            b = QToolButton(self)
+            key = f"  [{lab.shortcut}]" if lab.shortcut else ""
+            b.setText(f"{lab.name}{key}")
+            b.setToolTip(f"{lab.name} ({lab.layer}){': ' + lab.description if lab.description else ''}"
+                         + (f"\nKey: {lab.shortcut} (Shift+{lab.shortcut}: tag every occurrence)" if lab.shortcut else ""))
+            colour = QColor(lab.colour)
+            text = "black" if colour.lightnessF() > 0.55 else "white"
+            b.setStyleSheet(f"QToolButton {{ background: {lab.colour}; color: {text}; border-radius: 4px;"
+                            f" padding: 3px 6px; font-weight: 600; }}")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(lambda _=False, name=lab.name: self.label_chosen.emit(name))
+            b.setSizePolicy(b.sizePolicy().horizontalPolicy().Expanding, b.sizePolicy().verticalPolicy())
+            self.grid.addWidget(b, i // 2, i % 2)
+            self.buttons[lab.name] = b
+
+
+class AttributeEditor(QWidget):
+    """The current annotation's attributes, as the schema defines them, and its note."""
+
+    attributes_edited = Signal(dict)
+    note_edited = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(4, 4, 4, 4)
+        self.title = QLabel("No annotation selected")
+        self.title.setWordWrap(True)
+        self.form.addRow(self.title)
+        self.fields: dict[str, tuple[AttributeDef, QWidget]] = {}
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("note")
+        self.note.editingFinished.connect(self._note_done)
+        self.annotation: Annotation | None = None
+        self._loading = False
+
+    def show_annotation(self, ann: Annotation | None, label: Label | None, entities: list[str]) -> None:
+        self._loading = True
+        while self.form.rowCount() > 1:
+            self.form.removeRow(1)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("note")
+        self.note.editingFinished.connect(self._note_done)
+        self.fields = {}
+        self.annotation = ann
+        if ann is None or label is None:
+            self.title.setText("No annotation selected")
+            self._loading = False
+            return
+        text = " ".join(ann.text.split())
+        self.title.setText(f"<b>{label.name}</b> “{text[:120]}{'…' if len(text) > 120 else ''}”")
+        defs = list(label.attributes)
+        known = {d.name for d in defs}
+        defs += [AttributeDef(k, "text") for k in ann.attributes if k not in known]
+        for d in defs:
+            widget = self._widget(d, ann.attributes.get(d.name), entities)
+            self.fields[d.name] = (d, widget)
+            self.form.addRow(d.name, widget)
+        self.note.setText(ann.note or "")
+        self.form.addRow("note", self.note)
+        self._loading = False
+
+    def _widget(self, d: AttributeDef, value: Any, entities: list[str]) -> QWidget:
+        if d.type == "choice":
+            box = QComboBox()
+            box.addItems(["", *d.values])
+            box.setCurrentText(str(value) if value is not None else "")
+            box.currentTextChanged.connect(lambda _t: self._changed())
+            return box
+        if d.type == "boolean":
+            check = QCheckBox()
+            check.setChecked(bool(value))
+            check.toggled.connect(lambda _b: self._changed())
+            return check
+        if d.type == "entity":
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItems(["", *entities])
+            combo.setCurrentText(str(value) if value is not None else "")
+            line = combo.lineEdit()
+            assert line is not None
+            line.editingFinished.connect(self._changed)
+            combo.activated.connect(lambda _i: self._changed())
+            return combo
+        edit = QLineEdit()
+        if isinstance(value, list):
+            edit.setText(", ".join(map(str, value)))
+        elif value is not None:
+            edit.setText(str(value))
+        if d.type == "list":
+            edit.setPlaceholderText("comma, separated")
+        edit.editingFinished.connect(self._changed)
+        return edit
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.annotation.attributes) if self.annotation else {}
+        for name, (d, w) in self.fields.items():
+            value: Any
+            if isinstance(w, QCheckBox):
+                value = w.isChecked()
+            elif isinstance(w, QComboBox):
+                value = w.currentText().strip() or None
+            else:
+                assert isinstance(w, QLineEdit)
+                raw = w.text().strip()
+                if d.type == "list":
+                    value = [x.strip() for x in raw.split(",") if x.strip()] or None
+                elif d.type == "number":
+                    try:
+                        value = float(raw) if "." in raw else int(raw)
+                    except ValueError:
+                        value = None
+                else:
+                    value = raw or None
+            if value is None:
+                out.pop(name, None)
+            else:
+                out[name] = value
+        return out
+
+    def _changed(self) -> None:
+        if not self._loading and self.annotation is not None and self.values() != self.annotation.attributes:
+            self.attributes_edited.emit(self.values())
+
+    def _note_done(self) -> None:
+        if not self._loading and self.annotation is not None and self.note.text() != (self.annotation.note or ""):
+            self.note_edited.emit(self.note.text())
+
+
+class RelationPanel(QWidget):
+    """The current annotation's links, with buttons to add and remove them."""
+
+    remove_requested = Signal(str)
+    speaker_requested = Signal()
+    cue_requested = Signal()
+    stance_requested = Signal()
+    jump_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.list = QListWidget()
+        self.list.itemActivated.connect(lambda item: self.jump_requested.emit(item.data(Qt.ItemDataRole.UserRole + 1)))
+        layout.addWidget(self.list)
+        row = QHBoxLayout()
+        self.speaker = QPushButton("Speaker…")
+        self.speaker.setToolTip("Attribute the quote to its speaker (Ctrl+Shift+S)")
+        self.cue = QPushButton("Cue")
+        self.cue.setToolTip("Mark the selected text as the quote's cue verb (Ctrl+Shift+C)")
+        self.stance = QPushButton("Stance…")
+        self.stance.setToolTip("Link to a disputed point with a stance (Ctrl+Shift+D)")
+        self.remove = QPushButton("Remove")
+        self.remove.setToolTip("Remove the selected link (Delete in this list)")
+        for b in (self.speaker, self.cue, self.stance, self.remove):
+            row.addWidget(b)
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        layout.addLayout(row)
+        self.speaker.clicked.connect(self.speaker_requested)
+        self.cue.clicked.connect(self.cue_requested)
+        self.stance.clicked.connect(self.stance_requested)
+        self.remove.clicked.connect(self._remove)
+
+    def show_relations(self, ann: Annotation | None, relations: list[Relation],
+                       by_id: dict[str, Annotation]) -> None:
+        self.list.clear()
+        for r in relations:
+            other_id = r.to_id if ann is not None and r.from_id == ann.id else r.from_id
+            other = by_id.get(other_id)
+            arrow = "→" if ann is not None and r.from_id == ann.id else "←"
+            attrs = " ".join(f"{k}={v}" for k, v in r.attributes.items())
+            text = " ".join(other.text.split())[:60] if other else other_id
+            item = QListWidgetItem(f"{r.type} {arrow} {other.label if other else '?'} “{text}” {attrs}".strip())
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, other_id)
+            self.list.addItem(item)
+        enabled = ann is not None
+        for b in (self.speaker, self.cue, self.stance):
+            b.setEnabled(enabled)
+        self.remove.setEnabled(bool(relations))
+
+    def _remove(self) -> None:
+        item = self.list.currentItem() or (self.list.item(0) if self.list.count() == 1 else None)
+        if item is not None:
+            self.remove_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.list.currentItem():
+            self._remove()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsmark.core.model import Document
+from newsmark.store import Project
+from tests.conftest import SEED_JSONL
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Any:
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Iterator[Project]:
+    from newsmark.ingest.batch import import_paths
+
+    p = Project.create(tmp_path / "gui.newsmark")
+    import_paths(p, [SEED_JSONL])
+    p.add_document(Document(id="second", text="Second article. The minister said nothing.", title="Second"))
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def window(qtbot: Any, sample_project: Project, settings: Any) -> Any:
+    from newsmark.gui.main_window import MainWindow
+
+    w = MainWindow(sample_project, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
