@@ -157,8 +157,10 @@ def test_bad_project_files(tmp_path: Path) -> None:
     assert "already exists" in r.stderr and notes.read_text() == "hello"
 
 
-def test_no_command_creates_the_default_project_with_the_sample() -> None:
+def test_no_command_creates_the_default_project_with_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSMARK_NO_WINDOW", "1")  # where no window can open: the project is printed
     r = run()
+    assert "no display" in r.stderr
     assert "US insists on immunity for troops in Iraq after 2011" in r.output
     assert "QUOTE" in r.output and "said_by" in r.output
     from newsmark.store.project import default_project_path

@@ -1,0 +1,164 @@
+"""The window with a long article and a big project (offscreen).
+
+    python benchmarks/bench_window.py [--chars 1000000] [--annotations 20000] [--documents 100000]
+
+A ~1 MB article with 20,000 annotations, a fifth of them overlapping others:
+  open: open the article and paint it the first time (targets: <= 300 ms)
+  add:  tag one more span by a label key, stored and repainted (<= 16 ms; median and worst of 30)
+  scroll: page down through the whole article, painting each page (<= 16 ms a frame, slowest)
+A project of 100,000 documents: the document list built and shown (<= 1 s), resident memory
+(<= 300 MB).  The baseline, measured in the same run, is a bare QPlainTextEdit showing the same
+text with no highlighting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+WORDS = ("the minister said talks were continuing on immunity for troops in Iraq and the "
+         "government spokesman insisted that agreement on the number was needed before the vote").split()
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def make_article(chars: int, rng: random.Random) -> str:
+    paras, size = [], 0
+    while size < chars:
+        para = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(40, 120))).capitalize() + "."
+        paras.append(para)
+        size += len(para) + 2
+    return "\n\n".join(paras)[:chars]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--chars", type=int, default=1_000_000)
+    ap.add_argument("--annotations", type=int, default=20_000)
+    ap.add_argument("--documents", type=int, default=100_000)
+    args = ap.parse_args()
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from newsmark.core.model import Document
+    from newsmark.gui.app import application, settings
+    from newsmark.gui.main_window import MainWindow
+    from newsmark.store import Project
+
+    app = application()
+    rng = random.Random(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        text = make_article(args.chars, rng)
+        project = Project.create(tmpd / "big.newsmark")
+        project.add_document(Document(id="big", text=text, title="A long article"))
+        labels = ["PERSON", "ORG", "GPE", "DATE", "QUOTE", "CUE"]
+        rows, pos, stamp = [], 0, "2026-11-27T00:00:00.000Z"
+        plain = int(args.annotations * 0.8)
+        step = len(text) // plain
+        for i in range(plain):  # four fifths side by side
+            s = i * step
+            e = min(len(text), s + max(1, step // 2))
+            rows.append(("big", f"a{i}", s, e, labels[i % 6], text[s:e], "{}", None, None, stamp, stamp))
+        for i in range(args.annotations - plain):  # a fifth overlapping them
+            s = rng.randrange(0, len(text) - 400)
+            e = s + rng.randrange(20, 400)
+            rows.append(("big", f"o{i}", s, e, "QUOTE", text[s:e], "{}", None, None, stamp, stamp))
+        with project.write():
+            project.conn.executemany('INSERT INTO annotations(doc, id, start, "end", label, text, attributes,'
+                                     " annotator, note, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        conf = settings()
+        conf.clear()
+
+        # baseline: a bare text editor showing the same text
+        bare = QPlainTextEdit()
+        bare.resize(1200, 900)
+        bare.show()
+        t = time.perf_counter()
+        bare.setPlainText(text)
+        bare.viewport().repaint()
+        baseline_open = time.perf_counter() - t
+        bare.close()
+
+        window = MainWindow(project, conf)
+        window.resize(1400, 900)
+        window.show()
+        app.processEvents()
+        t = time.perf_counter()
+        window.open_document("big")
+        window.article.viewport().repaint()
+        open_s = time.perf_counter() - t
+
+        adds = []
+        for _ in range(30):
+            s = rng.randrange(0, len(text) - 50)
+            cursor = window.article.textCursor()
+            cursor.setPosition(window.article.map.to_qt(s))
+            cursor.setPosition(window.article.map.to_qt(s + 12), QTextCursor.MoveMode.KeepAnchor)
+            window.article.setTextCursor(cursor)
+            t = time.perf_counter()
+            window.apply_label("PERSON")
+            window.article.viewport().repaint()
+            adds.append(time.perf_counter() - t)
+
+        bar = window.article.verticalScrollBar()
+        bar.setValue(0)
+        frames = []
+        while bar.value() < bar.maximum():
+            t = time.perf_counter()
+            bar.setValue(bar.value() + bar.pageStep())
+            window.article.viewport().repaint()
+            frames.append(time.perf_counter() - t)
+        window.close()
+        project.close()
+
+        print(f"article: {len(text):,} characters, {args.annotations:,} annotations "
+              f"({args.annotations - plain:,} overlapping)")
+        print(f"baseline: bare QPlainTextEdit open + paint      {baseline_open * 1000:7.1f} ms")
+        print(f"open + first paint                               {open_s * 1000:7.1f} ms "
+              f"({open_s / baseline_open:.2f}x baseline; target <= 300 ms)")
+        print(f"add one annotation (store + repaint)             {statistics.median(adds) * 1000:7.1f} ms median, "
+              f"{max(adds) * 1000:.1f} ms worst (target <= 16 ms)")
+        print(f"scroll page by page ({len(frames)} frames)              {max(frames) * 1000:7.1f} ms slowest, "
+              f"{statistics.median(frames) * 1000:.1f} ms median (target <= 16 ms)")
+
+        # a big project: the document list
+        big = Project.create(tmpd / "many.newsmark")
+        with big.write():
+            big.conn.executemany(
+                "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
+                " VALUES (?, ?, ?, '{}', ?, ?, ?, ?)",
+                ((f"d{i}", f"Article {i}: " + " ".join(rng.choice(WORDS) for _ in range(8)),
+                  "x" * 2000, ("new", "in progress", "done", "review")[i % 4], f"{i:064x}", stamp, stamp)
+                 for i in range(args.documents)))
+        before = rss_mb()
+        t = time.perf_counter()
+        many = MainWindow(big, conf)
+        many.show()
+        app.processEvents()
+        many.doc_view.viewport().repaint()
+        list_s = time.perf_counter() - t
+        after = rss_mb()
+        print(f"{args.documents:,} documents: list shown in              {list_s * 1000:7.1f} ms (target <= 1000 ms); "
+              f"resident memory {after:.0f} MB ({after - before:+.0f} MB for the window; target <= 300 MB)")
+        many.close()
+        big.close()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
