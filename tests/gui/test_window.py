@@ -231,9 +231,9 @@ def test_status_and_document_navigation(qtbot: Any, window: Any, sample_project:
     qtbot.keyClick(window.article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.doc_id == "second"
     window.doc_search.setText("second")
-    assert window.doc_filter.rowCount() == 1
+    assert window.doc_model.rowCount() == 1
     window.doc_status.setCurrentText("done")
-    assert window.doc_filter.rowCount() == 0
+    assert window.doc_model.rowCount() == 0
 
 
 def test_help_overlay_lists_every_shortcut(qtbot: Any, window: Any) -> None:
@@ -286,12 +286,15 @@ def test_crlf_text_positions_line_up_in_qt(window: Any, sample_project: Project)
 
 
 def test_models_pass_qt_model_tester(qtbot: Any, window: Any, sample_project: Project) -> None:
-    for model in (window.doc_model, window.doc_filter, window.ann_model, window.ann_filter):
+    for model in (window.doc_model, window.ann_model, window.ann_filter):
         QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     select_text(window, "Private contractors")
     qtbot.keyClick(window.article, "o")  # rows inserted under the tester's eyes
     window.delete_current()
     window.refresh_documents()
+    window.doc_search.setText("second")
+    window.doc_status.setCurrentText("done")
+    window.doc_search.setText("")
     window.ann_choice.setCurrentIndex(2)
 
 
@@ -316,3 +319,25 @@ def test_render_from_the_window(window: Any, tmp_path: Any) -> None:
     assert (tmp_path / "article.png").read_bytes().startswith(b"\x89PNG")
     html = (tmp_path / "article.html").read_text()
     assert "Ali al-Dabbagh" in html and "<h2>Quotes</h2>" in html
+
+
+def test_a_long_article_is_coloured_screen_first_then_all(qtbot: Any, window: Any, sample_project: Project) -> None:
+    from newsmark.gui.widgets.article import EAGER_BLOCKS
+
+    paras = [f"Paragraph {i}: the minister said talks on immunity were continuing." for i in range(EAGER_BLOCKS * 2)]
+    text = "\n".join(paras)
+    sample_project.add_document(Document(id="long", text=text))
+    for i in range(0, len(paras), 7):
+        s = text.index(f"Paragraph {i}:")
+        sample_project.add_annotation("long", s, s + 9, "EVENT")
+    window.refresh_documents()
+    window.open_document("long")
+    doc = window.article.document()
+    first, last = doc.findBlockByNumber(0), doc.findBlockByNumber((len(paras) - 1) // 7 * 7)
+    assert window.article.highlighter.lazy
+    assert first.layout().formats() and not last.layout().formats()
+    window.article.verticalScrollBar().setValue(window.article.verticalScrollBar().maximum())
+    assert last.layout().formats()  # scrolled to: coloured at once
+    qtbot.waitUntil(lambda: not window.article.highlighter.lazy, timeout=5000)  # the rest, while idle
+    middle = doc.findBlockByNumber((len(paras) // 2) // 7 * 7)
+    assert middle.layout().formats()

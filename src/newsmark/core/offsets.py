@@ -51,6 +51,8 @@ class Utf16Map:
 
     def to_utf16(self, cp: int) -> int:
         """UTF-16 offset of the code point offset ``cp``."""
+        if not self._astral:  # no character beyond U+FFFF: both ways of counting agree
+            return cp
         return cp + bisect_right(self._astral, cp - 1)
 
     def from_utf16(self, u: int) -> int:
@@ -58,6 +60,8 @@ class Utf16Map:
         is moved to the start of its character."""
         # astral characters starting before u; one starting at u - 1 is the pair u splits,
         # and u - k is then that character's own code point offset
+        if not self._astral16:
+            return u
         return u - bisect_right(self._astral16, u - 1)
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTableView,
     QTextBrowser,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +36,7 @@ from newsmark.core.model import STATUSES, Annotation, Label
 from newsmark.core.schema import label_matches
 from newsmark.gui import commands as cmd
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
-from newsmark.gui.models.documents import DocumentFilter, DocumentListModel
+from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         last = str(self.settings.value(f"last_document/{project.path}", "") or "")
         if last and last in self.doc_model.row_of:
             self.open_document(last)
-        elif self.doc_model.rows:
+        elif self.doc_model.visible:
             self.open_document(self.doc_model.doc_id(0))
 
     # ------------------------------------------------------------------ set-up
@@ -127,15 +128,21 @@ class MainWindow(QMainWindow):
         dl.addWidget(self.doc_search)
         dl.addWidget(self.doc_status)
         self.doc_model = DocumentListModel(self.project)
-        self.doc_filter = DocumentFilter()
-        self.doc_filter.setSourceModel(self.doc_model)
-        self.doc_view = QTableView()
-        self.doc_view.setModel(self.doc_filter)
-        self._table_look(self.doc_view)
-        header = self.doc_view.horizontalHeader()
+        # a tree view with uniform rows: a table view keeps a header section per row
+        self.doc_view = QTreeView()
+        self.doc_view.setRootIsDecorated(False)
+        self.doc_view.setUniformRowHeights(True)
+        self.doc_view.setAlternatingRowColors(True)
+        self.doc_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.doc_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.doc_view.setModel(self.doc_model)
+        header = self.doc_view.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # fixed widths: sizing to contents would measure every row of a 100,000-row list
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 80)
+        header.resizeSection(2, 90)
         header.setStretchLastSection(False)
         dl.addWidget(self.doc_view)
         self.doc_dock = self._dock("Documents", docs, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -285,9 +292,8 @@ class MainWindow(QMainWindow):
         self.article.empty_clicked.connect(lambda: None)
         self.palette_widget.label_chosen.connect(lambda name: self.apply_label(name, all_occurrences=False))
         self.doc_view.selectionModel().currentRowChanged.connect(self._on_doc_view_row)
-        self.doc_search.textChanged.connect(self.doc_filter.set_text)
-        self.doc_status.currentTextChanged.connect(
-            lambda t: self.doc_filter.set_status(None if t == "all statuses" else t))
+        self.doc_search.textChanged.connect(self._on_doc_filter)
+        self.doc_status.currentTextChanged.connect(self._on_doc_filter)
         self.ann_choice.currentIndexChanged.connect(
             lambda _i: self.ann_filter.set_choice(str(self.ann_choice.currentData() or "")))
         self.ann_view.clicked.connect(self._on_ann_view_clicked)
@@ -313,33 +319,39 @@ class MainWindow(QMainWindow):
         self.title.setText(doc.title)
         bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
-        self.article.show_text(doc.text, ((a.start, a.end, a.id, self.colours.get(a.label, QColor("gray")))
-                                          for a in doc.annotations))
+        self.article.show_text(doc.text, doc.annotations, self.colours)
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
-        row = self.doc_model.row_of.get(doc_id)
-        if row is not None:
-            proxy = self.doc_filter.mapFromSource(self.doc_model.index(row, 0))
-            if proxy.isValid() and self.doc_view.currentIndex().row() != proxy.row():
-                self.doc_view.selectionModel().blockSignals(True)
-                self.doc_view.setCurrentIndex(proxy)
-                self.doc_view.selectionModel().blockSignals(False)
+        self._select_doc_row()
         self.article.setFocus()
+
+    def _select_doc_row(self) -> None:
+        row = self.doc_model.view_row(self.doc_id) if self.doc_id else None
+        if row is not None and self.doc_view.currentIndex().row() != row:
+            self.doc_view.selectionModel().blockSignals(True)
+            self.doc_view.setCurrentIndex(self.doc_model.index(row, 0))
+            self.doc_view.selectionModel().blockSignals(False)
+
+    def _on_doc_filter(self, _text: str = "") -> None:
+        status = self.doc_status.currentText()
+        self.doc_model.words = self.doc_search.text().lower().split()
+        self.doc_model.set_status(None if status == "all statuses" else status)
+        self._select_doc_row()
 
     def _on_doc_view_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            doc_id = self.doc_filter.data(current, Qt.ItemDataRole.UserRole)
+            doc_id = self.doc_model.data(current, Qt.ItemDataRole.UserRole)
             if doc_id != self.doc_id:
                 self.open_document(str(doc_id))
 
     def step_document(self, delta: int) -> None:
-        rows = self.doc_filter.rowCount()
+        rows = self.doc_model.rowCount()
         if not rows:
             return
         row = self.doc_view.currentIndex().row()
         row = max(0, min(rows - 1, row + delta))
-        index = self.doc_filter.index(row, 0)
+        index = self.doc_model.index(row, 0)
         self.doc_view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
@@ -377,7 +389,8 @@ class MainWindow(QMainWindow):
 
     def refresh_documents(self) -> None:
         self.doc_model.refresh()
-        if self.doc_id is None and self.doc_model.rows:
+        self._select_doc_row()
+        if self.doc_id is None and self.doc_model.visible:
             self.open_document(self.doc_model.doc_id(0))
 
     # ------------------------------------------------------------------ editing
@@ -634,11 +647,14 @@ class MainWindow(QMainWindow):
 
     def _refresh_detail(self) -> None:
         ann = self._current_annotation()
-        doc = self.session.document
-        entities = list(dict.fromkeys(a.text for a in self._entities()))
-        self.attr_editor.show_annotation(ann, self.labels.get(ann.label) if ann else None, entities)
-        by_id = {a.id: a for a in doc.annotations} if doc else {}
-        self.relation_panel.show_relations(ann, self.session.relations_of(ann.id) if ann else [], by_id)
+        label = self.labels.get(ann.label) if ann else None
+        # the article's entity names, offered for entity attributes (a speaker): only computed
+        # when the label has one, as it walks every annotation
+        needs = label is not None and any(d.type == "entity" for d in label.attributes)
+        entities = list(dict.fromkeys(a.text for a in self._entities())) if needs else []
+        self.attr_editor.show_annotation(ann, label, entities)
+        self.relation_panel.show_relations(ann, self.session.relations_of(ann.id) if ann else [],
+                                           self.session.by_id)
 
     # ------------------------------------------------------------------ session signals
     def _on_session_annotation_added(self, ann: Annotation) -> None:

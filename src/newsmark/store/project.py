@@ -125,8 +125,8 @@ def _row_to_relation_type(r: dict[str, Any]) -> RelationType:
 
 def _row_to_annotation(r: Sequence[Any]) -> Annotation:
     return Annotation(
-        document=r[0], id=r[1], start=r[2], end=r[3], label=r[4], text=r[5],
-        attributes=jsonutil.loads(r[6]), annotator=r[7], note=r[8], created=r[9], updated=r[10],
+        r[1], r[0], r[2], r[3], r[4], r[5], {} if r[6] == "{}" else jsonutil.loads(r[6]),
+        r[7], r[8], r[9], r[10],
     )
 
 
@@ -513,6 +513,15 @@ class Project:
         """
         return [DocumentSummary(*r) for r in self.conn.execute(sql)]
 
+    def document_list(self) -> list[tuple[str, str, str, int]]:
+        """(id, title, status, annotation count) of every document in project order, read
+        from a covering index: the texts are never touched, so 100,000 documents list fast."""
+        rows = self.conn.execute(
+            "SELECT rowid, id, title, status FROM documents INDEXED BY documents_list").fetchall()
+        rows.sort()
+        counts = dict(self.conn.execute("SELECT doc, count(*) FROM annotations GROUP BY doc"))
+        return [(r[1], r[2], r[3], counts.get(r[1], 0)) for r in rows]
+
     def count_documents(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
@@ -571,7 +580,7 @@ class Project:
 
     # ---------------------------------------------------------------- annotations
     def annotations(self, doc_id: str) -> list[Annotation]:
-        sql = f'SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? ORDER BY start, "end", rowid'
+        sql = f'SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? ORDER BY start, "end", id'
         return [_row_to_annotation(r) for r in self.conn.execute(sql, (doc_id,))]
 
     def annotation(self, doc_id: str, ann_id: str) -> Annotation:

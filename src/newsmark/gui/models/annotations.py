@@ -38,13 +38,19 @@ class AnnotationListModel(QAbstractTableModel):
         super().__init__()
         self.items: list[Annotation] = []
         self.keys: list[tuple[int, int, str]] = []
+        self.key_of: dict[str, tuple[int, int, str]] = {}
         self.colours: dict[str, QColor] = {}
         self.layers: dict[str, str] = {}
 
     def set_annotations(self, anns: list[Annotation]) -> None:
         self.beginResetModel()
-        self.items = sorted(anns, key=lambda a: (a.start, a.end, a.id))
-        self.keys = [(a.start, a.end, a.id) for a in self.items]
+        keys = [(a.start, a.end, a.id) for a in anns]
+        if all(keys[i] <= keys[i + 1] for i in range(len(keys) - 1)):  # the store's order already
+            self.items, self.keys = list(anns), keys
+        else:
+            order = sorted(range(len(anns)), key=keys.__getitem__)
+            self.items, self.keys = [anns[i] for i in order], [keys[i] for i in order]
+        self.key_of = {k[2]: k for k in self.keys}
         self.endResetModel()
 
     def add(self, a: Annotation) -> None:
@@ -53,6 +59,7 @@ class AnnotationListModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self.items.insert(row, a)
         self.keys.insert(row, key)
+        self.key_of[a.id] = key
         self.endInsertRows()
 
     def remove(self, ann_id: str) -> None:
@@ -62,6 +69,7 @@ class AnnotationListModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del self.items[row]
         del self.keys[row]
+        del self.key_of[ann_id]
         self.endRemoveRows()
 
     def replace(self, a: Annotation) -> None:
@@ -69,7 +77,10 @@ class AnnotationListModel(QAbstractTableModel):
         self.add(a)
 
     def row_of(self, ann_id: str) -> int | None:
-        return next((i for i, a in enumerate(self.items) if a.id == ann_id), None)
+        key = self.key_of.get(ann_id)
+        if key is None:
+            return None
+        return bisect.bisect_left(self.keys, key)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.items)

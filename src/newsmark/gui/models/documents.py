@@ -1,5 +1,10 @@
 """The document list: a table model over the store's document summaries (no texts loaded,
-no widget per row), with a filter proxy for the title box and the status choice."""
+no widget per row), filtered by words of the title and by status.
+
+The filter lives in the model (a list of visible rows, rebuilt by a list comprehension) rather
+than in a QSortFilterProxyModel, which calls back into Python once per row: with 100,000
+documents that alone took longer than the whole list should.
+"""
 
 from __future__ import annotations
 
@@ -19,30 +24,66 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Title", "Status", "Annotations")
 
 
+def refilter(proxy: QSortFilterProxyModel, change: Any) -> None:
+    """Apply ``change`` to a proxy's filter and re-filter its rows (Qt 6.10+ wants the change
+    bracketed; older versions invalidate)."""
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+        change()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:  # pragma: no cover - Qt < 6.10
+        change()
+        proxy.invalidateFilter()
+
+
 class DocumentListModel(QAbstractTableModel):
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
-        self.rows: list[list[Any]] = []  # [id, title, status, count]
-        self.row_of: dict[str, int] = {}
+        self.rows: list[list[Any]] = []  # [id, title, status, count], in project order
+        self.row_of: dict[str, int] = {}  # document id -> index in rows
+        self.visible: list[int] = []  # indices into rows that pass the filter
+        self.words: list[str] = []
+        self.status: str | None = None
         self.refresh()
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self.rows = [[s.id, s.title, s.status, s.annotations] for s in self.project.document_summaries()]
-        self.row_of = {r[0]: i for i, r in enumerate(self.rows)}
+        self.rows = [list(r) for r in self.project.document_list()]
+        self.row_of = dict(zip((r[0] for r in self.rows), range(len(self.rows)), strict=True))
+        self._apply()
+        self.endResetModel()
+
+    def _apply(self) -> None:
+        words, status, rows = self.words, self.status, self.rows
+        if not words and not status:
+            self.visible = list(range(len(rows)))
+            return
+        self.visible = [i for i, r in enumerate(rows)
+                        if (not status or r[2] == status) and all(w in r[1].lower() for w in words)]
+
+    def set_text(self, text: str) -> None:
+        self.beginResetModel()
+        self.words = text.lower().split()
+        self._apply()
+        self.endResetModel()
+
+    def set_status(self, status: str | None) -> None:
+        self.beginResetModel()
+        self.status = status or None
+        self._apply()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.visible)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self.visible):
             return None
-        row = self.rows[index.row()]
+        row = self.rows[self.visible[index.row()]]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return row[col + 1]
@@ -60,55 +101,32 @@ class DocumentListModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def view_row(self, doc_id: str) -> int | None:
+        """The row a document is shown in (None when filtered out)."""
+        source = self.row_of.get(doc_id)
+        if source is None:
+            return None
+        import bisect
+
+        i = bisect.bisect_left(self.visible, source)
+        return i if i < len(self.visible) and self.visible[i] == source else None
+
     def set_field(self, doc_id: str, column: int, value: Any) -> None:
         """Update one cell after an edit (status, count) without reloading the list."""
-        row = self.row_of.get(doc_id)
-        if row is None:
+        source = self.row_of.get(doc_id)
+        if source is None:
             return
-        self.rows[row][column + 1] = value
-        index = self.index(row, column)
-        self.dataChanged.emit(index, index)
+        self.rows[source][column + 1] = value
+        row = self.view_row(doc_id)
+        if row is not None:
+            index = self.index(row, column)
+            self.dataChanged.emit(index, index)
 
     def adjust_count(self, doc_id: str, delta: int) -> None:
-        row = self.row_of.get(doc_id)
-        if row is not None:
-            self.set_field(doc_id, 2, self.rows[row][3] + delta)
+        source = self.row_of.get(doc_id)
+        if source is not None:
+            self.set_field(doc_id, 2, self.rows[source][3] + delta)
 
     def doc_id(self, row: int) -> str:
-        return str(self.rows[row][0])
-
-
-def refilter(proxy: QSortFilterProxyModel, change: Any) -> None:
-    """Apply ``change`` to a proxy's filter and re-filter its rows (Qt 6.10+ wants the change
-    bracketed; older versions invalidate)."""
-    if hasattr(proxy, "beginFilterChange"):
-        proxy.beginFilterChange()
-        change()
-        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-    else:  # pragma: no cover - Qt < 6.10
-        change()
-        proxy.invalidateFilter()
-
-
-class DocumentFilter(QSortFilterProxyModel):
-    """Filters by a words-in-title box and a status."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.words: list[str] = []
-        self.status: str | None = None
-
-    def set_text(self, text: str) -> None:
-        refilter(self, lambda: setattr(self, "words", text.lower().split()))
-
-    def set_status(self, status: str | None) -> None:
-        refilter(self, lambda: setattr(self, "status", status or None))
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        model = self.sourceModel()
-        assert isinstance(model, DocumentListModel)
-        _, title, status, _ = model.rows[source_row]
-        if self.status and status != self.status:
-            return False
-        low = str(title).lower()
-        return all(w in low for w in self.words)
+        """The id of the document in view row ``row``."""
+        return str(self.rows[self.visible[row]][0])

@@ -28,10 +28,12 @@ class Session(QObject):
         self.project = project
         self.annotator = annotator
         self.document: Document | None = None
+        self.by_id: dict[str, Annotation] = {}  # the open document's annotations by id
 
     # ------------------------------------------------------------------ documents
     def open_document(self, doc_id: str) -> Document:
         self.document = self.project.document(doc_id)
+        self.by_id = {a.id: a for a in self.document.annotations}
         self.document_opened.emit(self.document)
         return self.document
 
@@ -66,6 +68,7 @@ class Session(QObject):
         if self._current(ann.document):
             assert self.document is not None
             self.document.annotations.append(ann)
+            self.by_id[ann.id] = ann
             self.document.relations.extend(relations)
             self.annotation_added.emit(ann)
             if relations:
@@ -76,6 +79,7 @@ class Session(QObject):
         if self._current(doc_id):
             assert self.document is not None
             self.document.annotations = [a for a in self.document.annotations if a.id != ann_id]
+            self.by_id.pop(ann_id, None)
             gone = {r.id for r in rels}
             self.document.relations = [r for r in self.document.relations if r.id not in gone]
             self.annotation_removed.emit(ann_id)
@@ -89,13 +93,12 @@ class Session(QObject):
         if self._current(doc_id):
             assert self.document is not None
             self.document.annotations = [new if a.id == ann_id else a for a in self.document.annotations]
+            self.by_id[ann_id] = new
             self.annotation_changed.emit(old, new)
         return old, new
 
     def annotation(self, ann_id: str) -> Annotation | None:
-        if self.document is None:
-            return None
-        return next((a for a in self.document.annotations if a.id == ann_id), None)
+        return self.by_id.get(ann_id)
 
     # ------------------------------------------------------------------ relations
     def add_relation(self, doc_id: str, rtype: str, from_id: str, to_id: str,

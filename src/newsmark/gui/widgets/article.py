@@ -10,10 +10,10 @@ through ``QtTextMap`` (code points in the store, UTF-16 positions in Qt).
 from __future__ import annotations
 
 import bisect
+import time
 import unicodedata
-from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPalette,
     QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -31,6 +32,7 @@ from newsmark.core.model import Annotation
 from newsmark.core.offsets import QtTextMap
 
 LONG_SPAN = 4000  # spans longer than this (in UTF-16 units) are kept apart and always checked
+EAGER_BLOCKS = 400  # articles with more paragraphs than this are coloured screen first
 
 
 def blend(base: QColor, colour: QColor, amount: float) -> QColor:
@@ -52,23 +54,33 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.colours: dict[str, QColor] = {}  # annotation id -> label colour
         self.base = QColor("white")
         self.max_len = 0
+        self._formats: dict[tuple[int, int, int], QTextCharFormat] = {}  # (inner rgb, outer rgb, depth)
+        # Lazy mode (a long article just opened): only blocks marked ready are coloured; the
+        # view colours what is on screen at once and the rest a slice at a time when idle.
+        self.lazy = False
+        self.ready = bytearray()
 
-    def set_spans(self, spans: Iterable[tuple[int, int, str, QColor]]) -> None:
-        self.spans, self.long, self.colours = [], [], {}
-        for s, e, ann_id, colour in spans:
-            self._put(s, e, ann_id, colour)
-        self.spans.sort()
-        self.starts = [s for s, *_ in self.spans]
-        self.max_len = max((e - s for s, e, *_ in self.spans), default=0)
-        self.rehighlight()
+    def set_items(self, items: list[tuple[int, int, int, str]], colours: dict[str, QColor]) -> None:
+        """Load spans at once: (qt start, qt end, -length, id), and each id's colour."""
+        self.colours = colours
+        self._formats = {}
+        self.long = [it for it in items if it[1] - it[0] > LONG_SPAN]
+        self.spans = sorted(it for it in items if it[1] - it[0] <= LONG_SPAN) if self.long else sorted(items)
+        self.starts = [it[0] for it in self.spans]
+        self.max_len = max((it[1] - it[0] for it in self.spans), default=0)
 
-    def _put(self, s: int, e: int, ann_id: str, colour: QColor) -> None:
-        self.colours[ann_id] = colour
-        item = (s, e, s - e, ann_id)
-        if e - s > LONG_SPAN:
-            self.long.append(item)
-        else:
-            self.spans.append(item)
+    def _format(self, inner: QColor, outer: QColor | None, depth: int) -> QTextCharFormat:
+        key = (inner.rgb(), outer.rgb() if outer is not None else -1, min(depth, 3))
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            fmt.setBackground(blend(self.base, inner, 0.38))
+            if outer is not None:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if depth == 2
+                                      else QTextCharFormat.UnderlineStyle.WaveUnderline)
+                fmt.setUnderlineColor(outer)
+            self._formats[key] = fmt
+        return fmt
 
     def add(self, s: int, e: int, ann_id: str, colour: QColor) -> None:
         self.colours[ann_id] = colour
@@ -97,6 +109,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         doc = self.document()
         block = doc.findBlock(s)
         while block.isValid() and block.position() <= e:
+            n = block.blockNumber()
+            if self.lazy and n < len(self.ready):
+                self.ready[n] = 1
             self.rehighlightBlock(block)
             block = block.next()
 
@@ -112,25 +127,42 @@ class SpanHighlighter(QSyntaxHighlighter):
         found += [item for item in self.long if item[0] < b1 and item[1] > b0]
         return found
 
+    def make_ready(self, block: QTextBlock) -> None:
+        """Colour one block now (in lazy mode)."""
+        n = block.blockNumber()
+        if n < len(self.ready) and not self.ready[n]:
+            self.ready[n] = 1
+            self.rehighlightBlock(block)
+
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        b0 = self.currentBlock().position()
-        b1 = b0 + len(text.encode("utf-16-le")) // 2
+        block = self.currentBlock()
+        if self.lazy:
+            n = block.blockNumber()
+            if n >= len(self.ready) or not self.ready[n]:
+                return
+        b0 = block.position()
+        b1 = b0 + block.length() - 1
         items = self._candidates(b0, b1)
         if not items:
+            return
+        colours = self.colours
+        if len(items) == 1:  # the common case: one span, no overlap
+            s, e, _, ann_id = items[0]
+            s, e = max(s, b0), min(e, b1)
+            self.setFormat(s - b0, e - s, self._format(colours[ann_id], None, 1))
             return
         cuts = sorted({max(b0, min(b1, x)) for it in items for x in (it[0], it[1])} | {b0, b1})
         for a, b in zip(cuts, cuts[1:], strict=False):
             if a >= b:
                 continue
-            cover = sorted((it for it in items if it[0] <= a and it[1] >= b), key=lambda it: it[1] - it[0])
+            cover = [it for it in items if it[0] <= a and it[1] >= b]
             if not cover:
                 continue
-            fmt = QTextCharFormat()
-            fmt.setBackground(blend(self.base, self.colours[cover[0][3]], 0.38))
             if len(cover) > 1:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if len(cover) == 2
-                                      else QTextCharFormat.UnderlineStyle.WaveUnderline)
-                fmt.setUnderlineColor(self.colours[cover[1][3]])
+                cover.sort(key=lambda it: it[1] - it[0])
+                fmt = self._format(colours[cover[0][3]], colours[cover[1][3]], len(cover))
+            else:
+                fmt = self._format(colours[cover[0][3]], None, 1)
             self.setFormat(a - b0, b - a, fmt)
 
 
@@ -158,19 +190,77 @@ class ArticleView(QPlainTextEdit):
         self.label_keys: set[str] = set()
         self._press: QPoint | None = None
         self.setViewportMargins(24, 12, 24, 12)
+        self._next_block = 0
+        self._idle = QTimer(self)
+        self._idle.setInterval(0)
+        self._idle.timeout.connect(self._colour_some)
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._colour_visible())
+
+    def _colour_visible(self) -> None:
+        """Colour the blocks on screen (and a screen below) that are not coloured yet."""
+        h = self.highlighter
+        if not h.lazy:
+            return
+        block = self.firstVisibleBlock()
+        bottom = self.viewport().height() * 2
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        while block.isValid() and top <= bottom:
+            h.make_ready(block)
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+
+    def _colour_some(self) -> None:
+        """Colour the next slice of a long article (about 8 ms of work), when idle."""
+        h = self.highlighter
+        if not h.lazy:
+            self._idle.stop()
+            return
+        deadline = time.perf_counter() + 0.008
+        doc = self.document()
+        n = self._next_block
+        while n < len(h.ready) and time.perf_counter() < deadline:
+            if not h.ready[n]:
+                h.make_ready(doc.findBlockByNumber(n))
+            n += 1
+        self._next_block = n
+        if n >= len(h.ready):
+            h.lazy = False
+            self._idle.stop()
+
+    def finish_colouring(self) -> None:
+        """Colour whatever is left now (for rendering and tests)."""
+        while self.highlighter.lazy:
+            self._colour_some()
 
     # ---------------------------------------------------------------- content
-    def show_text(self, text: str, spans: Iterable[tuple[int, int, str, QColor]]) -> None:
+    def show_text(self, text: str, anns: list[Annotation], colours: dict[str, QColor]) -> None:
+        """Show a document's text with its annotations (``colours``: by label)."""
         self.text = text
         self.map = QtTextMap(text)
-        self.highlighter.base = self.palette().color(QPalette.ColorRole.Base)
-        self.document().blockSignals(True)
-        self.highlighter.spans = []
-        self.highlighter.long = []
-        self.highlighter.starts = []
+        h = self.highlighter
+        h.base = self.palette().color(QPalette.ColorRole.Base)
+        # the highlighter is attached once text and spans are in; a long article is coloured
+        # screen first, then the rest a slice at a time while idle (see _colour_some)
+        h.setDocument(None)
         self.setPlainText(self.map.display)
-        self.document().blockSignals(False)
-        self.highlighter.set_spans((self.map.to_qt(s), self.map.to_qt(e), i, c) for s, e, i, c in spans)
+        grey = QColor("gray")
+        if self.map.utf16.length == self.map.utf16.length16:  # no astral character: same offsets
+            h.set_items([(a.start, a.end, a.start - a.end, a.id) for a in anns],
+                         {a.id: colours.get(a.label, grey) for a in anns})
+        else:
+            to_qt = self.map.to_qt
+            h.set_items([(to_qt(a.start), to_qt(a.end), to_qt(a.start) - to_qt(a.end), a.id) for a in anns],
+                        {a.id: colours.get(a.label, grey) for a in anns})
+        blocks = self.document().blockCount()
+        h.lazy = blocks > EAGER_BLOCKS
+        h.ready = bytearray(blocks)
+        h.setDocument(self.document())
+        if h.lazy:
+            self._colour_visible()
+            self._next_block = 0
+            self._idle.start()
+        else:
+            h.rehighlight()
 
     def add_span(self, ann: Annotation, colour: QColor) -> None:
         self.highlighter.add(self.map.to_qt(ann.start), self.map.to_qt(ann.end), ann.id, colour)
