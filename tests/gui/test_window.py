@@ -59,7 +59,7 @@ def test_select_and_press_a_label_key(qtbot: Any, window: Any, sample_project: P
     assert window.ann_model.rowCount() == 21
     current = window.session.annotation(window.current)
     assert current.text == "Private contractors" and current.label == "ORG"
-    assert window.doc_model.rows[window.doc_model.row_of[DOC]][3] == 21
+    assert window.doc_model.count(DOC) == 21
     # with no text selected, another label key changes the current annotation's label
     qtbot.keyClick(window.article, "n")
     assert (s, e, "NORP", "Private contractors") in stored(sample_project)
@@ -223,7 +223,7 @@ def test_find_and_tag_all_occurrences(qtbot: Any, window: Any, sample_project: P
 def test_status_and_document_navigation(qtbot: Any, window: Any, sample_project: Project) -> None:
     qtbot.keyClick(window.article, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert sample_project.document(DOC).status == "done"
-    assert window.doc_model.rows[window.doc_model.row_of[DOC]][2] == "done"
+    assert window.doc_model.status_of(DOC) == "done"
     qtbot.keyClick(window.article, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert window.doc_id == "second"
     qtbot.keyClick(window.article, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTableView,
     QTextBrowser,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -128,15 +127,12 @@ class MainWindow(QMainWindow):
         dl.addWidget(self.doc_search)
         dl.addWidget(self.doc_status)
         self.doc_model = DocumentListModel(self.project)
-        # a tree view with uniform rows: a table view keeps a header section per row
-        self.doc_view = QTreeView()
-        self.doc_view.setRootIsDecorated(False)
-        self.doc_view.setUniformRowHeights(True)
-        self.doc_view.setAlternatingRowColors(True)
-        self.doc_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.doc_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # a table view paints only the rows on screen (a tree view lays out every row)
+        self.doc_view = QTableView()
+        self._table_look(self.doc_view)
+        self.doc_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.doc_view.setModel(self.doc_model)
-        header = self.doc_view.header()
+        header = self.doc_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # fixed widths: sizing to contents would measure every row of a 100,000-row list
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
@@ -364,7 +360,7 @@ class MainWindow(QMainWindow):
         self.step_document(+1)
 
     def _on_session_status_changed(self, doc_id: str, status: str) -> None:
-        self.doc_model.set_field(doc_id, 1, status)
+        self.doc_model.set_document_status(doc_id, status)
         if doc_id == self.doc_id and self.session.document:
             doc = self.session.document
             bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]

@@ -513,14 +513,15 @@ class Project:
         """
         return [DocumentSummary(*r) for r in self.conn.execute(sql)]
 
-    def document_list(self) -> list[tuple[str, str, str, int]]:
-        """(id, title, status, annotation count) of every document in project order, read
-        from a covering index: the texts are never touched, so 100,000 documents list fast."""
+    def document_list(self) -> tuple[list[tuple[int, str, str, str]], dict[str, int]]:
+        """(rowid, id, title, status) of every document in project order, read from a
+        covering index (the texts are never touched, so 100,000 documents list fast), and the
+        annotation count of each document that has annotations."""
         rows = self.conn.execute(
             "SELECT rowid, id, title, status FROM documents INDEXED BY documents_list").fetchall()
         rows.sort()
         counts = dict(self.conn.execute("SELECT doc, count(*) FROM annotations GROUP BY doc"))
-        return [(r[1], r[2], r[3], counts.get(r[1], 0)) for r in rows]
+        return rows, counts
 
     def count_documents(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])

@@ -40,7 +40,8 @@ class DocumentListModel(QAbstractTableModel):
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
-        self.rows: list[list[Any]] = []  # [id, title, status, count], in project order
+        self.rows: list[tuple[int, str, str, str]] = []  # (rowid, id, title, status), project order
+        self.counts: dict[str, int] = {}  # annotations per document (absent: none)
         self.row_of: dict[str, int] = {}  # document id -> index in rows
         self.visible: list[int] = []  # indices into rows that pass the filter
         self.words: list[str] = []
@@ -49,8 +50,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self.rows = [list(r) for r in self.project.document_list()]
-        self.row_of = dict(zip((r[0] for r in self.rows), range(len(self.rows)), strict=True))
+        self.rows, self.counts = self.project.document_list()
+        self.row_of = dict(zip((r[1] for r in self.rows), range(len(self.rows)), strict=True))
         self._apply()
         self.endResetModel()
 
@@ -60,7 +61,7 @@ class DocumentListModel(QAbstractTableModel):
             self.visible = list(range(len(rows)))
             return
         self.visible = [i for i, r in enumerate(rows)
-                        if (not status or r[2] == status) and all(w in r[1].lower() for w in words)]
+                        if (not status or r[3] == status) and all(w in r[2].lower() for w in words)]
 
     def set_text(self, text: str) -> None:
         self.beginResetModel()
@@ -77,20 +78,24 @@ class DocumentListModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.visible)
 
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        # a flat list: answered without rowCount/columnCount, which a view asks per row
+        return not parent.isValid()
+
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.visible):
             return None
-        row = self.rows[self.visible[index.row()]]
+        _, doc_id, title, status = self.rows[self.visible[index.row()]]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return row[col + 1]
+            return title if col == 0 else status if col == 1 else self.counts.get(doc_id, 0)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return f"{row[1]}\n{row[0]}"
+            return f"{title}\n{doc_id}"
         if role == Qt.ItemDataRole.UserRole:
-            return row[0]
+            return doc_id
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -111,22 +116,31 @@ class DocumentListModel(QAbstractTableModel):
         i = bisect.bisect_left(self.visible, source)
         return i if i < len(self.visible) and self.visible[i] == source else None
 
-    def set_field(self, doc_id: str, column: int, value: Any) -> None:
-        """Update one cell after an edit (status, count) without reloading the list."""
-        source = self.row_of.get(doc_id)
-        if source is None:
-            return
-        self.rows[source][column + 1] = value
+    def _changed(self, doc_id: str, column: int) -> None:
         row = self.view_row(doc_id)
         if row is not None:
             index = self.index(row, column)
             self.dataChanged.emit(index, index)
 
-    def adjust_count(self, doc_id: str, delta: int) -> None:
+    def set_document_status(self, doc_id: str, status: str) -> None:
+        """A document's new status, shown without reloading the list."""
         source = self.row_of.get(doc_id)
         if source is not None:
-            self.set_field(doc_id, 2, self.rows[source][3] + delta)
+            rowid, _, title, _ = self.rows[source]
+            self.rows[source] = (rowid, doc_id, title, status)
+            self._changed(doc_id, 1)
+
+    def adjust_count(self, doc_id: str, delta: int) -> None:
+        if doc_id in self.row_of:
+            self.counts[doc_id] = self.counts.get(doc_id, 0) + delta
+            self._changed(doc_id, 2)
+
+    def count(self, doc_id: str) -> int:
+        return self.counts.get(doc_id, 0)
+
+    def status_of(self, doc_id: str) -> str:
+        return self.rows[self.row_of[doc_id]][3]
 
     def doc_id(self, row: int) -> str:
         """The id of the document in view row ``row``."""
-        return str(self.rows[self.visible[row]][0])
+        return self.rows[self.visible[row]][1]
