@@ -324,3 +324,24 @@ def test_bio_examples(project: Project, corpus: Path, name: str) -> None:
     doc = project.document(project.document_ids()[0])
     if name.startswith("spacy"):
         assert ("PERSON", "Sebastian Thrun") in {(a.label, a.text) for a in doc.annotations}
+
+
+def test_brat_discontinuous_spans_notes_and_normalizations(project: Project, tmp_path: Path) -> None:
+    (tmp_path / "d.txt").write_bytes("North and South Korea met.\r\nTalks 😀 resumed.".encode())
+    (tmp_path / "d.ann").write_text(
+        "T1\tGPE 0 5;16 21\tNorth Korea\n"
+        "T2\tGPE 10 21\tSouth Korea\n"
+        "T3\tEvent 28 33\tTalks\n"
+        "R1\tPart Arg1:T1 Arg2:T2\n"
+        "A1\tNegated T3\n"
+        "N1\tReference T2 Wikidata:Q884\tSouth Korea\n"
+        "#1\tAnnotatorNotes T3\tcheck the date\n", encoding="utf-8")
+    summary = import_paths(project, [tmp_path / "d.txt"])
+    assert summary.failed == []
+    doc = project.document("d")
+    by = {a.id: a for a in doc.annotations}
+    assert (by["T1"].start, by["T1"].end) == (0, 21)
+    assert by["T1"].attributes["brat_fragments"] == [[0, 5], [16, 21]]
+    assert by["T3"].text == "Talks" and by["T3"].attributes == {"Negated": True} and by["T3"].note == "check the date"
+    assert by["T2"].attributes["normalizations"][0]["ref"] == "Wikidata:Q884"
+    assert [(r.type, r.from_id, r.to_id) for r in doc.relations] == [("Part", "T1", "T2")]

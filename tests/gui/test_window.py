@@ -341,3 +341,27 @@ def test_a_long_article_is_coloured_screen_first_then_all(qtbot: Any, window: An
     qtbot.waitUntil(lambda: not window.article.highlighter.lazy, timeout=5000)  # the rest, while idle
     middle = doc.findBlockByNumber((len(paras) // 2) // 7 * 7)
     assert middle.layout().formats()
+
+
+def test_two_windows_on_one_project(qtbot: Any, window: Any, sample_project: Project, settings: Any,
+                                    monkeypatch: Any) -> None:
+    """A second window on the same project works safely: each edit is its own transaction,
+    and each window picks up the other's edits."""
+    from newsmark.gui import app
+    from newsmark.gui.main_window import MainWindow
+
+    monkeypatch.setattr(app, "WATCH_MS", 50)
+    second_project = Project.open(sample_project.path)
+    second = MainWindow(second_project, settings)
+    qtbot.addWidget(second)
+    app._start_timers(window)
+    app._start_timers(second)
+    select_text(window, "Private contractors")
+    qtbot.keyClick(window.article, "o")
+    qtbot.waitUntil(lambda: any(a.text == "Private contractors" for a in second.session.document.annotations),
+                    timeout=3000)
+    second.set_status("review")
+    qtbot.waitUntil(lambda: window.doc_model.status_of(DOC) == "review", timeout=3000)
+    assert sample_project.document(DOC).status == "review"
+    second.close()
+    second_project.close()
