@@ -67,7 +67,7 @@ def main() -> None:
         project = Project.create(tmpd / "big.newsmark")
         project.add_document(Document(id="big", text=text, title="A long article"))
         labels = ["PERSON", "ORG", "GPE", "DATE", "QUOTE", "CUE"]
-        rows, pos, stamp = [], 0, "2026-11-27T00:00:00.000Z"
+        rows, stamp = [], "2026-11-27T00:00:00.000Z"
         plain = int(args.annotations * 0.8)
         step = len(text) // plain
         for i in range(plain):  # four fifths side by side
