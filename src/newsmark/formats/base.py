@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -138,6 +138,23 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any] | Record]:
                 yield Record(number, error=InputError("bytes that are not UTF-8", file=path, line=number))
             except ValueError as e:
                 yield Record(number, error=InputError(f"invalid JSON: {e}", file=path, line=number))
+
+
+def read_converted_lines(path: str | Path, to_native: Callable[[dict[str, Any]], dict[str, Any]],
+                         layers: dict[str, str] | None = None) -> Iterator[Record]:
+    """Records of a JSON Lines file in another tool's shape: each object converted to native
+    shape by ``to_native``, then validated like a native record (``layers``: the layers of
+    labels the format introduces)."""
+    path = Path(path)
+    for item in read_json_lines(path):
+        if isinstance(item, Record):
+            yield item
+            continue
+        number, obj = item
+        rec = record(to_native(obj) if isinstance(obj, dict) else obj, path, number)
+        if layers:
+            rec.label_layers = {**layers, **rec.label_layers}
+        yield rec
 
 
 def read_json_document(path: Path) -> Any:

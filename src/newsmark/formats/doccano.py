@@ -12,7 +12,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newsmark.formats.base import ExportReport, documents, read_json_lines, record, write_jsonl
+from newsmark.formats.base import (
+    ExportReport,
+    documents,
+    read_converted_lines,
+    write_jsonl,
+)
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
@@ -61,13 +66,7 @@ def to_native(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def read(path: str | Path) -> Iterator[Record]:
-    path = Path(path)
-    for item in read_json_lines(path):
-        if isinstance(item, Record):
-            yield item
-            continue
-        number, obj = item
-        yield record(to_native(obj) if isinstance(obj, dict) else obj, path, number)
+    return read_converted_lines(path, to_native)
 
 
 def write(project: Project, out: BinaryIO, *, relations: bool = False, statuses: Sequence[str] = (),

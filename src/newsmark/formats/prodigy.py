@@ -18,8 +18,7 @@ from newsmark.formats.base import (
     TOKENIZER_NAME,
     ExportReport,
     documents,
-    read_json_lines,
-    record,
+    read_converted_lines,
     tokenize,
     write_jsonl,
 )
@@ -84,13 +83,7 @@ def to_native(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def read(path: str | Path) -> Iterator[Record]:
-    path = Path(path)
-    for item in read_json_lines(path):
-        if isinstance(item, Record):
-            yield item
-            continue
-        number, obj = item
-        yield record(to_native(obj) if isinstance(obj, dict) else obj, path, number)
+    return read_converted_lines(path, to_native)
 
 
 def write(project: Project, out: BinaryIO, *, statuses: Sequence[str] = (),
