@@ -115,10 +115,16 @@ def _start_timers(window: object) -> None:
 
 
 def run(project_path: Path | None = None) -> int:
+    import os
+
     app = application()
     try:
         open_window(project_path)
     except NewsmarkError as e:
         QMessageBox.critical(None, APP_NAME, str(e))
         return 1
+    quit_after = os.environ.get("NEWSMARK_QUIT_AFTER_MS")  # smoke tests: open, then close
+    if quit_after:
+        QTimer.singleShot(int(quit_after), app.closeAllWindows)
+        QTimer.singleShot(int(quit_after) + 100, app.quit)
     return app.exec()
