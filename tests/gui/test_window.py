@@ -365,3 +365,52 @@ def test_two_windows_on_one_project(qtbot: Any, window: Any, sample_project: Pro
     assert sample_project.document(DOC).status == "review"
     second.close()
     second_project.close()
+
+
+def test_adjust_boundaries_by_word(qtbot: Any, window: Any, sample_project: Project) -> None:
+    text = window.session.document.text
+    s, e = select_text(window, "contractors have")
+    window.apply_label("ORG")
+    ann_id = window.current
+    qtbot.keyClick(window.article, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    a = sample_project.annotation(DOC, ann_id)
+    assert a.text == "Private contractors have" and a.start == text.index("Private contractors")
+    qtbot.keyClick(window.article, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert sample_project.annotation(DOC, ann_id).text == "Private contractors"
+    qtbot.keyClick(window.article, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.article, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert sample_project.annotation(DOC, ann_id).text == "contractors have"
+    assert (s, e) == (text.index("contractors have"), text.index("contractors have") + len("contractors have"))
+
+
+def test_speaker_and_stance_through_their_dialogs(window: Any, sample_project: Project, monkeypatch: Any) -> None:
+    """The dialogs are Qt's: answer them as a user would and check what was stored."""
+    from PySide6.QtWidgets import QInputDialog
+
+    doc = sample_project.document(DOC)
+    q = doc.text.index("These issues are still very much in negotiation.")
+    select(window, q, q + len("These issues are still very much in negotiation."))
+    window.apply_label("QUOTE")
+    quote_id = window.current
+    asked: list[list[str]] = []
+
+    def answer(parent: Any, title: str, label: str, items: list[str], current: int = 0, editable: bool = True) -> Any:
+        asked.append(list(items))
+        wanted = {"Speaker": "Leon Panetta (PERSON)", "Stance": None}[title]
+        if wanted is None:  # the stance dialogs: the first disputed point, then "opposes"
+            return (items[0] if "supports" not in items else "opposes"), True
+        return wanted, True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(answer))
+    window.attribute_speaker()
+    assert any("Leon Panetta (PERSON)" in items for items in asked)
+    panetta = next(a for a in doc.annotations if a.text == "Leon Panetta")
+    assert any(r.type == "said_by" and r.from_id == quote_id and r.to_id == panetta.id
+               for r in sample_project.relations(DOC))
+    window.select_annotation(quote_id)
+    window.link_stance()
+    stance = [r for r in sample_project.relations(DOC) if r.from_id == quote_id and r.type == "stance"]
+    assert len(stance) == 1 and stance[0].attributes == {"value": "opposes"}
+    assert sample_project.annotation(DOC, stance[0].to_id).label == "DISPUTE"

@@ -238,6 +238,11 @@ class MainWindow(QMainWindow):
         self._action(m, "Start →", lambda: self.adjust(start=+1), "Alt+Right")
         self._action(m, "End ←", lambda: self.adjust(end=-1), "Alt+Shift+Left")
         self._action(m, "End →", lambda: self.adjust(end=+1), "Alt+Shift+Right")
+        self._action(m, "Start a word ←", lambda: self.adjust_word(start=-1), "Ctrl+Alt+Left",
+                     "Move the start to the previous word boundary")
+        self._action(m, "Start a word →", lambda: self.adjust_word(start=+1), "Ctrl+Alt+Right")
+        self._action(m, "End a word ←", lambda: self.adjust_word(end=-1), "Ctrl+Alt+Shift+Left")
+        self._action(m, "End a word →", lambda: self.adjust_word(end=+1), "Ctrl+Alt+Shift+Right")
         self.snap_action = self._action(m, "&Snap selections to words", self.toggle_snap, "Ctrl+W",
                                         "Off: tag exactly the selected characters")
         self.snap_action.setCheckable(True)
@@ -467,6 +472,17 @@ class MainWindow(QMainWindow):
             return
         s, e = ann.start + start, ann.end + end
         if 0 <= s < e <= len(self.article.text):
+            self._push(cmd.UpdateAnnotation(self.session, self.doc_id, ann.id, "adjust span", start=s, end=e))
+
+    def adjust_word(self, start: int = 0, end: int = 0) -> None:
+        """Move a boundary of the current annotation to the next word boundary that way."""
+        ann = self._current_annotation()
+        if ann is None or self.doc_id is None:
+            return
+        text = self.article.text
+        s = word_boundary(text, ann.start, start, "start") if start else ann.start
+        e = word_boundary(text, ann.end, end, "end") if end else ann.end
+        if 0 <= s < e <= len(text) and (s, e) != (ann.start, ann.end):
             self._push(cmd.UpdateAnnotation(self.session, self.doc_id, ann.id, "adjust span", start=s, end=e))
 
     def toggle_snap(self) -> None:
@@ -786,3 +802,36 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         super().closeEvent(event)
 
+
+
+def word_boundary(text: str, pos: int, direction: int, edge: str) -> int:
+    """From ``pos``, the previous (direction -1) or next (+1) start or end of a word."""
+    def word(i: int) -> bool:
+        return 0 <= i < len(text) and text[i].isalnum()
+
+    n = len(text)
+    if direction > 0:
+        p = pos
+        if edge == "start":  # past the rest of this word, then past the gap
+            while p < n and word(p):
+                p += 1
+            while p < n and not word(p):
+                p += 1
+        else:  # past the gap, then to the end of the next word
+            while p < n and not word(p):
+                p += 1
+            while p < n and word(p):
+                p += 1
+        return p
+    p = pos
+    if edge == "start":  # back over the gap, then to the start of that word
+        while p > 0 and not word(p - 1):
+            p -= 1
+        while p > 0 and word(p - 1):
+            p -= 1
+    else:  # back over this word, then over the gap: the end of the word before
+        while p > 0 and word(p - 1):
+            p -= 1
+        while p > 0 and not word(p - 1):
+            p -= 1
+    return p
