@@ -84,3 +84,31 @@ def test_size_is_recorded() -> None:
     assert size > 0
     if os.environ.get("NEWSMARK_SIZE_LIMIT_MIB"):
         assert size / 2**20 <= float(os.environ["NEWSMARK_SIZE_LIMIT_MIB"])
+
+
+def test_linux_archive_installs_into_the_menu(tmp_path: Path) -> None:
+    """`.ci/package-linux` makes the archive; its install.sh puts the app, the command, the
+    menu entry and the icons in the user's folders, and the installed command runs."""
+    import tarfile
+
+    r = subprocess.run(["bash", str(REPO / ".ci" / "package-linux")], capture_output=True, text=True,
+                       cwd=REPO, check=False, timeout=600)
+    assert r.returncode == 0, r.stderr
+    archive = REPO / r.stdout.strip().splitlines()[-1]
+    with tarfile.open(archive) as tar:
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    (top,) = (tmp_path / "unpacked").iterdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home)}
+    r = subprocess.run(["sh", str(top / "install.sh")], capture_output=True, text=True, env=env, check=False)
+    assert r.returncode == 0, r.stderr
+    share = home / ".local" / "share"
+    desktop = (share / "applications" / "newsmark.desktop").read_text()
+    assert "Name=Newsmark" in desktop and f"Exec={home}/.local/bin/newsmark" in desktop
+    for size in (16, 48, 256):
+        assert (share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "newsmark.png").read_bytes().startswith(b"\x89PNG")
+    out = subprocess.run([str(home / ".local" / "bin" / "newsmark"), "--version"], capture_output=True, text=True,
+                         env=env, check=False)
+    assert out.returncode == 0 and "newsmark" in out.stdout
+    archive.unlink()
