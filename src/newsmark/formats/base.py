@@ -178,6 +178,28 @@ def read_json_document(path: Path) -> Any:
         raise InputError(f"invalid JSON: {e}", file=path) from None
 
 
+def read_json_items(path: str | Path, split: Callable[[Any], list[Any]],
+                    to_native: Callable[[dict[str, Any]], dict[str, Any]], what: str) -> Iterator[Record]:
+    """Records of a whole-file JSON document holding several documents (Label Studio's tasks,
+    W3C pages).  ``split`` gives the items (InputError: not this format), ``to_native``
+    converts one (InputError: one this format cannot read).  A JSON document has no useful line
+    numbers, so a problem names the item's position: "task 3: ..."."""
+    path = Path(path)
+    try:
+        items = split(read_json_document(path))
+    except InputError as e:
+        yield Record(1, error=e if e.file else InputError(e.problem, file=path))
+        return
+    for i, item in enumerate(items, start=1):
+        try:
+            rec = record(to_native(item) if isinstance(item, dict) else item, path, i)
+        except InputError as e:
+            rec = Record(i, error=e)
+        if rec.error is not None:
+            rec.error = InputError(f"{what} {i}: {rec.error.problem}", file=path)
+        yield rec
+
+
 def write_jsonl(out: BinaryIO, items: Iterator[Any]) -> None:
     from newsmark.core import jsonutil
 

@@ -15,10 +15,9 @@ from typing import Any, BinaryIO
 from xml.sax.saxutils import quoteattr
 
 from newsmark.core import jsonutil
-from newsmark.core.errors import InputError
 from newsmark.core.offsets import Utf16Map
 from newsmark.core.schema import Schema
-from newsmark.formats.base import ExportReport, documents, read_json_document, record
+from newsmark.formats.base import ExportReport, documents, read_json_items
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
@@ -118,19 +117,7 @@ def task_to_native(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def read(path: str | Path) -> Iterator[Record]:
-    path = Path(path)
-    try:
-        data = read_json_document(path)
-    except InputError as e:
-        yield Record(1, error=e)
-        return
-    tasks = data if isinstance(data, list) else [data]
-    for i, task in enumerate(tasks, start=1):
-        # a JSON array has no useful line numbers: the task's position stands in for one
-        rec = record(task_to_native(task) if isinstance(task, dict) else task, path, i)
-        if rec.error is not None:
-            rec.error = InputError(f"task {i}: {rec.error.problem}", file=path)
-        yield rec
+    return read_json_items(path, lambda data: data if isinstance(data, list) else [data], task_to_native, "task")
 
 
 def _result_value(a_start: int, a_end: int, umap: Utf16Map) -> dict[str, int]:

@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError
 from newsmark.core.model import Annotation, Document, Relation
-from newsmark.formats.base import ExportReport, documents, read_json_document, record
+from newsmark.formats.base import ExportReport, documents, read_json_items
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
@@ -173,28 +173,14 @@ def page_to_native(page: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def read(path: str | Path) -> Iterator[Record]:
-    path = Path(path)
-    try:
-        data = read_json_document(path)
-    except InputError as e:
-        yield Record(1, error=e)
-        return
+def _pages(data: Any) -> list[Any]:
     if not isinstance(data, dict):
-        yield Record(1, error=InputError("not a W3C AnnotationCollection or AnnotationPage", file=path))
-        return
+        raise InputError("not a W3C AnnotationCollection or AnnotationPage")
     if data.get("type") == "AnnotationPage":
-        pages = [data]
-    else:
-        first = data.get("first")
-        pages = ([first] if isinstance(first, dict) else []) + list(data.get("newsmark:pages") or [])
-    for i, page in enumerate(pages, start=1):
-        try:
-            native = page_to_native(page)
-        except InputError as e:
-            yield Record(i, error=InputError(f"page {i}: {e.problem}", file=path))
-            continue
-        rec = record(native, path, i)
-        if rec.error is not None:
-            rec.error = InputError(f"page {i}: {rec.error.problem}", file=path)
-        yield rec
+        return [data]
+    first = data.get("first")
+    return ([first] if isinstance(first, dict) else []) + list(data.get("newsmark:pages") or [])
+
+
+def read(path: str | Path) -> Iterator[Record]:
+    return read_json_items(path, _pages, page_to_native, "page")

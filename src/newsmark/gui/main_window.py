@@ -336,8 +336,7 @@ class MainWindow(QMainWindow):
 
     def _on_doc_filter(self, _text: str = "") -> None:
         status = self.doc_status.currentText()
-        self.doc_model.words = self.doc_search.text().lower().split()
-        self.doc_model.set_status(None if status == "all statuses" else status)
+        self.doc_model.set_filter(self.doc_search.text(), None if status == "all statuses" else status)
         self._select_doc_row()
 
     def _on_doc_view_row(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -15,7 +15,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from newsmark.core.model import Annotation
-from newsmark.gui.models.documents import refilter
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Label", "Text", "Details")
@@ -113,6 +112,18 @@ class AnnotationListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
+
+
+def refilter(proxy: QSortFilterProxyModel, change: Any) -> None:
+    """Apply ``change`` to a proxy's filter and re-filter its rows (Qt 6.10+ wants the change
+    bracketed; older versions invalidate)."""
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+        change()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:  # pragma: no cover - Qt < 6.10
+        change()
+        proxy.invalidateFilter()
 
 
 class AnnotationFilter(QSortFilterProxyModel):

@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 
@@ -22,18 +21,6 @@ from newsmark.store.project import Project
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Title", "Status", "Annotations")
-
-
-def refilter(proxy: QSortFilterProxyModel, change: Any) -> None:
-    """Apply ``change`` to a proxy's filter and re-filter its rows (Qt 6.10+ wants the change
-    bracketed; older versions invalidate)."""
-    if hasattr(proxy, "beginFilterChange"):
-        proxy.beginFilterChange()
-        change()
-        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-    else:  # pragma: no cover - Qt < 6.10
-        change()
-        proxy.invalidateFilter()
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -63,14 +50,10 @@ class DocumentListModel(QAbstractTableModel):
         self.visible = [i for i, r in enumerate(rows)
                         if (not status or r[3] == status) and all(w in r[2].lower() for w in words)]
 
-    def set_text(self, text: str) -> None:
+    def set_filter(self, text: str, status: str | None) -> None:
+        """Show only documents whose title has every word of ``text`` and, if given, ``status``."""
         self.beginResetModel()
         self.words = text.lower().split()
-        self._apply()
-        self.endResetModel()
-
-    def set_status(self, status: str | None) -> None:
-        self.beginResetModel()
         self.status = status or None
         self._apply()
         self.endResetModel()

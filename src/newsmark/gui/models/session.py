@@ -11,17 +11,15 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from newsmark.core.model import Annotation, Document, Relation
-from newsmark.store.project import KEEP, Project
+from newsmark.store.project import Project
 
 
 class Session(QObject):
-    document_opened = Signal(object)  # Document (with annotations and relations)
     annotation_added = Signal(object)  # Annotation
     annotation_removed = Signal(str)  # annotation id
     annotation_changed = Signal(object, object)  # old Annotation, new Annotation
     relations_changed = Signal()
     status_changed = Signal(str, str)  # document id, status
-    documents_changed = Signal()  # documents added or removed (an import)
 
     def __init__(self, project: Project, annotator: str | None = None) -> None:
         super().__init__()
@@ -34,12 +32,7 @@ class Session(QObject):
     def open_document(self, doc_id: str) -> Document:
         self.document = self.project.document(doc_id)
         self.by_id = {a.id: a for a in self.document.annotations}
-        self.document_opened.emit(self.document)
         return self.document
-
-    def reload(self) -> None:
-        if self.document is not None and self.project.has_document(self.document.id):
-            self.open_document(self.document.id)
 
     def _current(self, doc_id: str) -> bool:
         return self.document is not None and self.document.id == doc_id
@@ -131,4 +124,4 @@ class Session(QObject):
         return [r for r in self.document.relations if ann_id in (r.from_id, r.to_id)]
 
 
-__all__ = ["KEEP", "Session"]
+__all__ = ["Session"]

@@ -227,11 +227,6 @@ class ArticleView(QPlainTextEdit):
             h.lazy = False
             self._idle.stop()
 
-    def finish_colouring(self) -> None:
-        """Colour whatever is left now (for rendering and tests)."""
-        while self.highlighter.lazy:
-            self._colour_some()
-
     # ---------------------------------------------------------------- content
     def show_text(self, text: str, anns: list[Annotation], colours: dict[str, QColor]) -> None:
         """Show a document's text with its annotations (``colours``: by label)."""
