@@ -216,10 +216,10 @@ def init(project: Path, schema_file: Path | None) -> None:
 
 def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool,
                   fields: Any = None, quiet: bool = False) -> Any:
-    from newsmark.ingest.batch import import_paths, passes
+    from newsmark.ingest.batch import import_paths
     from newsmark.ingest.collections import FieldMap
 
-    total = sum(p.stat().st_size * passes(p) for p in paths if p.is_file())
+    total = sum(p.stat().st_size for p in paths if p.is_file())
     with _progress(0 if quiet else total, "importing") as bar:
         return import_paths(project, paths, kind=fmt, fields=fields or FieldMap(), skip_bad=skip_bad,
                             progress=bar.update,

@@ -65,13 +65,11 @@ def parse_line(raw: bytes, path: str | Path, number: int,
         obj = jsonutil.loads(raw)
     except ValueError as e:
         return Record(number, error=InputError(f"invalid JSON: {_json_problem(e)}", file=path, line=number))
-    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and jsonutil.depth(obj) > MAX_DEPTH:
-        return Record(number, error=InputError(
-            f"the record nests lists and objects more than {MAX_DEPTH} levels deep", file=path, line=number))
     if isinstance(obj, dict) and (fields != ("text", "title", "id") or not NATIVE_KEYS.issuperset(obj)):
         obj = remap_fields(obj, *fields)
     try:
-        doc, layers, id_given = document_from_record(obj)
+        doc, layers, id_given = document_from_record(
+            obj, check_depth=raw.count(b"[") + raw.count(b"{") > MAX_DEPTH)
     except ValidationError as e:
         return Record(number, error=InputError(str(e), file=path, line=number))
     return Record(number, document=doc, label_layers=layers, id_given=id_given)

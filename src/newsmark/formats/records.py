@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.jsonutil import MAX_DEPTH, depth
 from newsmark.core.model import STATUSES, Annotation, Document, Relation, new_id, normalise_status
 from newsmark.core.offsets import check_span
 
@@ -113,9 +114,27 @@ def remap_fields(obj: dict[str, Any], text: str, title: str, id: str) -> dict[st
     return out
 
 
-def document_from_record(obj: Any) -> tuple[Document, dict[str, str], bool]:
+def _check_depth(doc: Document) -> None:
+    """Refuse stored values (meta, attributes) that put the record more than MAX_DEPTH levels
+    deep; fields that are not stored may nest as deep as the JSON parser allows."""
+    if depth(doc.meta) + 1 > MAX_DEPTH:
+        raise ValidationError(f"the record's meta nests lists and objects more than {MAX_DEPTH} levels deep")
+    for kind, items in (("annotation", doc.annotations), ("relation", doc.relations)):
+        for item in items:
+            attrs = item.attributes
+            # the record, its list of annotations/relations, the item: attributes start at level 4
+            if attrs and any(type(v) in _CONTAINERS for v in attrs.values()) and depth(attrs) + 3 > MAX_DEPTH:
+                raise ValidationError(f"{kind} {item.id!r}: its attributes put the record more than "
+                                      f"{MAX_DEPTH} levels deep (lists and objects nest too deeply)")
+
+
+_CONTAINERS = (dict, list)
+
+
+def document_from_record(obj: Any, *, check_depth: bool = True) -> tuple[Document, dict[str, str], bool]:
     """Validate a native record; returns the document, the layers named for its labels, and
-    whether the record gave the document's id."""
+    whether the record gave the document's id.  ``check_depth=False`` skips the nesting check
+    when the caller knows the record cannot be that deep (fewer brackets than MAX_DEPTH)."""
     if not isinstance(obj, dict):
         raise ValidationError(f"a record must be a JSON object, not {type(obj).__name__}")
     text = obj.get("text")
@@ -209,4 +228,6 @@ def document_from_record(obj: Any) -> tuple[Document, dict[str, str], bool]:
                 created=_opt_str(r, "created", what) or "", updated=_opt_str(r, "updated", what) or "",
             )
         )
+    if check_depth:
+        _check_depth(doc)
     return doc, layers, doc_id is not None

@@ -31,29 +31,59 @@ def application() -> QApplication:
     app.setOrganizationName("newsmark")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
-    try:
-        from newsmark.resources import resource_path
-
-        app.setWindowIcon(QIcon(str(resource_path("icons", "newsmark.svg"))))
-    except FileNotFoundError:
-        pass
-    _follow_colour_scheme(app)
+    app.setWindowIcon(app_icon())
+    apply_theme()  # and each window follows the system's changes (MainWindow._on_system_scheme)
     return app
 
 
-def _follow_colour_scheme(app: QApplication) -> None:
-    """Light or dark, as the system is (Qt 6.5+ reports the scheme)."""
-    hints = QGuiApplication.styleHints()
-    scheme = getattr(hints, "colorScheme", lambda: None)()
-    if scheme == Qt.ColorScheme.Dark:
-        p = QPalette()
-        for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.Base, "#1e1e1e"),
-                             (QPalette.ColorRole.AlternateBase, "#262626"), (QPalette.ColorRole.Text, "#e6e6e6"),
-                             (QPalette.ColorRole.WindowText, "#e6e6e6"), (QPalette.ColorRole.Button, "#333333"),
-                             (QPalette.ColorRole.ButtonText, "#e6e6e6"), (QPalette.ColorRole.Highlight, "#2f65ca"),
-                             (QPalette.ColorRole.HighlightedText, "#ffffff")):
-            p.setColor(role, QColor(colour))
-        app.setPalette(p)
+def app_icon() -> QIcon:
+    """The app's icon, drawn from its SVG source (an empty icon if the file is missing)."""
+    from newsmark.resources import resource_path
+
+    try:
+        return QIcon(str(resource_path("icons", "newsmark.svg")))
+    except FileNotFoundError:
+        return QIcon()
+
+
+THEMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+
+
+def system_scheme() -> Qt.ColorScheme:
+    """The system's colour scheme as Qt reports it (Unknown where the platform does not say)."""
+    return QGuiApplication.styleHints().colorScheme()
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.Base, "#1e1e1e"),
+                         (QPalette.ColorRole.AlternateBase, "#262626"), (QPalette.ColorRole.Text, "#e6e6e6"),
+                         (QPalette.ColorRole.WindowText, "#e6e6e6"), (QPalette.ColorRole.Button, "#333333"),
+                         (QPalette.ColorRole.ButtonText, "#e6e6e6"), (QPalette.ColorRole.Highlight, "#2f65ca"),
+                         (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.ToolTipBase, "#333333"),
+                         (QPalette.ColorRole.ToolTipText, "#e6e6e6"), (QPalette.ColorRole.PlaceholderText, "#8c8c8c"),
+                         (QPalette.ColorRole.Link, "#6ea8fe"), (QPalette.ColorRole.Mid, "#5a5a5a"),
+                         (QPalette.ColorRole.Dark, "#1a1a1a"), (QPalette.ColorRole.Light, "#4a4a4a"),
+                         (QPalette.ColorRole.BrightText, "#ff6b6b")):
+        p.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return p
+
+
+def apply_theme(theme: str | None = None, scheme: Qt.ColorScheme | None = None) -> bool:
+    """Light or dark as the user chose (Preferences), or as the system is ("system", the
+    default; ``scheme`` is the system's, when Qt reports a change).  Returns whether dark."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme = theme or str(settings().value("theme", "system") or "system")
+    if theme not in THEMES:
+        theme = "system"
+    dark = theme == "dark" or (theme == "system" and (scheme or system_scheme()) == Qt.ColorScheme.Dark)
+    style = app.style()
+    assert style is not None
+    app.setPalette(_dark_palette() if dark else style.standardPalette())
+    return dark
 
 
 def open_window(project_path: Path | None = None, *, show: bool = True) -> object:

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -69,6 +69,11 @@ class MainWindow(QMainWindow):
         self._transfer: Any = None  # the running import or export (thread, worker, dialog)
         self._notice: Any = None  # the last non-blocking message
         self.help_dialog: QDialog | None = None
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
+        self._following_scheme = True
+        from newsmark.gui.app import app_icon
+
+        self.setWindowIcon(app_icon())
         self.snap = bool(self.settings.value("snap_to_words", True, type=bool))
         self._load_schema()
         self._build()
@@ -784,18 +789,30 @@ class MainWindow(QMainWindow):
 
         render_current(self)
 
+    def _on_system_scheme(self, scheme: Qt.ColorScheme) -> None:
+        from newsmark.gui.app import apply_theme
+
+        if str(self.settings.value("theme", "system") or "system") == "system":
+            apply_theme("system", scheme)
+
     def preferences(self) -> None:
         from newsmark.gui.dialogs.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.settings, self)
         if dialog.exec():
+            from newsmark.gui.app import apply_theme
+
             self.session.annotator = str(self.settings.value("annotator", "") or "") or None
             self._apply_font()
+            apply_theme(str(self.settings.value("theme", "system")))
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         for timer in getattr(self, "_timers", ()):
             timer.stop()
+        if self._following_scheme:  # a closed window no longer follows the system's scheme
+            self._following_scheme = False
+            QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._on_system_scheme)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self.settings.sync()

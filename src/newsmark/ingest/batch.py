@@ -2,8 +2,8 @@
 Markdown and saved web pages, folders searched recursively.
 
 One bad file does not stop the rest: it is listed in the summary with its reason.  Each file is
-one transaction (large JSONL files: checked first, then written in batches of whole documents),
-so a cancel leaves the project as it was before the file in progress.
+one transaction (large JSONL files: batches of whole documents, taken back on a bad record or a
+cancel), so a cancel leaves the project as it was before the file in progress.
 """
 
 from __future__ import annotations
@@ -265,12 +265,3 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
         tick(size)
     except InputError as e:  # this file's fault; the environment's (disk full...) stops all
         summary.failed.append(str(e))
-
-
-def passes(path: Path) -> int:
-    """How many times importing ``path`` reads it (for a progress bar's total)."""
-    try:
-        big = path.stat().st_size > BATCHED_IMPORT_BYTES
-    except OSError:
-        return 1
-    return 2 if big and detect_kind(path) == "jsonl" else 1

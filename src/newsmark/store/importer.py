@@ -91,23 +91,24 @@ def import_records(
     duplicate and is skipped.  With ``unique_ids`` (ids made from file names), an id taken by
     another text gets a suffix (``-2``, ``-3``...) instead of being an error.
 
-    ``records`` is an iterable, or a function returning a fresh iterator over the file.  Given
-    a function and ``batch`` (documents per transaction), a large file is first read through
-    to check every record without writing, then written in transactions of ``batch``
-    documents, so that other writers (the window) get their turn during a long import; a
-    crash then leaves only whole documents, and importing the file again adds the rest.
-    Otherwise the file is one transaction.
+    ``records`` is an iterable, or a function returning an iterator over the file.  Given
+    ``batch`` (documents per transaction), a large file is written in transactions of
+    ``batch`` documents, so that other writers (the window) get their turn during a long
+    import; a bad record (unless ``skip_bad``), a cancel or any failure then takes back the
+    batches already committed, so the file still adds all or nothing.  A crash leaves only
+    whole documents, and importing the file again adds the rest.  Without ``batch`` the file
+    is one transaction.  (An earlier version read a large file twice, checking it before
+    writing; the second parse made imports ~40% slower: benchmarks/bench_jsonl.py.)
     """
     local = ImportSummary()
     known: set[str] = set()
-    if batch is None or not callable(records):
-        items = records() if callable(records) else records
+    items = records() if callable(records) else records
+    if batch is None:
         with project.write():
             for rec in items:
                 _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
     else:
-        _check_all(project, records(), local, source, skip_bad, unique_ids)
-        _import_batched(project, records(), local, known, source, dedupe_text, unique_ids, batch)
+        _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch)
     summary.files += 1
     summary.documents_added += local.documents_added
     summary.documents_merged += local.documents_merged
@@ -136,36 +137,27 @@ def _import_checked(project: Project, rec: Record, summary: ImportSummary, known
         summary.skipped.append(str(e))
 
 
-def _check_all(project: Project, records: Iterable[Record], summary: ImportSummary, source: str,
-               skip_bad: bool, unique_ids: bool) -> None:
-    """The first pass of a batched import: every problem found before anything is written."""
-    for rec in records:
-        problem = rec.error
-        if problem is None and rec.document is not None and rec.document.id and not unique_ids:
-            row = project.conn.execute("SELECT text_sha256 FROM documents WHERE id = ?",
-                                       (rec.document.id,)).fetchone()
-            if row is not None and row[0] != text_sha256(rec.document.text):
-                problem = _different_text(rec.document.id, source, rec.line)
-        if problem is not None:
-            if not skip_bad:
-                raise problem
-            summary.skipped.append(str(problem))
-
-
 def _import_batched(project: Project, records: Iterable[Record], summary: ImportSummary,
-                    known: set[str], source: str, dedupe_text: bool, unique_ids: bool,
-                    batch: int) -> None:
+                    known: set[str], source: str, skip_bad: bool, dedupe_text: bool,
+                    unique_ids: bool, batch: int) -> None:
     added = _Added()
-    good = (rec for rec in records if rec.error is None)  # bad ones were listed by the first pass
+    items = iter(records)
     try:
-        while chunk := list(islice(good, batch)):
+        while chunk := list(islice(items, batch)):
             with project.write():
                 for rec in chunk:
+                    if rec.error is not None:
+                        if not skip_bad:
+                            raise rec.error
+                        summary.skipped.append(str(rec.error))
+                        continue
                     try:
                         _import_one(project, rec, summary, known, source=source,
                                     dedupe_text=dedupe_text, unique_ids=unique_ids, added=added)
-                    except InputError:
-                        continue  # listed by the first pass
+                    except InputError as e:
+                        if not skip_bad:
+                            raise
+                        summary.skipped.append(str(e))
     except BaseException:
         _take_back(project, added)
         raise

@@ -1,10 +1,12 @@
-"""Preferences: the annotator's name (stored on each annotation), the article's font."""
+"""Preferences: the annotator's name (stored on each annotation), the article's font, light or
+dark (or as the system is)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFontComboBox,
@@ -33,6 +35,13 @@ class PreferencesDialog(QDialog):
         self.font_size.setRange(8, 40)
         self.font_size.setValue(int(str(settings.value("font_size", 13))))
         form.addRow("Font size", self.font_size)
+        from newsmark.gui.app import THEMES
+
+        self.theme = QComboBox()
+        for key, name in THEMES.items():
+            self.theme.addItem(name, key)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(str(settings.value("theme", "system") or "system"))))
+        form.addRow("Appearance", self.theme)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -42,4 +51,5 @@ class PreferencesDialog(QDialog):
         self.settings.setValue("annotator", self.annotator.text().strip())
         self.settings.setValue("font_family", self.family.currentFont().family())
         self.settings.setValue("font_size", self.font_size.value())
+        self.settings.setValue("theme", self.theme.currentData())
         super().accept()

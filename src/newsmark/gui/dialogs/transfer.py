@@ -119,10 +119,10 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
             paths = [Path(f) for f in chosen_files]
     if not paths:
         return None
-    from newsmark.ingest.batch import expand, import_paths, passes
+    from newsmark.ingest.batch import expand, import_paths
 
     files = list(expand(paths))
-    total = sum(p.stat().st_size * passes(p) for p in files if p.is_file())
+    total = sum(p.stat().st_size for p in files if p.is_file())
     project_path = window.project.path
 
     def job(progress: Any) -> Any:

@@ -40,6 +40,9 @@ class AnnotationListModel(QAbstractTableModel):
         self.key_of: dict[str, tuple[int, int, str]] = {}
         self.colours: dict[str, QColor] = {}
         self.layers: dict[str, str] = {}
+        # the text and details columns as shown, by annotation id: a repaint asks for every
+        # visible cell several times, and an add repaints the panel (bench_window.py)
+        self._shown: dict[str, tuple[str, str]] = {}
 
     def set_annotations(self, anns: list[Annotation]) -> None:
         self.beginResetModel()
@@ -50,6 +53,7 @@ class AnnotationListModel(QAbstractTableModel):
             order = sorted(range(len(anns)), key=keys.__getitem__)
             self.items, self.keys = [anns[i] for i in order], [keys[i] for i in order]
         self.key_of = {k[2]: k for k in self.keys}
+        self._shown = {}
         self.endResetModel()
 
     def add(self, a: Annotation) -> None:
@@ -69,6 +73,7 @@ class AnnotationListModel(QAbstractTableModel):
         del self.items[row]
         del self.keys[row]
         del self.key_of[ann_id]
+        self._shown.pop(ann_id, None)
         self.endRemoveRows()
 
     def replace(self, a: Annotation) -> None:
@@ -95,10 +100,11 @@ class AnnotationListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return a.label
-            if col == 1:
+            shown = self._shown.get(a.id)
+            if shown is None:
                 text = " ".join(a.text.split())
-                return text if len(text) <= 80 else text[:79] + "…"
-            return _details(a)
+                shown = self._shown[a.id] = (text if len(text) <= 80 else text[:79] + "…", _details(a))
+            return shown[col - 1]
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return self.colours.get(a.label)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -185,6 +185,7 @@ class ArticleView(QPlainTextEdit):
         font.setPointSize(13)
         self.setFont(font)
         self.highlighter = SpanHighlighter(self.document())
+        self._current: tuple[Annotation | None, QColor | None] = (None, None)  # outlined
         self.map = QtTextMap("")
         self.text = ""
         self.label_keys: set[str] = set()
@@ -263,6 +264,29 @@ class ArticleView(QPlainTextEdit):
     def remove_span(self, ann_id: str) -> None:
         self.highlighter.remove(ann_id)
 
+    def recolour(self) -> None:
+        """The palette changed (light/dark): blend the spans' colours with the new background."""
+        h = self.highlighter
+        h.base = self.palette().color(QPalette.ColorRole.Base)
+        h._formats.clear()
+        if h.document() is None:
+            return
+        self.mark_current(*self._current)
+        blocks = self.document().blockCount()
+        if blocks > EAGER_BLOCKS:  # as when opening: the screen first, the rest while idle
+            h.lazy = True
+            h.ready = bytearray(blocks)
+            self._colour_visible()
+            self._next_block = 0
+            self._idle.start()
+        else:
+            h.rehighlight()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_current"):  # built
+            self.recolour()
+
     # ---------------------------------------------------------------- selection in code points
     def selection(self, snap: bool) -> tuple[int, int] | None:
         """The selected span in code points (snapped to whole words when ``snap``), or None."""
@@ -287,6 +311,7 @@ class ArticleView(QPlainTextEdit):
 
     def mark_current(self, ann: Annotation | None, colour: QColor | None) -> None:
         """Outline the current annotation (one ExtraSelection: cheap)."""
+        self._current = (ann, colour)
         if ann is None or colour is None:
             self.setExtraSelections([])
             return

@@ -76,18 +76,17 @@ class AttributeEditor(QWidget):
         self.note.setPlaceholderText("note")
         self.note.editingFinished.connect(self._note_done)
         self.annotation: Annotation | None = None
+        self._shape: list[AttributeDef] | None = None  # the definitions the rows show
         self._loading = False
 
     def show_annotation(self, ann: Annotation | None, label: Label | None, entities: list[str]) -> None:
+        """Show ``ann``'s fields.  When the fields are those already shown (the same label's
+        definitions, the usual case while tagging), their values are updated in place: building
+        widgets anew cost more than half of an add's repaint (benchmarks/bench_window.py)."""
         self._loading = True
-        while self.form.rowCount() > 1:
-            self.form.removeRow(1)
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("note")
-        self.note.editingFinished.connect(self._note_done)
-        self.fields = {}
         self.annotation = ann
         if ann is None or label is None:
+            self._clear_rows()
             self.title.setText("No annotation selected")
             self._loading = False
             return
@@ -96,45 +95,65 @@ class AttributeEditor(QWidget):
         defs = list(label.attributes)
         known = {d.name for d in defs}
         defs += [AttributeDef(k, "text") for k in ann.attributes if k not in known]
-        for d in defs:
-            widget = self._widget(d, ann.attributes.get(d.name), entities)
-            self.fields[d.name] = (d, widget)
-            self.form.addRow(d.name, widget)
+        if self._shape != defs:
+            self._clear_rows()
+            for d in defs:
+                widget = self._widget(d)
+                self.fields[d.name] = (d, widget)
+                self.form.addRow(d.name, widget)
+            self.form.addRow("note", self.note)
+            self._shape = defs
+        for d, widget in self.fields.values():
+            self._set_value(d, widget, ann.attributes.get(d.name), entities)
         self.note.setText(ann.note or "")
-        self.form.addRow("note", self.note)
         self._loading = False
 
-    def _widget(self, d: AttributeDef, value: Any, entities: list[str]) -> QWidget:
+    def _clear_rows(self) -> None:
+        while self.form.rowCount() > 1:
+            self.form.removeRow(1)  # deletes the row's widgets, the note's too
+        self.fields = {}
+        self._shape = None
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("note")
+        self.note.editingFinished.connect(self._note_done)
+
+    def _widget(self, d: AttributeDef) -> QWidget:
         if d.type == "choice":
             box = QComboBox()
             box.addItems(["", *d.values])
-            box.setCurrentText(str(value) if value is not None else "")
             box.currentTextChanged.connect(lambda _t: self._changed())
             return box
         if d.type == "boolean":
             check = QCheckBox()
-            check.setChecked(bool(value))
             check.toggled.connect(lambda _b: self._changed())
             return check
         if d.type == "entity":
             combo = QComboBox()
             combo.setEditable(True)
-            combo.addItems(["", *entities])
-            combo.setCurrentText(str(value) if value is not None else "")
             line = combo.lineEdit()
             assert line is not None
             line.editingFinished.connect(self._changed)
             combo.activated.connect(lambda _i: self._changed())
             return combo
         edit = QLineEdit()
-        if isinstance(value, list):
-            edit.setText(", ".join(map(str, value)))
-        elif value is not None:
-            edit.setText(str(value))
         if d.type == "list":
             edit.setPlaceholderText("comma, separated")
         edit.editingFinished.connect(self._changed)
         return edit
+
+    @staticmethod
+    def _set_value(d: AttributeDef, widget: QWidget, value: Any, entities: list[str]) -> None:
+        if isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QComboBox):
+            if d.type == "entity":  # the article's entities change as it is tagged
+                widget.clear()
+                widget.addItems(["", *entities])
+            widget.setCurrentText(str(value) if value is not None else "")
+        else:
+            assert isinstance(widget, QLineEdit)
+            widget.setText(", ".join(map(str, value)) if isinstance(value, list)
+                           else "" if value is None else str(value))
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.annotation.attributes) if self.annotation else {}
