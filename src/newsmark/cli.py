@@ -215,14 +215,14 @@ def init(project: Path, schema_file: Path | None) -> None:
 
 
 def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool,
-                  fields: Any = None, quiet: bool = False) -> Any:
+                  fields: Any = None, quiet: bool = False, whole_text: bool = False) -> Any:
     from newsmark.ingest.batch import import_paths
     from newsmark.ingest.collections import FieldMap
 
     total = sum(p.stat().st_size for p in paths if p.is_file())
     with _progress(0 if quiet else total, "importing") as bar:
         return import_paths(project, paths, kind=fmt, fields=fields or FieldMap(), skip_bad=skip_bad,
-                            progress=bar.update,
+                            progress=bar.update, whole_text=whole_text,
                             on_file=lambda p: bar.set_postfix_str(p.name[-30:], refresh=False))
 
 
@@ -239,11 +239,16 @@ def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool,
               help="JSONL field or CSV column holding the document id.")
 @click.option("--skip-bad", is_flag=True,
               help="Leave out bad records (each listed) instead of refusing their whole file.")
+@click.option("--whole-text", is_flag=True,
+              help="Keep plain-text files whole: do not cut a saved page's menus, related stories "
+                   "and footer from around its article.")
 def import_(project: Path, files: tuple[Path, ...], fmt: str, text_field: str, title_field: str,
-            id_field: str, skip_bad: bool) -> None:
+            id_field: str, skip_bad: bool, whole_text: bool) -> None:
     """Import FILES into PROJECT: native JSONL, JSONL or CSV collections (one article per line
     or row; other fields go to the document's meta), plain text or Markdown, and saved web
     pages (.html: the article's main text and metadata).  Folders are searched recursively.
+    A plain-text file that is a whole saved page keeps only its article (the file itself is
+    stored with the document); --whole-text keeps it all.
 
     Each file is imported whole or not at all: a bad record stops that file, naming the file,
     the line and the problem (unless --skip-bad), and the other files go on.  Documents whose
@@ -262,7 +267,7 @@ def import_(project: Path, files: tuple[Path, ...], fmt: str, text_field: str, t
         if p.count_documents():
             ensure_recent_backup(p)  # a big change: keep the state before it (hourly at most)
         try:
-            summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad,
+            summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad, whole_text=whole_text,
                                     fields=FieldMap(text_field, title_field, id_field))
         except KeyboardInterrupt:
             click.echo("cancelled: the file in progress was not imported; the files before it were",

@@ -134,10 +134,16 @@ def _check_deb(deb: Path, where: Path) -> None:
 
 def test_windows_and_macos_icons_are_drawn_from_the_svg(tmp_path: Path) -> None:
     """build.spec draws the .ico and .icns on those systems with this script: check it here."""
-    import runpy
+    import sys
 
     pil = pytest.importorskip("PIL.Image", reason="Pillow (the dev extra) draws .ico/.icns")
-    made = runpy.run_path(str(REPO / "resources" / "packaging" / "make_icons.py"))["render"](tmp_path)
+    # in its own process: it makes a QGuiApplication, which would stay for the tests after this
+    r = subprocess.run([sys.executable, str(REPO / "resources" / "packaging" / "make_icons.py"), str(tmp_path)],
+                       capture_output=True, text=True, check=False, timeout=120,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0, r.stderr
+    made = {Path(line).name: Path(line) for line in r.stdout.split()}
+    assert {"16.png", "512.png", "newsmark.ico", "newsmark.icns"} <= set(made)
     with pil.open(made["newsmark.ico"]) as ico:
         assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= set(ico.info["sizes"])
     with pil.open(made["newsmark.icns"]) as icns:

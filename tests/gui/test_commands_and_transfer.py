@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QUndoStack
 
 from newsmark.core.model import Document
@@ -61,6 +62,27 @@ def test_import_in_a_worker_thread(qtbot: Any, window: Any, tmp_path: Path) -> N
     qtbot.waitUntil(lambda: window._transfer[0].isFinished(), timeout=10000)
     assert "empty.txt: the file is empty" in window._notice.text()  # the summary names the bad file
     window._notice.close()
+
+
+@pytest.mark.parametrize("cut", [True, False])
+def test_window_import_follows_the_chrome_preference(qtbot: Any, window: Any, sample_project: Project,
+                                                     tmp_path: Path, cut: bool) -> None:
+    """Preferences' "keep only the article" decides how a saved page's text comes in."""
+    from newsmark.gui.dialogs.transfer import run_import
+
+    if not cut:
+        window.settings.setValue("cut_chrome", False)
+    page = tmp_path / "page.txt"
+    page.write_bytes(SEED_TXT.read_bytes() + b"\n\nShare this page")  # not the sample's text
+    run_import(window, folder=False, paths=[page])
+    qtbot.waitUntil(lambda: "page" in window.doc_model.row_of, timeout=10000)
+    qtbot.waitUntil(lambda: window._transfer[0].isFinished(), timeout=10000)
+    text = sample_project.document("page").text
+    assert text.endswith("still very much in negotiation.\"") == cut and ("Copyright ©" in text) != cut
+    if cut:
+        assert "kept only the article of 1 text files" in window._notice.text()
+    if window._notice is not None:
+        window._notice.close()
 
 
 def test_import_can_be_cancelled(qtbot: Any, window: Any, tmp_path: Path, sample_project: Project) -> None:

@@ -67,12 +67,15 @@ def test_preferences_set_annotator_font_and_dark(qtbot: Any, window: Any, sample
         dialog.annotator.setText("  rk ")
         dialog.font_size.setValue(17)
         dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+        assert dialog.cut_chrome.isChecked()  # the default: a saved page's text keeps its article
+        dialog.cut_chrome.setChecked(False)
         dialog.accept()
 
     seen = answer_modal(qtbot, fill)
     window.preferences()
     assert seen, "the preferences dialog did not open"
     assert window.settings.value("theme") == "dark" and window.settings.value("annotator") == "rk"
+    assert str(window.settings.value("cut_chrome")).lower() == "false"
     assert window.article.font().pointSize() == 17
     assert base_lightness() < 0.2
     dark_spans(qtbot, window, ann.start)  # fails if the spans keep their light-theme background

@@ -119,10 +119,12 @@ def import_paths(
     skip_bad: bool = False,
     progress: Callable[[int], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
+    whole_text: bool = False,
 ) -> ImportSummary:
     """Import every file; returns the summary.  ``progress`` gets the bytes done since its
     last call; raising ``ImportCancelled`` (or KeyboardInterrupt) from it or from ``on_file``
-    stops the import, leaving the file in progress not imported.
+    stops the import, leaving the file in progress not imported.  Plain-text page dumps keep
+    only their article (newsmark.ingest.chrome) unless ``whole_text``.
 
     A file's failure (bad input) is recorded in ``summary.failed`` and the next file goes on.
     """
@@ -136,7 +138,7 @@ def import_paths(
         try:
             for path, k in zip(paths, kinds, strict=True):
                 _import_one_file(project, path, k, fields, skip_bad, summary, tick, on_file, group,
-                                 extracted)
+                                 extracted, whole_text)
         finally:
             group.commit()  # the files before a cancel or an error stay imported
     return summary
@@ -218,7 +220,7 @@ GROUP_SECONDS = 0.5
 def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, skip_bad: bool,
                      summary: ImportSummary, tick: Callable[[int], None],
                      on_file: Callable[[Path], None] | None, group: _Group,
-                     extracted: _Extractor) -> None:
+                     extracted: _Extractor, whole_text: bool = False) -> None:
     from newsmark.formats import jsonl
     from newsmark.ingest.text import read_text
 
@@ -257,10 +259,14 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
         elif k == "html":
             records = [extracted.record(path)]
         else:
-            records = [read_text(path)]
+            records = [read_text(path, whole_text=whole_text)]
         group.enter()
+        added = summary.documents_added
         import_records(project, records, summary, source=str(path), skip_bad=skip_bad,
                        dedupe_text=True, unique_ids=k != "csv")
+        cut = records[0].document.meta.get("main_text") if k == "text" and records[0].document else None
+        if cut and summary.documents_added > added:
+            summary.trimmed.append(f"{path}: characters {cut['start']}–{cut['end']} of {cut['of']}")
         group.maybe_commit()
         tick(size)
     except InputError as e:  # this file's fault; the environment's (disk full...) stops all

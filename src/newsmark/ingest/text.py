@@ -2,14 +2,18 @@
 
 Encodings are detected (BOMs first, then UTF-8, then charset-normalizer), so Windows-1252,
 Latin-1, UTF-16 with a BOM and UTF-8 with a BOM all read right.  Line endings become ``\\n``
-(docs/adr/0002: only raw text, only at import, before any annotation exists).
+(docs/adr/0002: only raw text, only at import, before any annotation exists).  A plain-text
+dump of a whole web page keeps only its article (newsmark.ingest.chrome) unless ``whole_text``;
+the file itself is stored with the document, so nothing is lost.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import zlib
 from pathlib import Path
+from typing import Any
 
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
@@ -68,8 +72,9 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def read_text(path: str | Path) -> Record:
-    """A record for a text or Markdown file; a bad file gives a record holding the error."""
+def read_text(path: str | Path, whole_text: bool = False) -> Record:
+    """A record for a text or Markdown file; a bad file gives a record holding the error.
+    The article is cut out of a page dump's chrome (plain text only) unless ``whole_text``."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -87,9 +92,18 @@ def read_text(path: str | Path) -> Record:
         return Record(1, error=e)
     except OSError as e:
         return Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
-    meta = {"source_file": path.name, "encoding": encoding}
+    meta: dict[str, Any] = {"source_file": path.name, "encoding": encoding}
+    source = None
     if path.suffix.lower() in (".md", ".markdown"):
         meta["format"] = "markdown"
+    elif not whole_text:
+        from newsmark.ingest.chrome import main_text_span
+
+        span = main_text_span(text)
+        if span is not None:
+            meta["main_text"] = {"start": span[0], "end": span[1], "of": len(text)}
+            text = text[span[0]:span[1]]
+            source = ("text", path.name, zlib.compress(data, 6))  # the whole file, as it came
     doc = Document(id=id_from_name(path), text=text, title=default_title(text.lstrip("# ")),
                    meta=meta)
-    return Record(1, document=doc, id_given=True)
+    return Record(1, document=doc, id_given=True, source=source)

@@ -30,6 +30,7 @@ class ImportSummary:
     relation_types_added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # bad records left out (--skip-bad)
     failed: list[str] = field(default_factory=list)  # whole files that could not be imported
+    trimmed: list[str] = field(default_factory=list)  # text files whose page chrome was cut
 
     def lines(self) -> list[str]:
         out = [
@@ -49,6 +50,11 @@ class ImportSummary:
         if self.skipped:
             out.append(f"skipped {len(self.skipped)} bad records:")
             out += [f"  {s}" for s in self.skipped]
+        if self.trimmed:
+            out.append(f"kept only the article of {len(self.trimmed)} text files with page chrome around it "
+                       "(the whole file is stored with the document; to keep everything, import with --whole-text or turn "
+                       "this off in the window's Preferences):")
+            out += [f"  {t}" for t in self.trimmed]
         return out
 
     def failure_lines(self) -> list[str]:

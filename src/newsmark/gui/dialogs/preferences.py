@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -42,6 +43,10 @@ class PreferencesDialog(QDialog):
             self.theme.addItem(name, key)
         self.theme.setCurrentIndex(max(0, self.theme.findData(str(settings.value("theme", "system") or "system"))))
         form.addRow("Appearance", self.theme)
+        self.cut_chrome = QCheckBox("Keep only the article of a saved page's text (cut menus, "
+                                    "related stories, footers)")
+        self.cut_chrome.setChecked(str(settings.value("cut_chrome", "true")).lower() not in ("false", "0"))
+        form.addRow("Importing text", self.cut_chrome)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -52,4 +57,5 @@ class PreferencesDialog(QDialog):
         self.settings.setValue("font_family", self.family.currentFont().family())
         self.settings.setValue("font_size", self.font_size.value())
         self.settings.setValue("theme", self.theme.currentData())
+        self.settings.setValue("cut_chrome", self.cut_chrome.isChecked())
         super().accept()

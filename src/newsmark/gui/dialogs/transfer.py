@@ -122,6 +122,7 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
     from newsmark.ingest.batch import expand, import_paths
 
     files = list(expand(paths))
+    whole_text = str(window.settings.value("cut_chrome", "true")).lower() in ("false", "0")
     total = sum(p.stat().st_size for p in files if p.is_file())
     project_path = window.project.path
 
@@ -129,7 +130,7 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
         from newsmark.store.project import Project
 
         with Project.open(project_path) as project:  # this thread's own connection
-            return import_paths(project, files, progress=progress)
+            return import_paths(project, files, progress=progress, whole_text=whole_text)
 
     def done(summary: Any, error: str) -> None:
         window.refresh_documents()
@@ -140,7 +141,7 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
             return
         lines = summary.lines() + summary.failure_lines()
         window.statusBar().showMessage(lines[0], 8000)
-        if summary.failed or summary.duplicates or summary.skipped:
+        if summary.failed or summary.duplicates or summary.skipped or summary.trimmed:
             notice(window, "Import", "\n".join(lines[:60]))
 
     return run_in_thread(window, f"Importing {len(files)} files…", total, job, done)
