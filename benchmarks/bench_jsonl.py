@@ -1,11 +1,12 @@
 """Native JSONL import and export against the fastest JSON library alone, in the same run.
 
-    python benchmarks/bench_jsonl.py [--docs 10000] [--annotations 100]
+    python benchmarks/bench_jsonl.py [--docs 10000] [--annotations 100] [--repeat 3]
 
 Makes DOCS documents x ANNOTATIONS annotations (with relations and non-ASCII text), then
 times, in this order: the baseline (this process reading every line with orjson.loads and
 writing it back with orjson.dumps), `newsmark import` and `newsmark export` (the real CLI in
-a child process).  Prints seconds and the ratios; targets: import <= 3x, export <= 2x.
+a child process), each REPEAT times into a fresh project (this VM's timings vary by a third
+from run to run).  Prints each run and the median ratios; targets: import <= 3x, export <= 2x.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,22 +68,34 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--annotations", type=int, default=100)
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmpd = Path(tmp)
         src = tmpd / "in.jsonl"
         size = make_jsonl(src, args.docs, args.annotations)
         print(f"input: {args.docs} documents x {args.annotations} annotations, {size / 1e6:.1f} MB")
-        base = baseline(src, tmpd / "baseline.jsonl")
-        proj = tmpd / "bench.newsmark"
-        cli("init", str(proj))
-        imp = cli("import", str(proj), str(src))
-        exp = cli("export", str(proj), "-o", str(tmpd / "out.jsonl"))
-        out_size = (tmpd / "out.jsonl").stat().st_size
-        print(f"baseline (orjson loads + dumps, same process): {base:7.2f} s")
-        print(f"newsmark import:                               {imp:7.2f} s   {imp / base:4.2f}x baseline (target <= 3x)")
-        print(f"newsmark export:                               {exp:7.2f} s   {exp / base:4.2f}x baseline (target <= 2x)")
-        print(f"project file: {os.path.getsize(proj) / 1e6:.1f} MB; export: {out_size / 1e6:.1f} MB")
+        runs = []
+        for n in range(args.repeat):
+            base = baseline(src, tmpd / "baseline.jsonl")
+            proj = tmpd / f"bench{n}.newsmark"
+            cli("init", str(proj))
+            imp = cli("import", str(proj), str(src))
+            exp = cli("export", str(proj), "-o", str(tmpd / "out.jsonl"))
+            runs.append((base, imp, exp))
+            print(f"run {n + 1}: baseline {base:5.2f} s, import {imp:6.2f} s ({imp / base:5.2f}x), "
+                  f"export {exp:5.2f} s ({exp / base:4.2f}x)", flush=True)
+            out_size = (tmpd / "out.jsonl").stat().st_size
+            project_size = os.path.getsize(proj)
+            for f in tmpd.glob(f"bench{n}.newsmark*"):
+                f.unlink()
+        base = statistics.median(r[0] for r in runs)
+        imp_x = statistics.median(r[1] / r[0] for r in runs)
+        exp_x = statistics.median(r[2] / r[0] for r in runs)
+        print(f"baseline (orjson loads + dumps, same process): {base:7.2f} s (median of {len(runs)})")
+        print(f"newsmark import:                               {imp_x:7.2f}x baseline, median (target <= 3x)")
+        print(f"newsmark export:                               {exp_x:7.2f}x baseline, median (target <= 2x)")
+        print(f"project file: {project_size / 1e6:.1f} MB; export: {out_size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -70,6 +70,10 @@ class AttributeEditor(QWidget):
         self.form.setContentsMargins(4, 4, 4, 4)
         self.title = QLabel("No annotation selected")
         self.title.setWordWrap(True)
+        # a fixed height (three lines; the text is cut at 120 characters): a title that changes
+        # height relays out the dock and the main window, which doubled the cost of an add
+        self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.title.setFixedHeight(self.title.fontMetrics().lineSpacing() * 3 + 4)
         self.form.addRow(self.title)
         self.fields: dict[str, tuple[AttributeDef, QWidget]] = {}
         self.note = QLineEdit()
