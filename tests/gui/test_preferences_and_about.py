@@ -138,3 +138,28 @@ def test_about_names_the_version_and_project(qtbot: Any, window: Any, sample_pro
     assert texts and __version__ in texts[0] and str(sample_project.path) in texts[0]
     assert not window.windowIcon().isNull()  # the app's icon, which the About box shows too
     assert window.windowIcon().pixmap(64, 64).width() == 64
+
+
+def test_window_layout_is_remembered(qtbot: Any, sample_project: Project, settings: Any) -> None:
+    """Size, a hidden panel and a panel moved to the other side come back in the next window."""
+    from newsmark.gui.main_window import MainWindow
+
+    first = MainWindow(sample_project, settings)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(701, 502)  # within the offscreen screen (restoring clamps to it)
+    first.palette_dock.hide()
+    first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, first.ann_dock)
+    qtbot.wait(50)
+    size = (first.width(), first.height())  # 701 x 502, or the window's minimum size if larger
+    assert size[0] >= 701 and size[1] >= 502
+    first.close()
+
+    second = MainWindow(sample_project, settings)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert (second.width(), second.height()) == size
+    assert not second.palette_dock.isVisible() and second.doc_dock.isVisible()
+    assert second.dockWidgetArea(second.ann_dock) == Qt.DockWidgetArea.LeftDockWidgetArea

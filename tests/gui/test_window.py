@@ -414,3 +414,23 @@ def test_speaker_and_stance_through_their_dialogs(window: Any, sample_project: P
     stance = [r for r in sample_project.relations(DOC) if r.from_id == quote_id and r.type == "stance"]
     assert len(stance) == 1 and stance[0].attributes == {"value": "opposes"}
     assert sample_project.annotation(DOC, stance[0].to_id).label == "DISPUTE"
+
+
+def test_speaker_field_offers_the_articles_entities_as_they_change(window: Any, sample_project: Project) -> None:
+    """The speaker list is kept between adds: an entity tagged or deleted shows in it."""
+    doc = sample_project.document(DOC)
+    quote = next(a for a in doc.annotations if a.label == "QUOTE")
+    window.select_annotation(quote.id)
+    offered = window.attr_editor._entity_model.stringList
+    assert "Leon Panetta" in offered() and "Camp Liberty" in offered()
+    assert "Mr Panetta" not in offered()
+    s = doc.text.index("Mr Panetta")
+    select(window, s, s + len("Mr Panetta"))
+    window.apply_label("PERSON")
+    tagged = window.current
+    window.select_annotation(quote.id)
+    assert "Mr Panetta" in offered()
+    window.select_annotation(tagged)
+    window.delete_current()
+    window.select_annotation(quote.id)
+    assert "Mr Panetta" not in offered() and "Leon Panetta" in offered()

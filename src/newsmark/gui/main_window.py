@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.session = Session(project, annotator=str(self.settings.value("annotator", "") or "") or None)
         self.undo_stack = QUndoStack(self)
         self.current: str | None = None  # id of the current annotation
+        self._entity_names_cache: list[str] | None = None  # see _entity_names
         self._transfer: Any = None  # the running import or export (thread, worker, dialog)
         self._notice: Any = None  # the last non-blocking message
         self.help_dialog: QDialog | None = None
@@ -199,6 +200,8 @@ class MainWindow(QMainWindow):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.verticalHeader().hide()
         view.verticalHeader().setDefaultSectionSize(22)
+        # rows of one height: the view need not measure them (20,000 annotations, 100,000 documents)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         view.setShowGrid(False)
         view.setAlternatingRowColors(True)
         view.setWordWrap(False)
@@ -322,6 +325,10 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: str) -> None:
         doc = self.session.open_document(doc_id)
         self.current = None
+        self._entity_names_cache = None
+        # the speaker field's list of entity names, made while idle rather than on the first
+        # quote tagged (30 ms for an article of 20,000 annotations)
+        QTimer.singleShot(0, self, lambda: self.attr_editor.offer_entities(self._entity_names()))
         self.title.setText(doc.title)
         bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
@@ -509,6 +516,13 @@ class MainWindow(QMainWindow):
     def _current_annotation(self) -> Annotation | None:
         return self.session.annotation(self.current) if self.current else None
 
+    def _entity_names(self) -> list[str]:
+        """The article's entity names, each once, in text order; kept between calls (walking
+        20,000 annotations on every add of a quote cost more than the add itself)."""
+        if self._entity_names_cache is None:
+            self._entity_names_cache = list(dict.fromkeys(a.text for a in self._entities()))
+        return self._entity_names_cache
+
     def _entities(self) -> list[Annotation]:
         doc = self.session.document
         if doc is None:
@@ -667,19 +681,24 @@ class MainWindow(QMainWindow):
         # the article's entity names, offered for entity attributes (a speaker): only computed
         # when the label has one, as it walks every annotation
         needs = label is not None and any(d.type == "entity" for d in label.attributes)
-        entities = list(dict.fromkeys(a.text for a in self._entities())) if needs else []
-        self.attr_editor.show_annotation(ann, label, entities)
+        self.attr_editor.show_annotation(ann, label, self._entity_names() if needs else [])
         self.relation_panel.show_relations(ann, self.session.relations_of(ann.id) if ann else [],
                                            self.session.by_id)
 
     # ------------------------------------------------------------------ session signals
     def _on_session_annotation_added(self, ann: Annotation) -> None:
+        names = self._entity_names_cache
+        if names is not None and self.labels.get(ann.label, Label(ann.label)).layer == "entity" \
+                and ann.text not in names:
+            names.append(ann.text)
+            self.attr_editor.entity_added(names, ann.text)
         self.article.add_span(ann, self.colours.get(ann.label, QColor("gray")))
         self.ann_model.add(ann)
         self.doc_model.adjust_count(ann.document, +1)
         self.select_annotation(ann.id, reveal=False)
 
     def _on_session_annotation_removed(self, ann_id: str) -> None:
+        self._entity_names_cache = None
         self.article.remove_span(ann_id)
         self.ann_model.remove(ann_id)
         if self.doc_id:
@@ -688,6 +707,8 @@ class MainWindow(QMainWindow):
             self.select_annotation(None, reveal=False)
 
     def _on_session_annotation_changed(self, old: Annotation, new: Annotation) -> None:
+        if old.label != new.label or old.text != new.text:
+            self._entity_names_cache = None
         self.article.remove_span(old.id)
         self.article.add_span(new, self.colours.get(new.label, QColor("gray")))
         self.ann_model.replace(new)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -64,34 +65,53 @@ class AttributeEditor(QWidget):
     attributes_edited = Signal(dict)
     note_edited = Signal(str)
 
+    MAX_PAGES = 32  # forms kept (one per label, more for annotations with extra attributes)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.form = QFormLayout(self)
-        self.form.setContentsMargins(4, 4, 4, 4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         self.title = QLabel("No annotation selected")
         self.title.setWordWrap(True)
         # a fixed height (three lines; the text is cut at 120 characters): a title that changes
         # height relays out the dock and the main window, which doubled the cost of an add
         self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.title.setFixedHeight(self.title.fontMetrics().lineSpacing() * 3 + 4)
-        self.form.addRow(self.title)
-        self.fields: dict[str, tuple[AttributeDef, QWidget]] = {}
+        layout.addWidget(self.title)
+        # one form per set of attribute definitions (in practice: per label), built the first
+        # time it is needed and shown again after: building widgets on every selection cost
+        # more than the rest of an add (benchmarks/bench_window.py)
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages)
+        self._pages: dict[tuple[Any, ...], tuple[QWidget, dict[str, tuple[AttributeDef, QWidget]]]] = {}
+        self._empty = QWidget()
+        self.pages.addWidget(self._empty)
+        note_row = QFormLayout()
         self.note = QLineEdit()
         self.note.setPlaceholderText("note")
         self.note.editingFinished.connect(self._note_done)
+        note_row.addRow("note", self.note)
+        layout.addLayout(note_row)
+        layout.addStretch(1)
+        self.fields: dict[str, tuple[AttributeDef, QWidget]] = {}
         self.annotation: Annotation | None = None
-        self._shape: list[AttributeDef] | None = None  # the definitions the rows show
+        # the article's entity names, one model for every entity field (a speaker): refilled
+        # only when the list changes, as an article may name thousands of entities
+        self._entity_model = QStringListModel([""])
+        self._entity_names: list[str] | None = None
         self._loading = False
+        self.note.setEnabled(False)
 
     def show_annotation(self, ann: Annotation | None, label: Label | None, entities: list[str]) -> None:
-        """Show ``ann``'s fields.  When the fields are those already shown (the same label's
-        definitions, the usual case while tagging), their values are updated in place: building
-        widgets anew cost more than half of an add's repaint (benchmarks/bench_window.py)."""
+        """Show ``ann``'s attributes in its label's form and its note."""
         self._loading = True
         self.annotation = ann
         if ann is None or label is None:
-            self._clear_rows()
             self.title.setText("No annotation selected")
+            self.pages.setCurrentWidget(self._empty)
+            self.fields = {}
+            self.note.setText("")
+            self.note.setEnabled(False)
             self._loading = False
             return
         text = " ".join(ann.text.split())
@@ -99,27 +119,35 @@ class AttributeEditor(QWidget):
         defs = list(label.attributes)
         known = {d.name for d in defs}
         defs += [AttributeDef(k, "text") for k in ann.attributes if k not in known]
-        if self._shape != defs:
-            self._clear_rows()
-            for d in defs:
-                widget = self._widget(d)
-                self.fields[d.name] = (d, widget)
-                self.form.addRow(d.name, widget)
-            self.form.addRow("note", self.note)
-            self._shape = defs
+        page, self.fields = self._page(defs)
+        self.pages.setCurrentWidget(page)
         for d, widget in self.fields.values():
             self._set_value(d, widget, ann.attributes.get(d.name), entities)
+        self.note.setEnabled(True)
         self.note.setText(ann.note or "")
         self._loading = False
 
-    def _clear_rows(self) -> None:
-        while self.form.rowCount() > 1:
-            self.form.removeRow(1)  # deletes the row's widgets, the note's too
-        self.fields = {}
-        self._shape = None
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("note")
-        self.note.editingFinished.connect(self._note_done)
+    def _page(self, defs: list[AttributeDef]) -> tuple[QWidget, dict[str, tuple[AttributeDef, QWidget]]]:
+        key = tuple((d.name, d.type, tuple(d.values)) for d in defs)
+        found = self._pages.get(key)
+        if found is not None:
+            return found
+        if len(self._pages) >= self.MAX_PAGES:  # forget the oldest form
+            old_key = next(iter(self._pages))
+            old_page, _ = self._pages.pop(old_key)
+            self.pages.removeWidget(old_page)
+            old_page.deleteLater()
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        fields: dict[str, tuple[AttributeDef, QWidget]] = {}
+        for d in defs:
+            widget = self._widget(d)
+            fields[d.name] = (d, widget)
+            form.addRow(d.name, widget)
+        self.pages.addWidget(page)
+        self._pages[key] = (page, fields)
+        return page, fields
 
     def _widget(self, d: AttributeDef) -> QWidget:
         if d.type == "choice":
@@ -134,6 +162,15 @@ class AttributeEditor(QWidget):
         if d.type == "entity":
             combo = QComboBox()
             combo.setEditable(True)
+            combo.setModel(self._entity_model)
+            # no width measured over every name; typing completes from any part of a name
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
+            combo.setMaxVisibleItems(20)
+            completer = combo.completer()
+            if completer is not None:
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             line = combo.lineEdit()
             assert line is not None
             line.editingFinished.connect(self._changed)
@@ -145,14 +182,25 @@ class AttributeEditor(QWidget):
         edit.editingFinished.connect(self._changed)
         return edit
 
-    @staticmethod
-    def _set_value(d: AttributeDef, widget: QWidget, value: Any, entities: list[str]) -> None:
+    def offer_entities(self, names: list[str]) -> None:
+        """The names entity fields offer (the same list object again costs nothing)."""
+        if names is not self._entity_names:
+            self._entity_names = names
+            self._entity_model.setStringList(["", *names])
+
+    def entity_added(self, names: list[str], name: str) -> None:
+        """``name`` was appended to ``names``: one row more, not the whole list again."""
+        if names is self._entity_names:
+            row = self._entity_model.rowCount()
+            self._entity_model.insertRows(row, 1)
+            self._entity_model.setData(self._entity_model.index(row), name)
+
+    def _set_value(self, d: AttributeDef, widget: QWidget, value: Any, entities: list[str]) -> None:
         if isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
         elif isinstance(widget, QComboBox):
-            if d.type == "entity":  # the article's entities change as it is tagged
-                widget.clear()
-                widget.addItems(["", *entities])
+            if d.type == "entity":  # tagging adds entities
+                self.offer_entities(entities)
             widget.setCurrentText(str(value) if value is not None else "")
         else:
             assert isinstance(widget, QLineEdit)
