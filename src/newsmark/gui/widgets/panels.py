@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
@@ -59,6 +60,15 @@ class LabelPalette(QWidget):
             self.buttons[lab.name] = b
 
 
+@dataclass(slots=True)
+class _Page:
+    """One attribute form: its widget, its fields by attribute name, its note field."""
+
+    widget: QWidget
+    fields: dict[str, tuple[AttributeDef, QWidget]]
+    note: QLineEdit
+
+
 class AttributeEditor(QWidget):
     """The current annotation's attributes, as the schema defines them, and its note."""
 
@@ -83,16 +93,11 @@ class AttributeEditor(QWidget):
         # more than the rest of an add (benchmarks/bench_window.py)
         self.pages = QStackedWidget()
         layout.addWidget(self.pages)
-        self._pages: dict[tuple[Any, ...], tuple[QWidget, dict[str, tuple[AttributeDef, QWidget]]]] = {}
+        self._pages: dict[tuple[Any, ...], _Page] = {}
         self._empty = QWidget()
         self.pages.addWidget(self._empty)
-        note_row = QFormLayout()
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("note")
-        self.note.editingFinished.connect(self._note_done)
-        note_row.addRow("note", self.note)
-        layout.addLayout(note_row)
         layout.addStretch(1)
+        self.note = QLineEdit()  # the shown form's note field (each form has its own, aligned)
         self.fields: dict[str, tuple[AttributeDef, QWidget]] = {}
         self.annotation: Annotation | None = None
         # the article's entity names, one model for every entity field (a speaker): refilled
@@ -100,7 +105,6 @@ class AttributeEditor(QWidget):
         self._entity_model = QStringListModel([""])
         self._entity_names: list[str] | None = None
         self._loading = False
-        self.note.setEnabled(False)
 
     def show_annotation(self, ann: Annotation | None, label: Label | None, entities: list[str]) -> None:
         """Show ``ann``'s attributes in its label's form and its note."""
@@ -110,8 +114,6 @@ class AttributeEditor(QWidget):
             self.title.setText("No annotation selected")
             self.pages.setCurrentWidget(self._empty)
             self.fields = {}
-            self.note.setText("")
-            self.note.setEnabled(False)
             self._loading = False
             return
         text = " ".join(ann.text.split())
@@ -119,35 +121,38 @@ class AttributeEditor(QWidget):
         defs = list(label.attributes)
         known = {d.name for d in defs}
         defs += [AttributeDef(k, "text") for k in ann.attributes if k not in known]
-        page, self.fields = self._page(defs)
-        self.pages.setCurrentWidget(page)
+        page = self._page(defs)
+        self.pages.setCurrentWidget(page.widget)
+        self.fields, self.note = page.fields, page.note
         for d, widget in self.fields.values():
             self._set_value(d, widget, ann.attributes.get(d.name), entities)
-        self.note.setEnabled(True)
         self.note.setText(ann.note or "")
         self._loading = False
 
-    def _page(self, defs: list[AttributeDef]) -> tuple[QWidget, dict[str, tuple[AttributeDef, QWidget]]]:
+    def _page(self, defs: list[AttributeDef]) -> _Page:
         key = tuple((d.name, d.type, tuple(d.values)) for d in defs)
         found = self._pages.get(key)
         if found is not None:
             return found
         if len(self._pages) >= self.MAX_PAGES:  # forget the oldest form
-            old_key = next(iter(self._pages))
-            old_page, _ = self._pages.pop(old_key)
-            self.pages.removeWidget(old_page)
-            old_page.deleteLater()
-        page = QWidget()
-        form = QFormLayout(page)
+            old = self._pages.pop(next(iter(self._pages)))
+            self.pages.removeWidget(old.widget)
+            old.widget.deleteLater()
+        widget = QWidget()
+        form = QFormLayout(widget)
         form.setContentsMargins(0, 0, 0, 0)
         fields: dict[str, tuple[AttributeDef, QWidget]] = {}
         for d in defs:
-            widget = self._widget(d)
-            fields[d.name] = (d, widget)
-            form.addRow(d.name, widget)
-        self.pages.addWidget(page)
-        self._pages[key] = (page, fields)
-        return page, fields
+            field_widget = self._widget(d)
+            fields[d.name] = (d, field_widget)
+            form.addRow(d.name, field_widget)
+        note = QLineEdit()
+        note.setPlaceholderText("note")
+        note.editingFinished.connect(self._note_done)
+        form.addRow("note", note)
+        self.pages.addWidget(widget)
+        page = self._pages[key] = _Page(widget, fields, note)
+        return page
 
     def _widget(self, d: AttributeDef) -> QWidget:
         if d.type == "choice":
