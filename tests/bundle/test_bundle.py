@@ -130,6 +130,17 @@ def _check_deb(deb: Path, where: Path) -> None:
     out = subprocess.run([str(where / "opt/newsmark/newsmark"), "--version"], capture_output=True, text=True,
                          env={"PATH": "/usr/bin:/bin", "HOME": str(home)}, check=False)
     assert out.returncode == 0 and __version__ in out.stdout, out.stderr
+    if os.environ.get("CI") and os.geteuid() == 0 and not Path("/opt/newsmark").exists():
+        # in CI's throwaway container: install it for real, run it from the PATH, remove it
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": str(home), "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["dpkg", "-i", str(deb)], check=True, capture_output=True, env=env)
+        try:
+            out = subprocess.run(["newsmark", "--version"], capture_output=True, text=True, env=env, check=False)
+            assert out.returncode == 0 and __version__ in out.stdout, out.stderr
+            assert Path("/usr/share/applications/newsmark.desktop").exists()
+        finally:
+            subprocess.run(["dpkg", "-r", "newsmark"], check=True, capture_output=True, env=env)
+        assert not Path("/opt/newsmark").exists() and not Path("/usr/bin/newsmark").exists()
 
 
 def test_windows_and_macos_icons_are_drawn_from_the_svg(tmp_path: Path) -> None:
