@@ -142,10 +142,20 @@ def _many(tmp_path: Path, n: int, bad_at: int | None = None) -> Path:
 
 
 def test_batched_import_with_a_bad_record_adds_nothing(project: Project, tmp_path: Path) -> None:
+    labels = [lab.name for lab in project.labels()]
+    types = [t.name for t in project.schema().relation_types]
     src = _many(tmp_path, 250, bad_at=240)
+    lines = src.read_text().splitlines()  # the first record also brings a new relation type
+    first = json.loads(lines[0])
+    first["annotations"].append({"id": "b", "start": 0, "end": 3, "label": "X"})
+    first["relations"] = [{"id": "r", "type": "NEW_LINK", "from": "a", "to": "b"}]
+    src.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
     with pytest.raises(InputError, match="line 241: .*past the end"):
         _import(project, src, batch=50)  # four batches were committed, then taken back
     assert project.count_documents() == 0
+    # the label X and the relation type NEW_LINK it added to the schema are gone again
+    assert [lab.name for lab in project.labels()] == labels
+    assert [t.name for t in project.schema().relation_types] == types
     assert check(project).ok
     s = _import(project, src, batch=50, skip_bad=True)
     assert s.documents_added == 249 and len(s.skipped) == 1

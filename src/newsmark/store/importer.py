@@ -165,17 +165,26 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                             raise
                         summary.skipped.append(str(e))
     except BaseException:
-        _take_back(project, added)
+        _take_back(project, added, summary)
         raise
 
 
-def _take_back(project: Project, added: _Added) -> None:
-    """Undo the batches already committed by a cancelled or failed import."""
+def _take_back(project: Project, added: _Added, summary: ImportSummary) -> None:
+    """Undo the batches already committed by a cancelled or failed import: its documents,
+    the annotations and relations it added to existing ones, and the labels and relation
+    types it added to the schema (unless something else uses them meanwhile)."""
+    conn = project.conn
     with project.write():
         for doc in added.documents:
-            project.conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
-        project.conn.executemany("DELETE FROM relations WHERE doc = ? AND id = ?", added.relations)
-        project.conn.executemany("DELETE FROM annotations WHERE doc = ? AND id = ?", added.annotations)
+            conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
+        conn.executemany("DELETE FROM relations WHERE doc = ? AND id = ?", added.relations)
+        conn.executemany("DELETE FROM annotations WHERE doc = ? AND id = ?", added.annotations)
+        conn.executemany("DELETE FROM labels WHERE name = ? AND NOT EXISTS"
+                         " (SELECT 1 FROM annotations WHERE label = labels.name)",
+                         [(name,) for name in summary.labels_added])
+        conn.executemany("DELETE FROM relation_types WHERE name = ? AND NOT EXISTS"
+                         " (SELECT 1 FROM relations WHERE type = relation_types.name)",
+                         [(name,) for name in summary.relation_types_added])
 
 
 def _different_text(doc_id: str, source: str, line: int) -> InputError:
