@@ -18,6 +18,8 @@ from newsmark.core.model import Annotation
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Label", "Text", "Details")
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.UserRole})
 
 
 def _details(a: Annotation) -> str:
@@ -89,11 +91,16 @@ class AnnotationListModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.items)
 
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        # a flat list: answered without rowCount/columnCount, which a view asks per row
+        return not parent.isValid()
+
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # a repaint asks each cell for a dozen roles: the ones not answered return at once
+        if role not in _ROLES or not index.isValid():
             return None
         a = self.items[index.row()]
         col = index.column()
