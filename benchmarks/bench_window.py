@@ -5,7 +5,7 @@
 A ~1 MB article with 20,000 annotations, a fifth of them overlapping others:
   open: open the article and paint it the first time (targets: <= 300 ms)
   add:  tag one more span by a label key (PERSON and QUOTE in turn): stored, and every widget it
-        changes (the article too) painted (<= 16 ms; median and worst of 30)
+        changes (the article too) painted (<= 16 ms; median, 95th percentile and worst of 100)
   scroll: page down through the whole article, painting each page (<= 16 ms a frame, slowest)
 A project of 100,000 documents: the document list built and shown (<= 1 s), resident memory
 (<= 300 MB).  The baseline, measured in the same run, is a bare QPlainTextEdit showing the same
@@ -27,6 +27,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 WORDS = ("the minister said talks were continuing on immunity for troops in Iraq and the "
          "government spokesman insisted that agreement on the number was needed before the vote").split()
+
+
+ADDS = 100
 
 
 def _paint_spy() -> type:
@@ -134,7 +137,7 @@ def main() -> None:
         adds = []
         painted: list[bool] = []
         paints = PaintSpy(window.article.viewport(), painted)  # noqa: F841 (kept alive)
-        for n in range(30):  # entities and quotes in turn: a quote's panel offers every entity
+        for n in range(ADDS):  # entities and quotes in turn: a quote's panel offers every entity
             s = rng.randrange(0, len(text) - 50)
             cursor = window.article.textCursor()
             cursor.setPosition(window.article.map.to_qt(s))
@@ -167,8 +170,10 @@ def main() -> None:
               f"({open_s / baseline_open:.2f}x baseline; target <= 300 ms)")
         print(f"rest of the article coloured while idle           {rest_s * 1000:7.1f} ms in {len(slices)} slices, "
               f"longest {max(slices, default=0) * 1000:.1f} ms (each under a frame)")
+        p95 = sorted(adds)[int(len(adds) * 0.95) - 1]
         print(f"add one annotation (store + repaint)             {statistics.median(adds) * 1000:7.1f} ms median, "
-              f"{max(adds) * 1000:.1f} ms worst (target <= 16 ms)")
+              f"{p95 * 1000:.1f} ms 95th percentile, {max(adds) * 1000:.1f} ms worst of {len(adds)} "
+              f"(target <= 16 ms)")
         print(f"scroll page by page ({len(frames)} frames)              {max(frames) * 1000:7.1f} ms slowest, "
               f"{statistics.median(frames) * 1000:.1f} ms median (target <= 16 ms)")
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from newsmark.core.model import Annotation
 
@@ -45,6 +45,7 @@ class AnnotationListModel(QAbstractTableModel):
         # the text and details columns as shown, by annotation id: a repaint asks for every
         # visible cell several times, and an add repaints the panel (bench_window.py)
         self._shown: dict[str, tuple[str, str]] = {}
+        self._swatches: dict[tuple[str, int], QIcon] = {}
 
     def set_annotations(self, anns: list[Annotation]) -> None:
         self.beginResetModel()
@@ -113,7 +114,7 @@ class AnnotationListModel(QAbstractTableModel):
                 shown = self._shown[a.id] = (text if len(text) <= 80 else text[:79] + "…", _details(a))
             return shown[col - 1]
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            return self.colours.get(a.label)
+            return self._swatch(a.label)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{a.label} {a.start}–{a.end}\n{a.text}\n{_details(a)}".strip()
         if role == Qt.ItemDataRole.UserRole:
@@ -125,6 +126,20 @@ class AnnotationListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
+
+    def _swatch(self, label: str) -> QIcon | None:
+        """The label's colour as an icon, made once: given a QColor, the view would make and
+        fill a new pixmap for every row at every repaint."""
+        colour = self.colours.get(label)
+        if colour is None:
+            return None
+        key = (label, colour.rgba())
+        icon = self._swatches.get(key)
+        if icon is None:
+            pixmap = QPixmap(16, 16)
+            pixmap.fill(colour)
+            icon = self._swatches[key] = QIcon(pixmap)
+        return icon
 
 
 def refilter(proxy: QSortFilterProxyModel, change: Any) -> None:
