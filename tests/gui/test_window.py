@@ -434,3 +434,49 @@ def test_speaker_field_offers_the_articles_entities_as_they_change(window: Any, 
     window.delete_current()
     window.select_annotation(quote.id)
     assert "Mr Panetta" not in offered() and "Leon Panetta" in offered()
+
+
+def test_a_new_span_is_painted_at_once_and_a_deleted_one_cleared(qtbot: Any, window: Any,
+                                                                   sample_project: Project) -> None:
+    """What is on screen (the window's backing store, not a fresh render): an add repaints only
+    the blocks it touches, so check those pixels really changed, and changed back on delete."""
+    from collections import Counter
+
+    from PySide6.QtGui import QColor, QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    text = sample_project.document(DOC).text
+    s = text.index("negotiation")
+    art = window.article
+
+    def pixel() -> Any:
+        QApplication.processEvents()
+        cursor = art.textCursor()
+        cursor.setPosition(art.map.to_qt(s + 4))
+        at = art.viewport().mapTo(window, art.cursorRect(cursor).center())
+        shot = QGuiApplication.primaryScreen().grabWindow(window.winId()).toImage()
+        ratio = shot.width() / window.width()
+        x, y = int(at.x() * ratio), int(at.y() * ratio)
+        # the commonest colour around there: the background, not the letters' strokes
+        seen = Counter(shot.pixelColor(x + dx, y + dy).name() for dx in range(-12, 13) for dy in range(-4, 5))
+        return QColor(seen.most_common(1)[0][0])
+
+    art.reveal(s)
+    before = pixel()
+    select(window, s, s + len("negotiation"))
+    window.apply_label("ORG")
+    ann_id = window.current
+    window.select_annotation(None, reveal=False)  # no outline: the span's own colour
+    tagged = pixel()
+    want = window.article.highlighter._format(window.colours["ORG"], None, 1).background().color()
+    assert before.lightness() > 240 and tagged.name() == want.name()
+    # undone while another annotation is current: nothing else repaints that spot
+    other = next(a for a in sample_project.document(DOC).annotations if a.id != ann_id)
+    window.select_annotation(other.id, reveal=False)
+    window.undo_stack.undo()
+    assert sample_project.document(DOC).annotations == [a for a in sample_project.document(DOC).annotations
+                                                         if a.id != ann_id]
+    assert pixel().name() == before.name()
+    window.undo_stack.redo()  # and back
+    window.select_annotation(None, reveal=False)
+    assert pixel().name() == want.name()

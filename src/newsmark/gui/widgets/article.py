@@ -25,8 +25,9 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit, QWidget
 
 from newsmark.core.model import Annotation
 from newsmark.core.offsets import QtTextMap
@@ -82,7 +83,8 @@ class SpanHighlighter(QSyntaxHighlighter):
             self._formats[key] = fmt
         return fmt
 
-    def add(self, s: int, e: int, ann_id: str, colour: QColor) -> None:
+    def add(self, s: int, e: int, ann_id: str, colour: QColor) -> list[QTextBlock]:
+        """Add a span; returns the blocks recoloured (for the view to repaint)."""
         self.colours[ann_id] = colour
         item = (s, e, s - e, ann_id)
         if e - s > LONG_SPAN:
@@ -92,28 +94,52 @@ class SpanHighlighter(QSyntaxHighlighter):
             self.spans.insert(i, item)
             self.starts.insert(i, s)
             self.max_len = max(self.max_len, e - s)
-        self._rehighlight_range(s, e)
+        return self._recolour_range(s, e)
 
-    def remove(self, ann_id: str) -> None:
+    def remove(self, ann_id: str) -> list[QTextBlock]:
+        """Remove a span; returns the blocks recoloured."""
         for bucket in (self.spans, self.long):
             for i, item in enumerate(bucket):
                 if item[3] == ann_id:
                     del bucket[i]
                     if bucket is self.spans:
                         del self.starts[i]
-                    self._rehighlight_range(item[0], item[1])
+                    blocks = self._recolour_range(item[0], item[1])
                     self.colours.pop(ann_id, None)
-                    return
+                    return blocks
+        return []
 
-    def _rehighlight_range(self, s: int, e: int) -> None:
+    def _recolour_range(self, s: int, e: int) -> list[QTextBlock]:
+        """Colour the blocks that [s, e] touches now.  ``rehighlightBlock`` would mark the
+        document dirty, and QPlainTextEdit then relays out and repaints its whole viewport (half
+        the cost of an add, benchmarks/bench_window.py): instead the block's layout gets its new
+        formats and is laid out again at once, and the view repaints just those blocks.  Only
+        colours change, never a glyph's size, so the block keeps its height."""
         doc = self.document()
-        block = doc.findBlock(s)
+        layout = doc.documentLayout() if doc is not None else None
+        plain = layout if isinstance(layout, QPlainTextDocumentLayout) else None
+        blocks = []
+        block = doc.findBlock(s) if doc is not None else QTextBlock()
         while block.isValid() and block.position() <= e:
             n = block.blockNumber()
             if self.lazy and n < len(self.ready):
                 self.ready[n] = 1
-            self.rehighlightBlock(block)
+            if plain is not None:
+                b0 = block.position()
+                ranges = []
+                for start, length, fmt in self._ranges(b0, b0 + block.length() - 1):
+                    r = QTextLayout.FormatRange()
+                    r.start, r.length, r.format = start, length, fmt
+                    ranges.append(r)
+                text_layout = block.layout()
+                if text_layout is not None:
+                    text_layout.setFormats(ranges)
+                plain.ensureBlockLayout(block)
+            else:
+                self.rehighlightBlock(block)
+            blocks.append(block)
             block = block.next()
+        return blocks
 
     def spans_at(self, pos: int) -> list[str]:
         """Ids of the spans covering Qt position ``pos``, innermost first."""
@@ -141,16 +167,21 @@ class SpanHighlighter(QSyntaxHighlighter):
             if n >= len(self.ready) or not self.ready[n]:
                 return
         b0 = block.position()
-        b1 = b0 + block.length() - 1
+        for start, length, fmt in self._ranges(b0, b0 + block.length() - 1):
+            self.setFormat(start, length, fmt)
+
+    def _ranges(self, b0: int, b1: int) -> list[tuple[int, int, QTextCharFormat]]:
+        """The formats of the block from Qt position ``b0`` to ``b1``: (start in the block,
+        length, format), the innermost span's colour as background, the next one's underline."""
         items = self._candidates(b0, b1)
         if not items:
-            return
+            return []
         colours = self.colours
         if len(items) == 1:  # the common case: one span, no overlap
             s, e, _, ann_id = items[0]
             s, e = max(s, b0), min(e, b1)
-            self.setFormat(s - b0, e - s, self._format(colours[ann_id], None, 1))
-            return
+            return [(s - b0, e - s, self._format(colours[ann_id], None, 1))] if e > s else []
+        out = []
         cuts = sorted({max(b0, min(b1, x)) for it in items for x in (it[0], it[1])} | {b0, b1})
         for a, b in zip(cuts, cuts[1:], strict=False):
             if a >= b:
@@ -163,7 +194,8 @@ class SpanHighlighter(QSyntaxHighlighter):
                 fmt = self._format(colours[cover[0][3]], colours[cover[1][3]], len(cover))
             else:
                 fmt = self._format(colours[cover[0][3]], None, 1)
-            self.setFormat(a - b0, b - a, fmt)
+            out.append((a - b0, b - a, fmt))
+        return out
 
 
 class ArticleView(QPlainTextEdit):
@@ -259,10 +291,18 @@ class ArticleView(QPlainTextEdit):
             h.rehighlight()
 
     def add_span(self, ann: Annotation, colour: QColor) -> None:
-        self.highlighter.add(self.map.to_qt(ann.start), self.map.to_qt(ann.end), ann.id, colour)
+        self._repaint_blocks(self.highlighter.add(self.map.to_qt(ann.start), self.map.to_qt(ann.end),
+                                                  ann.id, colour))
 
     def remove_span(self, ann_id: str) -> None:
-        self.highlighter.remove(ann_id)
+        self._repaint_blocks(self.highlighter.remove(ann_id))
+
+    def _repaint_blocks(self, blocks: list[QTextBlock]) -> None:
+        offset = self.contentOffset()
+        viewport = self.viewport()
+        for block in blocks:
+            if block.isVisible():
+                viewport.update(self.blockBoundingGeometry(block).translated(offset).toAlignedRect())
 
     def recolour(self) -> None:
         """The palette changed (light/dark): blend the spans' colours with the new background."""
