@@ -218,3 +218,21 @@ def test_create_refuses_existing(project_path: Path) -> None:
     with pytest.raises(ProjectError, match="already exists"):
         Project.create(project_path)
     assert project_path.read_text() == "precious"
+
+
+def test_kept_texts_never_check_a_span_against_an_old_text(project: Project, project_path: Path) -> None:
+    """Project keeps recent texts for checking spans; a text replaced by this connection or by
+    another one (same id, new text) must be read again."""
+    project.add_document(Document(id="d", text="first text here"))
+    project.add_annotation("d", 0, 5, "PERSON")  # the text is now kept
+    project.delete_document("d")
+    project.add_document(Document(id="d", text="Another, longer text than before"))
+    assert project.add_annotation("d", 0, 7, "PERSON").text == "Another"
+    project.delete_document("d")
+    project.add_document(Document(id="d", text="abc"))
+    with Project.open(project_path) as other:  # another connection: delete and re-add it
+        other.delete_document("d")
+        other.add_document(Document(id="d", text="xyz and more words"))
+    assert project.add_annotation("d", 4, 7, "PERSON").text == "and"
+    with pytest.raises(ValidationError):
+        project.add_annotation("d", 0, 40, "PERSON")
