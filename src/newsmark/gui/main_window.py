@@ -527,7 +527,10 @@ class MainWindow(QMainWindow):
         doc = self.session.document
         if doc is None:
             return []
-        return [a for a in doc.annotations if self.labels.get(a.label, Label(a.label)).layer == "entity"]
+        return [a for a in doc.annotations if self._is_entity(a)]
+
+    def _is_entity(self, ann: Annotation) -> bool:
+        return self.labels.get(ann.label, Label(ann.label)).layer == "entity"
 
     def attribute_speaker(self) -> None:
         quote = self._current_annotation()
@@ -688,8 +691,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ session signals
     def _on_session_annotation_added(self, ann: Annotation) -> None:
         names = self._entity_names_cache
-        if names is not None and self.labels.get(ann.label, Label(ann.label)).layer == "entity" \
-                and ann.text not in names:
+        if names is not None and self._is_entity(ann) and ann.text not in names:
             names.append(ann.text)
             self.attr_editor.entity_added(names, ann.text)
         self.article.add_span(ann, self.colours.get(ann.label, QColor("gray")))

@@ -311,22 +311,14 @@ class Project:
             with self.db.atomic():
                 yield
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            raise environment_error(self.path, e) from None
+        self.begin()
         try:
             yield
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
             raise
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.Error as e:
-            with contextlib.suppress(sqlite3.Error):
-                self.conn.execute("ROLLBACK")
-            raise environment_error(self.path, e) from None
+        self.commit()
 
     def begin(self) -> None:
         """Open a write transaction by hand (``write()`` inside it makes savepoints)."""

@@ -6,18 +6,15 @@ import bisect
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from newsmark.core.model import Annotation
+from newsmark.gui.models.flat import FlatTableModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Label", "Text", "Details")
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.UserRole})
 
@@ -34,7 +31,9 @@ def _details(a: Annotation) -> str:
     return "; ".join(parts)
 
 
-class AnnotationListModel(QAbstractTableModel):
+class AnnotationListModel(FlatTableModel):
+    COLUMNS = ("Label", "Text", "Details")
+
     def __init__(self) -> None:
         super().__init__()
         self.items: list[Annotation] = []
@@ -92,13 +91,6 @@ class AnnotationListModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.items)
 
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
-        # a flat list: answered without rowCount/columnCount, which a view asks per row
-        return not parent.isValid()
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # a repaint asks each cell for a dozen roles: the ones not answered return at once
         if role not in _ROLES or not index.isValid():
@@ -121,11 +113,6 @@ class AnnotationListModel(QAbstractTableModel):
             return a.id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def _swatch(self, label: str) -> QIcon | None:
         """The label's colour as an icon, made once: given a QColor, the view would make and

@@ -11,19 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 
+from newsmark.gui.models.flat import FlatTableModel, Index
 from newsmark.store.project import Project
 
-Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Title", "Status", "Annotations")
 
+class DocumentListModel(FlatTableModel):
+    COLUMNS = ("Title", "Status", "Annotations")
 
-class DocumentListModel(QAbstractTableModel):
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
@@ -61,13 +59,6 @@ class DocumentListModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.visible)
 
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
-        # a flat list: answered without rowCount/columnCount, which a view asks per row
-        return not parent.isValid()
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.visible):
             return None
@@ -83,11 +74,6 @@ class DocumentListModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def view_row(self, doc_id: str) -> int | None:
         """The row a document is shown in (None when filtered out)."""

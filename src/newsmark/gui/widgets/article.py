@@ -267,8 +267,7 @@ class ArticleView(QPlainTextEdit):
         self.map = QtTextMap(text)
         h = self.highlighter
         h.base = self.palette().color(QPalette.ColorRole.Base)
-        # the highlighter is attached once text and spans are in; a long article is coloured
-        # screen first, then the rest a slice at a time while idle (see _colour_some)
+        # the highlighter is attached once text and spans are in
         h.setDocument(None)
         self.setPlainText(self.map.display)
         grey = QColor("gray")
@@ -279,10 +278,16 @@ class ArticleView(QPlainTextEdit):
             to_qt = self.map.to_qt
             h.set_items([(to_qt(a.start), to_qt(a.end), to_qt(a.start) - to_qt(a.end), a.id) for a in anns],
                         {a.id: colours.get(a.label, grey) for a in anns})
+        h.setDocument(self.document())  # (it colours nothing before the event loop runs)
+        self._colour_all()
+
+    def _colour_all(self) -> None:
+        """Colour every span: a short article at once; a long one screen first, then the rest
+        a slice at a time while idle (see _colour_some)."""
+        h = self.highlighter
         blocks = self.document().blockCount()
         h.lazy = blocks > EAGER_BLOCKS
         h.ready = bytearray(blocks)
-        h.setDocument(self.document())
         if h.lazy:
             self._colour_visible()
             self._next_block = 0
@@ -312,15 +317,7 @@ class ArticleView(QPlainTextEdit):
         if h.document() is None:
             return
         self.mark_current(*self._current)
-        blocks = self.document().blockCount()
-        if blocks > EAGER_BLOCKS:  # as when opening: the screen first, the rest while idle
-            h.lazy = True
-            h.ready = bytearray(blocks)
-            self._colour_visible()
-            self._next_block = 0
-            self._idle.start()
-        else:
-            h.rehighlight()
+        self._colour_all()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
