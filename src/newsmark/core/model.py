@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 STATUSES: tuple[str, ...] = ("new", "in progress", "done", "review")
 _STATUS_ALIASES = {"in_progress": "in progress", "in-progress": "in progress", "inprogress": "in progress"}
 
@@ -93,6 +95,15 @@ class Annotation:
     created: str = ""
     updated: str = ""
 
+    def to_native(self, layer: str | None = None) -> NativeAnnotation:
+        return NativeAnnotation(self.id, self.start, self.end, self.label, layer, self.text, self.attributes,
+                                self.annotator, self.note, self.created or None, self.updated or None)
+
+    @staticmethod
+    def from_native(a: NativeAnnotation, document: str) -> Annotation:
+        return Annotation(a.id, document, a.start, a.end, a.label, a.text or "", a.attributes or {},
+                          a.annotator, a.note, a.created or "", a.updated or "")
+
 
 @dataclass(slots=True)
 class Relation:
@@ -104,6 +115,46 @@ class Relation:
     attributes: dict[str, Any] = field(default_factory=dict)
     created: str = ""
     updated: str = ""
+
+    def to_native(self) -> NativeRelation:
+        return NativeRelation(self.id, self.type, self.from_id, self.to_id, self.attributes,
+                              self.created or None, self.updated or None)
+
+    @staticmethod
+    def from_native(r: NativeRelation, document: str) -> Relation:
+        return Relation(r.id, document, r.type, r.from_, r.to, r.attributes or {}, r.created or "", r.updated or "")
+
+
+class NativeAnnotation(msgspec.Struct, gc=False):
+    """An annotation as native JSONL has it (the export's shape and field order, with its
+    label's layer).  Imports and packed documents (docs/adr/0008) keep annotations in this
+    form: msgspec decodes, type-checks and encodes it without building dicts.  Not tracked by
+    Python's cycle collector (it holds only JSON values, which cannot refer back to it): the
+    collector's passes over a million of them doubled the time of a large import."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    layer: Any = None
+    text: str | None = None
+    attributes: dict[str, Any] | None = None
+    annotator: str | None = None
+    note: str | None = None
+    created: str | None = None
+    updated: str | None = None
+
+
+class NativeRelation(msgspec.Struct, gc=False):
+    """A relation as native JSONL has it (see NativeAnnotation)."""
+
+    id: str
+    type: str
+    from_: str = msgspec.field(name="from")
+    to: str
+    attributes: dict[str, Any] | None = None
+    created: str | None = None
+    updated: str | None = None
 
 
 @dataclass(slots=True)

@@ -21,12 +21,20 @@ import orjson
 
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
-from newsmark.formats.records import NATIVE_KEYS, Record, document_from_record, remap_fields
+from newsmark.formats.records import (
+    NATIVE_KEYS,
+    Checked,
+    Record,
+    check_record,
+    check_record_bytes,
+    remap_fields,
+)
 from newsmark.store.project import Project
 
 NAME = "jsonl"
 MAX_DEPTH = jsonutil.MAX_DEPTH
 Progress = Callable[[int], None]
+NATIVE_FIELDS = ("text", "title", "id")
 
 
 def read(path: str | Path, progress: Progress | None = None,
@@ -55,6 +63,8 @@ def read(path: str | Path, progress: Progress | None = None,
 
 def parse_line(raw: bytes, path: str | Path, number: int,
                fields: tuple[str, str, str] = ("text", "title", "id")) -> Record:
+    if fields == NATIVE_FIELDS and (checked := check_record_bytes(raw)) is not None:
+        return _record(number, checked)
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -65,14 +75,18 @@ def parse_line(raw: bytes, path: str | Path, number: int,
         obj = jsonutil.loads(raw)
     except ValueError as e:
         return Record(number, error=InputError(f"invalid JSON: {_json_problem(e)}", file=path, line=number))
-    if isinstance(obj, dict) and (fields != ("text", "title", "id") or not NATIVE_KEYS.issuperset(obj)):
+    if isinstance(obj, dict) and (fields != NATIVE_FIELDS or not NATIVE_KEYS.issuperset(obj)):
         obj = remap_fields(obj, *fields)
     try:
-        doc, layers, id_given = document_from_record(
-            obj, check_depth=raw.count(b"[") + raw.count(b"{") > MAX_DEPTH)
+        checked = check_record(obj, check_depth=raw.count(b"[") + raw.count(b"{") > MAX_DEPTH)
     except ValidationError as e:
         return Record(number, error=InputError(str(e), file=path, line=number))
-    return Record(number, document=doc, label_layers=layers, id_given=id_given)
+    return _record(number, checked)
+
+
+def _record(number: int, checked: Checked) -> Record:
+    return Record(number, document=checked.document, label_layers=checked.layers, id_given=checked.id_given,
+                  native=(checked.annotations, checked.relations))
 
 
 def _json_problem(e: ValueError) -> str:
@@ -142,31 +156,49 @@ def write(
             f"AND (SELECT label FROM annotations x WHERE x.doc = r.doc AND x.id = r.from_id) IN ({marks})"
             f" AND (SELECT label FROM annotations y WHERE y.doc = r.doc AND y.id = r.to_id) IN ({marks})"
         )
-    doc_sql = "SELECT id, title, text, meta, status, created, updated FROM documents"
+    doc_sql = ("SELECT d.id, d.title, d.text, d.meta, d.status, d.created, d.updated, p.annotations, p.relations,"
+               " p.annotation_count, p.relation_count"
+               " FROM documents d LEFT JOIN packed p ON p.doc = d.id")
     if statuses:
-        doc_sql += f" WHERE status IN ({','.join('?' * len(statuses))})"
-    doc_sql += " ORDER BY rowid"
+        doc_sql += f" WHERE d.status IN ({','.join('?' * len(statuses))})"
+    doc_sql += " ORDER BY d.rowid"
     summary = ExportSummary()
     conn = project.conn
     fragment, dumps = orjson.Fragment, orjson.dumps
+    wanted = set(labels)
     conn.execute("BEGIN")  # one snapshot: the export is consistent while others write
     try:
-        for doc_id, title, text, meta, status, created, updated in conn.execute(doc_sql, list(statuses)).fetchall():
-            anns = [row for (row,) in conn.execute(ann_sql, [doc_id, *label_args])]
-            rels = [row for (row,) in conn.execute(rel_sql, [doc_id, *label_args, *label_args])]
-            if labels:
-                n_rels = conn.execute("SELECT count(*) FROM relations WHERE doc = ?", (doc_id,)).fetchone()[0]
-                summary.relations_dropped += n_rels - len(rels)
+        for (doc_id, title, text, meta, status, created, updated, packed_anns, packed_rels, packed_n_anns,
+             packed_n_rels) in conn.execute(
+                doc_sql, list(statuses)):
+            if packed_anns is None:
+                anns = [row for (row,) in conn.execute(ann_sql, [doc_id, *label_args])]
+                rels = [row for (row,) in conn.execute(rel_sql, [doc_id, *label_args, *label_args])]
+                if labels:
+                    n_rels = conn.execute("SELECT count(*) FROM relations WHERE doc = ?", (doc_id,)).fetchone()[0]
+                    summary.relations_dropped += n_rels - len(rels)
+                n_anns, n_kept_rels = len(anns), len(rels)
+                ann_json, rel_json = b"[" + b",".join(anns) + b"]", b"[" + b",".join(rels) + b"]"
+            elif labels:  # a packed document, filtered: the only case that parses it
+                ann_list = [a for a in orjson.loads(packed_anns) if a["label"] in wanted]
+                kept = {a["id"] for a in ann_list}
+                all_rels = orjson.loads(packed_rels)
+                rel_list = [r for r in all_rels if r["from"] in kept and r["to"] in kept]
+                summary.relations_dropped += len(all_rels) - len(rel_list)
+                n_anns, n_kept_rels = len(ann_list), len(rel_list)
+                ann_json, rel_json = dumps(ann_list), dumps(rel_list)
+            else:  # a packed document is stored in the export's shape and order (docs/adr/0008)
+                ann_json, rel_json = packed_anns, packed_rels
+                n_anns, n_kept_rels = packed_n_anns, packed_n_rels
             out.write(dumps({
                 "id": doc_id, "title": title, "text": text, "meta": fragment(meta), "status": status,
                 "created": created, "updated": updated,
-                "annotations": fragment(b"[" + b",".join(anns) + b"]"),
-                "relations": fragment(b"[" + b",".join(rels) + b"]"),
+                "annotations": fragment(ann_json), "relations": fragment(rel_json),
             }))
             out.write(b"\n")
             summary.documents += 1
-            summary.annotations += len(anns)
-            summary.relations += len(rels)
+            summary.annotations += n_anns
+            summary.relations += n_kept_rels
             if progress:
                 progress(1)
     finally:

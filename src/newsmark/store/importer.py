@@ -8,7 +8,15 @@ from itertools import islice
 
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError
-from newsmark.core.model import Document, default_title, now, text_sha256
+from newsmark.core.model import (
+    Annotation,
+    NativeAnnotation,
+    NativeRelation,
+    Relation,
+    default_title,
+    now,
+    text_sha256,
+)
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
@@ -107,7 +115,7 @@ def import_records(
     writing; the second parse made imports ~40% slower: benchmarks/bench_jsonl.py.)
     """
     local = ImportSummary()
-    known: set[str] = set()
+    known = _Known()
     items = records() if callable(records) else records
     if batch is None:
         with project.write():
@@ -127,7 +135,7 @@ def import_records(
     summary.skipped += local.skipped
 
 
-def _import_checked(project: Project, rec: Record, summary: ImportSummary, known: set[str],
+def _import_checked(project: Project, rec: Record, summary: ImportSummary, known: _Known,
                     source: str, skip_bad: bool, dedupe_text: bool, unique_ids: bool) -> None:
     if rec.error is not None:
         if skip_bad:
@@ -144,13 +152,14 @@ def _import_checked(project: Project, rec: Record, summary: ImportSummary, known
 
 
 def _import_batched(project: Project, records: Iterable[Record], summary: ImportSummary,
-                    known: set[str], source: str, skip_bad: bool, dedupe_text: bool,
+                    known: _Known, source: str, skip_bad: bool, dedupe_text: bool,
                     unique_ids: bool, batch: int) -> None:
     added = _Added()
     items = iter(records)
     try:
         while chunk := list(islice(items, batch)):
             with project.write():
+                known.layers = None
                 for rec in chunk:
                     if rec.error is not None:
                         if not skip_bad:
@@ -180,10 +189,12 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> None:
         conn.executemany("DELETE FROM relations WHERE doc = ? AND id = ?", added.relations)
         conn.executemany("DELETE FROM annotations WHERE doc = ? AND id = ?", added.annotations)
         conn.executemany("DELETE FROM labels WHERE name = ? AND NOT EXISTS"
-                         " (SELECT 1 FROM annotations WHERE label = labels.name)",
+                         " (SELECT 1 FROM annotations WHERE label = labels.name) AND NOT EXISTS"
+                         " (SELECT 1 FROM packed p, json_each(p.labels) j WHERE j.value ->> 0 = labels.name)",
                          [(name,) for name in summary.labels_added])
         conn.executemany("DELETE FROM relation_types WHERE name = ? AND NOT EXISTS"
-                         " (SELECT 1 FROM relations WHERE type = relation_types.name)",
+                         " (SELECT 1 FROM relations WHERE type = relation_types.name) AND NOT EXISTS"
+                         " (SELECT 1 FROM packed p, json_each(p.types) j WHERE j.value ->> 0 = relation_types.name)",
                          [(name,) for name in summary.relation_types_added])
 
 
@@ -193,7 +204,7 @@ def _different_text(doc_id: str, source: str, line: int) -> InputError:
         "a document's text never changes once stored", file=source, line=line)
 
 
-def _import_one(project: Project, rec: Record, summary: ImportSummary, known: set[str], *,
+def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _Known, *,
                 source: str, dedupe_text: bool, unique_ids: bool, added: _Added | None = None) -> None:
     doc = rec.document
     assert doc is not None
@@ -213,6 +224,11 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: se
             doc.id = f"{base}-{n}"
     row = conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
     stamp = now()
+    if rec.native is not None:
+        anns, rels = rec.native
+    else:
+        anns = [a.to_native(None) for a in doc.annotations]
+        rels = [r.to_native() for r in doc.relations]
     if row is None:
         conn.execute(
             "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
@@ -220,7 +236,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: se
             (doc.id, doc.title or default_title(doc.text), doc.text, jsonutil.dumps(doc.meta), doc.status,
              sha, doc.created or stamp, doc.updated or stamp),
         )
-        new_anns, new_rels = doc.annotations, doc.relations
+        new_anns, new_rels = anns, rels
         summary.documents_added += 1
         if rec.source is not None:
             project.put_source(doc.id, *rec.source)
@@ -229,10 +245,9 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: se
     else:
         if row[0] != sha:
             raise _different_text(doc.id, source, rec.line)
-        have_anns = {r[0] for r in conn.execute("SELECT id FROM annotations WHERE doc = ?", (doc.id,))}
-        have_rels = {r[0] for r in conn.execute("SELECT id FROM relations WHERE doc = ?", (doc.id,))}
-        new_anns = [a for a in doc.annotations if a.id not in have_anns]
-        new_rels = [r for r in doc.relations if r.id not in have_rels]
+        have_anns, have_rels = project.annotation_ids(doc.id)
+        new_anns = [a for a in anns if a.id not in have_anns]
+        new_rels = [r for r in rels if r.id not in have_rels]
         if new_anns or new_rels:
             summary.documents_merged += 1
             if added is not None:
@@ -241,31 +256,41 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: se
         else:
             summary.documents_unchanged += 1
             return
-    _ensure_schema(project, doc, rec, summary, known)
-    for a in new_anns:
-        a.document = doc.id
-        a.created = a.created or stamp
-        a.updated = a.updated or stamp
-    for r in new_rels:
-        r.document = doc.id
-        r.created = r.created or stamp
-        r.updated = r.updated or stamp
-    project._insert_annotations(new_anns)
-    project._insert_relations(new_rels)
+    _ensure_schema(project, new_anns, new_rels, rec, summary, known)
+    if row is None:  # a new document: packed, until its first edit (docs/adr/0008)
+        project.insert_packed(doc.id, new_anns, new_rels, known.layers, stamp)
+    else:  # added to an existing document: as rows
+        for item in (*new_anns, *new_rels):
+            item.created = item.created or stamp
+            item.updated = item.updated or stamp
+        project._unpack([doc.id])
+        project._insert_annotations(Annotation.from_native(a, doc.id) for a in new_anns)
+        project._insert_relations(Relation.from_native(r, doc.id) for r in new_rels)
     summary.annotations_added += len(new_anns)
     summary.relations_added += len(new_rels)
 
 
-def _ensure_schema(project: Project, doc: Document, rec: Record, summary: ImportSummary,
-                   known: set[str]) -> None:
+def _ensure_schema(project: Project, anns: list[NativeAnnotation], rels: list[NativeRelation], rec: Record,
+                   summary: ImportSummary, known: _Known) -> None:
     """Add the record's labels and relation types that the schema lacks (``known`` caches
-    the names already seen in this import, to spare a query per record)."""
-    labels = [name for name in dict.fromkeys(a.label for a in doc.annotations) if name not in known]
+    the schema's names and layers, to spare queries per record)."""
+    if known.layers is None:
+        known.layers = project.label_layers()
+        known.types = {rt.name for rt in project.relation_types()}
+    labels = [name for name in dict.fromkeys(a.label for a in anns) if name not in known.layers]
     if labels:
         summary.labels_added += project.ensure_labels(labels, rec.label_layers)
-        known.update(labels)
-    types = [f"relation:{t}" for t in dict.fromkeys(r.type for r in doc.relations)]
-    types = [t for t in types if t not in known]
+        known.layers = project.label_layers()
+    types = [t for t in dict.fromkeys(r.type for r in rels) if t not in known.types]
     if types:
-        summary.relation_types_added += project.ensure_relation_types(t[9:] for t in types)
-        known.update(types)
+        summary.relation_types_added += project.ensure_relation_types(types)
+        known.types.update(types)
+
+
+@dataclass(slots=True)
+class _Known:
+    """The schema as this import has seen it: each label's layer and the relation types
+    (read again at each batch, since others may change the schema between batches)."""
+
+    layers: dict[str, str] | None = None
+    types: set[str] = field(default_factory=set)

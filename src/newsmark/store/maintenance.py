@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsmark.core import jsonutil
 from newsmark.core.errors import ProjectError
 from newsmark.store.project import (
     BACKUP_SUFFIX,
@@ -124,9 +125,16 @@ def check(project: Project) -> CheckReport:
         report.relations = conn.execute("SELECT count(*) FROM relations").fetchone()[0]
         from newsmark.core.model import text_sha256
 
-        for doc_id, text, sha in conn.execute("SELECT id, text, text_sha256 FROM documents").fetchall():
+        labels = {r[0] for r in conn.execute("SELECT name FROM labels")}
+        types = {r[0] for r in conn.execute("SELECT name FROM relation_types")}
+        for doc_id, text, sha, packed_anns, packed_rels, n_anns, n_rels in conn.execute(
+                "SELECT id, text, text_sha256, p.annotations, p.relations, p.annotation_count, p.relation_count"
+                " FROM documents d LEFT JOIN packed p ON p.doc = d.id").fetchall():
             if text_sha256(text) != sha:
                 report.problems.append(f"document {doc_id!r}: its text does not match its recorded checksum")
+            if packed_anns is not None:
+                _check_packed(report, doc_id, text, packed_anns, packed_rels, (n_anns, n_rels), labels, types)
+                continue
             for ann_id, start, end, span in conn.execute(
                     'SELECT id, start, "end", text FROM annotations WHERE doc = ?', (doc_id,)):
                 report.annotations += 1
@@ -147,6 +155,39 @@ def check(project: Project) -> CheckReport:
         extra = len(report.problems) - MAX_LISTED
         report.problems = report.problems[:MAX_LISTED] + [f"… and {extra} more"]
     return report
+
+
+def _check_packed(report: CheckReport, doc_id: str, text: str, anns_json: str, rels_json: str,
+                  counts: tuple[int, int], labels: set[str], types: set[str]) -> None:
+    """The rules for a packed document (docs/adr/0008), which SQLite's constraints do not see."""
+    try:
+        anns, rels = jsonutil.loads(anns_json), jsonutil.loads(rels_json)
+        ids: set[str] = set()
+        for a in anns:
+            report.annotations += 1
+            ann_id, start, end = a["id"], a["start"], a["end"]
+            where = f"annotation {ann_id!r} in {doc_id!r}"
+            if ann_id in ids:
+                report.problems.append(f"{where}: its id appears twice")
+            ids.add(ann_id)
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
+                report.problems.append(f"{where}: span {start}-{end} is outside the text ({len(text)} characters)")
+            elif text[start:end] != a["text"]:
+                report.problems.append(f"{where}: its text is not the document's text at {start}-{end}")
+            if a["label"] not in labels:
+                report.problems.append(f"{where}: its label {a['label']!r} is not in the schema")
+        for r in rels:
+            report.relations += 1
+            where = f"relation {r['id']!r} in {doc_id!r}"
+            if r["from"] not in ids or r["to"] not in ids:
+                report.problems.append(f"{where} refers to a missing annotation")
+            if r["type"] not in types:
+                report.problems.append(f"{where}: its type {r['type']!r} is not in the schema")
+        if counts != (len(anns), len(rels)):
+            report.problems.append(f"document {doc_id!r}: its packed counts {counts} do not match its "
+                                   f"{len(anns)} annotations and {len(rels)} relations")
+    except (ValueError, KeyError, TypeError) as e:
+        report.problems.append(f"document {doc_id!r}: its packed annotations are damaged ({e!r})")
 
 
 def check_file(path: str | Path) -> CheckReport:

@@ -129,7 +129,37 @@ def _v3(db: sqlite_utils.Database) -> None:
     run_script(db, "CREATE INDEX documents_list ON documents(id, title, status);")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    # Imported documents keep their annotations and relations packed as native JSON, one row
+    # per document, until the first edit moves them into the annotations and relations tables
+    # (docs/adr/0008): a row per annotation made a 10,000-document import ~10x slower than
+    # reading the file.  A document is packed or has rows, never both.
+    run_script(
+        db,
+        """
+        CREATE TABLE packed (
+            doc TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            labels TEXT NOT NULL,          -- JSON list of [label, annotator, count], for statistics
+            types TEXT NOT NULL,           -- JSON list of [relation type, count]
+            annotations TEXT NOT NULL,     -- JSON list of native annotations, in export order
+            relations TEXT NOT NULL,       -- JSON list of native relations
+            annotation_count INTEGER NOT NULL,
+            relation_count INTEGER NOT NULL
+        );
+        DROP TRIGGER documents_text_immutable;
+        CREATE TRIGGER documents_text_immutable
+        BEFORE UPDATE OF text ON documents
+        WHEN NEW.text IS NOT OLD.text
+             AND (EXISTS (SELECT 1 FROM annotations WHERE doc = OLD.id)
+                  OR EXISTS (SELECT 1 FROM packed WHERE doc = OLD.id AND annotation_count > 0))
+        BEGIN
+            SELECT RAISE(ABORT, 'the text of a document with annotations cannot change');
+        END;
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 LATEST = len(MIGRATIONS)
 
 

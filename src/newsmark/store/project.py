@@ -8,6 +8,7 @@ and checks that the file is a Newsmark project of a version this code can read.
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import sqlite3
 import zlib
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import sqlite_utils
 
 from newsmark import __version__
@@ -27,6 +29,8 @@ from newsmark.core.model import (
     AttributeDef,
     Document,
     Label,
+    NativeAnnotation,
+    NativeRelation,
     Relation,
     RelationType,
     default_title,
@@ -128,6 +132,18 @@ def _row_to_annotation(r: Sequence[Any]) -> Annotation:
         r[1], r[0], r[2], r[3], r[4], r[5], {} if r[6] == "{}" else jsonutil.loads(r[6]),
         r[7], r[8], r[9], r[10],
     )
+
+
+def _annotation_order(a: Annotation) -> tuple[int, int, str]:
+    return a.start, a.end, a.id
+
+
+_native_order = operator.attrgetter("start", "end")
+
+
+_decode_annotations = msgspec.json.Decoder(list[NativeAnnotation]).decode
+_decode_relations = msgspec.json.Decoder(list[NativeRelation]).decode
+_encode = msgspec.json.Encoder().encode
 
 
 def _row_to_relation(r: Sequence[Any]) -> Relation:
@@ -382,7 +398,7 @@ class Project:
                 }
             )
 
-    def update_label(self, name: str, **changes: Any) -> None:
+    def update_label(self, name: str, /, **changes: Any) -> None:
         """Change a label's layer, colour, shortcut, description or name (annotations follow)."""
         allowed = {"name", "layer", "colour", "shortcut", "description"}
         bad = set(changes) - allowed
@@ -390,6 +406,10 @@ class Project:
             raise ValueError(f"cannot change {bad} of a label")
         self.label(name)
         with self.write(), self._sql_errors():
+            if "name" in changes or "layer" in changes:  # packed copies name the label and its layer
+                self._unpack(self.conn.execute(
+                    "SELECT DISTINCT p.doc FROM packed p, json_each(p.labels) j WHERE j.value ->> 0 = ?",
+                    (name,)).fetchall())
             self.db.table("labels").update(name, changes)
 
     def add_relation_type(self, rt: RelationType) -> None:
@@ -504,7 +524,8 @@ class Project:
         sql = """
             SELECT d.id, d.title, d.status, coalesce(c.n, 0), d.updated
             FROM documents d
-            LEFT JOIN (SELECT doc, count(*) AS n FROM annotations GROUP BY doc) c ON c.doc = d.id
+            LEFT JOIN (SELECT doc, count(*) AS n FROM annotations GROUP BY doc
+                       UNION ALL SELECT doc, annotation_count FROM packed) c ON c.doc = d.id
             ORDER BY d.rowid
         """
         return [DocumentSummary(*r) for r in self.conn.execute(sql)]
@@ -517,6 +538,7 @@ class Project:
             "SELECT rowid, id, title, status FROM documents INDEXED BY documents_list").fetchall()
         rows.sort()
         counts = dict(self.conn.execute("SELECT doc, count(*) FROM annotations GROUP BY doc"))
+        counts.update(self.conn.execute("SELECT doc, annotation_count FROM packed WHERE annotation_count > 0"))
         return rows, counts
 
     def count_documents(self) -> int:
@@ -590,10 +612,29 @@ class Project:
 
     # ---------------------------------------------------------------- annotations
     def annotations(self, doc_id: str) -> list[Annotation]:
+        packed = self._packed(doc_id)
+        if packed is not None:
+            anns = [Annotation.from_native(a, doc_id) for a in packed[0]]
+            anns.sort(key=_annotation_order)
+            return anns
         sql = f'SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? ORDER BY start, "end", id'
         return [_row_to_annotation(r) for r in self.conn.execute(sql, (doc_id,))]
 
+    def annotation_ids(self, doc_id: str) -> tuple[set[str], set[str]]:
+        """The ids of a document's annotations and of its relations."""
+        packed = self._packed(doc_id)
+        if packed is not None:
+            return {a.id for a in packed[0]}, {r.id for r in packed[1]}
+        return ({r[0] for r in self.conn.execute("SELECT id FROM annotations WHERE doc = ?", (doc_id,))},
+                {r[0] for r in self.conn.execute("SELECT id FROM relations WHERE doc = ?", (doc_id,))})
+
     def annotation(self, doc_id: str, ann_id: str) -> Annotation:
+        packed = self._packed(doc_id)
+        if packed is not None:
+            for a in packed[0]:
+                if a.id == ann_id:
+                    return Annotation.from_native(a, doc_id)
+            raise NotFoundError(f"no annotation {ann_id!r} in document {doc_id!r}")
         row = self.conn.execute(
             f"SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? AND id = ?", (doc_id, ann_id)
         ).fetchone()
@@ -617,6 +658,7 @@ class Project:
         """Tag ``text[start:end]`` with ``label``; committed before this returns."""
         attributes = dict(attributes or {})
         with self.write(), self._sql_errors():
+            self._unpack([doc_id])
             text = self._text(doc_id)
             start, end = check_span(text, start, end)
             lab = self.label(label)
@@ -656,6 +698,7 @@ class Project:
     ) -> Annotation:
         """Change an annotation's span, label, attributes or note; returns the new state."""
         with self.write(), self._sql_errors():
+            self._unpack([doc_id])
             old = self.annotation(doc_id, ann_id)
             text = self._text(doc_id)
             s, e = check_span(text, old.start if start is None else start, old.end if end is None else end)
@@ -682,6 +725,7 @@ class Project:
     def delete_annotation(self, doc_id: str, ann_id: str) -> tuple[Annotation, list[Relation]]:
         """Delete an annotation and the relations that end at it; returns both, for undo."""
         with self.write(), self._sql_errors():
+            self._unpack([doc_id])
             ann = self.annotation(doc_id, ann_id)
             rels = self.relations_of(doc_id, ann_id)
             self.conn.execute("DELETE FROM annotations WHERE doc = ? AND id = ?", (doc_id, ann_id))
@@ -691,6 +735,7 @@ class Project:
     def restore_annotation(self, ann: Annotation, relations: Sequence[Relation] = ()) -> None:
         """Put back an annotation (and its relations) exactly as it was: the undo of a delete."""
         with self.write(), self._sql_errors():
+            self._unpack([ann.document])
             text = self._text(ann.document)
             if text[ann.start:ann.end] != ann.text:
                 raise ValidationError("the annotation no longer matches its document's text")
@@ -700,10 +745,16 @@ class Project:
 
     # ---------------------------------------------------------------- relations
     def relations(self, doc_id: str) -> list[Relation]:
+        packed = self._packed(doc_id)
+        if packed is not None:
+            return [Relation.from_native(r, doc_id) for r in packed[1]]
         sql = f"SELECT {_REL_COLUMNS} FROM relations WHERE doc = ? ORDER BY rowid"
         return [_row_to_relation(r) for r in self.conn.execute(sql, (doc_id,))]
 
     def relations_of(self, doc_id: str, ann_id: str) -> list[Relation]:
+        packed = self._packed(doc_id)
+        if packed is not None:
+            return [Relation.from_native(r, doc_id) for r in packed[1] if ann_id in (r.from_, r.to)]
         sql = (f"SELECT {_REL_COLUMNS} FROM relations WHERE doc = ? AND (from_id = ? OR to_id = ?)"
                " ORDER BY rowid")
         return [_row_to_relation(r) for r in self.conn.execute(sql, (doc_id, ann_id, ann_id))]
@@ -721,6 +772,7 @@ class Project:
         """Link two annotations of one document; the schema's rules for the type are checked."""
         attributes = dict(attributes or {})
         with self.write(), self._sql_errors():
+            self._unpack([doc_id])
             rt = self.relation_type(type)
             src = self.annotation(doc_id, from_id)
             dst = self.annotation(doc_id, to_id)
@@ -748,6 +800,7 @@ class Project:
 
     def update_relation(self, doc_id: str, rel_id: str, *, attributes: dict[str, Any]) -> Relation:
         with self.write(), self._sql_errors():
+            self._unpack([doc_id])
             old = self.relation(doc_id, rel_id)
             check_attributes(self.relation_type(old.type).attributes, attributes, f"relation {old.type}")
             stamp = now()
@@ -761,6 +814,12 @@ class Project:
         return old
 
     def relation(self, doc_id: str, rel_id: str) -> Relation:
+        packed = self._packed(doc_id)
+        if packed is not None:
+            for r in packed[1]:
+                if r.id == rel_id:
+                    return Relation.from_native(r, doc_id)
+            raise NotFoundError(f"no relation {rel_id!r} in document {doc_id!r}")
         row = self.conn.execute(
             f"SELECT {_REL_COLUMNS} FROM relations WHERE doc = ? AND id = ?", (doc_id, rel_id)
         ).fetchone()
@@ -770,6 +829,7 @@ class Project:
 
     def delete_relation(self, doc_id: str, rel_id: str) -> Relation:
         with self.write(), self._sql_errors():
+            self._unpack([doc_id])
             rel = self.relation(doc_id, rel_id)
             self.conn.execute("DELETE FROM relations WHERE doc = ? AND id = ?", (doc_id, rel_id))
             self._touch(doc_id)
@@ -777,6 +837,7 @@ class Project:
 
     def restore_relation(self, rel: Relation) -> None:
         with self.write(), self._sql_errors():
+            self._unpack([rel.document])
             self._insert_relations([rel])
             self._touch(rel.document)
 
@@ -790,25 +851,90 @@ class Project:
             ),
         )
 
+    # ---------------------------------------------------------------- packed documents
+    # An imported document keeps its annotations and relations as native JSON in one row of
+    # ``packed`` until its first edit moves them into rows (docs/adr/0008).  Reads above look
+    # there first; every write to a document's annotations or relations unpacks it first.
+    def _packed(self, doc_id: str) -> tuple[list[NativeAnnotation], list[NativeRelation]] | None:
+        row = self.conn.execute("SELECT annotations, relations FROM packed WHERE doc = ?", (doc_id,)).fetchone()
+        return None if row is None else (_decode_annotations(row[0]), _decode_relations(row[1]))
+
+    def is_packed(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM packed WHERE doc = ?", (doc_id,)).fetchone() is not None
+
+    def _unpack(self, doc_ids: Iterable[str] | Iterable[tuple[str]]) -> None:
+        """Move packed documents' annotations and relations into rows, in the same order (the
+        caller holds the write transaction)."""
+        for doc_id in doc_ids:
+            if isinstance(doc_id, tuple):
+                doc_id = doc_id[0]
+            rows = self.conn.execute(
+                "DELETE FROM packed WHERE doc = ? RETURNING annotations, relations", (doc_id,)).fetchall()
+            if rows:
+                anns, rels = rows[0]
+                self._insert_annotations(Annotation.from_native(a, doc_id) for a in _decode_annotations(anns))
+                self._insert_relations(Relation.from_native(r, doc_id) for r in _decode_relations(rels))
+
+    def insert_packed(self, doc_id: str, annotations: list[NativeAnnotation], relations: list[NativeRelation],
+                      layers: dict[str, str], stamp: str) -> None:
+        """Store a new document's annotations and relations packed (the importer's path).  They
+        are native objects already checked against the document (``formats.records``) whose
+        labels and relation types the schema has; ``layers`` gives each label's layer, and
+        ``stamp`` is their time of creation if they have none.  The caller holds the write
+        transaction."""
+        by_label: dict[tuple[str, str | None], int] = {}
+        for a in annotations:
+            a.layer = layers[a.label]
+            if not a.created:
+                a.created = stamp
+            if not a.updated:
+                a.updated = stamp
+            key = (a.label, a.annotator)
+            by_label[key] = by_label.get(key, 0) + 1
+        by_type: dict[str, int] = {}
+        for r in relations:
+            if not r.created:
+                r.created = stamp
+            if not r.updated:
+                r.updated = stamp
+            by_type[r.type] = by_type.get(r.type, 0) + 1
+        annotations = sorted(annotations, key=_native_order)  # the export's order
+        self.conn.execute(
+            "INSERT INTO packed(doc, labels, types, annotations, relations, annotation_count, relation_count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, jsonutil.dumps([[label, annotator, n] for (label, annotator), n in by_label.items()]),
+             jsonutil.dumps([[t, n] for t, n in by_type.items()]),
+             _encode(annotations).decode(), _encode(relations).decode(), len(annotations), len(relations)),
+        )
+
+    def label_layers(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT name, layer FROM labels"))
+
     # ---------------------------------------------------------------- statistics
     def stats(self) -> dict[str, Any]:
         q = self.conn.execute
+        # every annotation, from rows and from packed documents: (label, annotator)
+        every = ("(SELECT label, annotator, 1 AS n FROM annotations UNION ALL SELECT j.value ->> 0,"
+                 " j.value ->> 1, j.value ->> 2 FROM packed p, json_each(p.labels) j)")
+        every_rel = ("(SELECT type, 1 AS n FROM relations UNION ALL"
+                     " SELECT j.value ->> 0, j.value ->> 1 FROM packed p, json_each(p.types) j)")
+        packed = q("SELECT coalesce(sum(annotation_count), 0), coalesce(sum(relation_count), 0) FROM packed").fetchone()
         return {
             "documents": q("SELECT count(*) FROM documents").fetchone()[0],
-            "annotations": q("SELECT count(*) FROM annotations").fetchone()[0],
-            "relations": q("SELECT count(*) FROM relations").fetchone()[0],
+            "annotations": q("SELECT count(*) FROM annotations").fetchone()[0] + packed[0],
+            "relations": q("SELECT count(*) FROM relations").fetchone()[0] + packed[1],
             "by_status": {s: n for s, n in q(
                 "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status")},
             "by_label": {s: n for s, n in q(
-                "SELECT label, count(*) FROM annotations GROUP BY label ORDER BY count(*) DESC, label")},
+                f"SELECT label, sum(n) FROM {every} GROUP BY label ORDER BY sum(n) DESC, label")},
             "by_layer": {s: n for s, n in q(
-                "SELECT l.layer, count(*) FROM annotations a JOIN labels l ON l.name = a.label"
-                " GROUP BY l.layer ORDER BY count(*) DESC, l.layer")},
+                f"SELECT l.layer, sum(n) FROM {every} a JOIN labels l ON l.name = a.label"
+                " GROUP BY l.layer ORDER BY sum(n) DESC, l.layer")},
             "by_annotator": {(s if s is not None else "(none)"): n for s, n in q(
-                "SELECT annotator, count(*) FROM annotations GROUP BY annotator"
-                " ORDER BY count(*) DESC, annotator")},
+                f"SELECT annotator, sum(n) FROM {every} GROUP BY annotator"
+                " ORDER BY sum(n) DESC, annotator")},
             "by_relation_type": {s: n for s, n in q(
-                "SELECT type, count(*) FROM relations GROUP BY type ORDER BY count(*) DESC, type")},
+                f"SELECT type, sum(n) FROM {every_rel} GROUP BY type ORDER BY sum(n) DESC, type")},
         }
 
 

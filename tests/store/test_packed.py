@@ -1,0 +1,266 @@
+"""Packed documents (docs/adr/0008): an imported document keeps its annotations and relations
+as native JSON until its first edit moves them into rows.  Whatever the form, the project
+reads, exports, counts and checks the same."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsmark.core.errors import ValidationError
+from newsmark.formats import jsonl
+from newsmark.formats.records import check_record, check_record_bytes
+from newsmark.store import Project
+from newsmark.store.importer import ImportSummary, import_records
+from newsmark.store.maintenance import check
+from tests.conftest import NAUGHTY
+from tests.formats.test_jsonl import _records
+
+TEXT = NAUGHTY + " Alice met Bob in Paris."
+
+
+def _record(doc_id: str = "d1", **extra: Any) -> dict[str, Any]:
+    alice = TEXT.index("Alice")
+    spans = [(alice + 10, alice + 15, "GPE"), (alice, alice + 5, "PERSON"), (alice + 10, alice + 15, "ORG"),
+             (0, 6, "PERSON"), (alice + 6, alice + 9, "QUOTE")]
+    anns = [{"id": f"a{i}", "start": s, "end": e, "label": lab, "text": TEXT[s:e],
+             "attributes": {"n": i, "deep": [{"x": None}]} if i % 2 else {}, "annotator": "ann" if i else None,
+             "note": "first" if i == 0 else None} for i, (s, e, lab) in enumerate(spans)]
+    rec = {"id": doc_id, "title": "T", "text": TEXT, "meta": {"k": [1, 2]}, "status": "in progress",
+           "annotations": anns,
+           "relations": [{"id": "r1", "type": "said_by", "from": "a4", "to": "a1", "attributes": {"w": 1}},
+                         {"id": "r2", "type": "stance", "from": "a1", "to": "a3", "attributes": {}}]}
+    rec.update(extra)
+    return rec
+
+
+def _write(path: Path, *records: dict[str, Any]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    return path
+
+
+def _import(project: Project, path: Path, **kw: Any) -> ImportSummary:
+    summary = ImportSummary()
+    import_records(project, jsonl.read(path), summary, source=str(path), **kw)
+    return summary
+
+
+def _export(project: Project, **kw: Any) -> bytes:
+    buf = io.BytesIO()
+    jsonl.write(project, buf, **kw)
+    return buf.getvalue()
+
+
+def _unpacked_copy(project: Project, tmp_path: Path) -> Project:
+    """The same project with every document's annotations in rows."""
+    project.conn.execute("PRAGMA wal_checkpoint(FULL)")
+    copy = tmp_path / "rows.newsmark"
+    shutil.copy(project.path, copy)
+    other = Project.open(copy)
+    with other.write():
+        other._unpack([d for d in other.document_ids()])
+    assert not any(other.is_packed(d) for d in other.document_ids())
+    return other
+
+
+@pytest.fixture
+def packed(project: Project, tmp_path: Path) -> Project:
+    _import(project, _write(tmp_path / "in.jsonl", _record("d1"), _record("d2", status="done")))
+    assert project.is_packed("d1") and project.is_packed("d2")
+    return project
+
+
+def test_packed_and_unpacked_read_export_and_count_the_same(packed: Project, tmp_path: Path) -> None:
+    rows = _unpacked_copy(packed, tmp_path)
+    try:
+        for doc_id in ("d1", "d2"):
+            assert packed.document(doc_id) == rows.document(doc_id)
+            for a in packed.annotations(doc_id):
+                assert packed.annotation(doc_id, a.id) == rows.annotation(doc_id, a.id)
+                assert a.text == TEXT[a.start:a.end]
+                assert packed.relations_of(doc_id, a.id) == rows.relations_of(doc_id, a.id)
+            assert packed.relation(doc_id, "r2") == rows.relation(doc_id, "r2")
+            assert packed.annotation_ids(doc_id) == rows.annotation_ids(doc_id)
+        # byte for byte: same fields, same order of annotations (by position, then as imported)
+        assert _export(packed) == _export(rows)
+        for labels in (["PERSON"], ["PERSON", "QUOTE"], ["GPE"]):
+            assert _export(packed, labels=labels) == _export(rows, labels=labels)
+        assert _export(packed, statuses=["done"]) == _export(rows, statuses=["done"])
+        assert packed.stats() == rows.stats()
+        assert packed.stats()["by_label"] == {"PERSON": 4, "QUOTE": 2, "GPE": 2, "ORG": 2}
+        assert packed.document_list()[1] == rows.document_list()[1] == {"d1": 5, "d2": 5}
+        assert [s.annotations for s in packed.document_summaries()] == [5, 5]
+        assert check(packed).ok and check(rows).ok
+        assert check(packed).annotations == 10 and check(packed).relations == 4
+    finally:
+        rows.close()
+
+
+def test_the_export_adds_timestamps_and_layers(packed: Project) -> None:
+    (line, _) = _export(packed).splitlines()
+    anns = json.loads(line)["annotations"]
+    assert [(a["start"], a["end"], a["label"]) for a in anns] == sorted(
+        (a["start"], a["end"], a["label"]) for a in anns)
+    assert all(a["created"] and a["updated"] for a in anns)
+    assert {a["label"]: a["layer"] for a in anns}["QUOTE"] == "quote"
+    # ORG and GPE share a span: they keep the order they were imported in
+    org_gpe = [a["label"] for a in anns if a["label"] in ("ORG", "GPE")]
+    assert org_gpe == ["GPE", "ORG"]
+
+
+def test_the_first_edit_unpacks_and_undo_restores(packed: Project) -> None:
+    before, before2 = packed.document("d1"), packed.document("d2")
+    new = packed.add_annotation("d1", 0, 5, "ORG")
+    assert not packed.is_packed("d1") and packed.is_packed("d2")
+    after = packed.document("d1")
+    assert [a for a in after.annotations if a.id != new.id] == before.annotations
+    assert after.relations == before.relations
+    ann, rels = packed.delete_annotation("d2", "a1")  # deletes the relations at it too
+    assert {r.id for r in rels} == {"r1", "r2"} and packed.relations("d2") == []
+    packed.restore_annotation(ann, rels)
+    assert packed.document("d2").annotations == before2.annotations
+    assert packed.document("d2").relations == before2.relations
+    assert check(packed).ok
+
+
+@pytest.mark.parametrize("edit", ["update_annotation", "add_relation", "update_relation", "delete_relation"])
+def test_every_kind_of_edit_unpacks_first(packed: Project, edit: str) -> None:
+    if edit == "update_annotation":
+        packed.update_annotation("d1", "a1", note="changed")
+        assert packed.annotation("d1", "a1").note == "changed"
+    elif edit == "add_relation":
+        packed.add_relation("d1", "said_by", "a4", "a3")
+        assert len(packed.relations("d1")) == 3
+    elif edit == "update_relation":
+        packed.update_relation("d1", "r1", attributes={"w": 2})
+        assert packed.relation("d1", "r1").attributes == {"w": 2}
+    else:
+        packed.delete_relation("d1", "r2")
+        assert [r.id for r in packed.relations("d1")] == ["r1"]
+    assert not packed.is_packed("d1")
+    assert len(packed.annotations("d1")) == 5
+    assert check(packed).ok
+
+
+def test_renaming_a_label_or_changing_its_layer_reaches_packed_documents(packed: Project) -> None:
+    packed.update_label("PERSON", name="PER")
+    assert {a.label for a in packed.annotations("d1")} == {"PER", "GPE", "ORG", "QUOTE"}
+    packed.update_label("GPE", layer="place")
+    lines = [json.loads(x) for x in _export(packed).splitlines()]
+    assert {a["layer"] for a in lines[1]["annotations"] if a["label"] == "GPE"} == {"place"}
+    assert packed.stats()["by_label"]["PER"] == 4
+    packed.update_label("ORG", colour="#123456")  # nothing the annotations carry
+    assert check(packed).ok
+
+
+def test_reimport_adds_nothing_and_keeps_it_packed(packed: Project, tmp_path: Path) -> None:
+    again = _import(packed, _write(tmp_path / "again.jsonl", _record("d1")))
+    assert again.documents_unchanged == 1 and again.annotations_added == 0
+    assert packed.is_packed("d1")
+    extra = _record("d1")
+    extra["annotations"].append({"id": "a9", "start": 0, "end": 3, "label": "DATE"})
+    merged = _import(packed, _write(tmp_path / "more.jsonl", extra))
+    assert merged.documents_merged == 1 and merged.annotations_added == 1
+    assert len(packed.annotations("d1")) == 6 and len(packed.relations("d1")) == 2
+    assert check(packed).ok
+
+
+def test_text_stays_fixed_and_delete_removes_the_packed_row(packed: Project) -> None:
+    with pytest.raises(Exception, match="cannot change"), packed.write():
+        packed.conn.execute("UPDATE documents SET text = 'other' WHERE id = 'd1'")
+    packed.delete_document("d1")
+    assert packed.conn.execute("SELECT count(*) FROM packed").fetchone()[0] == 1
+    assert packed.stats()["annotations"] == 5
+
+
+def test_check_finds_damage_in_packed_documents(packed: Project) -> None:
+    anns = orjson.loads(packed.conn.execute("SELECT annotations FROM packed WHERE doc = 'd1'").fetchone()[0])
+    anns[0]["text"] = "wrong"
+    anns[1]["label"] = "NO SUCH LABEL"
+    with packed.write():
+        packed.conn.execute("UPDATE packed SET annotations = ? WHERE doc = 'd1'", (orjson.dumps(anns).decode(),))
+        packed.conn.execute("UPDATE packed SET relations = '[{\"id\":\"r\",\"type\":\"said_by\",\"from\":\"zz\","
+                            "\"to\":\"a1\",\"attributes\":{},\"created\":\"c\",\"updated\":\"u\"}]' WHERE doc = 'd2'")
+    report = check(packed)
+    text = "\n".join(report.problems)
+    assert "its text is not the document's text" in text
+    assert "'NO SUCH LABEL' is not in the schema" in text
+    assert "relation 'r' in 'd2' refers to a missing annotation" in text
+    assert "packed counts" in text
+
+
+def test_a_failed_import_takes_back_what_it_packed(packed: Project, tmp_path: Path) -> None:
+    bad = _record("d3", annotations=[{"id": "x", "start": 0, "end": 2, "label": "BRAND NEW"}], relations=[])
+    src = _write(tmp_path / "bad.jsonl", bad, {"id": "d4", "text": "x", "annotations": [
+        {"id": "y", "start": 0, "end": 9, "label": "PERSON"}]})
+    with pytest.raises(Exception, match="past the end"):
+        _import(packed, src, batch=1)
+    assert packed.document_ids() == ["d1", "d2"]
+    assert "BRAND NEW" not in {lab.name for lab in packed.labels()}
+    assert check(packed).ok
+
+
+# ---------------------------------------------------------------- the reader's fast path
+def _same_check(raw: bytes) -> None:
+    """The fast path gives what the full path gives, or leaves the line to it."""
+    fast = check_record_bytes(raw)
+    try:
+        full = check_record(orjson.loads(raw))
+    except (ValidationError, orjson.JSONDecodeError):
+        assert fast is None
+        return
+    if fast is not None:
+        assert fast.document == full.document
+        assert fast.annotations == full.annotations
+        assert fast.relations == full.relations
+        assert (fast.layers, fast.id_given) == (full.layers, full.id_given)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rec=_records(), mutation=st.sampled_from([None, "id", "start", "label", "extra", "text", "rel", "big", "dup"]))
+def test_fast_path_agrees_with_the_full_path(rec: dict[str, Any], mutation: str | None) -> None:
+    anns = rec["annotations"]
+    if mutation == "id":
+        rec["id"] = 7
+    elif mutation == "start" and anns:
+        anns[0]["start"] = -1 if anns[0]["start"] == 0 else True
+    elif mutation == "label" and anns:
+        anns[0]["label"] = " "
+    elif mutation == "extra":
+        rec["source"] = "elsewhere"
+    elif mutation == "text" and anns:
+        anns[0]["text"] += "x"
+    elif mutation == "rel" and rec["relations"]:
+        rec["relations"][0]["to"] = "missing"
+    elif mutation == "big" and anns:
+        anns[0]["attributes"] = {"n": [2**70]}
+    elif mutation == "dup" and len(anns) > 1:
+        anns[1]["id"] = anns[0]["id"]
+    raw = json.dumps(rec, ensure_ascii=False).encode()
+    _same_check(raw)
+
+
+@pytest.mark.parametrize("line", [
+    b'{"text": "abc", "annotations": [{"start": 0, "end": 1, "label": "X"}]}',  # no annotation id
+    b'{"text": "abc", "annotations": [{"id": 1, "start": 0, "end": 1, "label": "X"}]}',
+    b'{"text": "abc", "status": "in_progress", "annotations": [{"id": "a", "start": 0, "end": 1, "label": "X", "layer": "quote"}]}',
+    b'{"text": "abc", "status": "finished"}',
+    b'{"text": "abc", "meta": {"n": 123456789012345678901234567890}}',
+    b'{"text": "abc", "id": ""}',
+    b'{"text": "\\ud800"}',
+    b'{"text": "abc", "annotations": [{"id": "a", "start": 0, "end": 1.0, "label": "X"}]}',
+    b'{"text": "abc", "annotations": [{"id": "a", "start": 0, "end": 1, "label": "X", "attributes": []}]}',
+    b'{"text": "abc", "annotations": [{"id": "a", "start": 0, "end": 1, "label": "X", "unknown": 1}]}',
+    b'{"text": "abc", "annotations": [{"id": "a", "start": 0, "end": 1, "label": "X"}], "relations": [{"id": "r", "type": "t", "from": "a", "to": "a"}]}',
+    b'[1, 2]',
+])
+def test_fast_path_edge_cases(line: bytes) -> None:
+    _same_check(line)
