@@ -1,6 +1,6 @@
 """Native JSONL import and export against the fastest JSON library alone, in the same run.
 
-    python benchmarks/bench_jsonl.py [--docs 10000] [--annotations 100] [--repeat 3]
+    python benchmarks/bench_jsonl.py [--docs 10000] [--annotations 100] [--repeat 5]
 
 Makes DOCS documents x ANNOTATIONS annotations (with relations and non-ASCII text), then
 times, in this order: the baseline (this process reading every line with orjson.loads and
@@ -68,7 +68,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--annotations", type=int, default=100)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmpd = Path(tmp)

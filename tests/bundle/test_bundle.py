@@ -53,6 +53,24 @@ def test_jsonl_round_trip(tmp_path: Path) -> None:
     run("check", str(proj), home=tmp_path)
 
 
+def test_large_jsonl_is_packed_in_worker_processes(tmp_path: Path) -> None:
+    from newsmark.ingest.batch import BATCHED_IMPORT_BYTES
+
+    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text().splitlines()]
+    big = tmp_path / "big.jsonl"
+    n = 0
+    with big.open("w") as f:
+        while f.tell() <= BATCHED_IMPORT_BYTES:  # large enough for worker processes
+            f.write(json.dumps({**orig, "id": f"d{n}"}, ensure_ascii=False) + "\n")
+            n += 1
+    proj = tmp_path / "big.newsmark"
+    run("init", str(proj), home=tmp_path)
+    # with 2+ cores the frozen app spawns itself as the workers (multiprocessing.freeze_support)
+    out = run("import", str(proj), str(big), home=tmp_path)
+    assert f"imported {n} new documents: {20 * n} annotations" in out.stdout
+    run("check", str(proj), home=tmp_path)
+
+
 def test_web_page_import(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text("<html lang='en'><body><article><h1>Budget passed</h1><p>The council approved the "

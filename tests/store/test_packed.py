@@ -264,3 +264,114 @@ def test_fast_path_agrees_with_the_full_path(rec: dict[str, Any], mutation: str 
 ])
 def test_fast_path_edge_cases(line: bytes) -> None:
     _same_check(line)
+
+
+# ---------------------------------------------------------------- packed by the reader, in workers
+def _read_all(path: Path, **kw: Any) -> list[Any]:
+    return list(jsonl.read(path, **kw))
+
+
+def test_worker_processes_pack_what_the_reader_packs_here(project: Project, tmp_path: Path) -> None:
+    records = [_record(f"d{i}") for i in range(150)]
+    records[5]["annotations"][0]["id"] = 5  # an integer id: the full path reads this line
+    records[7] = {"id": "d7", "text": "x", "annotations": [], "status": "in_progress"}
+    src = _write(tmp_path / "many.jsonl", *records)
+    src.write_bytes(b"\xef\xbb\xbf" + src.read_bytes().replace(b"\n", b"\n\n", 3))  # a BOM, blank lines
+    layers = project.label_layers()
+    here = _read_all(src, layers=dict(layers))
+    there = _read_all(src, layers=dict(layers), workers=2)
+    assert [r.line for r in here] == [r.line for r in there]
+    for a, b in zip(here, there, strict=True):
+        assert a.document == b.document and a.sha256 == b.sha256 and a.error is None
+        assert decode(a.packed.annotations) == decode(b.packed.annotations)
+        assert a.packed.label_counts == b.packed.label_counts
+    summary = _import(project, src, batch=40)
+    assert summary.documents_added == 150 and summary.annotations_added == 745
+    assert check(project).ok
+
+
+def _no_stamps(anns: list[Any]) -> list[Any]:
+    for a in anns:
+        a.created = a.updated = None
+    return anns
+
+
+def decode(data: bytes) -> list[Any]:
+    from newsmark.core.packing import decode_annotations
+
+    return _no_stamps(decode_annotations(data))
+
+
+def test_a_bad_line_read_in_workers_is_named_and_nothing_is_imported(project: Project, tmp_path: Path) -> None:
+    records: list[Any] = [_record(f"d{i}") for i in range(100)]
+    records[77]["annotations"][1]["end"] = 10_000
+    src = _write(tmp_path / "bad.jsonl", *records)
+    summary = ImportSummary()
+    reader = jsonl.read(src, layers=project.label_layers(), workers=2)
+    with pytest.raises(Exception, match=r"line 78: annotation 'a1': end offset 10000 is past the end"):
+        import_records(project, reader, summary, source=str(src), batch=10)
+    assert project.document_ids() == []
+
+
+def test_layers_guessed_by_the_reader_follow_the_schema(project: Project, tmp_path: Path) -> None:
+    first = _record("d1", annotations=[{"id": "n", "start": 0, "end": 2, "label": "NEWBIE"}], relations=[])
+    second = _record("d2", annotations=[{"id": "n", "start": 0, "end": 2, "label": "NEWBIE", "layer": "dispute"}],
+                     relations=[])
+    src = _write(tmp_path / "new.jsonl", first, second)
+    # each record read on its own, as two workers would: the second guesses "dispute"
+    recs = [next(jsonl.read(_write(tmp_path / f"{i}.jsonl", r), layers=project.label_layers()))
+            for i, r in enumerate((first, second))]
+    assert recs[1].packed.layers == {"NEWBIE": "dispute"}
+    import_records(project, recs, ImportSummary(), source=str(src))
+    assert project.label("NEWBIE").layer == "entity"  # the first record decides, as for rows
+    lines = [json.loads(x) for x in _export(project).splitlines()]
+    assert [a["layer"] for line in lines for a in line["annotations"]] == ["entity", "entity"]
+
+
+def test_the_cli_imports_a_large_file_in_workers(project_path: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from newsmark.cli import cli
+    from newsmark.ingest import batch
+
+    monkeypatch.setattr(batch, "BATCHED_IMPORT_BYTES", 1000)
+    calls: list[int] = []
+    real = jsonl._read_packed_in_workers
+
+    def spy(*args: Any) -> Any:
+        calls.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(jsonl, "_read_packed_in_workers", spy)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    Project.create(project_path).close()
+    src = _write(tmp_path / "big.jsonl", *[_record(f"d{i}") for i in range(60)])
+    result = CliRunner().invoke(cli, ["import", str(project_path), str(src)])
+    assert result.exit_code == 0, result.output
+    assert calls == [2]
+    with Project.open(project_path) as p:
+        assert p.count_documents() == 60 and p.stats()["annotations"] == 300
+        assert check(p).ok
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_long_document_is_stored_as_rows(project: Project, tmp_path: Path, workers: int) -> None:
+    from newsmark.store.importer import PACKED_MAX
+
+    text = "word " * (PACKED_MAX + 10)
+    anns = [{"id": f"a{i}", "start": 5 * i, "end": 5 * i + 4, "label": "PERSON"} for i in range(PACKED_MAX + 1)]
+    short = {"id": "short", "text": text, "annotations": anns[:PACKED_MAX]}
+    long = {"id": "long", "text": text, "annotations": anns[::-1],
+            "relations": [{"id": "r", "type": "rel", "from": "a1", "to": "a2"}]}
+    src = _write(tmp_path / "long.jsonl", short, long)
+    import_records(project, jsonl.read(src, layers=project.label_layers(), workers=workers), ImportSummary(),
+                   source=str(src))
+    assert project.is_packed("short") and not project.is_packed("long")
+    assert [a.id for a in project.annotations("long")] == [f"a{i}" for i in range(PACKED_MAX + 1)]
+    assert project.relation("long", "r").from_id == "a1"
+    (_, line) = _export(project).splitlines()
+    exported = json.loads(line)["annotations"]
+    assert [a["id"] for a in exported] == [f"a{i}" for i in range(PACKED_MAX + 1)]
+    assert all(a["layer"] == "entity" and a["created"] for a in exported)
+    assert check(project).ok

@@ -22,8 +22,11 @@ from newsmark.core.model import (
     Relation,
     new_id,
     normalise_status,
+    now,
+    text_sha256,
 )
 from newsmark.core.offsets import check_span
+from newsmark.core.packing import Packed, finish_packing
 
 _MAX_SHOWN = 40
 
@@ -83,6 +86,9 @@ class Record:
     # the checked annotations and relations as native objects (see Checked), when the reader
     # kept them in that form (native JSONL: the fast path); then document has none
     native: tuple[list[NativeAnnotation], list[NativeRelation]] | None = None
+    # or already packed for the store by the reader (large native JSONL files), with the text's hash
+    packed: Packed | None = None
+    sha256: str | None = None
 
 
 def _check_annotation(a: dict[str, Any], i: int, text: str) -> tuple[str | None, int, int, str]:
@@ -306,6 +312,21 @@ def check_record_bytes(raw: bytes) -> Checked | None:
     that are integers or missing, a bad span, deep nesting...) and the full path must decide,
     and word any error.  Decoding into typed structs with msgspec made imports of large files
     ~2x faster than building and checking dicts (benchmarks/bench_jsonl.py, docs/adr/0008)."""
+    result = _check_fast(raw, None)
+    return None if result is None else result[0]
+
+
+@dataclass(slots=True)
+class _PackAlong:
+    """Packing done in the checking pass (``pack_lines``): one walk over the annotations."""
+
+    layers: dict[str, str]  # the schema's layers, and those given to new labels
+    stamp: str
+    written: dict[str, str] = field(default_factory=dict)
+    by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
+
+
+def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlong | None] | None:
     try:
         rec = _fast_decoder.decode(raw)
     except (msgspec.MsgspecError, ValueError, RecursionError):  # bytes that are not UTF-8, deep nesting
@@ -319,30 +340,55 @@ def check_record_bytes(raw: bytes) -> Checked | None:
     except UnicodeEncodeError:
         return None
     n = len(text)
-    seen: set[str] = set()
-    add = seen.add
     anns = rec.annotations or []
-    layers: dict[str, str] = {}
+    given: dict[str, str] = {}  # the layer the record names for each label
+    labels: dict[str, str | None] = {}  # label -> the layer written (None: not packing)
+    ids = []
     for a in anns:
-        ann_id, start, end = a.id, a.start, a.end
-        if not (ann_id and 0 <= start < end <= n and a.label.strip()) or ann_id in seen:
+        ann_id, start, end, label = a.id, a.start, a.end, a.label
+        if not (ann_id and 0 <= start < end <= n):
             return None
+        ids.append(ann_id)
         span = text[start:end]
         if a.text is None:
             a.text = span
         elif a.text != span:
             return None
-        add(ann_id)
         layer = a.layer
         if layer is not None:
-            if layer and type(layer) is str and a.label not in layers:
-                layers[a.label] = layer
+            if layer and type(layer) is str and label not in given:
+                given[label] = layer
             a.layer = None
         attrs = a.attributes
         if attrs is None:
             a.attributes = {}
-        elif attrs and _has_long_int(attrs):
-            return None
+        elif attrs:
+            for v in attrs.values():
+                if type(v) in _NUMERIC_OR_CONTAINER and _has_long_int(v):
+                    return None
+        if label not in labels:
+            if not label.strip():
+                return None
+            labels[label] = None
+        if along is not None:
+            if not a.created:
+                a.created = along.stamp
+            if not a.updated:
+                a.updated = along.stamp
+            key = (label, a.annotator)
+            along.by_label[key] = along.by_label.get(key, 0) + 1
+    seen = set(ids)
+    if len(seen) != len(ids):
+        return None
+    if along is not None:  # each label's layer: the schema's, else the record's, else "entity"
+        for label in labels:
+            layer = along.layers.get(label)
+            if layer is None:
+                layer = along.layers[label] = given.get(label) or "entity"
+            along.written[label] = layer
+        written = along.written
+        for a in anns:
+            a.layer = written[a.label]
     rels = rec.relations or []
     rel_ids: set[str] = set()
     for r in rels:
@@ -363,4 +409,41 @@ def check_record_bytes(raw: bytes) -> Checked | None:
             return None
     doc = Document(id=rec.id or "", text=text, title=rec.title or "", meta=meta,
                    status=normalise_status(status) or "new", created=rec.created or "", updated=rec.updated or "")
-    return Checked(doc, anns, rels, layers, rec.id is not None)
+    return Checked(doc, anns, rels, given, rec.id is not None), along
+
+
+# A packed line as a worker sends it: plain values pickle ~10x faster than dataclasses.
+PackedLine = tuple[tuple[str, str, str, dict[str, Any], str, str, str], dict[str, str], bool, tuple[Any, ...], str]
+
+
+def pack_lines(lines: list[bytes], layers: dict[str, str]) -> list[PackedLine | None]:
+    """Check and pack native JSONL lines by the fast path (run in worker processes for large
+    files): each the checked record's document (without its annotations), the layers it
+    names, whether it gave its id, its packed annotations (``core.packing.Packed`` as a
+    tuple) and its text's hash; None for a line the full path must read.  ``layers`` is the
+    schema's; a label it lacks gets the layer its first record names, as the importer will give
+    it (the importer checks)."""
+    stamp = now()
+    out: list[PackedLine | None] = []
+    for raw in lines:
+        result = _check_fast(raw, _PackAlong(layers, stamp))
+        if result is None:
+            out.append(None)
+            continue
+        checked, along = result
+        assert along is not None
+        packed = finish_packing(checked.annotations, checked.relations, along.by_label, along.written, stamp)
+        d = checked.document
+        out.append(((d.id, d.title, d.text, d.meta, d.status, d.created, d.updated), checked.layers,
+                    checked.id_given,
+                    (packed.annotations, packed.relations, packed.label_counts, packed.type_counts,
+                     packed.annotation_count, packed.relation_count, packed.layers), text_sha256(d.text)))
+    return out
+
+
+def unpack_line(number: int, line: PackedLine) -> Record:
+    """The Record for a line packed by ``pack_lines``."""
+    (doc_id, title, text, meta, status, created, updated), given, id_given, packed, sha = line
+    doc = Document(id=doc_id, text=text, title=title, meta=meta, status=status, created=created, updated=updated)
+    return Record(number, document=doc, label_layers=given, id_given=id_given, packed=Packed(*packed),
+                  sha256=sha)

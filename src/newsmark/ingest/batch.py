@@ -32,6 +32,7 @@ SUFFIXES = {
 # can save edits while a long import runs (a transaction holds the write lock).
 BATCHED_IMPORT_BYTES = 16 * 1024 * 1024
 BATCH_DOCUMENTS = 500
+JSONL_WORKERS = 4
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:
@@ -238,7 +239,10 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
                 group.commit()  # a large file commits in batches of its own
             else:
                 group.enter()
-            reader = functools.partial(jsonl.read, path, tick, (fields.text, fields.title, fields.id))
+            # a large file is checked and packed in worker processes while this one writes
+            workers = min(os.cpu_count() or 1, JSONL_WORKERS) if big else 0
+            reader = functools.partial(jsonl.read, path, tick, (fields.text, fields.title, fields.id),
+                                       project.label_layers(), workers)
             import_records(project, reader, summary, source=str(path), skip_bad=skip_bad,
                            batch=BATCH_DOCUMENTS if big else None)
             group.maybe_commit()

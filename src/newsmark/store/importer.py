@@ -17,8 +17,13 @@ from newsmark.core.model import (
     now,
     text_sha256,
 )
+from newsmark.core.packing import decode_annotations, decode_relations, pack, relayer
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
+
+# A new document with more annotations than this is stored as rows, not packed: its first edit
+# would move them all into rows at once (~15 ms per 1,000), too long a pause in the window.
+PACKED_MAX = 500
 
 
 class ImportCancelled(Exception):
@@ -208,7 +213,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
                 source: str, dedupe_text: bool, unique_ids: bool, added: _Added | None = None) -> None:
     doc = rec.document
     assert doc is not None
-    sha = text_sha256(doc.text)
+    sha = rec.sha256 or text_sha256(doc.text)
     if not rec.id_given or dedupe_text:
         existing = project.document_by_sha(sha)
         if existing is not None and (not rec.id_given or existing != doc.id):
@@ -224,7 +229,9 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             doc.id = f"{base}-{n}"
     row = conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
     stamp = now()
-    if rec.native is not None:
+    if rec.packed is not None:
+        anns, rels = [], []  # unpacked only to merge into an existing document, below
+    elif rec.native is not None:
         anns, rels = rec.native
     else:
         anns = [a.to_native(None) for a in doc.annotations]
@@ -236,15 +243,41 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             (doc.id, doc.title or default_title(doc.text), doc.text, jsonutil.dumps(doc.meta), doc.status,
              sha, doc.created or stamp, doc.updated or stamp),
         )
-        new_anns, new_rels = anns, rels
         summary.documents_added += 1
         if rec.source is not None:
             project.put_source(doc.id, *rec.source)
         if added is not None:
             added.documents.append(doc.id)
+        # a new document: packed until its first edit (docs/adr/0008), unless it is long
+        packed = rec.packed
+        if packed is not None:  # packed by the reader, which guessed the layers of new labels
+            _ensure_schema(project, [c[0] for c in packed.label_counts], [c[0] for c in packed.type_counts], rec,
+                           summary, known)
+            assert known.layers is not None
+            if packed.annotation_count > PACKED_MAX:
+                anns, rels = decode_annotations(packed.annotations), decode_relations(packed.relations)
+                packed = None
+            elif any(known.layers[label] != layer for label, layer in packed.layers.items()):
+                relayer(packed, known.layers)
+        else:
+            _ensure_schema(project, [a.label for a in anns], [r.type for r in rels], rec, summary, known)
+            assert known.layers is not None
+            if len(anns) <= PACKED_MAX:
+                packed = pack(anns, rels, known.layers, rec.label_layers, stamp)
+        if packed is not None:
+            project.insert_packed(doc.id, packed)
+            summary.annotations_added += packed.annotation_count
+            summary.relations_added += packed.relation_count
+        else:
+            _insert_rows(project, doc.id, anns, rels, stamp)
+            summary.annotations_added += len(anns)
+            summary.relations_added += len(rels)
+        return
     else:
         if row[0] != sha:
             raise _different_text(doc.id, source, rec.line)
+        if rec.packed is not None:
+            anns, rels = decode_annotations(rec.packed.annotations), decode_relations(rec.packed.relations)
         have_anns, have_rels = project.annotation_ids(doc.id)
         new_anns = [a for a in anns if a.id not in have_anns]
         new_rels = [r for r in rels if r.id not in have_rels]
@@ -256,32 +289,35 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
         else:
             summary.documents_unchanged += 1
             return
-    _ensure_schema(project, new_anns, new_rels, rec, summary, known)
-    if row is None:  # a new document: packed, until its first edit (docs/adr/0008)
-        project.insert_packed(doc.id, new_anns, new_rels, known.layers, stamp)
-    else:  # added to an existing document: as rows
-        for item in (*new_anns, *new_rels):
-            item.created = item.created or stamp
-            item.updated = item.updated or stamp
-        project._unpack([doc.id])
-        project._insert_annotations(Annotation.from_native(a, doc.id) for a in new_anns)
-        project._insert_relations(Relation.from_native(r, doc.id) for r in new_rels)
+    # added to an existing document: as rows
+    _ensure_schema(project, [a.label for a in new_anns], [r.type for r in new_rels], rec, summary, known)
+    project._unpack([doc.id])
+    _insert_rows(project, doc.id, new_anns, new_rels, stamp)
     summary.annotations_added += len(new_anns)
     summary.relations_added += len(new_rels)
 
 
-def _ensure_schema(project: Project, anns: list[NativeAnnotation], rels: list[NativeRelation], rec: Record,
+def _insert_rows(project: Project, doc_id: str, anns: list[NativeAnnotation], rels: list[NativeRelation],
+                 stamp: str) -> None:
+    for item in (*anns, *rels):
+        item.created = item.created or stamp
+        item.updated = item.updated or stamp
+    project._insert_annotations(Annotation.from_native(a, doc_id) for a in anns)
+    project._insert_relations(Relation.from_native(r, doc_id) for r in rels)
+
+
+def _ensure_schema(project: Project, label_names: list[str], type_names: list[str], rec: Record,
                    summary: ImportSummary, known: _Known) -> None:
     """Add the record's labels and relation types that the schema lacks (``known`` caches
     the schema's names and layers, to spare queries per record)."""
     if known.layers is None:
         known.layers = project.label_layers()
         known.types = {rt.name for rt in project.relation_types()}
-    labels = [name for name in dict.fromkeys(a.label for a in anns) if name not in known.layers]
+    labels = [name for name in dict.fromkeys(label_names) if name not in known.layers]
     if labels:
         summary.labels_added += project.ensure_labels(labels, rec.label_layers)
         known.layers = project.label_layers()
-    types = [t for t in dict.fromkeys(r.type for r in rels) if t not in known.types]
+    types = [t for t in dict.fromkeys(type_names) if t not in known.types]
     if types:
         summary.relation_types_added += project.ensure_relation_types(types)
         known.types.update(types)

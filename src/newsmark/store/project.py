@@ -8,7 +8,6 @@ and checks that the file is a Newsmark project of a version this code can read.
 from __future__ import annotations
 
 import contextlib
-import operator
 import os
 import sqlite3
 import zlib
@@ -17,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import sqlite_utils
 
 from newsmark import __version__
@@ -40,6 +38,7 @@ from newsmark.core.model import (
     text_sha256,
 )
 from newsmark.core.offsets import check_span
+from newsmark.core.packing import Packed, decode_annotations, decode_relations
 from newsmark.core.schema import (
     PALETTE,
     Schema,
@@ -138,12 +137,7 @@ def _annotation_order(a: Annotation) -> tuple[int, int, str]:
     return a.start, a.end, a.id
 
 
-_native_order = operator.attrgetter("start", "end")
 
-
-_decode_annotations = msgspec.json.Decoder(list[NativeAnnotation]).decode
-_decode_relations = msgspec.json.Decoder(list[NativeRelation]).decode
-_encode = msgspec.json.Encoder().encode
 
 
 def _row_to_relation(r: Sequence[Any]) -> Relation:
@@ -857,7 +851,7 @@ class Project:
     # there first; every write to a document's annotations or relations unpacks it first.
     def _packed(self, doc_id: str) -> tuple[list[NativeAnnotation], list[NativeRelation]] | None:
         row = self.conn.execute("SELECT annotations, relations FROM packed WHERE doc = ?", (doc_id,)).fetchone()
-        return None if row is None else (_decode_annotations(row[0]), _decode_relations(row[1]))
+        return None if row is None else (decode_annotations(row[0]), decode_relations(row[1]))
 
     def is_packed(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM packed WHERE doc = ?", (doc_id,)).fetchone() is not None
@@ -872,39 +866,19 @@ class Project:
                 "DELETE FROM packed WHERE doc = ? RETURNING annotations, relations", (doc_id,)).fetchall()
             if rows:
                 anns, rels = rows[0]
-                self._insert_annotations(Annotation.from_native(a, doc_id) for a in _decode_annotations(anns))
-                self._insert_relations(Relation.from_native(r, doc_id) for r in _decode_relations(rels))
+                self._insert_annotations(Annotation.from_native(a, doc_id) for a in decode_annotations(anns))
+                self._insert_relations(Relation.from_native(r, doc_id) for r in decode_relations(rels))
 
-    def insert_packed(self, doc_id: str, annotations: list[NativeAnnotation], relations: list[NativeRelation],
-                      layers: dict[str, str], stamp: str) -> None:
-        """Store a new document's annotations and relations packed (the importer's path).  They
-        are native objects already checked against the document (``formats.records``) whose
-        labels and relation types the schema has; ``layers`` gives each label's layer, and
-        ``stamp`` is their time of creation if they have none.  The caller holds the write
-        transaction."""
-        by_label: dict[tuple[str, str | None], int] = {}
-        for a in annotations:
-            a.layer = layers[a.label]
-            if not a.created:
-                a.created = stamp
-            if not a.updated:
-                a.updated = stamp
-            key = (a.label, a.annotator)
-            by_label[key] = by_label.get(key, 0) + 1
-        by_type: dict[str, int] = {}
-        for r in relations:
-            if not r.created:
-                r.created = stamp
-            if not r.updated:
-                r.updated = stamp
-            by_type[r.type] = by_type.get(r.type, 0) + 1
-        annotations = sorted(annotations, key=_native_order)  # the export's order
+    def insert_packed(self, doc_id: str, packed: Packed) -> None:
+        """Store a new document's annotations and relations packed (the importer's path): checked
+        against the document and with labels and relation types the schema has (see
+        ``core.packing``).  The caller holds the write transaction."""
         self.conn.execute(
             "INSERT INTO packed(doc, labels, types, annotations, relations, annotation_count, relation_count)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, jsonutil.dumps([[label, annotator, n] for (label, annotator), n in by_label.items()]),
-             jsonutil.dumps([[t, n] for t, n in by_type.items()]),
-             _encode(annotations).decode(), _encode(relations).decode(), len(annotations), len(relations)),
+            (doc_id, jsonutil.dumps(packed.label_counts), jsonutil.dumps(packed.type_counts),
+             packed.annotations.decode(), packed.relations.decode(), packed.annotation_count,
+             packed.relation_count),
         )
 
     def label_layers(self) -> dict[str, str]:
