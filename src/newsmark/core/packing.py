@@ -5,7 +5,7 @@ processes can pack the records of a large file while the importer writes."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 
 import msgspec
@@ -34,20 +34,13 @@ class Packed:
 def pack(annotations: list[NativeAnnotation], relations: list[NativeRelation],
          layers: MutableMapping[str, str], given: Mapping[str, str], stamp: str) -> Packed:
     """Pack checked annotations and relations (``formats.records``).  Each annotation gets its
-    label's layer: from ``layers`` (the schema's), else the one the record names (``given``),
-    else "entity", as the importer adds labels to the schema; a label new to ``layers`` is
-    added to it.  Annotations and relations without a time of creation get ``stamp``."""
+    label's layer (``layers_of``); annotations and relations without a time of creation get
+    ``stamp``."""
+    written = layers_of(dict.fromkeys(a.label for a in annotations), layers, given)
     by_label: dict[tuple[str, str | None], int] = {}
-    written: dict[str, str] = {}
     for a in annotations:
         label = a.label
-        layer = written.get(label)
-        if layer is None:
-            layer = layers.get(label)
-            if layer is None:
-                layer = layers[label] = given.get(label) or "entity"
-            written[label] = layer
-        a.layer = layer
+        a.layer = written[label]
         if not a.created:
             a.created = stamp
         if not a.updated:
@@ -55,6 +48,19 @@ def pack(annotations: list[NativeAnnotation], relations: list[NativeRelation],
         key = (label, a.annotator)
         by_label[key] = by_label.get(key, 0) + 1
     return finish_packing(annotations, relations, by_label, written, stamp)
+
+
+def layers_of(labels: Iterable[str], layers: MutableMapping[str, str], given: Mapping[str, str]) -> dict[str, str]:
+    """Each label's layer: the schema's (``layers``), else the one the record names (``given``),
+    else "entity", as the importer adds labels to the schema; a label new to ``layers`` is added
+    to it, so that later records agree."""
+    written = {}
+    for label in labels:
+        layer = layers.get(label)
+        if layer is None:
+            layer = layers[label] = given.get(label) or "entity"
+        written[label] = layer
+    return written
 
 
 def finish_packing(annotations: list[NativeAnnotation], relations: list[NativeRelation],

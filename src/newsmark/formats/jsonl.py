@@ -57,20 +57,15 @@ def read(path: str | Path, progress: Progress | None = None,
     one (native fields only).
     """
     lines = _lines(path)
-    if layers is None:
-        for number, raw in lines:
-            if progress:
-                progress(len(raw))
-            if raw.strip():
-                yield parse_line(raw, path, number, fields)
-    elif workers > 1 and fields == NATIVE_FIELDS:
+    if layers is not None and workers > 1 and fields == NATIVE_FIELDS:
         yield from _read_packed_in_workers(lines, path, progress, layers, workers)
-    else:
-        for number, raw in lines:
-            if progress:
-                progress(len(raw))
-            if raw.strip():
-                yield _packed(parse_line(raw, path, number, fields), layers)
+        return
+    for number, raw in lines:
+        if progress:
+            progress(len(raw))
+        if raw.strip():
+            rec = parse_line(raw, path, number, fields)
+            yield rec if layers is None else _packed(rec, layers)
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:

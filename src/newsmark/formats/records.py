@@ -26,7 +26,7 @@ from newsmark.core.model import (
     text_sha256,
 )
 from newsmark.core.offsets import check_span
-from newsmark.core.packing import Packed, finish_packing
+from newsmark.core.packing import Packed, finish_packing, layers_of
 
 _MAX_SHOWN = 40
 
@@ -155,8 +155,8 @@ _CONTAINERS = (dict, list)
 @dataclass(slots=True)
 class Checked:
     """A checked native record.  Its annotations and relations are native objects in the
-    export's shape, with ids filled in; ``layer`` is None (the
-    store fills in the label's) and ``created``/``updated`` may be None (the importer stamps them)."""
+    export's shape, with ids filled in; ``layer`` is None (the store fills in the label's) and
+    ``created``/``updated`` may be None (the importer stamps them)."""
 
     document: Document  # without annotations and relations
     annotations: list[NativeAnnotation]
@@ -342,7 +342,7 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     n = len(text)
     anns = rec.annotations or []
     given: dict[str, str] = {}  # the layer the record names for each label
-    labels: dict[str, str | None] = {}  # label -> the layer written (None: not packing)
+    labels: dict[str, None] = {}  # the labels used, in order
     ids = []
     for a in anns:
         ann_id, start, end, label = a.id, a.start, a.end, a.label
@@ -380,13 +380,8 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     seen = set(ids)
     if len(seen) != len(ids):
         return None
-    if along is not None:  # each label's layer: the schema's, else the record's, else "entity"
-        for label in labels:
-            layer = along.layers.get(label)
-            if layer is None:
-                layer = along.layers[label] = given.get(label) or "entity"
-            along.written[label] = layer
-        written = along.written
+    if along is not None:
+        written = along.written = layers_of(labels, along.layers, given)
         for a in anns:
             a.layer = written[a.label]
     rels = rec.relations or []

@@ -625,16 +625,15 @@ class Project:
     def annotation(self, doc_id: str, ann_id: str) -> Annotation:
         packed = self._packed(doc_id)
         if packed is not None:
-            for a in packed[0]:
-                if a.id == ann_id:
-                    return Annotation.from_native(a, doc_id)
+            found = next((Annotation.from_native(a, doc_id) for a in packed[0] if a.id == ann_id), None)
+        else:
+            row = self.conn.execute(
+                f"SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? AND id = ?", (doc_id, ann_id)
+            ).fetchone()
+            found = None if row is None else _row_to_annotation(row)
+        if found is None:
             raise NotFoundError(f"no annotation {ann_id!r} in document {doc_id!r}")
-        row = self.conn.execute(
-            f"SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? AND id = ?", (doc_id, ann_id)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no annotation {ann_id!r} in document {doc_id!r}")
-        return _row_to_annotation(row)
+        return found
 
     def add_annotation(
         self,
@@ -810,16 +809,15 @@ class Project:
     def relation(self, doc_id: str, rel_id: str) -> Relation:
         packed = self._packed(doc_id)
         if packed is not None:
-            for r in packed[1]:
-                if r.id == rel_id:
-                    return Relation.from_native(r, doc_id)
+            found = next((Relation.from_native(r, doc_id) for r in packed[1] if r.id == rel_id), None)
+        else:
+            row = self.conn.execute(
+                f"SELECT {_REL_COLUMNS} FROM relations WHERE doc = ? AND id = ?", (doc_id, rel_id)
+            ).fetchone()
+            found = None if row is None else _row_to_relation(row)
+        if found is None:
             raise NotFoundError(f"no relation {rel_id!r} in document {doc_id!r}")
-        row = self.conn.execute(
-            f"SELECT {_REL_COLUMNS} FROM relations WHERE doc = ? AND id = ?", (doc_id, rel_id)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no relation {rel_id!r} in document {doc_id!r}")
-        return _row_to_relation(row)
+        return found
 
     def delete_relation(self, doc_id: str, rel_id: str) -> Relation:
         with self.write(), self._sql_errors():
