@@ -552,6 +552,20 @@ def check(project: Path) -> None:
         sys.exit(1)
 
 
+# Commands of capabilities that have rooms of their own live in modules of this package
+# (newsmark/cli/<room>.py), each exposing COMMANDS; they are imported explicitly so that
+# PyInstaller sees them.  Keep their heavy imports inside the commands.
+def _add_room_commands() -> None:
+    from newsmark.cli import rooms
+
+    for module in rooms.MODULES:
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_add_room_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     import multiprocessing
 

@@ -1,0 +1,9 @@
+"""The command modules of the capabilities with rooms of their own, one import each."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+# One line per module (each defines COMMANDS, a list of click commands), e.g.
+# from newsmark.cli import suggest as _suggest
+MODULES: tuple[ModuleType, ...] = ()
