@@ -92,7 +92,6 @@ def test_every_quote_has_its_speaker_and_cue(devset: list[dict[str, Any]]) -> No
                 pytest.fail(f"{r['id']}: unexpected relation {rel['type']}")
             assert anns[rel["from"]]["label"] == "QUOTE", (r["id"], rel)
         quotes = [a for a in anns.values() if a["label"] == "QUOTE"]
-        assert quotes, r["id"]  # every article of the set has at least one attribution
         for q in quotes:
             where = (r["id"], q["text"][:60])
             assert out[q["id"]] == Counter({"said_by": 1, "cue": 1}), where
