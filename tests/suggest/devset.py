@@ -74,3 +74,81 @@ def load_devset(corpus_dir: Path, path: Path = DEVSET) -> list[dict[str, Any]]:
             a["text"] = text[a["start"]:a["end"]]
         out.append(rec)
     return out
+
+
+# --- making the stored set from an annotated project -------------------------------------------
+
+HOW = {
+    "html": ("newsmark import FILE (saved web page: main text extracted by trafilatura with "
+             "Newsmark's default settings, paragraphs separated by a blank line)"),
+    "txt": ("newsmark import FILE (plain text: UTF-8, line endings made \\n, first line the title; "
+            "the page-chrome cut left this clean article whole)"),
+}
+CORPUS_FOLDERS = {"html": "html/news-pages/", "txt": "plaintext/wikinews/"}
+ANNOTATION_KEYS = ("id", "start", "end", "label", "layer", "attributes")
+RELATION_KEYS = ("id", "type", "from", "to", "attributes")
+
+
+def strip_record(doc: dict[str, Any]) -> dict[str, Any]:
+    """A native-JSONL document of the annotated project as the set stores it: no text (of the
+    document or its annotations), no timestamps, the page's description left out of meta, and
+    where its text came from (``source``).  The document's ``meta.source_file`` names the
+    corpus file it was imported from."""
+
+    text = doc["text"]
+    source_file = doc["meta"]["source_file"]
+    kind = source_file.rsplit(".", 1)[-1]
+    for a in doc["annotations"]:
+        if a.get("text", text[a["start"]:a["end"]]) != text[a["start"]:a["end"]]:
+            raise ValueError(f"{doc['id']}: annotation {a['id']} is not its slice of the text")
+    annotations = sorted(({k: a[k] for k in ANNOTATION_KEYS} for a in doc["annotations"]),
+                         key=lambda a: (a["start"], a["end"], a["label"], a["id"]))
+    relations = sorted(({k: r[k] for k in RELATION_KEYS} for r in doc["relations"]),
+                       key=lambda r: (r["from"], r["type"], r["to"]))
+    return {"id": doc["id"], "title": doc["title"],
+            "meta": {k: v for k, v in doc["meta"].items() if k != "description"},
+            "status": doc["status"],
+            "source": {"path": CORPUS_FOLDERS[kind] + source_file, "text_sha256": text_sha256(text),
+                       "text_length": len(text), "how": HOW[kind]},
+            "annotations": annotations, "relations": relations}
+
+
+def counts(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The set's counts, as the README's table gives them."""
+    c: dict[str, int] = dict.fromkeys(
+        ("articles", "quotes", "direct quotes", "indirect quotes", "mixed quotes", "cue spans",
+         "speaker mentions", "speakers (distinct per article)"), 0)
+    c["articles"] = len(records)
+    for r in records:
+        quotes = [a for a in r["annotations"] if a["label"] == "QUOTE"]
+        c["quotes"] += len(quotes)
+        for q in quotes:
+            c[f"{q['attributes']['type']} quotes"] += 1
+        c["cue spans"] += sum(1 for a in r["annotations"] if a["label"] == "CUE")
+        c["speaker mentions"] += len({rel["to"] for rel in r["relations"] if rel["type"] == "said_by"})
+        c["speakers (distinct per article)"] += len({q["attributes"]["speaker"] for q in quotes})
+    return c
+
+
+def write_devset(export: Path, path: Path = DEVSET) -> dict[str, int]:
+    """Write the set from ``export`` (``newsmark export PROJECT -o EXPORT --status done`` of the
+    annotated project) and put its counts in the README's table; returns the counts."""
+
+    with export.open(encoding="utf-8") as f:
+        records = [strip_record(json.loads(line)) for line in f if line.strip()]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    tmp.replace(path)
+    c = counts(records)
+    readme = path.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, sep, _ = text.partition("| count | value |\n")
+    table = "|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in c.items())
+    readme.write_text(head + sep + table, encoding="utf-8")
+    return c
+
+
+if __name__ == "__main__":  # python -m tests.suggest.devset EXPORT.jsonl
+    import sys
+
+    print(json.dumps(write_devset(Path(sys.argv[1])), indent=1))
