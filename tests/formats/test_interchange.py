@@ -48,8 +48,8 @@ def filled(project: Project) -> Project:
 
 
 def _export(project: Project, fmt: str, tmp_path: Path) -> Path:
-    if fmt == "brat":
-        target = tmp_path / "brat-out"
+    if fmt in ("brat", "citron"):
+        target = tmp_path / f"{fmt}-out"
         report = write_format(fmt, project, target)
         return target
     target = tmp_path / f"out.{fmt}"
@@ -177,7 +177,8 @@ def test_w3c_round_trip(filled: Project, tmp_path: Path) -> None:
 
 def test_citron_round_trip(filled: Project, tmp_path: Path) -> None:
     out = _export(filled, "citron", tmp_path)
-    (rec,) = [json.loads(line) for line in out.read_text().splitlines()]
+    (one,) = out.iterdir()
+    rec = json.loads(one.read_text(encoding="utf-8"))  # one JSON object per file, as Citron reads
     (quote,) = rec["quotes"]
     assert quote["cue"]["text"] == "said" and [s["text"] for s in quote["sources"]] == ["Ann Lee"]
     assert [c["text"] for c in quote["contents"]] == ["We won 𠀋𠀌 votes."]

@@ -18,7 +18,7 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "brat": ("folder", "brat standoff: .txt/.ann per document, annotation.conf, visual.conf"),
     "w3c": ("file", "W3C Web Annotation JSON-LD (AnnotationCollection)"),
     "conll": ("file", "CoNLL BIO (IOB2) of the entity layer"),
-    "citron": ("file", "quote attribution, BBC R&D Citron format, one document a line"),
+    "citron": ("folder", "quote attribution, BBC R&D Citron format: one JSON file per document"),
     "spacy": ("binary", "spaCy DocBin (.spacy); needs spaCy"),
 }
 IMPORT_FORMATS = ("jsonl", "csv", "html", "text", "doccano", "prodigy", "label-studio", "brat", "w3c",
