@@ -192,7 +192,7 @@ def test_conll_export_outermost_wins(filled: Project, tmp_path: Path) -> None:
     buf = io.BytesIO()
     report = conll.write(filled, buf)
     lines = buf.getvalue().decode().splitlines()
-    tagged = [tuple(line.split("\t")) for line in lines if "\t" in line and not line.startswith("-DOCSTART-")]
+    tagged = [tuple(line.split(" ")) for line in lines if line.strip() and not line.startswith("-DOCSTART-")]
     tags = {tok: tag for tok, tag in tagged}
     assert tags["Leader"] == "B-ORG" and tags["Ann"] == "I-ORG" and tags["Lee"] == "I-ORG"
     assert tags["São"] == "B-GPE" and tags["Paulo"] == "I-GPE"

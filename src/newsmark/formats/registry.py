@@ -50,6 +50,15 @@ def sniff_json(first: Any) -> str:
     return "jsonl"
 
 
+def sniff_text(head: bytes) -> str | None:
+    """The annotated format of a file that is not JSON, from its first bytes, or None (plain
+    text): token-per-line BIO files go by many names (``eng.train``, ``train.txt``)."""
+    from newsmark.formats import conll
+
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    return "conll" if conll.looks_like(text) else None
+
+
 def write(fmt: str, project: Any, target: Any, **filters: Any) -> Any:
     """Export ``project`` as ``fmt`` to ``target`` (a binary stream, or a path for folders
     and binary formats); returns the report."""
