@@ -110,10 +110,10 @@ def _parse_ann(ann_path: Path, text: str) -> dict[str, Any]:
                 ident, spec = fields[0], fields[1]
                 new_id(ident, number)
                 label, ranges = spec.split(" ", 1)
-                frags = []
+                frags: list[tuple[int, int]] = []
                 for part in ranges.split(";"):
-                    s, e = part.split()
-                    frags.append((int(s), int(e)))
+                    s0, e0 = part.split()
+                    frags.append((int(s0), int(e0)))
                 for s, e in frags:
                     if not 0 <= s <= e <= n:
                         raise InputError(f"{ident}: the span {s}-{e} is not within the text "
@@ -382,9 +382,9 @@ def annotation_conf(schema: Schema, binary: dict[str, set[str]] | None = None) -
                 owners = "|".join(dict.fromkeys(brat_type(x.name) for x in schema.labels
                                                 if any(a.name == d.name for a in x.attributes)))
                 lines.append(f"{d.name}\tArg:{owners}, Value:{'|'.join(values)}")
-    for name, owners in sorted((binary or {}).items()):
+    for name, on in sorted((binary or {}).items()):
         if name not in seen:
-            lines.append(f"{name}\tArg:{'|'.join(sorted(owners))}")
+            lines.append(f"{name}\tArg:{'|'.join(sorted(on))}")
     return "\n".join(lines) + "\n"
 
 

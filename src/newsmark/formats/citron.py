@@ -25,7 +25,14 @@ from typing import Any
 from newsmark.core import jsonutil
 from newsmark.core.atomicfile import atomic_folder
 from newsmark.core.errors import InputError
-from newsmark.formats.base import ExportReport, SafeNamer, documents, read_json_document, read_json_lines, record
+from newsmark.formats.base import (
+    ExportReport,
+    SafeNamer,
+    documents,
+    read_json_document,
+    read_json_lines,
+    record,
+)
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 

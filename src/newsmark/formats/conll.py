@@ -188,9 +188,9 @@ def read(path: str | Path) -> Iterator[Record]:
     end_document(len(raw_lines) + 1)
     for k, (line_no, sentences) in enumerate(docs, start=1):
         native = _to_native(sentences, f"{path.stem}-{k}" if len(docs) > 1 else path.stem)
-        kept = {str(c + 1 + bool(indexed)): [tok[2][j] for s in sentences for tok in s]
-                for j, c in enumerate(other_cols)}
-        kept = {c: " ".join(values) for c, values in kept.items() if any(v != "_" for v in values)}
+        columns = {str(c + 1 + bool(indexed)): [tok[2][j] for s in sentences for tok in s]
+                   for j, c in enumerate(other_cols)}
+        kept = {c: " ".join(values) for c, values in columns.items() if any(v != "_" for v in values)}
         if kept:  # columns of "_" only (flair's "tok _ _ TAG") say nothing
             native["meta"] = {"conll_columns": kept}
         yield record(native, path, line_no)
