@@ -94,8 +94,7 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
                 raise
             os.rmdir(moved)
         else:
-            _move_in(staging, target)
-            os.rmdir(staging)
+            _move_in(staging, target)  # what it set aside goes with the staging folder
         with contextlib.suppress(OSError):
             dfd = os.open(parent, os.O_RDONLY)
             try:

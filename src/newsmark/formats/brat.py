@@ -123,7 +123,8 @@ def _parse_ann(ann_path: Path, text: str) -> dict[str, Any]:
                 gaps = [text[e1:s2] for (_, e1), (s2, _) in zip(frags, frags[1:], strict=False)]
                 if len(frags) > 1 and not all(g and all(c in BREAKS for c in g) for g in gaps):
                     a["attributes"]["brat_fragments"] = [list(f) for f in frags]
-                elif len(frags) == 1 and len(fields) > 2 and "\t".join(fields[2:]) != text[start:end]:
+                elif len(frags) == 1 and len(fields) > 2 and "\t".join(fields[2:]) not in (
+                        text[start:end], _one_line(text[start:end])):  # line breaks shown as spaces
                     raise InputError(f"{ident}: its text {fields[2][:40]!r} does not match the .txt at "
                                      f"{start}-{end} ({text[start:end][:40]!r})", file=ann_path, line=number)
                 anns[ident] = a
