@@ -248,6 +248,8 @@ def _pages(data: Any, docs: _Docs) -> list[tuple[list[Any], dict[str, Any] | Non
         nxt = page.get("next")
         if isinstance(nxt, dict):
             chain.insert(0, nxt)
+        elif nxt is not None and not any(isinstance(p, dict) and p.get("id") == nxt for p in chain):
+            raise InputError(f"the next page {str(nxt)[:80]!r} is not in the file (pages are not fetched)")
     return pages
 
 

@@ -22,7 +22,7 @@ from newsmark.store.importer import ImportSummary, import_records
 from newsmark.store.project import Project
 
 SUFFIXES = {
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".jsonld": "jsonl",
     ".csv": "csv", ".tsv": "csv",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
     ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
