@@ -181,11 +181,9 @@ def read(path: str | Path) -> Iterator[Record]:
         whole = read_json_document(path)
     except InputError:
         whole = None  # JSON Lines, or not JSON: read line by line, naming the bad line
-    if isinstance(whole, dict):
-        yield _record(whole, path, None, path.stem)
-        return
-    if whole is not None:
-        yield Record(1, error=InputError("a Citron file must hold a JSON object (one document)", file=path))
+    if isinstance(whole, dict):  # one document: a line number only if it is on one line
+        one_line = b"\n" not in path.read_bytes().strip()
+        yield _record(whole, path, 1 if one_line else None, path.stem)
         return
     for item in read_json_lines(path):
         if isinstance(item, Record):
