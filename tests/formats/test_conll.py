@@ -60,7 +60,7 @@ def _sentences(data: str) -> list[list[tuple[str, str]]]:
 
 
 def test_seqeval_strict_iob2_finds_every_entity_whole(tagged: Project) -> None:
-    seqeval = pytest.importorskip("seqeval.metrics.sequence_labeling")
+    from seqeval.metrics.sequence_labeling import get_entities
     from seqeval.scheme import IOB2, Entities
 
     sents = _sentences(_export(tagged))
@@ -71,8 +71,8 @@ def test_seqeval_strict_iob2_finds_every_entity_whole(tagged: Project) -> None:
             found.append((" ".join(tok for tok, _ in s[e.start:e.end]), e.tag))
     want = [(" ".join(_words(t)), lab) for d in ENTITIES.values() for t, lab in d]
     assert sorted(found) == sorted(want)
-    # strict mode agrees with the lenient reading: no I- without its B-, no entity cut in two
-    assert sorted(seqeval.get_entities(tags)) == sorted(seqeval.get_entities(tags))
+    # the lenient reading finds the same: no I- without its B-, no entity cut in two
+    assert len(get_entities(tags)) == len(found)
     boccardi = next(s for s in sents if ("Boccardi", "I-PERSON") in s)
     assert ("D", "I-PERSON") in boccardi and (".", "I-PERSON") in boccardi  # one sentence holds it
 
