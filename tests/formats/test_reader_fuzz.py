@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsmark.core.errors import NewsmarkError
@@ -104,7 +104,7 @@ def test_w3c_reader(tmp_path: Path, data: st.DataObject) -> None:
     _check(w3c.read(path), path, lines=False)
 
 
-_ids = st.sampled_from(["T1", "T2", "T3", "E1", "R1", "X9", "", "T1 T2"])
+_ids = st.sampled_from(["T1", "T2", "E1", "R1", "T3", "X9", "", "T1 T2"])
 _num = st.one_of(st.integers(-2, 30).map(str), st.sampled_from(["", "x", "1.5", "99999999999999999999"]))
 _brat_line = st.one_of(
     st.builds(lambda i, lab, s, e, t: f"{i}\t{lab} {s} {e}\t{t}", _ids, st.sampled_from(["PERSON", "Q", ""]),
@@ -125,8 +125,14 @@ _brat_line = st.one_of(
 
 @FUZZ
 @given(text=st.text(max_size=30), lines=st.lists(_brat_line, max_size=8), raw=st.binary(max_size=20))
+@example(text="", lines=["#1\tAnnotatorNotes T1\tnewsmark-attributes: null"], raw=b"")
+@example(text="", lines=["#1\tAnnotatorNotes T1\tnewsmark-attributes: [1,2]"], raw=b"")
+@example(text="", lines=["A1\tNeg X9"], raw=b"")
+@example(text="", lines=["*\tEquiv T1 T2", "*\tEquiv T2 T1"], raw=b"")
 def test_brat_reader(tmp_path: Path, text: str, lines: list[str], raw: bytes) -> None:
-    (tmp_path / "d.txt").write_bytes(text.encode("utf-8", "surrogatepass"))
+    # a valid start, so that the random lines have something to refer to
+    (tmp_path / "d.txt").write_bytes(("Ann Lee said so. " + text).encode("utf-8", "surrogatepass"))
+    lines = ["T1\tPERSON 0 3\tAnn", "T2\tCue 8 12\tsaid", "E1\tCue:T2 Speaker:T1", *lines]
     (tmp_path / "d.ann").write_bytes("\n".join(lines).encode("utf-8", "surrogatepass") + raw)
     _check(brat.read(tmp_path / "d.ann"), tmp_path / "d.ann", lines=False)
 
