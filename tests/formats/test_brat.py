@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,13 @@ def test_every_standoff_form(project: Project, tmp_path: Path) -> None:
     assert anns["T5"].attributes == {"Negation": True}  # M: on the event, i.e. its trigger
     assert anns["T1"].attributes["Certain"] == "High"
     assert anns["T2"].note == "Bob's note"
+    # and out again: brat's attributes as A lines, declared in annotation.conf with their values
+    out = tmp_path / "out"
+    brat.write(project, out)
+    conf = (out / "annotation.conf").read_text(encoding="utf-8").splitlines()
+    assert "Certain\tArg:PERSON, Value:High" in conf and "Negation\tArg:Cue" in conf
+    ann = (out / "d.ann").read_text(encoding="utf-8")
+    assert "\tCertain T1 High\n" in ann and re.search(r"\tNegation T\d+\n", ann)
 
 
 def test_long_cjk_ids_fit_file_name_limits(project: Project, tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ BREAKS = frozenset("\n\r\t\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _BREAK_RUN = re.compile("[" + re.escape("".join(sorted(BREAKS))) + "]+")
 ATTRIBUTES_NOTE = "newsmark-attributes: "
 NOTE_NOTE = "newsmark-note: "
+MAX_VALUE = 64  # longer single-token values are text, not one of a set: they go into a note
 SPAN_NOTE = "newsmark-span: "
 
 
@@ -276,9 +277,20 @@ class _Writer:
 
     def __init__(self, schema: Schema, report: ExportReport) -> None:
         self.report = report
-        self.choices = {(lab.name, d.name): set(d.values) for lab in schema.labels for d in lab.attributes
-                        if d.type == "choice"}
-        self.binary: dict[str, set[str]] = {}  # attribute -> brat types it was written on
+        # attribute -> (brat types it was written on, its values; none: a flag)
+        self.declared: dict[str, tuple[set[str], dict[str, None]]] = {}
+        for lab in schema.labels:  # the schema's choices, so that brat offers them
+            for d in lab.attributes:
+                values = [v for v in d.values if brat_type(v) == v]
+                if d.type == "choice" and brat_type(d.name) == d.name and values:
+                    for v in values:
+                        self._declare(d.name, brat_type(lab.name), v)
+
+    def _declare(self, name: str, label: str, value: str | None) -> None:
+        owners, values = self.declared.setdefault(name, (set(), {}))
+        owners.add(label)
+        if value is not None:
+            values[value] = None
 
     def lines(self, doc: Document) -> list[str]:
         report = self.report
@@ -302,14 +314,16 @@ class _Writer:
             leftover = {}
             for key, value in a.attributes.items():
                 name = brat_type(key)
-                if name == key and isinstance(value, str) and value in self.choices.get((a.label, key), ()) \
-                        and brat_type(value) == value:
+                flag = self.declared.get(name, (None, {"": None}))[1] == {}
+                if name == key and isinstance(value, str) and brat_type(value) == value \
+                        and len(value) <= MAX_VALUE and not flag:  # a single token: brat's value
                     n_attr += 1
                     out.append(f"A{n_attr}\t{name} {t} {value}")
-                elif name == key and value is True:
+                    self._declare(name, label, value)
+                elif name == key and value is True and (name not in self.declared or flag):
                     n_attr += 1
                     out.append(f"A{n_attr}\t{name} {t}")
-                    self.binary.setdefault(name, set()).add(label)
+                    self._declare(name, label, None)
                 else:
                     leftover[key] = value
             if a.note:
@@ -358,14 +372,16 @@ def write(project: Project, folder: str | Path, *, statuses: Sequence[str] = (),
             (staging / f"{stem}.ann").write_bytes(("\n".join(writer.lines(doc)) + "\n").encode("utf-8"))
             report.documents += 1
             report.lose("document titles, metadata and statuses", bool(doc.meta) or doc.status != "new")
-        (staging / "annotation.conf").write_bytes(annotation_conf(schema, writer.binary).encode("utf-8"))
+        (staging / "annotation.conf").write_bytes(annotation_conf(schema, writer.declared).encode("utf-8"))
         (staging / "visual.conf").write_bytes(visual_conf(schema).encode("utf-8"))
     if namer.changed:
         report.notes.append("some document ids were changed to make safe file names")
     return report
 
 
-def annotation_conf(schema: Schema, binary: dict[str, set[str]] | None = None) -> str:
+def annotation_conf(schema: Schema, declared: dict[str, tuple[set[str], dict[str, None]]] | None = None) -> str:
+    """brat's types: the schema's labels and relation types, and every attribute written on
+    an A line, with the values it took (a flag when it has none)."""
     lines = ["# Written by Newsmark from the project's schema", "", "[entities]", ""]
     lines += list(dict.fromkeys(brat_type(lab.name) for lab in schema.labels))
     lines += ["", "[relations]", ""]
@@ -374,18 +390,9 @@ def annotation_conf(schema: Schema, binary: dict[str, set[str]] | None = None) -
         dst = "|".join(_types(schema, rt.to_labels)) or "<ANY>"
         lines.append(f"{brat_type(rt.name)}\tArg1:{src}, Arg2:{dst}")
     lines += ["<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]", ""]
-    seen: set[str] = set()
-    for lab in schema.labels:
-        for d in lab.attributes:
-            values = [v for v in d.values if brat_type(v) == v]
-            if d.type == "choice" and d.name not in seen and brat_type(d.name) == d.name and values:
-                seen.add(d.name)
-                owners = "|".join(dict.fromkeys(brat_type(x.name) for x in schema.labels
-                                                if any(a.name == d.name for a in x.attributes)))
-                lines.append(f"{d.name}\tArg:{owners}, Value:{'|'.join(values)}")
-    for name, on in sorted((binary or {}).items()):
-        if name not in seen:
-            lines.append(f"{name}\tArg:{'|'.join(sorted(on))}")
+    for name, (owners, values) in sorted((declared or {}).items()):
+        arg = f"Arg:{'|'.join(sorted(owners))}"
+        lines.append(f"{name}\t{arg}, Value:{'|'.join(values)}" if values else f"{name}\t{arg}")
     return "\n".join(lines) + "\n"
 
 
