@@ -129,6 +129,17 @@ def test_conll2003_layout_is_recognised_and_read(project: Project, tmp_path: Pat
     assert [(a.text, a.label) for a in second.annotations] == [("BRUSSELS", "LOC")]
 
 
+def test_a_chosen_column_is_the_entities(tmp_path: Path) -> None:
+    f = tmp_path / "eng.train"
+    f.write_text(CONLL2003, encoding="utf-8")
+    first, _ = conll.read(f, column=3)  # the chunks, for once
+    assert first.document is not None
+    assert [a.label for a in first.document.annotations][:3] == ["NP", "VP", "NP"]
+    assert first.document.meta["conll_columns"]["4"].split()[0] == "B-ORG"
+    (bad,) = conll.read(f, column=9)
+    assert bad.error is not None and "no column 9" in bad.error.problem
+
+
 @pytest.mark.parametrize(("data", "line", "problem"), [
     ("EU NNP B-NP B-ORG\nrejects VBZ B-VP\n", 2, "3 columns where the file's first token line has 4"),
     ("EU NNP B-NP B-ORG\nrejects VBZ B-VP X-Y\n", 2, "'X-Y' is not a BIO tag"),

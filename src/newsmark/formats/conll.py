@@ -15,7 +15,8 @@ IOB1, IOB2 or BIOES; ``#`` comment lines), recognised by its content whatever it
   columns): every tag column becomes annotations, so nested entities survive;
 - other columns too (CoNLL-2003's ``tok POS CHUNK NER``, ``tok _ _ NER``): the last column is
   the entities; the others (part of speech, chunks) are kept per token in the document's meta
-  (``conll_columns``: one space-separated string of values per column), not as annotations.
+  (``conll_columns``: by column number, the token being 1, one space-separated string of
+  values per column), not as annotations.  ``read(path, column=N)`` chooses another column.
 The text is rebuilt with single spaces between tokens and a newline between sentences.
 """
 
@@ -114,7 +115,10 @@ def looks_like(head: str) -> bool:
 Token = tuple[str, list[str], list[str]]  # (token, tags, other column values)
 
 
-def read(path: str | Path) -> Iterator[Record]:
+def read(path: str | Path, column: int | None = None) -> Iterator[Record]:
+    """Documents of a token-per-line file (``-DOCSTART-`` lines part them).  ``column``
+    (1-based, counting the token as 1, an index column left out) chooses the entity column;
+    by default the layout decides (see the module's docstring)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -165,13 +169,22 @@ def read(path: str | Path) -> Iterator[Record]:
             indexed = len(cols) >= 3 and cols[0].isdigit()
             width = len(cols)
             body = cols[1:] if indexed else cols
-            if len(body) < 2 or not _TAG.match(body[-1]):
+            if column is not None:
+                if not 2 <= column <= len(body):
+                    yield Record(number, error=InputError(
+                        f"no column {column}: the lines have {len(body)} (the token is column 1)",
+                        file=path, line=number))
+                    return
+                tag_cols = [column - 1]
+                other_cols = [c for c in range(1, len(body)) if c != column - 1]
+            elif len(body) < 2 or not _TAG.match(body[-1]):
                 yield Record(number, error=InputError(
                     f"not a token-per-line line ending in a BIO tag: {line[:60]!r}", file=path, line=number))
                 return
-            tags_only = all(_TAG.match(t) for t in body[1:])
-            tag_cols = list(range(1, len(body))) if tags_only else [len(body) - 1]
-            other_cols = [] if tags_only else list(range(1, len(body) - 1))
+            else:
+                tags_only = all(_TAG.match(t) for t in body[1:])
+                tag_cols = list(range(1, len(body))) if tags_only else [len(body) - 1]
+                other_cols = [] if tags_only else list(range(1, len(body) - 1))
         if len(cols) != width:
             yield Record(number, error=InputError(
                 f"{len(cols)} columns where the file's first token line has {width}: {line[:60]!r}",
@@ -188,7 +201,7 @@ def read(path: str | Path) -> Iterator[Record]:
     end_document(len(raw_lines) + 1)
     for k, (line_no, sentences) in enumerate(docs, start=1):
         native = _to_native(sentences, f"{path.stem}-{k}" if len(docs) > 1 else path.stem)
-        columns = {str(c + 1 + bool(indexed)): [tok[2][j] for s in sentences for tok in s]
+        columns = {str(c + 1): [tok[2][j] for s in sentences for tok in s]
                    for j, c in enumerate(other_cols)}
         kept = {c: " ".join(values) for c, values in columns.items() if any(v != "_" for v in values)}
         if kept:  # columns of "_" only (flair's "tok _ _ TAG") say nothing
