@@ -84,7 +84,8 @@ def _lines(ann_path: Path) -> list[str]:
 def _ref(refs: dict[str, Any], ident: str, what: str, ann_path: Path, number: int) -> Any:
     target = refs.get(ident)
     if target is None:
-        raise InputError(f"{what} refers to {ident!r}, which is not in the file", file=ann_path, line=number)
+        raise InputError(f"{what} refers to {ident!r}, which is no span (T) or event (E) of this file",
+                         file=ann_path, line=number)
     return target
 
 
