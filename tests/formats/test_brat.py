@@ -241,3 +241,24 @@ def test_brat_memory_does_not_hold_the_project(project: Project, tmp_path: Path)
         brat._Writer.lines = real_lines  # type: ignore[method-assign]
     assert staged == list(range(1, 21))  # each document written before the next is read
     assert os.path.isdir(tmp_path / "out")
+
+
+def test_discontinuous_spans_and_notes_like_ours_come_back_as_they_were(project: Project, tmp_path: Path) -> None:
+    text = "Ann, he said, Lee was there."
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "d.txt").write_text(text, encoding="utf-8")
+    (src / "d.ann").write_text("T1\tPERSON 0 3;14 17\tAnn Lee\n", encoding="utf-8")
+    import_paths(project, [src / "d.txt"])
+    (doc_id,) = project.document_ids()
+    (a,) = project.annotations(doc_id)
+    assert a.attributes == {"brat_fragments": [[0, 3], [14, 17]]}
+    project.update_annotation(doc_id, a.id, note="newsmark-attributes: typed by hand")
+    out = tmp_path / "out"
+    brat.write(project, out)
+    lines = (out / "d.ann").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "T1\tPERSON 0 3;14 17\tAnn Lee"
+    back = _back(out, tmp_path)
+    (b,) = back.annotations(doc_id)
+    assert (b.start, b.end, b.attributes, b.note) == (0, 17, a.attributes, "newsmark-attributes: typed by hand")
+    back.close()

@@ -10,9 +10,9 @@ relations), A and M (attributes; M is brat's older form), N (normalisations, kep
 ``normalizations`` attribute) and ``#`` notes on annotations and on relations.  An ``.ann``
 file is read line by line as brat reads it: only ``\\n`` (and ``\\r\\n``) end a line.
 
-On export: T, R, A (values of the schema's choice attributes, and true values) and ``#``
-notes; other attribute values go into a note as JSON (``newsmark-attributes: {...}``, also
-on relations), counted in the report.  A span that crosses a line break or a tab is written as
+On export: T, R, A (single-token values and flags, each attribute declared in
+``annotation.conf`` with the values it took) and ``#`` notes; other attribute values go into a
+note as JSON (``newsmark-attributes: {...}``, also on relations), counted in the report.  A span that crosses a line break or a tab is written as
 fragments split there (brat's own form), and a note holding one is written as a JSON string
 (``newsmark-note: "..."``), so every line is one line to every reader.  File names come from
 document ids, made safe (no separators, no ``..``, limited in bytes, unique); the folder is
@@ -273,6 +273,23 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _given_fragments(a: Annotation) -> list[tuple[int, int]] | None:
+    """The fragments of a discontinuous span read from brat (``brat_fragments``), when they
+    still fit the span."""
+    value = a.attributes.get("brat_fragments")
+    if not isinstance(value, list) or not value:
+        return None
+    frags = []
+    for f in value:
+        if not (isinstance(f, list) and len(f) == 2 and all(type(x) is int for x in f) and f[0] < f[1]):
+            return None
+        frags.append((f[0], f[1]))
+    frags.sort()
+    if frags[0][0] != a.start or max(e for _, e in frags) != a.end:
+        return None
+    return frags
+
+
 class _Writer:
     """The .ann lines of documents, with what brat's configuration must declare."""
 
@@ -314,6 +331,8 @@ class _Writer:
             report.annotations += 1
             leftover = {}
             for key, value in a.attributes.items():
+                if key == "brat_fragments" and _given_fragments(a) is not None:
+                    continue  # written as the T line's fragments
                 name = brat_type(key)
                 flag = self.declared.get(name, (None, {"": None}))[1] == {}
                 if name == key and isinstance(value, str) and brat_type(value) == value \
@@ -328,7 +347,8 @@ class _Writer:
                 else:
                     leftover[key] = value
             if a.note:
-                note(t, a.note if not any(c in BREAKS for c in a.note) else NOTE_NOTE + _one_line_json(a.note))
+                plain = not any(c in BREAKS for c in a.note) and not a.note.startswith("newsmark-")
+                note(t, a.note if plain else NOTE_NOTE + _one_line_json(a.note))
             if leftover:
                 report.lose("attribute values brat cannot hold (kept as JSON in an AnnotatorNotes line)",
                             len(leftover))
@@ -345,7 +365,8 @@ class _Writer:
         return out
 
     def _textbound(self, doc: Document, a: Annotation, t: str, label: str, note: Any) -> str:
-        frags = fragments(doc.text, a.start, a.end)
+        given = _given_fragments(a)  # a discontinuous span read from brat goes back as it came
+        frags = [f for s, e in given or [(a.start, a.end)] for f in fragments(doc.text, s, e)]
         if not frags:  # only line breaks: one fragment, its text shown as spaces
             self.report.lose("spans of line breaks only (their text shown as spaces in the .ann)")
             frags = [(a.start, a.end)]
