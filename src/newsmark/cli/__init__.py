@@ -296,7 +296,7 @@ def _output(target: str | None) -> Iterator[BinaryIO]:
 @cli.command()
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("-o", "--output", default=None, metavar="FILE|FOLDER|-",
-              help="Where to write; '-' or nothing for standard output (a folder for brat, a "
+              help="Where to write; '-' or nothing for standard output (a folder for brat and citron, a "
                    "file for spacy).  Files are written whole or not at all.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_OUT), default="jsonl", show_default=True,
               help="; ".join(f"{k}: {v[1]}" for k, v in EXPORT_FORMATS.items()))

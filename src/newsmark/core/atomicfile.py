@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,3 +53,82 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
         if not ok:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_folder(target: str | Path) -> Iterator[Path]:
+    """Yield a staging folder to fill; on success its files appear in ``target`` whole, on
+    error nothing of it does (``target`` is left as it was).
+
+    A new or empty ``target`` is replaced by the staging folder in one rename.  Into a folder
+    that already holds files (a previous export, a user's folder) the new files are moved one
+    by one, the files they replace set aside first and put back if a move fails.
+    """
+    target = Path(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        exists = target.is_dir()
+        if target.exists() and not exists:
+            raise NewsmarkError(f"cannot export into {target}: it is a file, not a folder")
+        # staging on the same file system as the target, so that renames are atomic
+        staging = Path(tempfile.mkdtemp(prefix=".newsmark-export-", suffix=".partial",
+                                        dir=target if exists else parent))
+    except OSError as e:
+        raise NewsmarkError(f"cannot write into {target}: {e.strerror or e}") from None
+    try:
+        yield staging
+        for path in staging.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as f:
+                    os.fsync(f.fileno())
+        if not exists:
+            os.rename(staging, target)
+        elif not any(p != staging for p in target.iterdir()):
+            moved = target.with_name(f".{target.name}.newsmark-old")
+            os.rename(target, moved)  # empty but for staging: swap in one step
+            try:
+                os.rename(moved / staging.name, target)
+            except OSError:
+                os.rename(moved, target)
+                raise
+            os.rmdir(moved)
+        else:
+            _move_in(staging, target)  # what it set aside goes with the staging folder
+        with contextlib.suppress(OSError):
+            dfd = os.open(parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+    except OSError as e:
+        raise NewsmarkError(f"cannot write into {target}: {e.strerror or e}") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_in(staging: Path, target: Path) -> None:
+    """Move every file of ``staging`` into ``target``, all or none."""
+    aside = staging / ".replaced"
+    done: list[tuple[Path, Path | None]] = []  # (new file in target, old file set aside)
+    try:
+        for src in sorted(p for p in staging.rglob("*") if p.is_file()):
+            rel = src.relative_to(staging)
+            dst = target / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            old: Path | None = None
+            if dst.exists():
+                old = aside / rel
+                old.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(dst, old)
+            done.append((dst, old))
+            os.rename(src, dst)
+    except OSError:
+        for dst, old in reversed(done):
+            with contextlib.suppress(OSError):
+                if dst.exists():
+                    os.unlink(dst)
+                if old is not None:
+                    os.rename(old, dst)
+        raise

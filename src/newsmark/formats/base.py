@@ -65,24 +65,48 @@ _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
-def safe_names(docs: Sequence[Document], limit: int = 80) -> dict[str, str]:
-    """A file name stem for each document, from its id (and title when the id says nothing):
-    no path separators, no dot-dot, no control characters, no reserved Windows names, unique
-    without regard to case."""
-    taken: set[str] = set()
-    out: dict[str, str] = {}
-    for doc in docs:
-        base = unicodedata.normalize("NFC", doc.id)
-        stem = _UNSAFE.sub("_", base).strip("._-")[:limit] or "document"
+# File names are limited in bytes (255 on most file systems), and a name gets affixes: an
+# extension, a "_2" to make it unique, a temporary file's prefix and suffix while written.
+NAME_BYTES = 120
+
+
+class SafeNamer:
+    """File name stems for documents, one at a time (an export streams its documents): from
+    the id, with no path separators, no dot-dot, no control characters, no reserved Windows
+    names, at most ``limit`` bytes of UTF-8, unique without regard to case."""
+
+    def __init__(self, limit: int = NAME_BYTES) -> None:
+        self.limit = limit
+        self.taken: set[str] = set()
+        self.changed = 0
+
+    def __call__(self, doc_id: str) -> str:
+        base = unicodedata.normalize("NFC", doc_id)
+        stem = _clip(_UNSAFE.sub("_", base).strip("._-"), self.limit) or "document"
         if stem.lower() in _RESERVED:
             stem = f"_{stem}"
         name, n = stem, 1
-        while name.lower() in taken:
+        while name.lower() in self.taken:
             n += 1
-            name = f"{stem}_{n}"
-        taken.add(name.lower())
-        out[doc.id] = name
-    return out
+            suffix = f"_{n}"
+            name = _clip(stem, self.limit - len(suffix)) + suffix
+        self.taken.add(name.lower())
+        self.changed += name != doc_id
+        return name
+
+
+def _clip(name: str, limit: int) -> str:
+    """``name`` cut to at most ``limit`` bytes of UTF-8, at a character boundary."""
+    raw = name.encode("utf-8")
+    if len(raw) <= limit:
+        return name
+    return raw[:limit].decode("utf-8", "ignore").rstrip("._-")
+
+
+def safe_names(docs: Sequence[Document], limit: int = NAME_BYTES) -> dict[str, str]:
+    """A file name stem for each document (see SafeNamer)."""
+    namer = SafeNamer(limit)
+    return {doc.id: namer(doc.id) for doc in docs}
 
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)

@@ -1,15 +1,23 @@
 """CoNLL token-per-line BIO (IOB2) for the entity layer.
 
-Export: one ``token<TAB>tag`` line per token, a blank line after each sentence (after . ! ?
-and at paragraph breaks), ``-DOCSTART- O`` before each document.  Tokens come from Newsmark's
+Export: one ``token TAG`` line per token, a blank line after each sentence (after . ! ? and
+at paragraph breaks, never inside an entity), ``-DOCSTART- -X- O O`` before each document (the
+line spaCy's converter splits documents at; CoNLL-2003 readers skip any ``-DOCSTART-`` line).
+Strict IOB2: every entity starts with B-.  Tokens come from Newsmark's
 tokenizer (named in the report), split at every entity edge.  A BIO line can hold one entity
 per token, so overlapping entities follow one rule: **the outermost (longest) wins**, ties to
 the earlier start; the others are counted in the report, never dropped silently.
 
 Import: any token-per-line file (tab or space separated; an optional leading index column;
-one or more tag columns, as GermEval's nested outer/inner columns; IOB1 or IOB2; ``#``
-comment lines).  The text is rebuilt with single spaces between tokens and a newline between
-sentences; every tag column becomes annotations, so nested entities survive.
+IOB1, IOB2 or BIOES; ``#`` comment lines), recognised by its content whatever its name
+(``eng.train``).  Two layouts:
+- every column after the token is a tag column (``tok TAG``; GermEval's nested outer/inner
+  columns): every tag column becomes annotations, so nested entities survive;
+- other columns too (CoNLL-2003's ``tok POS CHUNK NER``, ``tok _ _ NER``): the last column is
+  the entities; the others (part of speech, chunks) are kept per token in the document's meta
+  (``conll_columns``: by column number, the token being 1, one space-separated string of
+  values per column), not as annotations.  ``read(path, column=N)`` chooses another column.
+The text is rebuilt with single spaces between tokens and a newline between sentences.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from newsmark.store.project import Project
 NAME = "conll"
 _TAG = re.compile(r"^(O|[BIES]-\S+|[BIES]|[BIES]_\S+)$")
 SUFFIXES = (".conll", ".iob", ".bio", ".bioes", ".conllu")
+DOCSTART = "-DOCSTART- -X- O O"
 
 
 def write(project: Project, out: BinaryIO, *, statuses: Sequence[str] = (), labels: Sequence[str] = (),
@@ -61,12 +70,14 @@ def write(project: Project, out: BinaryIO, *, statuses: Sequence[str] = (), labe
             for k in range(t0 + 1, t1 + 1):
                 tags[k] = f"I-{label}"
             report.annotations += 1
-        lines = ["-DOCSTART-\tO", ""]
+        lines = [DOCSTART, ""]
         for k, (s, e) in enumerate(toks):
             token = doc.text[s:e]
-            lines.append(f"{token}\t{tags[k]}")
-            nxt = toks[k + 1][0] if k + 1 < len(toks) else len(doc.text)
-            if token in (".", "!", "?") or "\n" in doc.text[e:nxt] or k + 1 == len(toks):
+            lines.append(f"{token} {tags[k]}")
+            if k + 1 == len(toks):
+                lines.append("")
+            elif not tags[k + 1].startswith("I-") and (token in (".", "!", "?")
+                                                       or "\n" in doc.text[e:toks[k + 1][0]]):
                 lines.append("")
         out.write(("\n".join(lines) + "\n").encode("utf-8"))
     return report
@@ -76,19 +87,51 @@ def _columns(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
-def read(path: str | Path) -> Iterator[Record]:
+def looks_like(head: str) -> bool:
+    """Whether the start of a file is token-per-line BIO: its first lines (after comments
+    and ``-DOCSTART-``) all have the same number of columns, at least two, the last a tag,
+    and some tag is not O or a ``-DOCSTART-`` line is there."""
+    lines = head.splitlines()[:-1] if len(head) >= 4096 else head.splitlines()  # last may be cut
+    widths: set[int] = set()
+    tagged = docstart = False
+    n = 0
+    for line in lines[:200]:
+        if not line.strip():
+            continue
+        if line.startswith("-DOCSTART-"):
+            docstart = True
+            continue
+        if line.startswith("#"):
+            continue
+        cols = _columns(line)
+        if len(cols) < 2 or not _TAG.match(cols[-1]):
+            return False
+        widths.add(len(cols))
+        tagged = tagged or cols[-1] != "O"
+        n += 1
+    return n >= 3 and len(widths) == 1 and (tagged or docstart)
+
+
+Token = tuple[str, list[str], list[str]]  # (token, tags, other column values)
+
+
+def read(path: str | Path, column: int | None = None) -> Iterator[Record]:
+    """Documents of a token-per-line file (``-DOCSTART-`` lines part them).  ``column``
+    (1-based, counting the token as 1, an index column left out) chooses the entity column;
+    by default the layout decides (see the module's docstring)."""
     path = Path(path)
     try:
-        raw_lines = path.read_bytes().decode("utf-8").splitlines()
+        data = path.read_bytes()
+        raw_lines = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8").split("\n")
     except UnicodeDecodeError as e:
         yield Record(1, error=InputError(f"not UTF-8 (byte {e.start + 1})", file=path))
         return
     except OSError as e:
         yield Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
         return
-    docs: list[tuple[int, list[list[tuple[str, list[str]]]]]] = []  # (first line, sentences)
-    sentence: list[tuple[str, list[str]]] = []
-    current: list[list[tuple[str, list[str]]]] = []
+    docs: list[tuple[int, list[list[Token]]]] = []  # (first line, sentences)
+    sentence: list[Token] = []
+    current: list[list[Token]] = []
     first_line = 1
 
     def end_sentence() -> None:
@@ -105,8 +148,12 @@ def read(path: str | Path) -> Iterator[Record]:
         current = []
         first_line = next_line
 
-    indexed = None
+    indexed: bool | None = None
+    width = 0
+    tag_cols: list[int] = []
+    other_cols: list[int] = []
     for number, line in enumerate(raw_lines, start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             end_sentence()
             continue
@@ -120,30 +167,60 @@ def read(path: str | Path) -> Iterator[Record]:
         cols = _columns(line)
         if indexed is None:
             indexed = len(cols) >= 3 and cols[0].isdigit()
-        if indexed:
-            cols = cols[1:]
-        if len(cols) < 2 or not all(_TAG.match(t) for t in cols[1:]):
+            width = len(cols)
+            body = cols[1:] if indexed else cols
+            if column is not None:
+                if not 2 <= column <= len(body):
+                    yield Record(number, error=InputError(
+                        f"no column {column}: the lines have {len(body)} (the token is column 1)",
+                        file=path, line=number))
+                    return
+                tag_cols = [column - 1]
+                other_cols = [c for c in range(1, len(body)) if c != column - 1]
+            elif len(body) < 2 or not _TAG.match(body[-1]):
+                yield Record(number, error=InputError(
+                    f"not a token-per-line line ending in a BIO tag: {line[:60]!r}", file=path, line=number))
+                return
+            else:
+                tags_only = all(_TAG.match(t) for t in body[1:])
+                tag_cols = list(range(1, len(body))) if tags_only else [len(body) - 1]
+                other_cols = [] if tags_only else list(range(1, len(body) - 1))
+        if len(cols) != width:
             yield Record(number, error=InputError(
-                f"not a token and BIO tag line: {line[:60]!r}", file=path, line=number))
+                f"{len(cols)} columns where the file's first token line has {width}: {line[:60]!r}",
+                file=path, line=number))
             return
-        sentence.append((cols[0], cols[1:]))
+        body = cols[1:] if indexed else cols
+        tags = [body[c] for c in tag_cols]
+        if not all(_TAG.match(t) for t in tags):
+            bad = next(t for t in tags if not _TAG.match(t))
+            yield Record(number, error=InputError(
+                f"{bad[:30]!r} is not a BIO tag (O, B-TYPE, I-TYPE…): {line[:60]!r}", file=path, line=number))
+            return
+        sentence.append((body[0], tags, [body[c] for c in other_cols]))
     end_document(len(raw_lines) + 1)
     for k, (line_no, sentences) in enumerate(docs, start=1):
-        yield record(_to_native(sentences, f"{path.stem}-{k}" if len(docs) > 1 else path.stem), path, line_no)
+        native = _to_native(sentences, f"{path.stem}-{k}" if len(docs) > 1 else path.stem)
+        columns = {str(c + 1): [tok[2][j] for s in sentences for tok in s]
+                   for j, c in enumerate(other_cols)}
+        kept = {c: " ".join(values) for c, values in columns.items() if any(v != "_" for v in values)}
+        if kept:  # columns of "_" only (flair's "tok _ _ TAG") say nothing
+            native["meta"] = {"conll_columns": kept}
+        yield record(native, path, line_no)
 
 
-def _to_native(sentences: list[list[tuple[str, list[str]]]], doc_id: str) -> dict[str, Any]:
+def _to_native(sentences: list[list[Token]], doc_id: str) -> dict[str, Any]:
     parts: list[str] = []
     pos = 0
     anns: list[dict[str, Any]] = []
-    n_cols = max(len(tags) for s in sentences for _, tags in s)
+    n_cols = max(len(tags) for s in sentences for _, tags, _ in s)
     open_: list[dict[str, Any] | None] = [None] * n_cols
     for si, sent in enumerate(sentences):
         if si:
             parts.append("\n")
             pos += 1
             open_ = [None] * n_cols
-        for ti, (token, tags) in enumerate(sent):
+        for ti, (token, tags, _) in enumerate(sent):
             if ti:
                 parts.append(" ")
                 pos += 1
@@ -152,7 +229,9 @@ def _to_native(sentences: list[list[tuple[str, list[str]]]], doc_id: str) -> dic
             pos = end
             for c in range(n_cols):
                 tag = tags[c] if c < len(tags) else "O"
-                prefix, _, label = tag.replace("_", "-", 1).partition("-")
+                if tag[1:2] == "_":  # B_PER
+                    tag = f"{tag[0]}-{tag[2:]}"
+                prefix, _, label = tag.partition("-")
                 current = open_[c]
                 if prefix in ("I", "E") and current is not None and current["label"] == label:
                     current["end"] = end

@@ -18,7 +18,7 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "brat": ("folder", "brat standoff: .txt/.ann per document, annotation.conf, visual.conf"),
     "w3c": ("file", "W3C Web Annotation JSON-LD (AnnotationCollection)"),
     "conll": ("file", "CoNLL BIO (IOB2) of the entity layer"),
-    "citron": ("file", "quote attribution, BBC R&D Citron format, one document a line"),
+    "citron": ("folder", "quote attribution, BBC R&D Citron format: one JSON file per document"),
     "spacy": ("binary", "spaCy DocBin (.spacy); needs spaCy"),
 }
 IMPORT_FORMATS = ("jsonl", "csv", "html", "text", "doccano", "prodigy", "label-studio", "brat", "w3c",
@@ -48,6 +48,15 @@ def sniff_json(first: Any) -> str:
     if labelstudio.looks_like(first):
         return "label-studio"
     return "jsonl"
+
+
+def sniff_text(head: bytes) -> str | None:
+    """The annotated format of a file that is not JSON, from its first bytes, or None (plain
+    text): token-per-line BIO files go by many names (``eng.train``, ``train.txt``)."""
+    from newsmark.formats import conll
+
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    return "conll" if conll.looks_like(text) else None
 
 
 def write(fmt: str, project: Any, target: Any, **filters: Any) -> Any:

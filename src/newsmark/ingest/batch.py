@@ -22,7 +22,7 @@ from newsmark.store.importer import ImportSummary, import_records
 from newsmark.store.project import Project
 
 SUFFIXES = {
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".jsonld": "jsonl",
     ".csv": "csv", ".tsv": "csv",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
     ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
@@ -61,13 +61,20 @@ def detect_kind(path: Path) -> str:
         return _sniff_json_file(path)
     if suffix == ".tsv" and _looks_like_bio(path):
         return "conll"
-    if kind:
+    if kind and kind != "text":
         return kind
     try:
         with path.open("rb") as f:
-            head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+            head = f.read(4096)
     except OSError:
         return "text"
+    from newsmark.formats.registry import sniff_text
+
+    if sniff_text(head):
+        return "conll"
+    if kind:
+        return kind
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"{"):
         return "jsonl"
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
