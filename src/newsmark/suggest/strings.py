@@ -1,0 +1,94 @@
+"""``strings``: learns from the project's own annotations, as INCEpTION's string matcher.
+
+Each tagged surface string is suggested with its label at its other occurrences, in this
+and other documents, scored by how consistently it was tagged so: the times it was tagged
+with the label, over the times it was tagged at all, plus the times a suggestion of it was
+rejected, plus its untagged occurrences in finished (``done``) documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from newsmark.core.model import Document
+from newsmark.core.suggestion import SuggestedSpan, Suggestion
+
+NAME = "strings"
+# Long spans (quotes) repeat rarely and verbatim repeats are not the same quote: entities
+# and short phrases only.
+MAX_LENGTH = 60
+SKIP_LABELS = frozenset({"QUOTE", "DISPUTE"})
+
+
+class StringsRecommender:
+    """Suggests known strings with the labels they were tagged with."""
+
+    name = NAME
+
+    def __init__(self) -> None:
+        self.tagged: Counter[tuple[str, str]] = Counter()  # (text, label) -> times
+        self.any_label: Counter[str] = Counter()  # text -> times tagged with any label
+        self.misses: Counter[str] = Counter()  # text -> untagged occurrences in done documents
+        self.rejected: Counter[tuple[str, str]] = Counter()
+        self._pattern: re.Pattern[str] | None = None
+
+    @classmethod
+    def learn(cls, documents: Iterable[Document], rejected: Iterable[tuple[str, str, int]] = ()) -> StringsRecommender:
+        """Learn from documents (with annotations); ``rejected``: (text, label, times)."""
+        rec = cls()
+        done: list[Document] = []
+        for doc in documents:
+            for a in doc.annotations:
+                t = a.text.strip()
+                if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+                    continue
+                rec.tagged[(t, a.label)] += 1
+                rec.any_label[t] += 1
+            if doc.status == "done":
+                done.append(doc)
+        for text, label, times in rejected:
+            rec.rejected[(text, label)] += times
+        pattern = rec._compile()
+        if pattern is not None:
+            for doc in done:
+                spans = {(a.start, a.end) for a in doc.annotations}
+                for m in pattern.finditer(doc.text):
+                    if (m.start(), m.end()) not in spans:
+                        rec.misses[m.group()] += 1
+        return rec
+
+    def _compile(self) -> re.Pattern[str] | None:
+        strings = sorted(self.any_label, key=len, reverse=True)
+        if not strings:
+            self._pattern = None
+            return None
+        # whole words only: "Iran" is not suggested inside "Iranian"
+        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, strings)) + r")(?!\w)")
+        return self._pattern
+
+    def score(self, text: str, label: str) -> float:
+        n = self.tagged[(text, label)]
+        total = self.any_label[text] + self.misses[text] + self.rejected[(text, label)]
+        return n / total if total else 0.0
+
+    def suggest(self, doc: Document) -> list[Suggestion]:
+        if self._pattern is None:
+            return []
+        labels_of: dict[str, list[str]] = {}
+        for (text, label), _n in self.tagged.items():
+            labels_of.setdefault(text, []).append(label)
+        have = {(a.start, a.end) for a in doc.annotations}
+        covered = sorted((a.start, a.end) for a in doc.annotations if a.label not in SKIP_LABELS)
+        out = []
+        for m in self._pattern.finditer(doc.text):
+            s, e = m.start(), m.end()
+            if (s, e) in have or any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in covered):
+                continue
+            for label in labels_of.get(m.group(), []):
+                sc = self.score(m.group(), label)
+                if sc > 0:
+                    out.append(Suggestion(self.name, round(sc, 3),
+                                          [SuggestedSpan("span", s, e, label, m.group())]))
+        return out
