@@ -652,8 +652,9 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
                         out.append(group(p.start, p.end, "direct", None, 0.6, last[2], m))
                 pending = []
             continue
-        if words < 4:
-            continue  # a scare quote or a title, not an attribution
+        content = text[q.start:q.end]
+        if words < 4 and not (content[:1].isupper() and content[-1:] in ".!?"):
+            continue  # a scare quote or a title, not an attribution (a whole sentence is not)
         if last is not None and q.paragraph - last[0] <= 1:
             out.append(group(q.start, q.end, "direct", None, 0.6, last[2], last[1]))
         else:
