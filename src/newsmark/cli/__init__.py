@@ -327,10 +327,10 @@ def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...
         if suggestions and fmt != "jsonl":
             raise click.UsageError("--suggestions is for the native JSONL format only")
         if fmt == "jsonl":
-            filters["suggestions"] = suggestions
             total = len(p.document_ids(status_list or None))
             with _progress(total, "exporting", unit="doc") as bar, _output(output) as out:
-                summary = jsonl.write(p, out, progress=bar.update, **filters)
+                write_jsonl = jsonl.write_with_suggestions if suggestions else jsonl.write
+                summary = write_jsonl(p, out, progress=bar.update, **filters)
             lines = summary.lines()
         elif kind == "file":
             with _output(output) as out:

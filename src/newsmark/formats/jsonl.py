@@ -222,10 +222,25 @@ def write(
     statuses: Sequence[str] = (),
     labels: Sequence[str] = (),
     progress: Progress | None = None,
-    suggestions: bool = False,
 ) -> ExportSummary:
-    """Write the project (filtered by document status and annotation label) as native JSONL;
-    with ``suggestions``, each document's open suggestions too (a ``suggestions`` field)."""
+    """Write the project (filtered by document status and annotation label) as native JSONL."""
+    return _write(project, out, statuses, labels, progress, suggestions=False)
+
+
+def write_with_suggestions(
+    project: Project,
+    out: BinaryIO,
+    *,
+    statuses: Sequence[str] = (),
+    labels: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> ExportSummary:
+    """As ``write``, with each document's open suggestions (a ``suggestions`` field)."""
+    return _write(project, out, statuses, labels, progress, suggestions=True)
+
+
+def _write(project: Project, out: BinaryIO, statuses: Sequence[str], labels: Sequence[str],
+           progress: Progress | None, *, suggestions: bool) -> ExportSummary:
     label_args = list(labels)
     ann_sql, rel_sql = _ANNOTATION_JSON % "", _RELATION_JSON % ""
     if labels:
