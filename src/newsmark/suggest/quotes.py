@@ -31,7 +31,7 @@ _CLAUSE_CUES = {
     "suggested", "suggests", "stressed", "stresses", "emphasised", "emphasized", "emphasises",
     "emphasizes", "maintained", "maintains", "contended", "contends", "predicted", "predicts",
     "conceded", "concedes", "countered", "counters", "reported", "reports", "testified",
-    "wrote", "writes", "tweeted", "posted", "recalled", "recalls", "revealed", "reveals",
+    "wrote", "writes", "tweeted", "recalled", "recalls", "revealed", "reveals",
     "alleged", "alleges", "asserted", "asserts", "complained", "complains", "estimated",
     "concluded", "concludes", "observed", "observes", "replied", "replies", "responded",
     "pledged", "pledges", "promised", "promises", "vowed", "vows", "cautioned", "cautions",
@@ -41,7 +41,7 @@ _CLAUSE_CUES = {
 }
 _DIRECT_ONLY_CUES = {
     "joked", "quipped", "shouted", "yelled", "screamed", "whispered", "mused", "lamented",
-    "exclaimed", "sighed", "laughed", "snapped", "wondered", "cried", "recounted", "began",
+    "exclaimed", "sighed", "responded", "posted", "laughed", "snapped", "wondered", "cried", "recounted", "began",
     "went on", "pointed out", "points out", "put it", "puts it", "summed up", "chimed in",
 }
 _MULTI_CUES = ("pointed out", "points out", "went on", "put it", "puts it", "summed up", "chimed in")
@@ -83,6 +83,8 @@ _TITLES = {
     "officer", "superintendent", "commander", "admiral", "father", "rabbi", "imam", "bishop",
     "archbishop", "cardinal", "chairperson", "economist", "analyst", "justice", "mp", "mep",
 }
+_PREPOSITIONS = {"on", "in", "at", "of", "for", "to", "with", "from", "by", "about", "after",
+                 "before", "during", "over", "under", "into", "through", "last", "this", "when"}
 _ORG_WORDS = {
     "ministry", "department", "police", "inc", "party", "agency", "government", "council",
     "committee", "commission", "company", "university", "corp", "corporation", "bank", "union",
@@ -365,7 +367,7 @@ def _mention_before(text: str, toks: list[_Tok], i: int, sentence_start: int) ->
     t = toks[j]
     if t.low in _PRONOUNS:
         return _Mention(t.start, t.end, t.text, True, False)
-    if not t.word or t.low in _NOT_SPEAKER:
+    if not t.word or t.low in _NOT_SPEAKER or t.low in _DETERMINERS or t.low.endswith(("'s", "’s")):
         return None
     first = _name_run_back(toks, j)
     if first is not None:
@@ -429,7 +431,8 @@ def _mention_after(text: str, toks: list[_Tok], i: int) -> _Mention | None:
             j = cut + 1
             t = toks[j]
         return _Mention(t.start, toks[k].end, text[t.start:toks[k].end], False, False)
-    if t.word and t.low not in _NOT_SPEAKER | _DETERMINERS and t.low not in _ALL_CUES and not t.low[:1].isdigit():
+    if t.word and t.low not in _NOT_SPEAKER | _DETERMINERS | _PREPOSITIONS and t.low not in _ALL_CUES \
+            and not t.low[:1].isdigit():
         # "according to police officials", "said officials"
         k = j
         while k + 1 < len(toks) and toks[k + 1].word and k - j < 3 and toks[k + 1].low not in _NOT_SPEAKER \
@@ -458,7 +461,13 @@ def _cue_at(toks: list[_Tok], i: int) -> int:
         return 2
     if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
         return 2
-    return 1 if low in _ALL_CUES else 0
+    if low not in _ALL_CUES or toks[i].text[:1].isupper():  # "United States", a heading
+        return 0
+    if i + 1 < len(toks) and toks[i + 1].text[:1].isdigit() and low in ("added", "adds"):
+        return 0  # "the index added 20 points"
+    if i > 0 and toks[i - 1].low.endswith(("'s", "’s")):
+        return 0  # "the doctor's reports": a noun
+    return 1
 
 
 def _attribution_in(text: str, toks: list[_Tok], sentence_start: int, *, after: bool) -> _Attribution | None:
@@ -488,18 +497,32 @@ _FULL_NAME = re.compile(
     r"\b(?:[A-Z][\w’'\-]+|[A-Z]\.)(?:\s+(?:(?:de|van|von|der|bin|al|da|del|la|le|di|ibn|abu)\s+)?"
     r"(?:[A-Z][\w’'\-]+|[A-Z]\.))+", re.UNICODE)
 _NAME_STOP = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We",
-              "I", "This", "That", "Mr", "Mrs", "Ms", "Dr", "When", "If", "As", "After", "For"}
+              "I", "This", "That", "Mr", "Mrs", "Ms", "Dr", "When", "If", "As", "After", "For",
+              "Now", "Then", "Meanwhile", "However", "Yesterday", "Today", "Last", "Earlier",
+              "Later", "Also", "So", "Still", "While", "Since", "Before", "Under", "With", "By",
+              "From", "To", "Asked", "Speaking", "According", "Both", "Neither", "Former", "Mr.",
+              "Mrs.", "Ms.", "Dr.", "Many", "Some", "Several", "Our", "Their", "His", "Her", "Its"}
+
+
+_CAPITALISED = re.compile(r"(?<![\w’'.-])([A-Z][\w-]+)(?:['’]s)?(?![\w’'-])")
 
 
 class _Names:
     """Full names (two capitalised words or more) in order of position, for pronouns and
-    surnames to refer to; tagged PERSON/ORG annotations count first."""
+    surnames to refer to.  A name is a person's when it is tagged PERSON or its last word
+    stands alone elsewhere in the text (news calls people by their surname); an
+    organisation's when tagged ORG or it has an organisation word in it."""
 
     def __init__(self, text: str, anns: list[Annotation]) -> None:
-        found: list[tuple[int, int, str, bool]] = []
+        found: list[tuple[int, int, str, str]] = []
         for a in anns:
             if a.label in ("PERSON", "ORG"):
-                found.append((a.start, a.end, a.text, a.label == "PERSON"))
+                found.append((a.start, a.end, a.text, "person" if a.label == "PERSON" else "org"))
+        alone: dict[str, int] = {}
+        for m in _CAPITALISED.finditer(text):
+            alone[m.group(1)] = alone.get(m.group(1), 0) + 1
+        full: dict[str, int] = {}
+        runs = []
         for m in _FULL_NAME.finditer(text):
             words = m.group().split()
             while words and words[0].rstrip(".’'") in _NAME_STOP:
@@ -507,27 +530,44 @@ class _Names:
             cut = max((x for x, w in enumerate(words) if w.lower().rstrip(".") in _TITLES), default=None)
             if cut is not None:
                 words = words[cut + 1:]
+            if words and words[-1].endswith(("'s", "’s")):
+                words[-1] = words[-1][:-2]
             if len(words) >= 2:
                 name = " ".join(words)
-                s = m.end() - len(m.group()) + m.group().find(words[0])
-                found.append((s, m.end(), name, not any(w.lower() in _ORG_WORDS for w in words)))
+                s = m.start() + m.group().find(words[0])
+                runs.append((s, s + len(name), name))
+                full[words[-1]] = full.get(words[-1], 0) + 1
+        for s, e, name in runs:
+            words = name.split()
+            if any(w.lower().strip(".’'") in _ORG_WORDS for w in words):
+                kind = "org"
+            elif alone.get(words[-1], 0) > full.get(words[-1], 0):
+                kind = "person"
+            else:
+                kind = "name"
+            found.append((s, e, name, kind))
         found.sort()
         self.names = found
 
     def resolve(self, mention: _Mention, text: str) -> str:
         if mention.common:
             return mention.text
+        before = [n for n in reversed(self.names) if n[0] < mention.start]
         if mention.pronoun:
-            want_person = mention.text.lower() not in _ORG_PRONOUNS
-            for s, _e, name, person in reversed(self.names):
-                if s < mention.start and (person or not want_person) and len(name.split()) >= 2:
-                    return name
+            low = mention.text.lower()
+            prefer = ("person", "name") if low not in ("it", "they", "we") else ("org", "name")
+            for kind in prefer:
+                for _s, _e, name, k in before:
+                    if k == kind:
+                        return name
             return mention.text
         # a surname alone refers to the full name it shortens
         last = mention.text.split()[-1]
-        for s, _e, name, _person in reversed(self.names):
-            if s < mention.start and name.split()[-1] == last and len(name) > len(mention.text):
-                return name
+        for _s, _e, name, _k in before:
+            words = name.split()
+            if words[-1] == last and len(name) > len(mention.text):
+                keep = 3 if len(words) >= 3 and (words[-2].lower() in _PARTICLES or words[-2].endswith(".")) else 2
+                return " ".join(words[-keep:]) if len(words) > keep and _k != "org" else name
         return mention.text
 
 
@@ -756,6 +796,11 @@ def _indirect(text: str, s: int, e: int) -> tuple[int, int, _Attribution, float]
                 m = _mention_after(text, tail, j + n - 1)
             if m is None:
                 break
+            rest = [x for x in tail if x.start >= max(m.end, tail[j + n - 1].end)]
+            if rest and rest[0].text != "," and len([x for x in rest if x.word]) > 4:
+                break  # the clause goes on: "..., a minority of protesters responded with violence"
+            if m.start > tail[j].start and any(x.word for x in tail if x.end <= tail[j].start):
+                break  # words before the cue that are not its speaker
             qs, qe = _trim(text, s, toks[i].start)
             if len(text[qs:qe].split()) >= 4:
                 return qs, qe, _Attribution(t.start, tail[j + n - 1].end, m), 0.7
