@@ -83,6 +83,7 @@ _TITLES = {
     "officer", "superintendent", "commander", "admiral", "father", "rabbi", "imam", "bishop",
     "archbishop", "cardinal", "chairperson", "economist", "analyst", "justice", "mp", "mep",
 }
+_OF_PLACE = {"for", "of", "at", "from", "in", "near", "inside", "with", "on"}
 _PREPOSITIONS = {"on", "in", "at", "of", "for", "to", "with", "from", "by", "about", "after",
                  "before", "during", "over", "under", "into", "through", "last", "this", "when"}
 _ORG_WORDS = {
@@ -145,6 +146,7 @@ class _Mention:
     text: str
     pronoun: bool
     common: bool  # "the spokesman": a description, not a name
+    full: str = ""  # a description's whole text ("a spokesman for the ministry")
 
 
 @dataclass(slots=True)
@@ -376,13 +378,16 @@ def _mention_before(text: str, toks: list[_Tok], i: int, sentence_start: int) ->
             first += 1
         if toks[first].low in _DETERMINERS or toks[first].low in _NOT_SPEAKER:
             return None
-        if first >= 3 and toks[first - 1].low == "the" and toks[first - 2].low in ("for", "of", "at", "from"):
+        if first >= 3 and toks[first - 1].low == "the" and toks[first - 2].low in _OF_PLACE:
             # "a spokesman for the UN": the person who spoke, described
             k = first - 3
             while k >= 0 and first - k < 8 and toks[k].word and toks[k].low not in _DETERMINERS:
                 k -= 1
             if k >= 0 and toks[k].low in _DETERMINERS:
-                return _Mention(toks[k].start, toks[j].end, text[toks[k].start:toks[j].end], False, True)
+                return _Mention(toks[k].start, toks[first - 3].end, text[toks[k].start:toks[first - 3].end],
+                                False, True, text[toks[k].start:toks[j].end])
+        if first >= 1 and toks[first - 1].low == "the":
+            first -= 1  # "the Pentagon", "The US"
         # titles stay out of the name: "Health Minister Sarah Connor" -> "Sarah Connor"
         cut = max((x for x in range(first, j) if toks[x].low.rstrip(".") in _TITLES), default=None)
         if cut is not None:
@@ -392,14 +397,15 @@ def _mention_before(text: str, toks: list[_Tok], i: int, sentence_start: int) ->
     k = j
     while k >= 0 and j - k < 6:
         tk = toks[k]
-        if tk.low in _DETERMINERS and k >= 3 and toks[k - 1].low in ("for", "of", "at", "from"):
-            # "a spokesman for the rail company": back to the one who spoke
+        if tk.low in _DETERMINERS and k >= 2 and toks[k - 1].low in _OF_PLACE:
+            # "a spokesman for the rail company": the one who spoke, up to the head noun
             k2 = k - 2
             while k2 >= 0 and k - k2 < 6 and toks[k2].word and toks[k2].low not in _DETERMINERS \
-                    and toks[k2].low not in _NOT_SPEAKER:
+                    and toks[k2].low not in _NOT_SPEAKER and toks[k2].low not in _OF_PLACE:
                 k2 -= 1
-            if k2 >= 0 and toks[k2].low in _DETERMINERS:
-                k = k2
+            if k2 >= 0 and toks[k2].low in _DETERMINERS and k2 < k - 2:
+                return _Mention(toks[k2].start, toks[k - 2].end, text[toks[k2].start:toks[k - 2].end],
+                                False, True, text[toks[k2].start:toks[j].end])
             return _Mention(toks[k].start, toks[j].end, text[toks[k].start:toks[j].end], False, True)
         if tk.low in _DETERMINERS or tk.low.endswith(("'s", "’s")):
             if tk.low.endswith(("'s", "’s")):
@@ -447,10 +453,17 @@ def _mention_after(text: str, toks: list[_Tok], i: int) -> _Mention | None:
             k += 1
         if k == j:
             return None
-        # "the Interior Ministry": the name, not the article
-        if all(x.cap for x in toks[j + 1:k + 1]):
-            return _Mention(toks[j + 1].start, toks[k].end, text[toks[j + 1].start:toks[k].end], False, False)
-        return _Mention(t.start, toks[k].end, text[t.start:toks[k].end], False, True)
+        if all(x.cap for x in toks[j + 1:k + 1]):  # "the Interior Ministry": a name
+            return _Mention(t.start, toks[k].end, text[t.start:toks[k].end], False, False)
+        full_end = k
+        while full_end + 2 < len(toks) and toks[full_end + 1].low in _OF_PLACE and toks[full_end + 2].word \
+                and full_end - k < 8:
+            full_end += 2
+            while full_end + 1 < len(toks) and toks[full_end + 1].word and toks[full_end + 1].low not in _OF_PLACE \
+                    and toks[full_end + 1].low not in _NOT_SPEAKER and full_end - k < 8:
+                full_end += 1
+        return _Mention(t.start, toks[k].end, text[t.start:toks[k].end], False, True,
+                        text[t.start:toks[full_end].end])
     return None
 
 
@@ -551,7 +564,7 @@ class _Names:
 
     def resolve(self, mention: _Mention, text: str) -> str:
         if mention.common:
-            return mention.text
+            return mention.full or mention.text
         before = [n for n in reversed(self.names) if n[0] < mention.start]
         if mention.pronoun:
             low = mention.text.lower()
