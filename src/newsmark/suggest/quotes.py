@@ -648,7 +648,7 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
         return Suggestion(name, round(score, 3), spans, rels)
 
     # direct and mixed quotes
-    last: tuple[int, _Mention, str] | None = None  # (paragraph, mention, name) of the last attributed quote
+    last: tuple[int, _Attribution, str] | None = None  # (paragraph, attribution, name) of the last quote
     pending: list[_Quote] = []  # unattributed quotes waiting for a later attribution in their paragraph
     for q in quoted:
         if q.end <= q.start:
@@ -696,20 +696,20 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
             g = group(qs, qe, qtype, att, score)
             out.append(g)
             covered.append(sentence_of(q.open_at))
-            spk = g.target("said_by")
-            if spk is not None:
-                m = att.speaker
-                last = (q.paragraph, m, str(g.head.attributes.get("speaker", m.text)))
-                for p in pending:
-                    if p.paragraph == q.paragraph:
-                        out.append(group(p.start, p.end, "direct", None, 0.6, last[2], m))
-                pending = []
+            last = (q.paragraph, att, str(g.head.attributes.get("speaker", att.speaker.text)))
+            for p in pending:
+                if p.paragraph == q.paragraph:
+                    # continuations take the cue and the mention of the quote they continue
+                    out.append(group(p.start, p.end, "direct", att, 0.6, last[2]))
+                    covered.append(sentence_of(p.open_at))
+            pending = []
             continue
         content = text[q.start:q.end]
         if words < 4 and not (content[:1].isupper() and content[-1:] in ".!?"):
             continue  # a scare quote or a title, not an attribution (a whole sentence is not)
         if last is not None and q.paragraph - last[0] <= 1:
-            out.append(group(q.start, q.end, "direct", None, 0.6, last[2], last[1]))
+            out.append(group(q.start, q.end, "direct", last[1], 0.6, last[2]))
+            covered.append(sentence_of(q.open_at))
         else:
             pending.append(q)
 
