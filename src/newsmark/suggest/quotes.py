@@ -720,9 +720,7 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
             continue
         if any(o < e and s <= c for o, c in qspans):
             continue
-        found = _indirect(text, s, e)
-        if found is not None:
-            qs, qe, att, score = found
+        for qs, qe, att, score in _indirect(text, s, e):
             out.append(group(qs, qe, "indirect", att, score))
     out.sort(key=lambda g: (g.start, g.end))
     return out
@@ -736,34 +734,86 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _indirect(text: str, s: int, e: int) -> tuple[int, int, _Attribution, float] | None:
+_AUXILIARIES = {"has", "have", "had", "is", "was", "were", "are", "will", "would", "did", "does", "do",
+                "not", "n't", "could", "should", "may", "might", "must", "be", "been", "never", "can",
+                "cannot", "shall"}
+_PASSIVE = {"is", "are", "was", "were", "be", "been", "being"}
+# cues whose reported clause needs "that" (or the like) after them: with a bare noun phrase
+# they mean something else ("agreed a deal", "confirmed his place", "testified before")
+_NEED_THAT = {"agreed", "agrees", "indicated", "indicates", "estimated", "concluded", "concludes",
+              "revealed", "reveals", "confirmed", "confirms", "announced", "announces", "reported",
+              "reports", "testified", "maintained", "maintains", "predicted", "predicts", "recalled",
+              "recalls", "alleged", "alleges", "asserted", "asserts", "complained", "complains",
+              "observed", "observes", "disclosed", "hinted", "speculated", "reiterated", "reiterates",
+              "promised", "promises", "pledged", "pledges", "vowed", "vows", "conceded", "concedes",
+              "countered", "counters", "contended", "contends", "emphasised", "emphasized",
+              "emphasises", "emphasizes", "replied", "replies", "remarked", "remarks", "states",
+              "stated", "notes", "comments", "commented", "cautioned", "cautions", "continued",
+              "continues", "urged", "urges", "asked", "asks", "boasted", "acknowledged",
+              "acknowledges", "admitted", "admits", "suggested", "suggests", "wrote", "writes",
+              "tweeted", "claims", "argues", "argued", "stresses", "stressed", "explained",
+              "explains", "warned", "warns", "insisted", "insists", "noted", "claimed"}
+_BARE_CLAUSE_OK = {"said", "says", "say", "told", "tells", "added", "adds", "argued", "argues",
+                   "claimed", "warned", "warns", "insisted", "insists", "noted", "explained",
+                   "stressed", "acknowledged", "admitted", "suggested", "wrote", "writes", "tweeted",
+                   "believes", "thinks", "announced"}
+_NP_OBJECT = {"denied", "denies", "deny", "rejected", "rejects"}  # "denied the allegations"
+_COMPLEMENTISERS = {"that", "whether", "why", "how", "if", "when", "what", "who", "where"}
+_GERUNDS = {"saying", "adding", "arguing", "claiming", "noting", "insisting", "warning", "stressing",
+            "explaining", "telling", "calling", "announcing", "accusing", "suggesting", "writing",
+            "asserting", "alleging", "stating", "urging", "acknowledging", "admitting", "describing"}
+_SPLIT = {",", ";", "—", "–"}
+
+
+def _att(toks: list[_Tok], i: int, n: int, m: _Mention) -> _Attribution:
+    """An attribution whose cue is the verb group at ``toks[i:i+n]`` with the auxiliaries,
+    modals and negation right before it ("has said", "would not say")."""
+    k = i
+    while k - 1 >= 0 and toks[k - 1].low in _AUXILIARIES and toks[k - 1].start >= m.end:
+        k -= 1
+    if k < i and toks[k].low in ("not", "n't", "never"):
+        k += 1
+    return _Attribution(toks[k].start, toks[i + n - 1].end, m)
+
+
+def _content_end(toks: list[_Tok], k: int, e: int) -> int:
+    """The end of a reported clause from ``toks[k]``: the sentence's end, or a following
+    ", saying ..." (a second report)."""
+    for x in range(k + 1, len(toks) - 1):
+        if toks[x].text in _SPLIT and toks[x + 1].low in _GERUNDS:
+            return toks[x].start
+    return e
+
+
+def _indirect(text: str, s: int, e: int) -> list[tuple[int, int, _Attribution, float]]:
     toks = _tokens(text, s, e)
-    if len(toks) < 6:
-        return None
+    if len(toks) < 4:
+        return []
+    out: list[tuple[int, int, _Attribution, float]] = []
+    subject: _Mention | None = None
     # "According to X, ..." and "..., according to X."
     for i, t in enumerate(toks[:-2]):
         if t.low == "according" and toks[i + 1].low == "to":
             m = _mention_after(text, toks, i + 1)
             if m is None:
-                return None
+                return []
             att = _Attribution(t.start, toks[i + 1].end, m)
             if i == 0:
                 k = next((k for k in range(i + 2, len(toks)) if toks[k].text == ","), None)
                 if k is None:
-                    return None
+                    return []
                 qs, qe = _trim(text, toks[k].end, e)
             else:
                 qs, qe = _trim(text, s, t.start)
-                if i + 2 < len(toks) and toks[-1].text in ".!?" and m.end < toks[-2].start:
-                    # "..., according to X, who ..." keeps the content before the cue only
-                    pass
-            if len(text[qs:qe].split()) >= 4:
-                return qs, qe, att, 0.75
-            return None
-    # "X said (that) ..." / "X told reporters (that) ..."
+            if len(text[qs:qe].split()) >= 3:
+                return [(qs, qe, att, 0.75)]
+            return []
+    # "X said (that) ..." / "X told reporters (that) ..." / "X denied the allegations"
     for i, t in enumerate(toks):
-        if t.low not in _CLAUSE_CUES or i == 0:
+        if i == 0 or t.low not in _CLAUSE_CUES or not _cue_at(toks, i):
             continue
+        if toks[i - 1].low in _PASSIVE:
+            continue  # "are said to be": nobody is said to have said it
         m = _mention_before(text, toks, i, s)
         if m is None or m.start < s:
             continue
@@ -779,31 +829,67 @@ def _indirect(text: str, s: int, e: int) -> tuple[int, int, _Attribution, float]
                 k += 1  # "told the BBC", "told Reuters"
             if k == k0 and k < len(toks) and toks[k].low in _OBJECTS_OF_TOLD:
                 k += 1  # "told reporters"
-            if k == k0:
+            if k == k0 and t.low in ("told", "tells"):
                 continue
-        if k < len(toks) and toks[k].low in ("on", "in", "at") and k + 1 < len(toks) and toks[k + 1].cap:
+        if k + 1 < len(toks) and toks[k].low in ("on", "in", "at") and toks[k + 1].cap:
             k += 2  # "said on Tuesday"
-        if k < len(toks) and toks[k].low == "that":
-            k += 1
-        elif k < len(toks) and (toks[k].text in ".,;:" or toks[k].low in {"the", "a"} and t.low in ("said",) and False):
+        if k + 2 < len(toks) and toks[k].low == "in" and toks[k + 1].low in ("a", "an", "the") \
+                and toks[k + 2].low in ("statement", "interview", "letter", "post", "tweet", "speech", "email"):
+            k += 3  # "said in a statement"
+            if k < len(toks) and toks[k].text == ",":
+                k += 1
+        score = 0.7
+        if k < len(toks) and toks[k].low in _COMPLEMENTISERS:
+            if toks[k].low == "that":
+                k += 1
+            score = 0.75
+        elif t.low in _NP_OBJECT:
+            score = 0.7
+        elif t.low in _NEED_THAT and t.low not in _BARE_CLAUSE_OK:
+            if not (t.low in ("urged", "urges", "asked", "asks") and k > i + 1 and k < len(toks)
+                    and toks[k].low == "to"):
+                continue
+        if k >= len(toks) or toks[k].text in ".,;:?!" or (
+                toks[k].low in {"in", "on", "of", "for", "by", "with", "at"}):
             continue
-        if k >= len(toks) or toks[k].text in ".,;:?!" or toks[k].low in {"in", "on", "to", "of", "for", "by", "with", "at"}:
-            continue
-        qs, qe = _trim(text, toks[k].start, e)
-        if len(text[qs:qe].split()) >= 4:
-            return qs, qe, _Attribution(t.start, t.end, m), 0.75 if toks[k - 1].low == "that" else 0.7
+        qe_raw = _content_end(toks, k, e)
+        qs, qe = _trim(text, toks[k].start, qe_raw)
+        n_words = len(text[qs:qe].split())
+        if n_words >= 4 or (t.low in _NP_OBJECT and n_words >= 1):
+            out.append((qs, qe, _att(toks, i, 1, m), score))
+            subject = m
         break
+    # ", saying ..." after a first report or any clause with a subject: a second report
+    for x in range(1, len(toks) - 2):
+        if toks[x].text in _SPLIT and toks[x + 1].low in _GERUNDS and toks[x + 1].low not in ("calling", "describing"):
+            m = subject or _subject(text, toks)
+            if m is None:
+                break
+            k = x + 2
+            if toks[k].low in _OBJECTS_OF_TOLD and toks[x + 1].low in ("telling", "urging"):
+                k += 1
+            if k < len(toks) and toks[k].low == "that":
+                k += 1
+            if k >= len(toks):
+                break
+            qs, qe = _trim(text, toks[k].start, _content_end(toks, k, e))
+            if len(text[qs:qe].split()) >= 3:
+                out.append((qs, qe, _Attribution(toks[x + 1].start, toks[x + 1].end, m), 0.65))
+            break
+    if out:
+        return out
     # "..., X said." / "..., said X." / "..., X added on Tuesday."
-    for i in range(len(toks) - 1, 0, -1):
-        if toks[i].text != ",":
-            continue
+    commas = [i for i, t in enumerate(toks) if t.text == ","][-3:]
+    for i in reversed(commas):
         tail = toks[i + 1:]
-        if not 1 < len(tail) <= 14:
+        if not 1 < len(tail) <= 30:
             break
         for j, t in enumerate(tail):
             n = _cue_at(tail, j)
-            if not n or tail[j].low == "according":
+            if not n or tail[j].low == "according" or j > 8:
                 continue
+            if j > 0 and tail[j - 1].low in _PASSIVE:
+                break
             m = _mention_before(text, tail, j, toks[i].end)
             if m is None or m.start < toks[i].end:
                 m = _mention_after(text, tail, j + n - 1)
@@ -816,7 +902,22 @@ def _indirect(text: str, s: int, e: int) -> tuple[int, int, _Attribution, float]
                 break  # words before the cue that are not its speaker
             qs, qe = _trim(text, s, toks[i].start)
             if len(text[qs:qe].split()) >= 4:
-                return qs, qe, _Attribution(t.start, tail[j + n - 1].end, m), 0.7
+                return [(qs, qe, _att(tail, j, n, m), 0.7)]
             break
+        else:
+            continue
         break
+    return out
+
+
+def _subject(text: str, toks: list[_Tok]) -> _Mention | None:
+    """The sentence's subject, when it starts the sentence (a name, a pronoun, a description)."""
+    for i in range(1, min(len(toks), 10)):
+        if toks[i].low in _ALL_CUES or toks[i].low in _NP_OBJECT or (
+                toks[i].word and toks[i].low not in _DETERMINERS and not toks[i].cap and i > 0
+                and toks[i - 1].word and toks[i].low.endswith(("ed", "s"))):
+            m = _mention_before(text, toks, i, toks[0].start)
+            if m is not None and m.start == toks[0].start or (m is not None and toks[0].low in _DETERMINERS):
+                return m
+            return None
     return None
