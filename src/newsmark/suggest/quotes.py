@@ -718,10 +718,14 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
     for s, e in sentences:
         if any(cs <= s < ce or cs < e <= ce for cs, ce in covered):
             continue
-        if any(o < e and s <= c for o, c in qspans):
-            continue
+        inner = [(o, c) for o, c in qspans if o < e and s <= c]
+        if any(o < s or c >= e for o, c in inner):
+            continue  # a quote running in from another sentence
         for qs, qe, att, score in _indirect(text, s, e):
-            out.append(group(qs, qe, "indirect", att, score))
+            marked = any(qs <= o and c < qe for o, c in inner)
+            if inner and not marked and any(qs <= c and o < qe for o, c in inner):
+                continue
+            out.append(group(qs, qe, "mixed" if marked else "indirect", att, score))
     out.sort(key=lambda g: (g.start, g.end))
     return out
 
