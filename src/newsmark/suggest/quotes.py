@@ -348,7 +348,7 @@ def _mention_before(text: str, toks: list[_Tok], i: int, sentence_start: int) ->
         return None
     if toks[j].text == ",":  # an apposition: "Smith, a spokesman for the ministry, said"
         k = j - 1
-        while k >= 0 and toks[k].text not in ",\"“”(" and j - k < 16:
+        while k >= 0 and toks[k].text not in ",\"“”(" and j - k < 24:
             k -= 1
         if k >= 1 and toks[k].text == ",":
             inner = toks[k + 1:j]
@@ -485,23 +485,29 @@ def _cue_at(toks: list[_Tok], i: int) -> int:
 
 def _attribution_in(text: str, toks: list[_Tok], sentence_start: int, *, after: bool) -> _Attribution | None:
     """A speaker + cue in a stretch of tokens next to a quote: right after its closing mark
-    (``after``: "..." Smith said / said Smith) or before its opening mark (Smith said: "...")."""
+    (``after``: "..." Smith said / said Smith / Smith, a spokesman for X, said) or before its
+    opening mark (Smith said: "...")."""
     rng = range(len(toks)) if after else range(len(toks) - 1, -1, -1)
     for i in rng:
-        if after and i > 9:
+        if after and i > 30:
             break
         n = _cue_at(toks, i)
         if not n:
             continue
-        cue_start, cue_end = toks[i].start, toks[i + n - 1].end
         if toks[i].low == "according":
             m = _mention_after(text, toks, i + 1)
-        else:
-            m = _mention_before(text, toks, i, sentence_start)
-            if m is None or (after and m.start < toks[0].start):
-                m = _mention_after(text, toks, i + n - 1)
+            return None if m is None else _Attribution(toks[i].start, toks[i + 1].end, m)
+        if i > 0 and toks[i - 1].low in _PASSIVE:
+            return None
+        m = _mention_before(text, toks, i, sentence_start)
+        if m is None or (after and m.start < toks[0].start):
+            m = _mention_after(text, toks, i + n - 1)
+        elif after and i > 4 and m.start > toks[min(2, len(toks) - 1)].start:
+            return None  # the cue of another clause, not this quote's attribution
         if m is not None:
-            return _Attribution(cue_start, cue_end, m)
+            return _att(toks, i, n, m)
+        if after:
+            return None
     return None
 
 
