@@ -121,9 +121,15 @@ def test_an_odd_number_of_marks_costs_one_quote_not_the_article() -> None:
 
 
 def test_scare_quotes_and_plain_sentences_are_not_quotes() -> None:
-    text = ("He called the move “a betrayal” of voters. The so-called “experts” disagreed.\n"
-            "The bridge was built in 1932 and carries 40,000 cars a day.")
+    text = ("The so-called “experts” disagreed about the “new normal” in the city.\n"
+            "The bridge was built in 1932 and carries 40,000 cars a day.\n"
+            "Three casualties are said to be in a “critical condition” tonight.")
     assert suggest_quotes(text) == []
+
+
+def test_a_quoted_label_is_a_direct_quote_of_who_gave_it() -> None:
+    text = "Jane Doe called the move “a betrayal” of voters."
+    _check(_one(text, "a betrayal"), text, speaker="Jane Doe", mention="Jane Doe", cue="called", qtype="direct")
 
 
 def test_an_existing_entity_is_the_speaker_mention() -> None:

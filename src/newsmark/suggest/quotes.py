@@ -342,7 +342,9 @@ def _name_run_back(toks: list[_Tok], i: int) -> int | None:
 def _mention_before(text: str, toks: list[_Tok], i: int, sentence_start: int) -> _Mention | None:
     """The speaker mention ending just before token ``i`` (the cue)."""
     j = i - 1
-    while j >= 0 and toks[j].low in _SKIP_BEFORE_CUE and toks[j].low not in _PRONOUNS:
+    while j >= 0 and (toks[j].low in _SKIP_BEFORE_CUE or (toks[j].low.endswith("ly") and not toks[j].cap
+                                                          and len(toks[j].low) > 4)) \
+            and toks[j].low not in _PRONOUNS:
         j -= 1
     if j < 0:
         return None
@@ -481,6 +483,26 @@ def _cue_at(toks: list[_Tok], i: int) -> int:
     if i > 0 and toks[i - 1].low.endswith(("'s", "’s")):
         return 0  # "the doctor's reports": a noun
     return 1
+
+
+_LABEL_CUES = {"called", "calls", "calling", "described", "describes", "describing", "dubbed",
+               "labelled", "labeled", "branded", "slammed", "assailed", "hailed", "termed",
+               "denounced", "condemned", "praised", "criticised", "criticized", "rejected", "dismissed"}
+
+
+def _label_attribution(text: str, toks: list[_Tok], sentence_start: int) -> _Attribution | None:
+    """The speaker and verb that give a quoted label, within a few words before it."""
+    for i in range(len(toks) - 1, max(-1, len(toks) - 12), -1):
+        t = toks[i]
+        if t.low not in _LABEL_CUES or t.text[:1].isupper():
+            continue
+        if i > 0 and toks[i - 1].low in _PASSIVE:
+            return None
+        m = _mention_before(text, toks, i, sentence_start)
+        if m is None:
+            return None
+        return _att(toks, i, 1, m)
+    return None
 
 
 def _attribution_in(text: str, toks: list[_Tok], sentence_start: int, *, after: bool) -> _Attribution | None:
@@ -711,6 +733,12 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
             pending = []
             continue
         content = text[q.start:q.end]
+        if words < 6:
+            # a quoted label: "called the move "a disgrace"", "described it as "reckless""
+            lab = _label_attribution(text, before_toks, s_start)
+            if lab is not None:
+                out.append(group(q.start, q.end, "direct", lab, 0.65))
+                continue
         if words < 4 and not (content[:1].isupper() and content[-1:] in ".!?"):
             continue  # a scare quote or a title, not an attribution (a whole sentence is not)
         if last is not None and q.paragraph - last[0] <= 1:
