@@ -922,7 +922,7 @@ def _indirect(text: str, s: int, e: int) -> list[tuple[int, int, _Attribution, f
         tail = toks[i + 1:]
         if not 1 < len(tail) <= 30:
             break
-        for j, t in enumerate(tail):
+        for j in range(len(tail)):
             n = _cue_at(tail, j)
             if not n or tail[j].low == "according" or j > 8:
                 continue
