@@ -84,3 +84,10 @@ def test_a_suggestion_that_does_not_fit_the_text_is_refused(project: Any, doc: s
     with pytest.raises(ValidationError):
         store.replace(project, doc, "quotes", bad)
     assert store.open_suggestions(project, doc) == []
+
+
+def test_a_suggestion_made_again_keeps_its_id(project: Any, doc: str) -> None:
+    first = store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    again = store.replace(project, doc, "quotes", suggest_quotes(TEXT)[:1])
+    assert [s.id for s in again] == [first[0].id]
+    assert [s.id for s in store.open_suggestions(project, doc)] == [first[0].id]

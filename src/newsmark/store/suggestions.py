@@ -52,8 +52,10 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
         decided = {(r[0], r[1], r[2]) for r in project.conn.execute(
             "SELECT label, start, \"end\" FROM suggestions WHERE doc = ? AND recommender = ? AND status != 'open'",
             (doc_id, recommender))}
-        project.conn.execute("DELETE FROM suggestions WHERE doc = ? AND recommender = ? AND status = 'open'",
-                             (doc_id, recommender))
+        # an open suggestion made again keeps its id (the window's undo refers to it)
+        was_open = {(r[1], r[2], r[3]): (r[0], r[4]) for r in project.conn.execute(
+            "SELECT id, label, start, \"end\", created FROM suggestions"
+            " WHERE doc = ? AND recommender = ? AND status = 'open'", (doc_id, recommender))}
         seen: set[tuple[str, int, int]] = set()
         rows = []
         for s in suggestions:
@@ -65,11 +67,15 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
                     raise ValidationError(f"suggestion of {recommender} does not match document {doc_id!r}'s "
                                           f"text at {span.start}-{span.end}")
             seen.add(key)
-            s.id, s.document, s.created, s.recommender = new_id(), doc_id, stamp, recommender
+            old = was_open.pop(key, None)
+            s.id, s.created = (old[0], old[1]) if old else (new_id(), stamp)
+            s.document, s.recommender = doc_id, recommender
             rows.append((doc_id, s.id, recommender, float(s.score), s.label, s.start, s.end,
-                         jsonutil.dumps(s.group_json()), "open", stamp))
+                         jsonutil.dumps(s.group_json()), "open", s.created))
             stored.append(s)
-        project.conn.executemany(f"INSERT INTO suggestions({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        project.conn.executemany("DELETE FROM suggestions WHERE doc = ? AND id = ?",
+                                 [(doc_id, sid) for sid, _ in was_open.values()])
+        project.conn.executemany(f"INSERT OR REPLACE INTO suggestions({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     return stored
 
 

@@ -35,11 +35,15 @@ class StringsRecommender:
         self._pattern: re.Pattern[str] | None = None
 
     @classmethod
-    def learn(cls, documents: Iterable[Document], rejected: Iterable[tuple[str, str, int]] = ()) -> StringsRecommender:
-        """Learn from documents (with annotations); ``rejected``: (text, label, times)."""
+    def learn(cls, documents: Iterable[Document], rejected: Iterable[tuple[str, str, int]] = (),
+              *, skip: str | None = None) -> StringsRecommender:
+        """Learn from documents (with annotations), but the one with id ``skip``;
+        ``rejected``: (text, label, times)."""
         rec = cls()
         done: list[Document] = []
         for doc in documents:
+            if doc.id == skip:
+                continue
             for a in doc.annotations:
                 t = a.text.strip()
                 if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
@@ -57,6 +61,23 @@ class StringsRecommender:
                 for m in pattern.finditer(doc.text):
                     if (m.start(), m.end()) not in spans:
                         rec.misses[m.group()] += 1
+        return rec
+
+    def plus(self, doc: Document) -> StringsRecommender:
+        """This recommender with one more document's annotations learnt (the open document,
+        as it is being annotated)."""
+        rec = StringsRecommender()
+        rec.tagged = self.tagged.copy()
+        rec.any_label = self.any_label.copy()
+        rec.misses = self.misses
+        rec.rejected = self.rejected
+        for a in doc.annotations:
+            t = a.text.strip()
+            if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+                continue
+            rec.tagged[(t, a.label)] += 1
+            rec.any_label[t] += 1
+        rec._compile()
         return rec
 
     def _compile(self) -> re.Pattern[str] | None:
