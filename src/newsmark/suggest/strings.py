@@ -33,6 +33,7 @@ class StringsRecommender:
         self.misses: Counter[str] = Counter()  # text -> untagged occurrences in done documents
         self.rejected: Counter[tuple[str, str]] = Counter()
         self._pattern: re.Pattern[str] | None = None
+        self._dirty = False
 
     @classmethod
     def learn(cls, documents: Iterable[Document], rejected: Iterable[tuple[str, str, int]] = (),
@@ -80,6 +81,22 @@ class StringsRecommender:
         rec._compile()
         return rec
 
+    def note(self, text: str, label: str, times: int = 1) -> None:
+        """An annotation was made (``times`` 1) or taken back (-1): learn it as it happens."""
+        t = text.strip()
+        if label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != text:
+            return
+        self.tagged[(t, label)] += times
+        self.any_label[t] += times
+        if self.tagged[(t, label)] <= 0:
+            del self.tagged[(t, label)]
+        if self.any_label[t] <= 0:
+            del self.any_label[t]
+        self._dirty = True
+
+    def note_rejected(self, text: str, label: str) -> None:
+        self.rejected[(text, label)] += 1
+
     def _compile(self) -> re.Pattern[str] | None:
         strings = sorted(self.any_label, key=len, reverse=True)
         if not strings:
@@ -95,6 +112,9 @@ class StringsRecommender:
         return n / total if total else 0.0
 
     def suggest(self, doc: Document) -> list[Suggestion]:
+        if self._dirty:
+            self._compile()
+            self._dirty = False
         if self._pattern is None:
             return []
         labels_of: dict[str, list[str]] = {}
