@@ -934,7 +934,8 @@ def _indirect(text: str, s: int, e: int) -> list[tuple[int, int, _Attribution, f
             if m is None:
                 break
             rest = [x for x in tail if x.start >= max(m.end, tail[j + n - 1].end)]
-            if rest and rest[0].text != "," and len([x for x in rest if x.word]) > 4:
+            upto_comma = next((k for k, x in enumerate(rest) if x.text == ","), len(rest))
+            if len([x for x in rest[:upto_comma] if x.word]) > 4:
                 break  # the clause goes on: "..., a minority of protesters responded with violence"
             if m.start > tail[j].start and any(x.word for x in tail if x.end <= tail[j].start):
                 break  # words before the cue that are not its speaker
