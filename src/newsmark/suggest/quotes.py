@@ -269,6 +269,9 @@ def _content(text: str, open_at: int, close_at: int, paragraph: int) -> _Quote:
 
 
 # ---------------------------------------------------------------- sentences
+_STOPS = re.compile(r"[.!?]")
+
+
 def _sentence_bounds(text: str, quotes: list[_Quote]) -> list[tuple[int, int]]:
     """Sentences as (start, end), never splitting inside a quote."""
     spans: list[tuple[int, int]] = []
@@ -276,24 +279,24 @@ def _sentence_bounds(text: str, quotes: list[_Quote]) -> list[tuple[int, int]]:
     qi = 0
     for ps, pe in ((m.start(), m.end()) for m in _PARAGRAPH.finditer(text)):
         s = ps
-        i = ps
-        while i < pe:
+        skip_to = ps
+        for m in _STOPS.finditer(text, ps, pe):
+            i = m.start()
+            if i < skip_to:
+                continue
             while qi < len(qranges) and qranges[qi][1] < i:
                 qi += 1
             if qi < len(qranges) and qranges[qi][0] <= i <= qranges[qi][1]:
-                i = qranges[qi][1] + 1
+                skip_to = qranges[qi][1] + 1
                 continue
-            ch = text[i]
-            if ch in ".!?" and _ends_sentence(text, i, pe):
+            if _ends_sentence(text, i, pe):
                 j = i + 1
                 while j < pe and text[j] in ".!?\"”’»)":
                     j += 1
                 spans.append((s, j))
                 while j < pe and text[j].isspace():
                     j += 1
-                s = i = j
-                continue
-            i += 1
+                s = skip_to = j
         if s < pe and text[s:pe].strip():
             spans.append((s, pe))
     return spans
