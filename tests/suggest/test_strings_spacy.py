@@ -99,3 +99,18 @@ def test_spacy_in_worker_processes(project: Any, pipeline: Path) -> None:
     anns = project.annotations("d7")
     assert [(a.text, a.label, a.annotator) for a in anns] == [
         ("Jane Doe", "PERSON", f"suggest:spacy:{pipeline}"), ("Alps", "LOCATION", f"suggest:spacy:{pipeline}")]
+
+
+def test_strings_leave_one_out_equals_learning_without_the_document() -> None:
+    docs = [
+        _doc("d1", "Jordan met Amman officials. Jordan again.", [("Jordan", "GPE"), ("Amman", "GPE")]),
+        _doc("d2", "Michael Jordan played in Chicago.", [("Jordan", "PERSON"), ("Chicago", "GPE")]),
+        _doc("d3", "Jordan closed its border near Amman.", [("Jordan", "GPE")]),
+    ]
+    full = StringsRecommender.learn(docs)
+    for d in docs:
+        quick = full.without(d)
+        slow = StringsRecommender.learn([x for x in docs if x.id != d.id])
+        bare = Document(d.id, d.text)
+        assert [(s.head.text, s.label, s.score, s.start) for s in quick.suggest(bare)] == \
+            [(s.head.text, s.label, s.score, s.start) for s in slow.suggest(bare)]

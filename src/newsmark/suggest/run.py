@@ -143,14 +143,15 @@ def evaluate(project: Project, name: str, *, statuses: Sequence[str] = ("done",)
     docs = [project.document(d) for d in doc_ids]
     report = Report(name)
     labels_all = {lab.name: lab.layer for lab in project.labels()}
-    base = None if name == "strings" else recommenders(project, [name])[0]
-    for doc in docs:
-        if base is None:
-            from newsmark.suggest.strings import StringsRecommender
+    strings = None
+    if name == "strings":
+        from newsmark.suggest.strings import StringsRecommender
 
-            rec: Recommender = StringsRecommender.learn(d for d in docs if d.id != doc.id)
-        else:
-            rec = base
+        # learnt from the documents evaluated on, each left out in its turn
+        strings = StringsRecommender.learn(docs)
+    base = None if strings is not None else recommenders(project, [name])[0]
+    for doc in docs:
+        rec: Recommender = strings.without(doc) if strings is not None else base  # type: ignore[assignment]
         bare = Document(doc.id, doc.text, doc.title, doc.meta, doc.status)
         sugs = rec.suggest(bare)
         if name == "quotes":

@@ -34,6 +34,7 @@ class StringsRecommender:
         self.rejected: Counter[tuple[str, str]] = Counter()
         self._pattern: re.Pattern[str] | None = None
         self._dirty = False
+        self._misses_by_doc: dict[str, Counter[str]] = {}
 
     @classmethod
     def learn(cls, documents: Iterable[Document], rejected: Iterable[tuple[str, str, int]] = (),
@@ -59,9 +60,31 @@ class StringsRecommender:
         if pattern is not None:
             for doc in done:
                 spans = {(a.start, a.end) for a in doc.annotations}
+                mine: Counter[str] = Counter()
                 for m in pattern.finditer(doc.text):
                     if (m.start(), m.end()) not in spans:
-                        rec.misses[m.group()] += 1
+                        mine[m.group()] += 1
+                rec.misses.update(mine)
+                rec._misses_by_doc[doc.id] = mine
+        return rec
+
+    def without(self, doc: Document) -> StringsRecommender:
+        """This recommender as if it had learnt from every document but ``doc`` (to evaluate
+        it on ``doc``: leave one out, without learning everything again)."""
+        rec = StringsRecommender()
+        rec.tagged = self.tagged.copy()
+        rec.any_label = self.any_label.copy()
+        rec.misses = self.misses - self._misses_by_doc.get(doc.id, Counter())
+        rec.rejected = self.rejected
+        for a in doc.annotations:
+            t = a.text.strip()
+            if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+                continue
+            rec.tagged[(t, a.label)] -= 1
+            rec.any_label[t] -= 1
+        rec.tagged = +rec.tagged  # drop what is left at zero
+        rec.any_label = +rec.any_label
+        rec._compile()
         return rec
 
     def plus(self, doc: Document) -> StringsRecommender:
@@ -127,7 +150,7 @@ class StringsRecommender:
             s, e = m.start(), m.end()
             if (s, e) in have or any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in covered):
                 continue
-            for label in labels_of.get(m.group(), []):
+            for label in sorted(labels_of.get(m.group(), [])):
                 sc = self.score(m.group(), label)
                 if sc > 0:
                     out.append(Suggestion(self.name, round(sc, 3),
