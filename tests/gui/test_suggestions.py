@@ -219,3 +219,17 @@ def test_a_10000_character_article_shows_its_suggestions_soon_after_opening(
     # issue #16: <= 100 ms on an idle machine (measured ~30-50 ms); the bound leaves room for a busy one
     print(f"\nsuggestions shown {w.suggestions.latency_ms:.0f} ms after opening a 10,000-character article")
     assert w.suggestions.latency_ms < 400, w.suggestions.latency_ms
+
+
+def test_a_deleted_tag_is_unlearnt(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    text = w.session.document.text
+    s = text.index("Geneva")
+    cursor = w.article.textCursor()
+    cursor.setPosition(qt_pos(text, s))
+    cursor.setPosition(qt_pos(text, s + 6), QTextCursor.MoveMode.KeepAnchor)
+    w.article.setTextCursor(cursor)
+    qtbot.keyClick(w.article, "g")
+    qtbot.waitUntil(lambda: any(x.head.text == "Geneva" for x in w.suggestions.items), timeout=5000)
+    w.undo_stack.undo()  # the tag is taken back: "Geneva" is no longer suggested
+    qtbot.waitUntil(lambda: not any(x.head.text == "Geneva" for x in w.suggestions.items), timeout=5000)

@@ -279,6 +279,7 @@ class Suggestions(QObject):
         self.opened_at = 0.0
         self.latency_ms: float | None = None  # from opening the document to its ghosts drawn
         self._press: QPoint | None = None
+        self._known: dict[str, tuple[str, str]] = {}  # the open document's annotations: what to unlearn
         self._thread = QThread(self)
         self._thread.setObjectName("newsmark-suggestions")
         self.worker = SuggestionWorker()
@@ -351,6 +352,7 @@ class Suggestions(QObject):
 
     # ------------------------------------------------------------ computing
     def document_opened(self, doc: Document) -> None:
+        self._known = {a.id: (a.text, a.label) for a in doc.annotations}
         self.items = []
         self.overlay.set_spans([])
         self.opened_at = time.perf_counter()
@@ -408,15 +410,18 @@ class Suggestions(QObject):
         self.shown.emit(doc.id, len(self.items))
 
     def _on_session_edit(self, ann: Annotation, times: int) -> None:
+        self._known[ann.id] = (ann.text, ann.label)
         self._note.emit(ann.text, ann.label, times)
         self._recompute.start()
 
-    def _on_session_removed(self, _ann_id: str) -> None:
-        # the removed annotation's text is gone from the session: it is learnt again at the
-        # next start; the open document's suggestions are recomputed now
+    def _on_session_removed(self, ann_id: str) -> None:
+        known = self._known.pop(ann_id, None)
+        if known is not None:  # unlearnt: a deleted tag no longer counts for its string
+            self._note.emit(known[0], known[1], -1)
         self._recompute.start()
 
     def _on_session_changed(self, old: Annotation, new: Annotation) -> None:
+        self._known[new.id] = (new.text, new.label)
         if (old.text, old.label) != (new.text, new.label):
             self._note.emit(old.text, old.label, -1)
             self._note.emit(new.text, new.label, 1)
