@@ -147,3 +147,23 @@ def test_offsets_are_code_points_with_emoji_and_astral_text() -> None:
     for g in groups:
         for s in g.spans:
             assert text[s.start:s.end] == s.text
+
+
+def test_the_sample_articles_quotes_are_found_exactly() -> None:
+    import json
+
+    from tests.conftest import SEED_JSONL
+
+    rec = json.loads(SEED_JSONL.read_text(encoding="utf-8").splitlines()[0])
+    by_id = {a["id"]: a for a in rec["annotations"]}
+    cue = {r["from"]: by_id[r["to"]] for r in rec["relations"] if r["type"] == "cue"}
+    found = {(g.start, g.end): g for g in suggest_quotes(rec["text"])}
+    gold = [a for a in rec["annotations"] if a["label"] == "QUOTE"]
+    assert len(gold) == 5
+    for a in gold:
+        g = found.get((a["start"], a["end"]))
+        assert g is not None, a["text"]
+        assert g.head.attributes["speaker"] == a["attributes"]["speaker"]
+        assert g.head.attributes["type"] == a["attributes"]["type"]
+        c = g.target("cue")
+        assert c is not None and (c.start, c.end) == (cue[a["id"]]["start"], cue[a["id"]]["end"])

@@ -86,6 +86,8 @@ _TITLES = {
 _OF_PLACE = {"for", "of", "at", "from", "in", "near", "inside", "with", "on"}
 _PREPOSITIONS = {"on", "in", "at", "of", "for", "to", "with", "from", "by", "about", "after",
                  "before", "during", "over", "under", "into", "through", "last", "this", "when"}
+# kept in a speaker's mention ("Mr Panetta"), unlike titles and roles
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "dame", "lord", "lady"}
 _ORG_WORDS = {
     "ministry", "department", "police", "inc", "party", "agency", "government", "council",
     "committee", "commission", "company", "university", "corp", "corporation", "bank", "union",
@@ -109,6 +111,7 @@ _DOUBLE_OPENERS = {"“", "«", "„", "\""}
 _MARKS = set("\"“”«»„‹›‘’‚")
 _SPACE_BEFORE_OPEN = set(" \t\n\r\u00a0\u2028\u2029([{—–-/")
 
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|at|az|an|bin|ibn|abu|de|da|di|du|van|von|le|la)[-’'][^\W\d_]", re.UNICODE)
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*(?:['’]s?)?|\S", re.UNICODE)
 _PARAGRAPH = re.compile(r"[^\n\r\u2028\u2029]+")
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
@@ -123,7 +126,11 @@ class _Tok:
 
     @property
     def cap(self) -> bool:
-        return self.text[:1].isupper()
+        # "al-Dabbagh", "el-Sisi", "bin-Salman" are names too
+        if self.text[:1].isupper():
+            return True
+        m = _PARTICLE_NAME.match(self.text)
+        return m is not None and self.text[m.end() - 1].isupper()
 
     @property
     def word(self) -> bool:
@@ -378,8 +385,9 @@ def _mention_before(text: str, toks: list[_Tok], i: int, sentence_start: int) ->
         return None
     first = _name_run_back(toks, j)
     if first is not None:
-        # "The" at a sentence's start is not part of the name it precedes
-        while first < j and toks[first].low in _DETERMINERS:
+        # "The" or "But" at a sentence's start is not part of the name it precedes
+        while first < j and (toks[first].low in _DETERMINERS or toks[first].text in _NAME_STOP
+                             and toks[first].low not in _HONORIFICS):
             first += 1
         if toks[first].low in _DETERMINERS or toks[first].low in _NOT_SPEAKER:
             return None
@@ -394,7 +402,7 @@ def _mention_before(text: str, toks: list[_Tok], i: int, sentence_start: int) ->
         if first >= 1 and toks[first - 1].low == "the":
             first -= 1  # "the Pentagon", "The US"
         # titles stay out of the name: "Health Minister Sarah Connor" -> "Sarah Connor"
-        cut = max((x for x in range(first, j) if toks[x].low.rstrip(".") in _TITLES), default=None)
+        cut = max((x for x in range(first, j) if toks[x].low.rstrip(".") in _TITLES - _HONORIFICS), default=None)
         if cut is not None:
             first = cut + 1
         return _Mention(toks[first].start, toks[j].end, text[toks[first].start:toks[j].end], False, False)
@@ -437,7 +445,7 @@ def _mention_after(text: str, toks: list[_Tok], i: int) -> _Mention | None:
         while k + 1 < len(toks) and ((toks[k + 1].cap and toks[k + 1].word) or (
                 toks[k + 1].low in _PARTICLES and k + 2 < len(toks) and toks[k + 2].cap)):
             k += 1
-        cut = max((x for x in range(j, k) if toks[x].low.rstrip(".") in _TITLES), default=None)
+        cut = max((x for x in range(j, k) if toks[x].low.rstrip(".") in _TITLES - _HONORIFICS), default=None)
         if cut is not None:
             j = cut + 1
             t = toks[j]
