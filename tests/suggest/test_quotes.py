@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from newsmark.core.model import Annotation, Document
@@ -167,3 +169,37 @@ def test_the_sample_articles_quotes_are_found_exactly() -> None:
         assert g.head.attributes["type"] == a["attributes"]["type"]
         c = g.target("cue")
         assert c is not None and (c.start, c.end) == (cue[a["id"]]["start"], cue[a["id"]]["end"])
+
+
+_PIECES = ["“", "”", "\"", "«", "»", "‘", "’", "„", " said ", " told reporters ", "according to ", ", ",
+           ". ", "\n\n", "\r\n", "Jane Doe", " he", "She ", "that ", "the minister", "😀", "𠀋", "é",
+           "\u00a0", "\u2028", "\u2029", "Mr. ", "al-Dabbagh", " added.", "words here ", "(", ")", ":"]
+
+
+def test_any_text_gives_spans_that_are_its_slices() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=6)), max_size=60))
+    def check(parts: list[str]) -> None:
+        text = "".join(parts)
+        for g in suggest_quotes(text):
+            assert g.head.label == "QUOTE" and 0 <= g.score <= 1
+            for s in g.spans:
+                assert 0 <= s.start < s.end <= len(text)
+                assert text[s.start:s.end] == s.text
+            keys = {s.key for s in g.spans}
+            assert all(r.from_key in keys and r.to_key in keys for r in g.relations)
+
+    check()
+
+
+def test_the_naughty_strings_do_not_break_it(corpus: Any) -> None:
+    blns = next((corpus / "unicode" / "blns").glob("*.txt"), None)
+    if blns is None:
+        pytest.skip("no blns text file in the corpus")
+    text = blns.read_text(encoding="utf-8", errors="surrogateescape")
+    for g in suggest_quotes(text):
+        for s in g.spans:
+            assert text[s.start:s.end] == s.text
