@@ -53,6 +53,7 @@ class SuggestionWorker(QObject):
         self.strings: Any = None
         self.spacy: Any = None
         self._pending_notes: list[tuple[str, str, int]] = []
+        self.stopping = False  # set by the window's thread when it closes: learning stops early
 
     @Slot(str)
     def learn(self, project_path: str) -> None:
@@ -63,7 +64,7 @@ class SuggestionWorker(QObject):
 
         try:
             with Project.open(project_path, readonly=True) as p:
-                rec = StringsRecommender.learn((p.document(d) for d in p.document_ids()),
+                rec = StringsRecommender.learn((p.document(d) for d in p.document_ids() if not self.stopping),
                                                store.rejected_strings(p))
         except Exception as e:  # noqa: BLE001 (a problem here must not stop the window)
             self.failed.emit(f"suggestions: could not learn from the project ({e})")
@@ -576,6 +577,7 @@ class Suggestions(QObject):
         EvaluationDialog(self.window.project, self.window).exec()
 
     def shutdown(self) -> None:
+        self.worker.stopping = True
         self._recompute.stop()
         self.article.removeEventFilter(self)
         self._viewport.removeEventFilter(self)
