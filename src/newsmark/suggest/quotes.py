@@ -37,7 +37,7 @@ _CLAUSE_CUES = {
     "pledged", "pledges", "promised", "promises", "vowed", "vows", "cautioned", "cautions",
     "indicated", "indicates", "disclosed", "hinted", "agreed", "agrees", "boasted",
     "speculated", "reiterated", "reiterates", "remarked", "remarks", "urged", "urges",
-    "asked", "asks", "continued", "continues", "commented", "comments",
+    "asked", "asks", "continued", "continues", "commented", "comments", "accused", "accuses",
 }
 _DIRECT_ONLY_CUES = {
     "joked", "quipped", "shouted", "yelled", "screamed", "whispered", "mused", "lamented",
@@ -894,6 +894,10 @@ def _indirect(text: str, s: int, e: int) -> list[tuple[int, int, _Attribution, f
             score = 0.75
         elif t.low in _NP_OBJECT:
             score = 0.7
+        elif t.low in ("accused", "accuses"):
+            # "accused Big Machine of trying to ...": the object and its "of" phrase
+            if not any(x.low == "of" for x in toks[k + 1:k + 8]):
+                continue
         elif t.low in _NEED_THAT and t.low not in _BARE_CLAUSE_OK:
             if not (t.low in ("urged", "urges", "asked", "asks") and k > i + 1 and k < len(toks)
                     and toks[k].low == "to"):
