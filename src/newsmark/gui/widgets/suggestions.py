@@ -390,6 +390,10 @@ class Suggestions(QObject):
         self.refresh()
         if self.latency_ms is None:
             self.latency_ms = (time.perf_counter() - self.opened_at) * 1000
+            if self.items:  # once per opened document, not after every edit
+                self.window.statusBar().showMessage(
+                    f"{len(self.items)} suggestions (dashed): Alt+N goes to the next, Enter or a click "
+                    "accepts, Backspace rejects", 8000)
 
     def refresh(self) -> None:
         """Draw the open document's open suggestions scored at least the minimum."""
