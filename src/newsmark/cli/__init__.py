@@ -304,8 +304,10 @@ def _output(target: str | None) -> Iterator[BinaryIO]:
               help=f"Only documents with this status ({', '.join(STATUSES)}); repeatable.")
 @click.option("--label", "labels", multiple=True, metavar="L",
               help="Only annotations with this label; repeatable.")
+@click.option("--suggestions", is_flag=True,
+              help="Native JSONL: include each document's open suggestions ('suggestions' field).")
 def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...],
-           labels: tuple[str, ...]) -> None:
+           labels: tuple[str, ...], suggestions: bool) -> None:
     """Export PROJECT's documents and annotations.  Native JSONL keeps everything; for the
     other formats, whatever the format cannot carry is listed in the summary."""
     from newsmark.formats import jsonl
@@ -322,10 +324,13 @@ def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...
             raise ValidationError(f"no label {', '.join(map(repr, unknown))} in this project "
                                   f"(labels: {', '.join(sorted(known))})")
         filters = {"statuses": status_list, "labels": list(labels)}
+        if suggestions and fmt != "jsonl":
+            raise click.UsageError("--suggestions is for the native JSONL format only")
         if fmt == "jsonl":
             total = len(p.document_ids(status_list or None))
             with _progress(total, "exporting", unit="doc") as bar, _output(output) as out:
-                summary = jsonl.write(p, out, progress=bar.update, **filters)
+                write_jsonl = jsonl.write_with_suggestions if suggestions else jsonl.write
+                summary = write_jsonl(p, out, progress=bar.update, **filters)
             lines = summary.lines()
         elif kind == "file":
             with _output(output) as out:

@@ -224,6 +224,23 @@ def write(
     progress: Progress | None = None,
 ) -> ExportSummary:
     """Write the project (filtered by document status and annotation label) as native JSONL."""
+    return _write(project, out, statuses, labels, progress, suggestions=False)
+
+
+def write_with_suggestions(
+    project: Project,
+    out: BinaryIO,
+    *,
+    statuses: Sequence[str] = (),
+    labels: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> ExportSummary:
+    """As ``write``, with each document's open suggestions (a ``suggestions`` field)."""
+    return _write(project, out, statuses, labels, progress, suggestions=True)
+
+
+def _write(project: Project, out: BinaryIO, statuses: Sequence[str], labels: Sequence[str],
+           progress: Progress | None, *, suggestions: bool) -> ExportSummary:
     label_args = list(labels)
     ann_sql, rel_sql = _ANNOTATION_JSON % "", _RELATION_JSON % ""
     if labels:
@@ -267,11 +284,14 @@ def write(
             else:  # a packed document is stored in the export's shape and order (docs/adr/0008)
                 ann_json, rel_json = packed_anns, packed_rels
                 n_anns, n_kept_rels = packed_n_anns, packed_n_rels
-            out.write(dumps({
+            record = {
                 "id": doc_id, "title": title, "text": text, "meta": fragment(meta), "status": status,
                 "created": created, "updated": updated,
                 "annotations": fragment(ann_json), "relations": fragment(rel_json),
-            }))
+            }
+            if suggestions:
+                record["suggestions"] = fragment(_suggestions_json(conn, doc_id, wanted))
+            out.write(dumps(record))
             out.write(b"\n")
             summary.documents += 1
             summary.annotations += n_anns
@@ -281,3 +301,17 @@ def write(
     finally:
         conn.execute("COMMIT")
     return summary
+
+
+def _suggestions_json(conn: Any, doc_id: str, labels: set[str]) -> bytes:
+    """A document's open suggestions: id, recommender, score, created, spans and relations."""
+    rows = conn.execute(
+        "SELECT id, recommender, score, created, grp FROM suggestions WHERE doc = ? AND status = 'open'"
+        ' ORDER BY start, "end", score DESC', (doc_id,))
+    items = []
+    for sid, recommender, score, created, grp in rows:
+        group = orjson.loads(grp)
+        if labels and not any(s["label"] in labels for s in group["spans"]):
+            continue
+        items.append({"id": sid, "recommender": recommender, "score": score, "created": created, **group})
+    return orjson.dumps(items)

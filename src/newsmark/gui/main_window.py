@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
         self._build()
         self._actions()
         self._connect()
+        from newsmark.gui.widgets.suggestions import Suggestions
+
+        self.suggestions = Suggestions(self)  # issue #16: ghost spans, its own menu and thread
         self.setWindowTitle(f"{APP_NAME} — {project.path.name}")
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
         self.restoreState(self.settings.value("window_state", b""))  # type: ignore[arg-type]
@@ -333,6 +336,7 @@ class MainWindow(QMainWindow):
         bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
         self.article.show_text(doc.text, doc.annotations, self.colours)
+        self.suggestions.document_opened(doc)
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
@@ -828,11 +832,13 @@ class MainWindow(QMainWindow):
             self.session.annotator = str(self.settings.value("annotator", "") or "") or None
             self._apply_font()
             apply_theme(str(self.settings.value("theme", "system")))
+            self.suggestions.settings_changed()
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         for timer in getattr(self, "_timers", ()):
             timer.stop()
+        self.suggestions.shutdown()
         if self._following_scheme:  # a closed window no longer follows the system's scheme
             self._following_scheme = False
             QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._on_system_scheme)

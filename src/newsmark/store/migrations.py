@@ -159,7 +159,32 @@ def _v4(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    # Suggestions (issue #16) live apart from annotations until accepted: one row per group
+    # (a quote with its cue and speaker), keyed by its head span.  Rejected and accepted rows
+    # stay, so that recomputing never brings a rejected suggestion back.
+    run_script(
+        db,
+        """
+        CREATE TABLE suggestions (
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            recommender TEXT NOT NULL,
+            score REAL NOT NULL,
+            label TEXT NOT NULL,           -- the head span's (a quote group's QUOTE)
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            grp TEXT NOT NULL,             -- JSON: {"spans": [...], "relations": [...]}
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+            created TEXT NOT NULL,
+            PRIMARY KEY (doc, id)
+        );
+        CREATE INDEX suggestions_head ON suggestions(doc, label, start, "end");
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(MIGRATIONS)
 
 

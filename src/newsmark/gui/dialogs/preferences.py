@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFontComboBox,
     QFormLayout,
     QLineEdit,
@@ -47,6 +48,19 @@ class PreferencesDialog(QDialog):
                                     "related stories, footers)")
         self.cut_chrome.setChecked(str(settings.value("cut_chrome", "true")).lower() not in ("false", "0"))
         form.addRow("Importing text", self.cut_chrome)
+        self.suggest_on = QCheckBox("Show suggested spans (dashed) in the article")
+        self.suggest_on.setChecked(bool(settings.value("suggestions/enabled", True, type=bool)))
+        form.addRow("Suggestions", self.suggest_on)
+        self.min_score = QDoubleSpinBox()
+        self.min_score.setRange(0.0, 1.0)
+        self.min_score.setSingleStep(0.05)
+        self.min_score.setDecimals(2)
+        self.min_score.setValue(float(str(settings.value("suggestions/min_score", 0.5))))
+        self.min_score.setToolTip("Suggestions scored below this are not shown")
+        form.addRow("Minimum score", self.min_score)
+        self.spacy_model = QLineEdit(str(settings.value("suggestions/spacy_model", "") or ""))
+        self.spacy_model.setPlaceholderText("optional: an installed spaCy pipeline (package name or folder)")
+        form.addRow("spaCy pipeline", self.spacy_model)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -58,4 +72,7 @@ class PreferencesDialog(QDialog):
         self.settings.setValue("font_size", self.font_size.value())
         self.settings.setValue("theme", self.theme.currentData())
         self.settings.setValue("cut_chrome", self.cut_chrome.isChecked())
+        self.settings.setValue("suggestions/enabled", self.suggest_on.isChecked())
+        self.settings.setValue("suggestions/min_score", round(self.min_score.value(), 2))
+        self.settings.setValue("suggestions/spacy_model", self.spacy_model.text().strip())
         super().accept()

@@ -1,0 +1,203 @@
+"""The suggestions table: what recommenders proposed, kept apart from annotations.
+
+A suggestion changes no annotation until it is accepted; accepting one creates its spans
+(reusing an annotation that already has the same span and label) and its relations in one
+transaction.  Rejected suggestions stay in the table as rejected, so that computing the
+suggestions again never brings them back; accepted ones stay as accepted for the same reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newsmark.core import jsonutil
+from newsmark.core.errors import NotFoundError, ValidationError
+from newsmark.core.model import Annotation, Relation, new_id, now
+from newsmark.core.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from newsmark.store.project import Project
+
+_COLUMNS = 'doc, id, recommender, score, label, start, "end", grp, status, created'
+
+
+@dataclass(slots=True)
+class Accepted:
+    """What accepting a suggestion created: the undo deletes exactly these."""
+
+    document: str
+    suggestion: str
+    annotations: list[Annotation] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)  # ids of annotations that were already there
+
+
+def _row(r: Sequence[Any]) -> Suggestion:
+    return Suggestion.from_group_json(jsonutil.loads(r[7]), recommender=r[2], score=float(r[3]), id=r[1],
+                                      document=r[0], created=r[9])
+
+
+def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+    """Store a recommender's suggestions for a document in place of its earlier open ones.
+
+    Left out: those the annotator rejected or accepted before (same recommender, label and
+    span) and those whose head is already an annotation.  Returns what was stored."""
+    text = project._text(doc_id)
+    existing = {(a.label, a.start, a.end) for a in project.annotations(doc_id)}
+    stamp = now()
+    stored: list[Suggestion] = []
+    with project.write():
+        decided = {(r[0], r[1], r[2]) for r in project.conn.execute(
+            "SELECT label, start, \"end\" FROM suggestions WHERE doc = ? AND recommender = ? AND status != 'open'",
+            (doc_id, recommender))}
+        # an open suggestion made again keeps its id (the window's undo refers to it)
+        was_open = {(r[1], r[2], r[3]): (r[0], r[4]) for r in project.conn.execute(
+            "SELECT id, label, start, \"end\", created FROM suggestions"
+            " WHERE doc = ? AND recommender = ? AND status = 'open'", (doc_id, recommender))}
+        seen: set[tuple[str, int, int]] = set()
+        rows = []
+        for s in suggestions:
+            key = (s.label, s.start, s.end)
+            if key in decided or key in existing or key in seen:
+                continue
+            for span in s.spans:
+                if not (0 <= span.start < span.end <= len(text)) or text[span.start:span.end] != span.text:
+                    raise ValidationError(f"suggestion of {recommender} does not match document {doc_id!r}'s "
+                                          f"text at {span.start}-{span.end}")
+            seen.add(key)
+            old = was_open.pop(key, None)
+            s.id, s.created = (old[0], old[1]) if old else (new_id(), stamp)
+            s.document, s.recommender = doc_id, recommender
+            rows.append((doc_id, s.id, recommender, float(s.score), s.label, s.start, s.end,
+                         jsonutil.dumps(s.group_json()), "open", s.created))
+            stored.append(s)
+        project.conn.executemany("DELETE FROM suggestions WHERE doc = ? AND id = ?",
+                                 [(doc_id, sid) for sid, _ in was_open.values()])
+        project.conn.executemany(f"INSERT OR REPLACE INTO suggestions({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+    return stored
+
+
+def open_suggestions(project: Project, doc_id: str, *, min_score: float = 0.0,
+                     recommenders: Sequence[str] = (), label: str | None = None) -> list[Suggestion]:
+    """A document's open suggestions (not accepted, not rejected), by position."""
+    sql = f"SELECT {_COLUMNS} FROM suggestions WHERE doc = ? AND status = 'open' AND score >= ?"
+    args: list[Any] = [doc_id, min_score]
+    if recommenders:
+        sql += f" AND recommender IN ({','.join('?' * len(recommenders))})"
+        args += list(recommenders)
+    if label is not None:
+        sql += " AND label = ?"
+        args.append(label)
+    sql += ' ORDER BY start, "end", score DESC'
+    return [_row(r) for r in project.conn.execute(sql, args)]
+
+
+def suggestion(project: Project, doc_id: str, sid: str) -> tuple[Suggestion, str]:
+    """A suggestion and its status."""
+    r = project.conn.execute(f"SELECT {_COLUMNS} FROM suggestions WHERE doc = ? AND id = ?", (doc_id, sid)).fetchone()
+    if r is None:
+        raise NotFoundError(f"no suggestion {sid!r} in document {doc_id!r}")
+    return _row(r), str(r[8])
+
+
+def count_open(project: Project, doc_ids: Sequence[str] | None = None) -> int:
+    if doc_ids is None:
+        return int(project.conn.execute("SELECT count(*) FROM suggestions WHERE status = 'open'").fetchone()[0])
+    return sum(int(project.conn.execute("SELECT count(*) FROM suggestions WHERE doc = ? AND status = 'open'",
+                                        (d,)).fetchone()[0]) for d in doc_ids)
+
+
+def accept(project: Project, doc_id: str, sid: str, *, annotator: str | None = None) -> Accepted:
+    """Turn a suggestion into annotations and relations, all in one transaction.  A span
+    that is already an annotation (same span and label, or the existing one it names) is
+    reused; a relation that already exists is not made twice."""
+    sug, status = suggestion(project, doc_id, sid)
+    if status != "open":
+        raise ValidationError(f"suggestion {sid!r} was already {status}")
+    who = annotator or f"suggest:{sug.recommender}"
+    done = Accepted(doc_id, sid)
+    with project.write():
+        anns = project.annotations(doc_id)
+        by_span = {(a.label, a.start, a.end): a.id for a in anns}
+        ids = {a.id for a in anns}
+        resolved: dict[str, str] = {}
+        for span in sug.spans:
+            if span.existing and span.existing in ids:
+                resolved[span.key] = span.existing
+                done.reused.append(span.existing)
+                continue
+            found = by_span.get((span.label, span.start, span.end))
+            if found is not None:
+                resolved[span.key] = found
+                done.reused.append(found)
+                continue
+            a = project.add_annotation(doc_id, span.start, span.end, span.label,
+                                       attributes=_allowed(project, span.label, span.attributes), annotator=who)
+            by_span[(a.label, a.start, a.end)] = a.id
+            resolved[span.key] = a.id
+            done.annotations.append(a)
+        have = {(r.type, r.from_id, r.to_id) for r in project.relations(doc_id)}
+        for rel in sug.relations:
+            f, t = resolved.get(rel.from_key), resolved.get(rel.to_key)
+            if f is None or t is None or (rel.type, f, t) in have:
+                continue
+            done.relations.append(project.add_relation(doc_id, rel.type, f, t))
+            have.add((rel.type, f, t))
+        project.conn.execute("UPDATE suggestions SET status = 'accepted' WHERE doc = ? AND id = ?", (doc_id, sid))
+    return done
+
+
+def _allowed(project: Project, label: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    """The attributes the label defines (a user's schema may not have a quote's ``type``)."""
+    defs = {d.name: d for d in project.label(label).attributes}
+    out = {}
+    for k, v in attributes.items():
+        d = defs.get(k)
+        if d is not None and (d.type != "choice" or not d.values or v in d.values):
+            out[k] = v
+    return out
+
+
+def undo_accept(project: Project, done: Accepted) -> None:
+    """Take back an accept: delete what it created and reopen the suggestion."""
+    with project.write():
+        for r in reversed(done.relations):
+            project.conn.execute("DELETE FROM relations WHERE doc = ? AND id = ?", (r.document, r.id))
+        for a in reversed(done.annotations):
+            project.delete_annotation(a.document, a.id)
+        project.conn.execute("UPDATE suggestions SET status = 'open' WHERE doc = ? AND id = ?",
+                             (done.document, done.suggestion))
+
+
+def reject(project: Project, doc_id: str, sid: str) -> None:
+    """Reject a suggestion: it is not shown again, nor suggested again for the same span."""
+    suggestion(project, doc_id, sid)
+    with project.write():
+        project.conn.execute("UPDATE suggestions SET status = 'rejected' WHERE doc = ? AND id = ?", (doc_id, sid))
+
+
+def reopen(project: Project, doc_id: str, sid: str) -> None:
+    """The undo of a reject."""
+    with project.write():
+        project.conn.execute("UPDATE suggestions SET status = 'open' WHERE doc = ? AND id = ?", (doc_id, sid))
+
+
+def rejected_strings(project: Project) -> list[tuple[str, str, int]]:
+    """(text, label, times) of rejected suggestions' heads: what the ``strings`` recommender
+    counts against a string."""
+    rows = project.conn.execute(
+        "SELECT json_extract(grp, '$.spans[0].text'), label, count(*) FROM suggestions"
+        " WHERE status = 'rejected' GROUP BY 1, 2")
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+def group_json(project: Project, doc_id: str) -> list[dict[str, Any]]:
+    """A document's open suggestions as the native JSONL export writes them."""
+    out = []
+    for s in open_suggestions(project, doc_id):
+        d: dict[str, Any] = {"id": s.id, "recommender": s.recommender, "score": s.score, "created": s.created}
+        d.update(s.group_json())
+        out.append(d)
+    return out

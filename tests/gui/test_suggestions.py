@@ -1,0 +1,235 @@
+"""Suggestions in the window, driven as an annotator does: open a document, see the ghosts,
+put the caret in one and press Enter or Backspace, click one, accept all of a label, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+
+from newsmark.core.model import Document
+from newsmark.store import Project
+from newsmark.store import suggestions as store
+
+ARTICLE = (
+    "Talks collapse in Geneva 😀\n\n"
+    "Negotiators from NATO left Geneva on Friday without a deal.\n\n"
+    "“We gave them every chance,” said Foreign Minister Anna Berg. “They walked away.”\n\n"
+    "Berg told reporters that a new round could start in March.\n\n"
+    "NATO officials were not available.\n"
+)
+
+
+def qt_pos(text: str, cp: int) -> int:
+    return len(text[:cp].encode("utf-16-le")) // 2
+
+
+def caret(window: Any, cp: int) -> None:
+    cursor = window.article.textCursor()
+    cursor.setPosition(qt_pos(window.session.document.text, cp))
+    window.article.setTextCursor(cursor)
+    window.article.setFocus()
+
+
+@pytest.fixture
+def suggest_window(qtbot: Any, tmp_path: Path, settings: Any) -> Any:
+    from newsmark.gui.main_window import MainWindow
+
+    p = Project.create(tmp_path / "s.newsmark")
+    p.add_document(Document("a", ARTICLE, title="Talks"))
+    p.add_document(Document("b", "The NATO summit opened. NATO leaders met.", title="Summit"))
+    p.add_annotation("b", 4, 8, "ORG")
+    settings.setValue("last_document/" + str(p.path), "a")
+    w = MainWindow(p, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: len(w.suggestions.items) >= 3, timeout=5000)
+    yield w
+    w.close()
+    p.close()
+
+
+def heads(window: Any) -> set[tuple[str, str]]:
+    return {(s.label, s.head.text) for s in window.suggestions.items}
+
+
+def test_ghosts_are_drawn_when_a_document_opens_and_change_nothing(suggest_window: Any) -> None:
+    w = suggest_window
+    assert {("QUOTE", "We gave them every chance"), ("QUOTE", "They walked away."),
+            ("QUOTE", "a new round could start in March")} <= heads(w)
+    assert w.project.annotations("a") == []  # suggestions are not annotations
+    assert w.suggestions.overlay.spans  # drawn: dashed outlines over the article
+    text = w.session.document.text
+    s = text.index("We gave")
+    rects = w.suggestions.overlay.rects(qt_pos(text, s), qt_pos(text, s + 5))
+    assert len(rects) == 1 and rects[0].width() > 10
+    assert w.suggestions.latency_ms is not None and w.suggestions.latency_ms < 1000
+
+
+def test_enter_accepts_the_quote_group_and_undo_takes_it_back(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    text = w.session.document.text
+    caret(w, text.index("every chance"))
+    qtbot.keyClick(w.article, Qt.Key.Key_Return)
+    anns = {a.label: a for a in w.project.annotations("a")}
+    assert set(anns) == {"QUOTE", "CUE", "PERSON"}
+    assert anns["QUOTE"].text == "We gave them every chance"
+    assert anns["PERSON"].text == "Anna Berg" and anns["CUE"].text == "said"
+    assert anns["QUOTE"].attributes["speaker"] == "Anna Berg"
+    rels = {(r.type, r.from_id, r.to_id) for r in w.project.relations("a")}
+    assert rels == {("said_by", anns["QUOTE"].id, anns["PERSON"].id), ("cue", anns["QUOTE"].id, anns["CUE"].id)}
+    assert w.ann_model.rowCount() == 3  # the panel shows them
+    assert ("QUOTE", "We gave them every chance") not in heads(w)
+    w.undo_stack.undo()
+    assert w.project.annotations("a") == [] and w.project.relations("a") == []
+    assert w.ann_model.rowCount() == 0
+    assert ("QUOTE", "We gave them every chance") in heads(w)
+    w.undo_stack.redo()
+    assert len(w.project.annotations("a")) == 3
+
+
+def test_backspace_rejects_and_it_does_not_come_back(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    text = w.session.document.text
+    caret(w, text.index("new round"))
+    qtbot.keyClick(w.article, Qt.Key.Key_Backspace)
+    assert ("QUOTE", "a new round could start in March") not in heads(w)
+    assert w.project.annotations("a") == []
+    w.open_document("b")
+    w.open_document("a")
+    qtbot.waitUntil(lambda: len(w.suggestions.items) >= 2, timeout=5000)
+    qtbot.wait(50)
+    assert ("QUOTE", "a new round could start in March") not in heads(w)
+    w.undo_stack.undo()  # the reject is undone: it is back
+    assert ("QUOTE", "a new round could start in March") in heads(w)
+
+
+def test_a_click_on_a_ghost_accepts_it(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    text = w.session.document.text
+    s = text.index("walked")
+    cursor = QTextCursor(w.article.document())
+    cursor.setPosition(qt_pos(text, s) + 2)
+    point = w.article.cursorRect(cursor).center()
+    qtbot.mouseClick(w.article.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point.x(), point.y()))
+    quotes = [a.text for a in w.project.annotations("a") if a.label == "QUOTE"]
+    assert quotes == ["They walked away."]
+
+
+def test_accept_all_of_a_label_in_one_undo_step(suggest_window: Any) -> None:
+    w = suggest_window
+    n = w.suggestions.accept_label("QUOTE")
+    assert n == 3
+    assert sorted(a.text for a in w.project.annotations("a") if a.label == "QUOTE") == [
+        "They walked away.", "We gave them every chance", "a new round could start in March"]
+    # Anna Berg speaks two quotes: one PERSON annotation, two links
+    assert sum(a.text == "Anna Berg" for a in w.project.annotations("a")) == 1
+    w.undo_stack.undo()
+    assert w.project.annotations("a") == []
+
+
+def test_strings_learns_as_the_annotator_tags(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    # "NATO" was tagged ORG in the other document: suggested here at both places
+    nato = [s for s in w.suggestions.items if s.head.text == "NATO"]
+    assert len(nato) == 2 and {s.label for s in nato} == {"ORG"}
+    # the annotator tags "Geneva" as GPE here: its other occurrence is suggested, while typing goes on
+    text = w.session.document.text
+    s = text.index("Geneva")
+    cursor = w.article.textCursor()
+    cursor.setPosition(qt_pos(text, s))
+    cursor.setPosition(qt_pos(text, s + 6), QTextCursor.MoveMode.KeepAnchor)
+    w.article.setTextCursor(cursor)
+    qtbot.keyClick(w.article, "g")
+    second = text.index("Geneva", s + 1)
+    qtbot.waitUntil(lambda: any(x.head.text == "Geneva" and x.start == second for x in w.suggestions.items),
+                    timeout=5000)
+
+
+def test_backspace_on_a_selected_annotation_still_deletes_it(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    text = w.session.document.text
+    s = text.index("Friday")
+    cursor = w.article.textCursor()
+    cursor.setPosition(qt_pos(text, s))
+    cursor.setPosition(qt_pos(text, s + 6), QTextCursor.MoveMode.KeepAnchor)
+    w.article.setTextCursor(cursor)
+    qtbot.keyClick(w.article, "d")
+    assert [a.text for a in w.project.annotations("a")] == ["Friday"]
+    qtbot.keyClick(w.article, Qt.Key.Key_Backspace)
+    assert w.project.annotations("a") == []
+
+
+def test_minimum_score_and_switching_off(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    before = len(w.suggestions.items)
+    w.settings.setValue("suggestions/min_score", 0.95)
+    w.suggestions.settings_changed()
+    qtbot.waitUntil(lambda: len(w.suggestions.items) < before, timeout=5000)
+    assert all(s.score >= 0.95 for s in w.suggestions.items)
+    w.suggestions.show_action.trigger()  # off
+    assert w.suggestions.items == [] and w.suggestions.overlay.spans == []
+    caret(w, w.session.document.text.index("every chance"))
+    qtbot.keyClick(w.article, Qt.Key.Key_Return)
+    assert w.project.annotations("a") == []
+
+
+def test_next_suggestion_moves_the_caret(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    caret(w, 0)
+    qtbot.keyClick(w.article, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    first = min(s.start for s in w.suggestions.items)
+    assert w.article.map.from_qt(w.article.textCursor().position()) == first
+
+
+def test_evaluation_dialog_shows_each_recommender(qtbot: Any, suggest_window: Any) -> None:
+    from newsmark.gui.dialogs.evaluation import EvaluationDialog
+
+    w = suggest_window
+    w.suggestions.accept_label("QUOTE")
+    w.session.set_status("a", "done")
+    dialog = EvaluationDialog(w.project, w)
+    qtbot.addWidget(dialog)
+    rows = {(dialog.table.item(r, 0).text(), dialog.table.item(r, 1).text())
+            for r in range(dialog.table.rowCount())}
+    assert ("quotes", "QUOTE") in rows and ("quotes", "CUE") in rows
+    assert any(name == "strings" for name, _ in rows)
+    assert "speaker right 1.00" in dialog.summary.text()
+    q = next(r for r in range(dialog.table.rowCount())
+             if (dialog.table.item(r, 0).text(), dialog.table.item(r, 1).text()) == ("quotes", "QUOTE"))
+    assert dialog.table.item(q, 9).text() == "1.000"  # F1 overlap: the accepted suggestions are the gold
+    assert store.count_open(w.project) >= 0
+
+
+def test_a_10000_character_article_shows_its_suggestions_soon_after_opening(
+        qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    para = ("“We will not accept this,” said Maria Lopez, a union leader. Officials said that talks "
+            "would resume on Monday after the holiday. ")
+    text = (para * (10_000 // len(para) + 1))[:10_000]
+    w.project.add_document(Document("long", text, title="Long"))
+    w.refresh_documents()
+    w.open_document("long")
+    qtbot.waitUntil(lambda: w.suggestions.latency_ms is not None, timeout=5000)
+    assert len(w.suggestions.items) > 50
+    # issue #16: <= 100 ms on an idle machine (measured ~30-50 ms); the bound leaves room for a busy one
+    print(f"\nsuggestions shown {w.suggestions.latency_ms:.0f} ms after opening a 10,000-character article")
+    assert w.suggestions.latency_ms < 400, w.suggestions.latency_ms
+
+
+def test_a_deleted_tag_is_unlearnt(qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    text = w.session.document.text
+    s = text.index("Geneva")
+    cursor = w.article.textCursor()
+    cursor.setPosition(qt_pos(text, s))
+    cursor.setPosition(qt_pos(text, s + 6), QTextCursor.MoveMode.KeepAnchor)
+    w.article.setTextCursor(cursor)
+    qtbot.keyClick(w.article, "g")
+    qtbot.waitUntil(lambda: any(x.head.text == "Geneva" for x in w.suggestions.items), timeout=5000)
+    w.undo_stack.undo()  # the tag is taken back: "Geneva" is no longer suggested
+    qtbot.waitUntil(lambda: not any(x.head.text == "Geneva" for x in w.suggestions.items), timeout=5000)

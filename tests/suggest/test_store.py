@@ -1,0 +1,93 @@
+"""The suggestions table: kept apart, accepted as a group in one transaction, rejected for good."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsmark.core.errors import ValidationError
+from newsmark.core.model import Document
+from newsmark.store import suggestions as store
+from newsmark.suggest.quotes import suggest_quotes
+
+TEXT = ("Officials met on Monday.\n"
+        "“We will appeal the ruling,” said Jane Doe. 😀 Jane Doe added that the appeal would be filed in May.")
+
+
+@pytest.fixture
+def doc(project: Any) -> str:
+    project.add_document(Document("d1", TEXT))
+    return "d1"
+
+
+def test_suggestions_change_no_annotation_until_accepted(project: Any, doc: str) -> None:
+    stored = store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    assert len(stored) == 2
+    assert project.annotations(doc) == []
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == [
+        "We will appeal the ruling", "the appeal would be filed in May"]
+
+
+def test_accept_makes_the_quote_group_in_one_go(project: Any, doc: str) -> None:
+    stored = store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    done = store.accept(project, doc, stored[0].id)
+    anns = {a.label: a for a in project.annotations(doc)}
+    assert set(anns) == {"QUOTE", "CUE", "PERSON"}
+    assert anns["QUOTE"].text == "We will appeal the ruling"
+    assert anns["QUOTE"].attributes == {"type": "direct", "cue": "said", "speaker": "Jane Doe"}
+    assert all(a.annotator == "suggest:quotes" for a in anns.values())
+    rels = {(r.type, r.from_id, r.to_id) for r in project.relations(doc)}
+    assert rels == {("said_by", anns["QUOTE"].id, anns["PERSON"].id), ("cue", anns["QUOTE"].id, anns["CUE"].id)}
+    assert [s.id for s in store.open_suggestions(project, doc)] == [stored[1].id]
+    # the second quote's speaker is another mention of Jane Doe: a new PERSON
+    store.accept(project, doc, stored[1].id)
+    assert len([a for a in project.annotations(doc) if a.label == "PERSON"]) == 2
+    # undo takes back exactly the first accept and reopens it
+    store.undo_accept(project, done)
+    assert len(project.annotations(doc)) == 3
+    assert [s.id for s in store.open_suggestions(project, doc)] == [stored[0].id]
+
+
+def test_a_rejected_suggestion_does_not_come_back(project: Any, doc: str) -> None:
+    stored = store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    store.reject(project, doc, stored[0].id)
+    again = store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    assert [s.head.text for s in again] == ["the appeal would be filed in May"]
+    assert len(store.open_suggestions(project, doc)) == 1
+    with pytest.raises(ValidationError):
+        store.accept(project, doc, stored[0].id)
+
+
+def test_a_failed_accept_leaves_the_project_as_it_was(project: Any, doc: str) -> None:
+    stored = store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    project.conn.execute("DELETE FROM relation_types WHERE name = 'cue'")  # the cue link cannot be made
+    with pytest.raises(Exception):  # noqa: B017
+        store.accept(project, doc, stored[0].id)
+    assert project.annotations(doc) == []
+    assert len(store.open_suggestions(project, doc)) == 2
+
+
+def test_min_score_and_survives_reopening(project: Any, project_path: Path, doc: str) -> None:
+    from newsmark.store import Project
+
+    store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    assert len(store.open_suggestions(project, doc, min_score=0.8)) == 1
+    project.close()
+    with Project.open(project_path) as p:
+        assert len(store.open_suggestions(p, doc)) == 2
+
+
+def test_a_suggestion_that_does_not_fit_the_text_is_refused(project: Any, doc: str) -> None:
+    bad = suggest_quotes(TEXT.replace("Officials", "The officials"))
+    with pytest.raises(ValidationError):
+        store.replace(project, doc, "quotes", bad)
+    assert store.open_suggestions(project, doc) == []
+
+
+def test_a_suggestion_made_again_keeps_its_id(project: Any, doc: str) -> None:
+    first = store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    again = store.replace(project, doc, "quotes", suggest_quotes(TEXT)[:1])
+    assert [s.id for s in again] == [first[0].id]
+    assert [s.id for s in store.open_suggestions(project, doc)] == [first[0].id]
