@@ -10,7 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import click
+try:
+    import click
+except ImportError as _e:  # the command line itself cannot start: say what to install
+    from newsmark.core.dependencies import missing_dependency as _missing
+
+    sys.exit(f"newsmark: {_missing(_e) or _e}")
 
 from newsmark import __version__
 from newsmark.core.errors import NewsmarkError, ValidationError
@@ -29,6 +34,13 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except NewsmarkError as e:
             raise click.ClickException(str(e)) from None
+        except ImportError as e:  # a package missing from the installation: one line, no traceback
+            from newsmark.core.dependencies import missing_dependency
+
+            missing = missing_dependency(e)
+            if missing is None:
+                raise  # Newsmark's own module or the standard library: a bug
+            raise click.ClickException(str(missing)) from None
         except sqlite3.Error as e:
             from newsmark.store.project import environment_error, is_sqlite_environment_problem
 
@@ -101,8 +113,11 @@ def _display_available() -> bool:
 def _run_window(project: Path | None) -> None:
     try:
         from newsmark.gui.app import run
-    except ImportError as e:  # Qt libraries missing on this machine
-        raise click.ClickException(f"cannot start the window: {e}") from None
+    except ImportError as e:  # Qt, or the system libraries it needs, missing on this machine
+        from newsmark.core.dependencies import missing_dependency
+
+        missing = missing_dependency(e, "cannot start the window")
+        raise click.ClickException(str(missing or f"cannot start the window: {e}")) from None
     sys.exit(run(project))
 
 

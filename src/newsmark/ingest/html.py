@@ -26,10 +26,20 @@ _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za
 _OG_LOCALE = re.compile(rb"<meta[^>]+property\s*=\s*[\"']og:locale[\"'][^>]*content\s*=\s*[\"']([A-Za-z_-]+)", re.I)
 
 
+def _missing(e: ImportError) -> Exception:
+    """A package trafilatura needs is missing: the installation's fault, said in one line."""
+    from newsmark.core.dependencies import missing_dependency
+
+    return missing_dependency(e, "importing a web page") or e
+
+
 def _language(html: bytes, text: str) -> str | None:
     """The article's language: identified from its text (py3langid, through trafilatura),
     else as the page declares it (``<html lang>``, ``og:locale``)."""
-    from trafilatura.utils import language_classifier
+    try:
+        from trafilatura.utils import language_classifier
+    except ImportError as e:
+        raise _missing(e) from None
 
     detected = language_classifier(text[:3000], "")  # a few paragraphs tell; all of them cost
     if detected:
@@ -41,11 +51,16 @@ def _language(html: bytes, text: str) -> str | None:
 
 def extract(html: bytes, path: Path) -> tuple[str, dict[str, Any]]:
     """The main text (paragraphs separated by blank lines) and the metadata of a page."""
-    import trafilatura
+    try:
+        import trafilatura
+    except ImportError as e:
+        raise _missing(e) from None
 
     try:
         result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                              include_tables=True, include_images=False)
+    except ImportError as e:  # a module trafilatura loads late: the installation's fault
+        raise _missing(e) from None
     except Exception as e:  # noqa: BLE001 - a page trafilatura cannot parse is bad input
         raise InputError(f"cannot read the page: {type(e).__name__}: {e}", file=path) from None
     text = getattr(result, "text", None) if result is not None else None

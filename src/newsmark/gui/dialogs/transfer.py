@@ -57,6 +57,13 @@ class Worker(QObject):
             self.finished.emit(None, "cancelled")
         except NewsmarkError as e:
             self.finished.emit(None, str(e))
+        except ImportError as e:  # a package missing from the installation: say which
+            from newsmark.core.dependencies import missing_dependency
+
+            missing = missing_dependency(e)
+            if missing is None:
+                raise
+            self.finished.emit(None, str(missing))
         else:
             self.finished.emit(result, "")
 
