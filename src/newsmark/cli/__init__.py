@@ -18,8 +18,9 @@ except ImportError as _e:  # the command line itself cannot start: say what to i
     sys.exit(f"newsmark: {_missing(_e) or _e}")
 
 from newsmark import __version__
-from newsmark.core.errors import NewsmarkError, ValidationError
+from newsmark.core.errors import NewsmarkError, NotFoundError, ValidationError
 from newsmark.core.model import STATUSES, normalise_status
+from newsmark.core.wording import counted
 from newsmark.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS  # noqa: E402 (no Qt, light)
 
 FORMATS_IN = ("auto", *IMPORT_FORMATS)
@@ -52,6 +53,18 @@ class _Group(click.Group):
             with contextlib.suppress(OSError):
                 sys.stdout = open("/dev/null", "w")  # noqa: SIM115
             ctx.exit(1)
+        finally:
+            _release_journal(ctx)
+
+
+def _release_journal(ctx: click.Context) -> None:
+    """No -wal and -shm files left beside the project once a command is over (its connections
+    are closed; a read-only one cannot remove them itself)."""
+    project = ctx.meta.get("newsmark.project")
+    if project:
+        from newsmark.store.maintenance import release_journal
+
+        release_journal(project)
 
 
 def _open(project: Path, readonly: bool = False) -> Any:
@@ -153,7 +166,7 @@ def ensure_default_project(path: Path) -> Any:
 def _print_overview(project: Any) -> None:
     click.echo(f"project: {project.path}")
     for s in project.document_summaries():
-        click.echo(f"\n{s.title}  [{s.id}, {s.status}, {s.annotations} annotations]")
+        click.echo(f"\n{s.title}  [{s.id}, {s.status}, {counted(s.annotations, 'annotation')}]")
         doc = project.document(s.id)
         _print_annotations(doc)
 
@@ -226,7 +239,7 @@ def init(project: Path, schema_file: Path | None) -> None:
     schema = load_schema(schema_file) if schema_file else None
     with Project.create(project, schema) as p:
         labels = p.labels()
-    click.echo(f"created {project} with {len(labels)} labels: " + ", ".join(lab.name for lab in labels))
+    click.echo(f"created {project} with {counted(len(labels), 'label')}: " + ", ".join(lab.name for lab in labels))
 
 
 def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool,
@@ -422,7 +435,7 @@ def find_nth(text: str, needle: str, nth: int) -> tuple[int, int]:
         pos = text.find(needle, pos + 1)
         if pos < 0:
             count = text.count(needle)
-            raise ValidationError(f"{needle!r} occurs {count} time{'s' if count != 1 else ''} "
+            raise ValidationError(f"{needle!r} occurs {counted(count, 'time')} "
                                   f"in the document, not {nth}")
     return pos, pos + len(needle)
 
@@ -452,9 +465,16 @@ def relate(project: Path, doc_id: str, rtype: str, from_id: str, to_id: str,
 def set_status(project: Path, status: str, doc_ids: tuple[str, ...]) -> None:
     """Set documents' STATUS: new, "in progress", done or review."""
 
+    new = normalise_status(status)
+    if new is None:
+        raise click.BadParameter(f"{status!r} is not one of {', '.join(STATUSES)}", param_hint="STATUS")
     with _open(project) as p:
+        missing = [d for d in doc_ids if not p.has_document(d)]
+        if missing:  # nothing changed when any is wrong
+            raise NotFoundError(f"no document {', '.join(map(repr, missing))} in {project}")
         for doc_id in doc_ids:
-            p.set_status(doc_id, status)
+            old = p.set_status(doc_id, new)
+            click.echo(f"{doc_id}: was {old}, now {new}" if old != new else f"{doc_id}: already {new}")
 
 
 @cli.command("list")
@@ -481,8 +501,8 @@ def stats(project: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{figures['documents']} documents, {figures['annotations']} annotations, "
-               f"{figures['relations']} relations")
+    click.echo(f"{counted(figures['documents'], 'document')}, {counted(figures['annotations'], 'annotation')}, "
+               f"{counted(figures['relations'], 'relation')}")
     for title, key in (("documents by status", "by_status"), ("annotations by label", "by_label"),
                        ("annotations by layer", "by_layer"), ("annotations by annotator", "by_annotator"),
                        ("relations by type", "by_relation_type")):
@@ -503,7 +523,7 @@ def show(project: Path, doc_id: str | None) -> None:
             _print_overview(p)
         else:
             doc = p.document(doc_id)
-            click.echo(f"{doc.title}  [{doc.id}, {doc.status}, {len(doc.annotations)} annotations]")
+            click.echo(f"{doc.title}  [{doc.id}, {doc.status}, {counted(len(doc.annotations), 'annotation')}]")
             _print_annotations(doc)
 
 
@@ -559,6 +579,7 @@ def check(project: Path) -> None:
     from newsmark.store.maintenance import check_file
     from newsmark.store.project import backup_dir
 
+    click.get_current_context().meta["newsmark.project"] = str(project)
     report = check_file(project)
     for line in report.lines():
         click.echo(line)

@@ -20,7 +20,12 @@ import sqlite_utils
 
 from newsmark import __version__
 from newsmark.core import jsonutil
-from newsmark.core.errors import NotFoundError, ProjectError, ValidationError
+from newsmark.core.errors import (
+    DuplicateAnnotationError,
+    NotFoundError,
+    ProjectError,
+    ValidationError,
+)
 from newsmark.core.model import (
     STATUSES,
     Annotation,
@@ -656,6 +661,7 @@ class Project:
             start, end = check_span(text, start, end)
             lab = self.label(label)
             check_attributes(lab.attributes, attributes, f"label {label}")
+            self._refuse_identical(doc_id, start, end, label, annotator, text[start:end])
             stamp = now()
             ann = Annotation(
                 id=id or new_id(), document=doc_id, start=start, end=end, label=label,
@@ -665,6 +671,19 @@ class Project:
             self._insert_annotations([ann])
             self._touch(doc_id)
         return ann
+
+    def _refuse_identical(self, doc_id: str, start: int, end: int, label: str, annotator: str | None,
+                          text: str) -> None:
+        """An annotation identical to one there (span, label, annotator) is not stored twice."""
+        row = self.conn.execute(
+            'SELECT id FROM annotations WHERE doc = ? AND start = ? AND "end" = ? AND label = ?'
+            " AND annotator IS ?", (doc_id, start, end, label, annotator)).fetchone()
+        if row is not None:
+            shown = text if len(text) <= 60 else text[:59] + "…"
+            by = f" by {annotator}" if annotator is not None else ""
+            raise DuplicateAnnotationError(
+                f"not stored: document {doc_id!r} already has this annotation ({label} {start}–{end} "
+                f"{shown!r}{by}, id {row[0]})", row[0])
 
     def _insert_annotations(self, anns: Iterable[Annotation]) -> None:
         self.conn.executemany(

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from newsmark import APP_NAME
 from newsmark.core.model import STATUSES
+from newsmark.core.wording import counted
 
 if TYPE_CHECKING:
     from newsmark.gui.main_window import MainWindow
@@ -151,7 +152,7 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
         if summary.failed or summary.duplicates or summary.skipped or summary.trimmed:
             notice(window, "Import", "\n".join(lines[:60]))
 
-    return run_in_thread(window, f"Importing {len(files)} files…", total, job, done)
+    return run_in_thread(window, f"Importing {counted(len(files), 'file')}…", total, job, done)
 
 
 class ExportDialog(QDialog):
