@@ -8,7 +8,8 @@ From the quote layer: QUOTE annotations that share a cue (the ``cue`` relation) 
 with several contents (a mixed quote); its sources are the ``said_by`` targets.  A quote with
 no cue has ``"cue": null`` and one with no linked source has no sources: both are counted.
 On import, cues become CUE annotations, contents QUOTE annotations and sources SOURCE
-annotations (entity layer), linked by ``cue`` and ``said_by``; coreference groups become
+annotations (entity layer; a source written by Newsmark keeps its label, in an extra ``label``
+key), linked by ``cue`` and ``said_by``; coreference groups become
 ``coreference`` relations along each group.
 """
 
@@ -34,8 +35,8 @@ def looks_like(obj: Any) -> bool:
     return isinstance(obj, dict) and isinstance(obj.get("quotes"), list) and "text" in obj
 
 
-def _span(a: Any) -> dict[str, Any]:
-    return {"start": a.start, "end": a.end, "text": a.text}
+def _span(a: Any, label: bool = False) -> dict[str, Any]:
+    return {"start": a.start, "end": a.end, "text": a.text, **({"label": a.label} if label else {})}
 
 
 def write(project: Project, out: BinaryIO, *, statuses: Sequence[str] = (), labels: Sequence[str] = (),
@@ -66,7 +67,7 @@ def write(project: Project, out: BinaryIO, *, statuses: Sequence[str] = (), labe
                 if not src_ids:
                     report.lose("quotes without a linked source (said_by)")
                 quotes.append({"id": contents[0].id, "cue": _span(cue) if cue else None,
-                               "sources": [_span(by_id[s]) for s in src_ids],
+                               "sources": [_span(by_id[s], label=True) for s in src_ids],
                                "contents": [_span(c) for c in sorted(contents, key=lambda c: c.start)]})
                 report.annotations += len(contents)
                 report.relations += sum(len(sources_of.get(c.id, [])) + (c.id in cue_of) for c in contents)
@@ -86,6 +87,8 @@ def to_native(obj: dict[str, Any]) -> dict[str, Any]:
     def span(s: Any, label: str) -> str | None:
         if not isinstance(s, dict):
             return None
+        if label == "SOURCE" and isinstance(s.get("label"), str) and s["label"]:
+            label = s["label"]  # the source's own label, as Newsmark writes it
         key = (s.get("start"), s.get("end"), label)
         if key not in anns:
             anns[key] = {"id": f"{label.lower()}{len(anns)}", "start": s.get("start"), "end": s.get("end"),

@@ -17,9 +17,10 @@ from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
 from newsmark.formats.records import Record
 from newsmark.ingest.text import id_from_name
+from newsmark.ingest.words import word_count
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024
-# Fewer words than this is a page without an article (an index, an error page, a login wall):
+# Fewer words than this (counted for every script: newsmark.ingest.words) is a page without an article (an index, an error page, a login wall):
 # what the extractor falls back to there is navigation, not text to annotate.
 MIN_ARTICLE_WORDS = 10
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
@@ -64,7 +65,7 @@ def extract(html: bytes, path: Path) -> tuple[str, dict[str, Any]]:
     except Exception as e:  # noqa: BLE001 - a page trafilatura cannot parse is bad input
         raise InputError(f"cannot read the page: {type(e).__name__}: {e}", file=path) from None
     text = getattr(result, "text", None) if result is not None else None
-    if not text or len(text.split()) < MIN_ARTICLE_WORDS:
+    if not text or word_count(text) < MIN_ARTICLE_WORDS:
         found = f" (only {text.strip()[:60]!r})" if text and text.strip() else ""
         raise InputError(f"no article text found in the page{found}", file=path)
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
