@@ -80,7 +80,7 @@ def test_window_import_follows_the_chrome_preference(qtbot: Any, window: Any, sa
     text = sample_project.document("page").text
     assert text.endswith("still very much in negotiation.\"") == cut and ("Copyright ©" in text) != cut
     if cut:
-        assert "kept only the article of 1 text files" in window._notice.text()
+        assert "kept only the article of 1 text file" in window._notice.text()
     if window._notice is not None:
         window._notice.close()
 
