@@ -243,14 +243,15 @@ def init(project: Path, schema_file: Path | None) -> None:
 
 
 def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool,
-                  fields: Any = None, quiet: bool = False, whole_text: bool = False) -> Any:
+                  fields: Any = None, quiet: bool = False, whole_text: bool = False,
+                  left_out: list[str] | None = None) -> Any:
     from newsmark.ingest.batch import import_paths
     from newsmark.ingest.collections import FieldMap
 
     total = sum(p.stat().st_size for p in paths if p.is_file())
     with _progress(0 if quiet else total, "importing") as bar:
         return import_paths(project, paths, kind=fmt, fields=fields or FieldMap(), skip_bad=skip_bad,
-                            progress=bar.update, whole_text=whole_text,
+                            progress=bar.update, whole_text=whole_text, left_out=left_out or [],
                             on_file=lambda p: bar.set_postfix_str(p.name[-30:], refresh=False))
 
 
@@ -288,14 +289,17 @@ def import_(project: Path, files: tuple[Path, ...], fmt: str, text_field: str, t
     from newsmark.ingest.collections import FieldMap
     from newsmark.store.maintenance import ensure_recent_backup
 
-    paths = list(expand(files))
+    left_out: list[str] = []
+    paths = list(expand(files, left_out))
     if not paths:
+        for line in left_out:
+            click.echo(line, err=True)
         raise click.UsageError("no importable files found (.jsonl, .csv, .html, .txt, .md...)")
     with _open(project) as p:
         if p.count_documents():
             ensure_recent_backup(p)  # a big change: keep the state before it (hourly at most)
         try:
-            summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad, whole_text=whole_text,
+            summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad, whole_text=whole_text, left_out=left_out,
                                     fields=FieldMap(text_field, title_field, id_field))
         except KeyboardInterrupt:
             click.echo("cancelled: the file in progress was not imported; the files before it were",

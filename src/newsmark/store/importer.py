@@ -49,6 +49,7 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)  # bad records left out (--skip-bad)
     failed: list[str] = field(default_factory=list)  # whole files that could not be imported
     trimmed: list[str] = field(default_factory=list)  # text files whose page chrome was cut
+    links_left_out: list[str] = field(default_factory=list)  # links leading out of a folder imported
 
     def lines(self) -> list[str]:
         out = [
@@ -71,6 +72,10 @@ class ImportSummary:
             out.append("labels added to the schema: " + ", ".join(self.labels_added))
         if self.relation_types_added:
             out.append("relation types added to the schema: " + ", ".join(self.relation_types_added))
+        if self.links_left_out:
+            out.append(f"left out {counted(len(self.links_left_out), 'link')} leading out of the folders "
+                       "imported (not followed):")
+            out += [f"  {s}" for s in self.links_left_out]
         if self.skipped:
             out.append(f"skipped {counted(len(self.skipped), 'bad record')}:")
             out += [f"  {s}" for s in self.skipped]
