@@ -23,6 +23,15 @@ MAX_PAGE_BYTES = 20 * 1024 * 1024
 # Fewer words than this (counted for every script: newsmark.ingest.words) is a page without an article (an index, an error page, a login wall):
 # what the extractor falls back to there is navigation, not text to annotate.
 MIN_ARTICLE_WORDS = 10
+# libxml2's HTML parser checks each attribute of a tag against all the tag's others: one tag
+# with 200,000 attributes (a 2.3 MB page) took minutes.  Real tags have a few dozen at most.
+MAX_TAG_ATTRIBUTES = 1000
+# a start tag, quoted values whole (no alternative overlaps another: no runaway backtracking);
+# scripts, styles and comments are passed over whole (their text is not markup)
+_START_TAG = re.compile(rb"<(?:script\b.*?</script\s*>|style\b.*?</style\s*>|!--.*?-->)|"
+                        rb"(<[A-Za-z][A-Za-z0-9:-]*(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)",
+                        re.IGNORECASE | re.DOTALL)
+_QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
 _OG_LOCALE = re.compile(rb"<meta[^>]+property\s*=\s*[\"']og:locale[\"'][^>]*content\s*=\s*[\"']([A-Za-z_-]+)", re.I)
 
@@ -48,6 +57,22 @@ def _language(html: bytes, text: str) -> str | None:
     head = html[:200_000]
     m = _LANG.search(head) or _OG_LOCALE.search(head)
     return m.group(1).decode("ascii").replace("_", "-") if m else None
+
+
+def check_markup(html: bytes, path: Path) -> None:
+    """Refuse markup that the HTML parser would take minutes over: a tag with more than
+    MAX_TAG_ATTRIBUTES attributes (named with its line)."""
+    for m in _START_TAG.finditer(html):
+        tag = m.group(1)
+        if tag is None or len(tag) < 4 * MAX_TAG_ATTRIBUTES:  # too short to hold that many: most tags
+            continue
+        n = len(_QUOTED.sub(b" ", tag[1:-1]).replace(b"=", b" = ").split()) - 1  # the name
+        n -= tag.count(b"=") - sum(q.count(b"=") for q in _QUOTED.findall(tag))  # "a = b" is one
+        if n > MAX_TAG_ATTRIBUTES:
+            line = html.count(b"\n", 0, m.start()) + 1
+            name = tag[1:40].split()[0].decode("ascii", "replace")
+            raise InputError(f"a <{name}> tag with {n:,} attributes (more than {MAX_TAG_ATTRIBUTES:,}): "
+                             "the page is refused, as reading it would take minutes", file=path, line=line)
 
 
 def extract(html: bytes, path: Path) -> tuple[str, dict[str, Any]]:
@@ -94,6 +119,7 @@ def read_html(path: str | Path) -> Record:
             raise InputError("the file is empty", file=path)
         if b"\x00" in html[:65536] and not html.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError("this is a binary file, not a web page", file=path)
+        check_markup(html, path)
         text, meta = extract(html, path)
     except InputError as e:
         return Record(1, error=e)
