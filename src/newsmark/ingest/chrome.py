@@ -17,7 +17,7 @@ Used only where it helps: the run must hold at least three prose paragraphs and 
 page at least a tenth of its words; otherwise the text is kept whole.  The importer keeps the
 whole file with the document, so what was cut can be looked at or imported whole
 (``--whole-text``).  Measured on dumps of the 31 real news pages in the test corpus
-(tests/ingest/test_text_dumps.py); the figures are in the README.
+(tests/ingest/test_text_dumps.py); the figures are in docs/benchmarks.md.
 """
 
 from __future__ import annotations
