@@ -122,11 +122,12 @@ def test_any_command_missing_a_package_says_which(tmp_path: Path) -> None:
     assert not (tmp_path / "p.newsmark").exists()
 
 
-def test_the_command_line_without_click_says_which() -> None:
-    result = _cli_without("click", "--version")
+@pytest.mark.parametrize("module", ["click", "orjson", "msgspec"])
+def test_the_command_line_without_a_package_it_starts_with_says_which(module: str) -> None:
+    result = _cli_without(module, "--version")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == ("newsmark: the Python package 'click' is not installed; "
-                                     "install it with: pip install click")
+    assert result.stderr.strip() == (f"newsmark: the Python package '{module}' is not installed; "
+                                     f"install it with: pip install {module}")
 
 
 def test_missing_dependency_is_a_newsmark_error() -> None:

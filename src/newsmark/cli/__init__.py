@@ -12,16 +12,18 @@ from typing import Any, BinaryIO
 
 try:
     import click
+
+    from newsmark import __version__
+    from newsmark.core.errors import NewsmarkError, NotFoundError, ValidationError
+    from newsmark.core.model import STATUSES, normalise_status
+    from newsmark.core.wording import counted
+    from newsmark.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS  # no Qt, light
 except ImportError as _e:  # the command line itself cannot start: say what to install
     from newsmark.core.dependencies import missing_dependency as _missing
 
-    sys.exit(f"newsmark: {_missing(_e) or _e}")
-
-from newsmark import __version__
-from newsmark.core.errors import NewsmarkError, NotFoundError, ValidationError
-from newsmark.core.model import STATUSES, normalise_status
-from newsmark.core.wording import counted
-from newsmark.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS  # noqa: E402 (no Qt, light)
+    if _missing(_e) is None:
+        raise  # Newsmark's own module: a bug
+    sys.exit(f"newsmark: {_missing(_e)}")
 
 FORMATS_IN = ("auto", *IMPORT_FORMATS)
 FORMATS_OUT = tuple(EXPORT_FORMATS)
