@@ -36,10 +36,13 @@ def test_a_tag_with_200000_attributes_is_refused_quickly(project: Project, tmp_p
     assert summary.documents_added == 1 and project.document_ids() == ["fine"]  # the other file goes on
 
 
-def test_quoted_values_cannot_hide_attributes(project: Project, tmp_path: Path) -> None:
-    attrs = " ".join(f"a{i}='>' b{i}" for i in range(5_000))
-    summary = import_paths(project, [_page(tmp_path / "quoted.html", f"<div {attrs}>")])
-    assert "a <div> tag with 10,000 attributes" in summary.failed[0]
+@pytest.mark.parametrize(("tag", "count"), [
+    (" ".join(f"a{i}='>' b{i}" for i in range(5_000)) + ">", "10,000"),  # ">" inside quotes
+    (" ".join(f"a{i} = v{i}" for i in range(5_000)) + " z='never closed>", "5,001"),  # unquoted, an open quote
+])
+def test_quoted_values_cannot_hide_attributes(project: Project, tmp_path: Path, tag: str, count: str) -> None:
+    summary = import_paths(project, [_page(tmp_path / "quoted.html", f"<div {tag}")])
+    assert f"a <div> tag with {count} attributes" in summary.failed[0]
 
 
 def test_large_ordinary_tags_are_imported(project: Project, tmp_path: Path) -> None:

@@ -26,12 +26,16 @@ MIN_ARTICLE_WORDS = 10
 # libxml2's HTML parser checks each attribute of a tag against all the tag's others: one tag
 # with 200,000 attributes (a 2.3 MB page) took minutes.  Real tags have a few dozen at most.
 MAX_TAG_ATTRIBUTES = 1000
-# a start tag, quoted values whole (no alternative overlaps another: no runaway backtracking);
-# scripts, styles and comments are passed over whole (their text is not markup)
-_START_TAG = re.compile(rb"<(?:script\b.*?</script\s*>|style\b.*?</style\s*>|!--.*?-->)|"
-                        rb"(<[A-Za-z][A-Za-z0-9:-]*(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)",
-                        re.IGNORECASE | re.DOTALL)
-_QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")
+# a start tag, quoted values whole, up to its ">" or to the end of the page (an unclosed quote
+# or tag counts too); scripts, styles and comments are passed over whole (not markup).  Every
+# part always matches what follows it: no backtracking, one pass over the page.
+_START_TAG = re.compile(rb"<(?:script\b[^<]*(?:<(?!/script)[^<]*)*(?:</script\s*>)?"
+                        rb"|style\b[^<]*(?:<(?!/style)[^<]*)*(?:</style\s*>)?"
+                        rb"|!--[^-]*(?:-(?!->)[^-]*)*(?:-->)?)"
+                        rb"|(<[A-Za-z][A-Za-z0-9:-]*(?=[\s/>])(?:[^>\"']+|\"[^\"]*\"?|'[^']*'?)*)",
+                        re.IGNORECASE)
+_QUOTED = re.compile(rb"\"[^\"]*\"?|'[^']*'?")
+_EQUALS = re.compile(rb"\s*=\s*")
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
 _OG_LOCALE = re.compile(rb"<meta[^>]+property\s*=\s*[\"']og:locale[\"'][^>]*content\s*=\s*[\"']([A-Za-z_-]+)", re.I)
 
@@ -66,8 +70,8 @@ def check_markup(html: bytes, path: Path) -> None:
         tag = m.group(1)
         if tag is None or len(tag) < 4 * MAX_TAG_ATTRIBUTES:  # too short to hold that many: most tags
             continue
-        n = len(_QUOTED.sub(b" ", tag[1:-1]).replace(b"=", b" = ").split()) - 1  # the name
-        n -= tag.count(b"=") - sum(q.count(b"=") for q in _QUOTED.findall(tag))  # "a = b" is one
+        # one token per attribute: values quoted or not, "a = b" as one; less the tag's name
+        n = len(_EQUALS.sub(b"=", _QUOTED.sub(b"v", tag[1:])).split()) - 1
         if n > MAX_TAG_ATTRIBUTES:
             line = html.count(b"\n", 0, m.start()) + 1
             name = tag[1:40].split()[0].decode("ascii", "replace")
