@@ -90,7 +90,7 @@ def test_brat_round_trip_counts_the_identical_ones(sample: Path, tmp_path: Path)
     out = run("import", sample, tmp_path / "brat").output
     assert "imported 0 new documents: 0 annotations, 0 relations" in out
     assert "1 document was already in the project unchanged" in out
-    assert "skipped 20 annotations and 16 relations identical to ones already in their documents" in out
+    assert "skipped 20 duplicate annotations and 16 duplicate relations already in their documents" in out
     assert _counts(sample)[:2] == (20, 16)
 
 

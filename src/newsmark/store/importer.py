@@ -61,10 +61,10 @@ class ImportSummary:
             n = self.documents_unchanged
             out.append(f"{counted(n, 'document')} {plural(n, 'was')} already in the project unchanged")
         if self.annotations_identical or self.relations_identical:
-            what = [counted(n, noun) for n, noun in ((self.annotations_identical, "annotation"),
-                                                     (self.relations_identical, "relation")) if n]
-            out.append(f"skipped {' and '.join(what)} identical to ones already in their documents "
-                       "(same span, label and annotator; same type and ends)")
+            what = [counted(n, noun) for n, noun in ((self.annotations_identical, "duplicate annotation"),
+                                                     (self.relations_identical, "duplicate relation")) if n]
+            out.append(f"skipped {' and '.join(what)} already in their documents (identical: same span, "
+                       "label and annotator; same type and ends)")
         if self.duplicates:
             out.append(f"skipped {counted(len(self.duplicates), 'duplicate')} (same text as a document in the project):")
             out += [f"  {d}" for d in self.duplicates]
@@ -324,8 +324,10 @@ def _not_yet_there(project: Project, doc_id: str, anns: list[NativeAnnotation],
     as duplicates: a round trip through any format adds nothing.  Relations of a left-out
     annotation are moved onto the one already there; a relation then identical to one there
     (same type and ends) is a duplicate too."""
+    have_ids, have_rel_ids = project.annotation_ids(doc_id)
+    if all(a.id in have_ids for a in anns) and all(r.id in have_rel_ids for r in rels):
+        return [], []  # the same file again (ids kept): nothing to compare
     existing = project.annotations(doc_id)
-    have_ids = {a.id for a in existing}
     exact: dict[tuple[int, int, str, str | None], str] = {}
     anyone: dict[tuple[int, int, str], str] = {}
     for a in existing:
@@ -348,9 +350,7 @@ def _not_yet_there(project: Project, doc_id: str, anns: list[NativeAnnotation],
         have_ids.add(na.id)
         exact.setdefault((*span, na.annotator), na.id)
         anyone.setdefault(span, na.id)
-    relations = project.relations(doc_id)
-    have_rel_ids = {r.id for r in relations}
-    links = {(r.type, r.from_id, r.to_id) for r in relations}
+    links = {(r.type, r.from_id, r.to_id) for r in project.relations(doc_id)}
     new_rels: list[NativeRelation] = []
     for nr in rels:
         if nr.id in have_rel_ids:
