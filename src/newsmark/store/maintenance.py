@@ -142,7 +142,7 @@ def check(project: Project) -> CheckReport:
                 report.annotations += 1
                 if not (0 <= start < end <= len(text)):
                     report.problems.append(f"annotation {ann_id!r} in {doc_id!r}: span {start}-{end} is "
-                                           f"outside the text ({len(text)} characters)")
+                                           f"outside the text ({counted(len(text), 'character')})")
                 elif text[start:end] != span:
                     report.problems.append(f"annotation {ann_id!r} in {doc_id!r}: its text is not "
                                            f"the document's text at {start}-{end}")
@@ -173,7 +173,7 @@ def _check_packed(report: CheckReport, doc_id: str, text: str, anns_json: str, r
                 report.problems.append(f"{where}: its id appears twice")
             ids.add(ann_id)
             if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
-                report.problems.append(f"{where}: span {start}-{end} is outside the text ({len(text)} characters)")
+                report.problems.append(f"{where}: span {start}-{end} is outside the text ({counted(len(text), 'character')})")
             elif text[start:end] != a["text"]:
                 report.problems.append(f"{where}: its text is not the document's text at {start}-{end}")
             if a["label"] not in labels:
