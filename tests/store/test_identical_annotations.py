@@ -123,3 +123,22 @@ def test_conll_comes_back_once(sample: Path, tmp_path: Path) -> None:
     after = _counts(sample)
     run("import", sample, tmp_path / "out.conll")
     assert _counts(sample) == after
+
+
+def test_the_check_sees_other_connections_and_rollbacks(sample: Path) -> None:
+    """The spans kept between adds follow another program's commits and this one's rollbacks."""
+    with Project.open(sample) as window, Project.open(sample) as other:
+        window.add_annotation(DOC, 0, 2, "GPE", annotator="me")  # unpacked; spans now kept
+        window.annotations(DOC)
+        other.add_annotation(DOC, 3, 11, "EVENT", annotator="me")
+        with pytest.raises(DuplicateAnnotationError):  # the other program's add is seen
+            window.add_annotation(DOC, 3, 11, "EVENT", annotator="me")
+        with pytest.raises(RuntimeError), window.write():  # an add taken back with its transaction
+            window.add_annotation(DOC, 12, 20, "EVENT", annotator="me")
+            window.annotations(DOC)  # read (and kept) before the rollback
+            raise RuntimeError("cancelled")
+        assert window.add_annotation(DOC, 12, 20, "EVENT", annotator="me").text == "n immuni"
+        with pytest.raises(DuplicateAnnotationError):
+            other.add_annotation(DOC, 12, 20, "EVENT", annotator="me")
+        window.delete_annotation(DOC, next(a.id for a in window.annotations(DOC) if a.start == 0))
+        window.add_annotation(DOC, 0, 2, "GPE", annotator="me")  # deleted, so it may come again
