@@ -1,12 +1,18 @@
 """Builds seeds/000_b24136a7fc6a8277.jsonl: the sample article with example annotations.
 
-The text is the .txt beside this script, byte for byte; the annotations show what the news
-schema is for (entities, quotes with speaker and cue, a disputed point and stances).
-Run: python seeds/make_sample.py   (tests/store/test_sample.py checks the result)
+The text is the .txt beside this script as Newsmark imports it: the saved BBC page with its
+chrome (menus, "More on This Story", other stories, the copyright footer) cut, as
+``newsmark import`` does by default (newsmark.ingest.chrome); the whole file stays in the .txt.
+The annotations show what the news schema is for (entities, quotes with speaker and cue, a
+disputed point and stances).  Ids and timestamps are fixed, so the output is the same on every
+run.  Run: python seeds/make_sample.py   (tests/test_sample_and_layers.py checks that the
+committed file is what this script makes)
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import sys
 import tempfile
 from pathlib import Path
@@ -14,16 +20,24 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
+from newsmark.core import jsonutil  # noqa: E402
 from newsmark.formats import jsonl  # noqa: E402
 from newsmark.ingest.text import read_text  # noqa: E402
 from newsmark.store.importer import ImportSummary, import_records  # noqa: E402
 from newsmark.store.project import Project  # noqa: E402
 
 SAMPLE = HERE / "000_b24136a7fc6a8277.txt"
+TARGET = HERE / (SAMPLE.stem + ".jsonl")
 ANNOTATOR = "newsmark-sample"
+MADE = "2026-11-27T22:34:13.836Z"  # every timestamp of the sample: the output never changes
 
 
-def main() -> None:
+def _id(*parts: object) -> str:
+    return hashlib.sha256(":".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+
+
+def build() -> bytes:
+    """The sample as native JSONL."""
     with tempfile.TemporaryDirectory() as tmp:
         p = Project.create(Path(tmp) / "sample.newsmark")
         import_records(p, [read_text(SAMPLE)], ImportSummary(), source=str(SAMPLE))
@@ -35,7 +49,11 @@ def main() -> None:
             for _ in range(nth):
                 pos = text.index(needle, pos + 1)
             return p.add_annotation(doc, pos, pos + len(needle), label, attributes=dict(attributes),
-                                    annotator=ANNOTATOR).id
+                                    annotator=ANNOTATOR, id=_id(label, pos, pos + len(needle))).id
+
+        def link(type_: str, source: str, target: str, **attributes: object) -> None:
+            p.add_relation(doc, type_, source, target, attributes=dict(attributes),
+                           id=_id(type_, source, target))
 
         panetta = tag("PERSON", "Leon Panetta")
         dabbagh = tag("PERSON", "Ali al-Dabbagh")
@@ -67,13 +85,24 @@ def main() -> None:
                  cue="said", type="direct"), panetta, tag("CUE", "said", 2), "supports"),
         ]
         for quote, speaker, cue, stance in quotes:
-            p.add_relation(doc, "said_by", quote, speaker)
-            p.add_relation(doc, "cue", quote, cue)
-            p.add_relation(doc, "stance", quote, dispute, attributes={"value": stance})
-        p.add_relation(doc, "stance", iraqi_gov, dispute, attributes={"value": "opposes"})
-        with (HERE / (SAMPLE.stem + ".jsonl")).open("wb") as f:
-            jsonl.write(p, f)
+            link("said_by", quote, speaker)
+            link("cue", quote, cue)
+            link("stance", quote, dispute, value=stance)
+        link("stance", iraqi_gov, dispute, value="opposes")
+        out = io.BytesIO()
+        jsonl.write(p, out)
         p.close()
+    lines = []
+    for line in out.getvalue().splitlines():
+        record = jsonutil.loads(line)
+        for item in (record, *record["annotations"], *record["relations"]):
+            item["created"] = item["updated"] = MADE
+        lines.append(jsonutil.dumps(record) + "\n")
+    return "".join(lines).encode("utf-8")
+
+
+def main() -> None:
+    TARGET.write_bytes(build())
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def test_version(tmp_path: Path) -> None:
 def test_jsonl_round_trip(tmp_path: Path) -> None:
     proj = tmp_path / "b.newsmark"
     run("init", str(proj), home=tmp_path)
-    assert "imported 1 new documents" in run("import", str(proj), str(SEED_JSONL), home=tmp_path).stdout
+    assert "imported 1 new document" in run("import", str(proj), str(SEED_JSONL), home=tmp_path).stdout
     out = tmp_path / "out.jsonl"
     run("export", str(proj), "-o", str(out), home=tmp_path)
     (rec,) = [json.loads(x) for x in out.read_text().splitlines()]
@@ -78,7 +78,7 @@ def test_web_page_import(tmp_path: Path) -> None:
                     "</body></html>")
     proj = tmp_path / "w.newsmark"
     run("init", str(proj), home=tmp_path)
-    assert "imported 1 new documents" in run("import", str(proj), str(page), home=tmp_path).stdout
+    assert "imported 1 new document" in run("import", str(proj), str(page), home=tmp_path).stdout
 
 
 def test_window_opens_offscreen_and_closes(tmp_path: Path) -> None:

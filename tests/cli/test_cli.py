@@ -44,18 +44,18 @@ def test_init_with_a_custom_schema(tmp_path: Path) -> None:
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps({"name": "mine", "labels": [{"name": "CLAIM", "layer": "claims", "shortcut": "k"}]}))
     out = run("init", tmp_path / "c.newsmark", "--schema", schema).output
-    assert "1 labels: CLAIM" in out
+    assert "1 label: CLAIM" in out
     dumped = json.loads(run("schema", tmp_path / "c.newsmark").output)
     assert dumped["labels"][0]["name"] == "CLAIM" and dumped["name"] == "mine"
 
 
 def test_text_import_annotate_export_stats(proj: Path, tmp_path: Path) -> None:
     out = run("import", proj, SEED_TXT).output
-    assert "imported 1 new documents" in out
+    assert "imported 1 new document" in out
     assert "already in the project" in run("import", proj, SEED_TXT).output  # the same file again
     copy = tmp_path / "copy.txt"
     copy.write_bytes(SEED_TXT.read_bytes())
-    assert "skipped 1 duplicates" in run("import", proj, copy).output  # the same text, another name
+    assert "skipped 1 duplicate" in run("import", proj, copy).output  # the same text, another name
     doc = run("list", proj).output.split("\t")[0]
     made = json.loads(run("annotate", proj, "--doc", doc, "--label", "CUE", "--match", "said", "--nth", "2").output)
     text = SEED_TXT.read_text()
@@ -71,7 +71,7 @@ def test_text_import_annotate_export_stats(proj: Path, tmp_path: Path) -> None:
     run("set-status", proj, "done", "--doc", doc)
     target = tmp_path / "out.jsonl"
     err = run("export", proj, "-o", target).stderr
-    assert "exported 1 documents, 2 annotations, 1 relations" in err
+    assert "exported 1 document, 2 annotations, 1 relation" in err
     (rec,) = [json.loads(line) for line in target.read_text().splitlines()]
     assert rec["status"] == "done" and {a["label"] for a in rec["annotations"]} == {"CUE", "QUOTE"}
     stats = json.loads(run("stats", proj, "--json").output)
@@ -145,7 +145,7 @@ def test_bad_file_is_refused_whole_with_file_and_line(proj: Path, tmp_path: Path
     assert "Traceback" not in r.stderr + r.output
     assert run("list", proj).output == ""
     r = run("import", proj, bad, "--skip-bad")
-    assert "skipped 1 bad records" in r.output and run("list", proj).output.startswith("a\t")
+    assert "skipped 1 bad record" in r.output and run("list", proj).output.startswith("a\t")
 
 
 def test_bad_project_files(tmp_path: Path) -> None:
@@ -204,7 +204,7 @@ def test_export_every_format_from_the_command_line(proj: Path, tmp_path: Path, f
         again = tmp_path / f"again-{fmt}.newsmark"
         run("init", again)
         r = run("import", again, target)
-        assert "imported 1 new documents" in r.output, r.output + r.stderr
+        assert "imported 1 new document" in r.output, r.output + r.stderr
 
 
 def test_export_brat_and_spacy_need_a_target(proj: Path, tmp_path: Path) -> None:
@@ -215,4 +215,4 @@ def test_export_brat_and_spacy_need_a_target(proj: Path, tmp_path: Path) -> None
     assert (tmp_path / "brat" / "annotation.conf").exists()
     again = tmp_path / "again.newsmark"
     run("init", again)
-    assert "imported 1 new documents" in run("import", again, tmp_path / "brat").output
+    assert "imported 1 new document" in run("import", again, tmp_path / "brat").output

@@ -41,7 +41,7 @@ while True:
         s = rng.randrange(n - 10)
         new = f"{{sys.argv[2]}}-{{k}}"
         print("add", new, s, s + rng.randrange(1, 10), flush=True)
-        p.add_annotation("d", s, s + 1 + k % 9, "PERSON", id=new)
+        p.add_annotation("d", s, s + 1 + k % 9, "PERSON", id=new, annotator=new)  # never identical
         ids.append(new)
     elif op < 0.8:
         target = rng.choice(ids)
@@ -121,7 +121,8 @@ sys.path.insert(0, {src!r})
 from newsmark.store import Project
 p = Project.open(sys.argv[1])
 for k in range(int(sys.argv[3])):
-    p.add_annotation("d", k % 50, k % 50 + 3, "PERSON", id=f"{{sys.argv[2]}}-{{k}}")
+    p.add_annotation("d", k % 50, k % 50 + 3 + k // 50, "PERSON", id=f"{{sys.argv[2]}}-{{k}}",
+                     annotator=sys.argv[2])  # each (span, annotator) once: identical ones are refused
 print("done")
 """
 
@@ -171,7 +172,8 @@ def test_edits_get_in_while_a_large_import_runs(tmp_path: Path) -> None:
     with Project.open(path) as window:
         t.start()
         while t.is_alive() or edits < 20:
-            window.add_annotation("d", 0, 3, "PERSON")
+            start = edits % 1500  # a new span each time (identical ones are refused)
+            window.add_annotation("d", start, start + 1 + edits // 1500, "PERSON")
             edits += 1
             time.sleep(0.005)  # a fast annotator: 200 edits a second
         t.join()

@@ -85,7 +85,7 @@ def test_both_the_folder_and_json_lines_are_read(quoted: Project, tmp_path: Path
     summary = import_paths(back, list(expand([out])))  # a folder of Citron files, recognised by content
     assert summary.failed == [] and summary.documents_added == 2
     assert {(a.label, a.text) for a in back.annotations("a/1")} == {
-        ("QUOTE", "“We won,”"), ("QUOTE", "“Again,”"), ("CUE", "said"), ("CUE", "added"), ("SOURCE", "Ann Lee")}
+        ("QUOTE", "“We won,”"), ("QUOTE", "“Again,”"), ("CUE", "said"), ("CUE", "added"), ("PERSON", "Ann Lee")}  # a source keeps the label Newsmark wrote
     lines = tmp_path / "citron.jsonl"
     lines.write_text("".join(f.read_text(encoding="utf-8") for f in sorted(out.iterdir())), encoding="utf-8")
     again = Project.create(tmp_path / "again.newsmark")

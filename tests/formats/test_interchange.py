@@ -183,9 +183,17 @@ def test_citron_round_trip(filled: Project, tmp_path: Path) -> None:
     assert quote["cue"]["text"] == "said" and [s["text"] for s in quote["sources"]] == ["Ann Lee"]
     assert [c["text"] for c in quote["contents"]] == ["We won 𠀋𠀌 votes."]
     back = _reimport(out, citron.read, tmp_path)
+    # a source written by Newsmark keeps its label (an extra "label" key); others are SOURCE
+    assert quote["sources"][0]["label"] == "PERSON"
     assert {(a.label, a.text) for a in back.annotations("doc/1 ✓")} == \
-        {("QUOTE", "We won 𠀋𠀌 votes."), ("CUE", "said"), ("SOURCE", "Ann Lee")}
+        {("QUOTE", "We won 𠀋𠀌 votes."), ("CUE", "said"), ("PERSON", "Ann Lee")}
     back.close()
+    del quote["sources"][0]["label"]
+    one.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "again").mkdir()
+    again = _reimport(out, citron.read, tmp_path / "again")
+    assert ("SOURCE", "Ann Lee") in {(a.label, a.text) for a in again.annotations("doc/1 ✓")}
+    again.close()
 
 
 def test_conll_export_outermost_wins(filled: Project, tmp_path: Path) -> None:

@@ -73,14 +73,15 @@ def test_window_import_follows_the_chrome_preference(qtbot: Any, window: Any, sa
     if not cut:
         window.settings.setValue("cut_chrome", False)
     page = tmp_path / "page.txt"
-    page.write_bytes(SEED_TXT.read_bytes() + b"\n\nShare this page")  # not the sample's text
+    # not the sample's text, whole or cut
+    page.write_bytes(SEED_TXT.read_bytes().replace(b"Leon Panetta", b"Leon E. Panetta", 1) + b"\n\nShare this page")
     run_import(window, folder=False, paths=[page])
     qtbot.waitUntil(lambda: "page" in window.doc_model.row_of, timeout=10000)
     qtbot.waitUntil(lambda: window._transfer[0].isFinished(), timeout=10000)
     text = sample_project.document("page").text
     assert text.endswith("still very much in negotiation.\"") == cut and ("Copyright ©" in text) != cut
     if cut:
-        assert "kept only the article of 1 text files" in window._notice.text()
+        assert "kept only the article of 1 text file" in window._notice.text()
     if window._notice is not None:
         window._notice.close()
 

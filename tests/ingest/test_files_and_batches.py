@@ -92,7 +92,7 @@ def test_duplicates_are_skipped_and_reported(project: Project, tmp_path: Path) -
     assert summary.documents_added == 2 and len(summary.duplicates) == 1
     assert "same text as document 'a'" in summary.duplicates[0]
     lines = "\n".join(summary.lines())
-    assert "imported 2 new documents" in lines and "skipped 1 duplicates" in lines
+    assert "imported 2 new documents" in lines and "skipped 1 duplicate" in lines
 
 
 def test_files_with_the_same_name_in_different_folders(project: Project, tmp_path: Path) -> None:
@@ -172,5 +172,5 @@ def test_cli_summary_and_exit_status(tmp_path: Path) -> None:
     (tmp_path / "in" / "c.html").write_text("<html><body></body></html>")
     r = runner.invoke(cli, ["import", str(proj), str(tmp_path / "in")])
     assert r.exit_code == 1
-    assert "imported 1 new documents" in r.output and "skipped 1 duplicates" in r.output
+    assert "imported 1 new document" in r.output and "skipped 1 duplicate" in r.output
     assert "1 file not imported:" in r.stderr and "c.html: no article text found" in r.stderr

@@ -72,7 +72,7 @@ def test_the_seed_keeps_its_article_and_stores_the_whole_file(project: Project) 
     assert doc.meta["main_text"] == {"start": 0, "end": len(doc.text), "of": len(whole)}
     kind, name, data = project.source(doc_id)
     assert (kind, name) == ("text", SEED_TXT.name) and data == SEED_TXT.read_bytes()
-    assert len(summary.trimmed) == 1 and "kept only the article of 1 text files" in "\n".join(summary.lines())
+    assert len(summary.trimmed) == 1 and "kept only the article of 1 text file" in "\n".join(summary.lines())
 
 
 def test_whole_text_keeps_everything(project: Project, tmp_path: Path) -> None:

@@ -10,12 +10,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import click
+try:
+    import click
 
-from newsmark import __version__
-from newsmark.core.errors import NewsmarkError, ValidationError
-from newsmark.core.model import STATUSES, normalise_status
-from newsmark.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS  # noqa: E402 (no Qt, light)
+    from newsmark import __version__
+    from newsmark.core.errors import NewsmarkError, NotFoundError, ValidationError
+    from newsmark.core.model import STATUSES, normalise_status
+    from newsmark.core.wording import counted
+    from newsmark.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS  # no Qt, light
+except ImportError as _e:  # the command line itself cannot start: say what to install
+    from newsmark.core.dependencies import missing_dependency as _missing
+
+    if _missing(_e) is None:
+        raise  # Newsmark's own module: a bug
+    sys.exit(f"newsmark: {_missing(_e)}")
 
 FORMATS_IN = ("auto", *IMPORT_FORMATS)
 FORMATS_OUT = tuple(EXPORT_FORMATS)
@@ -29,6 +37,13 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except NewsmarkError as e:
             raise click.ClickException(str(e)) from None
+        except ImportError as e:  # a package missing from the installation: one line, no traceback
+            from newsmark.core.dependencies import missing_dependency
+
+            missing = missing_dependency(e)
+            if missing is None:
+                raise  # Newsmark's own module or the standard library: a bug
+            raise click.ClickException(str(missing)) from None
         except sqlite3.Error as e:
             from newsmark.store.project import environment_error, is_sqlite_environment_problem
 
@@ -40,6 +55,18 @@ class _Group(click.Group):
             with contextlib.suppress(OSError):
                 sys.stdout = open("/dev/null", "w")  # noqa: SIM115
             ctx.exit(1)
+        finally:
+            _release_journal(ctx)
+
+
+def _release_journal(ctx: click.Context) -> None:
+    """No -wal and -shm files left beside the project once a command is over (its connections
+    are closed; a read-only one cannot remove them itself)."""
+    project = ctx.meta.get("newsmark.project")
+    if project:
+        from newsmark.store.maintenance import release_journal
+
+        release_journal(project)
 
 
 def _open(project: Path, readonly: bool = False) -> Any:
@@ -101,8 +128,11 @@ def _display_available() -> bool:
 def _run_window(project: Path | None) -> None:
     try:
         from newsmark.gui.app import run
-    except ImportError as e:  # Qt libraries missing on this machine
-        raise click.ClickException(f"cannot start the window: {e}") from None
+    except ImportError as e:  # Qt, or the system libraries it needs, missing on this machine
+        from newsmark.core.dependencies import missing_dependency
+
+        missing = missing_dependency(e, "cannot start the window")
+        raise click.ClickException(str(missing or f"cannot start the window: {e}")) from None
     sys.exit(run(project))
 
 
@@ -138,7 +168,7 @@ def ensure_default_project(path: Path) -> Any:
 def _print_overview(project: Any) -> None:
     click.echo(f"project: {project.path}")
     for s in project.document_summaries():
-        click.echo(f"\n{s.title}  [{s.id}, {s.status}, {s.annotations} annotations]")
+        click.echo(f"\n{s.title}  [{s.id}, {s.status}, {counted(s.annotations, 'annotation')}]")
         doc = project.document(s.id)
         _print_annotations(doc)
 
@@ -211,18 +241,19 @@ def init(project: Path, schema_file: Path | None) -> None:
     schema = load_schema(schema_file) if schema_file else None
     with Project.create(project, schema) as p:
         labels = p.labels()
-    click.echo(f"created {project} with {len(labels)} labels: " + ", ".join(lab.name for lab in labels))
+    click.echo(f"created {project} with {counted(len(labels), 'label')}: " + ", ".join(lab.name for lab in labels))
 
 
 def _import_paths(project: Any, paths: list[Path], *, fmt: str, skip_bad: bool,
-                  fields: Any = None, quiet: bool = False, whole_text: bool = False) -> Any:
+                  fields: Any = None, quiet: bool = False, whole_text: bool = False,
+                  left_out: list[str] | None = None) -> Any:
     from newsmark.ingest.batch import import_paths
     from newsmark.ingest.collections import FieldMap
 
     total = sum(p.stat().st_size for p in paths if p.is_file())
     with _progress(0 if quiet else total, "importing") as bar:
         return import_paths(project, paths, kind=fmt, fields=fields or FieldMap(), skip_bad=skip_bad,
-                            progress=bar.update, whole_text=whole_text,
+                            progress=bar.update, whole_text=whole_text, left_out=left_out or [],
                             on_file=lambda p: bar.set_postfix_str(p.name[-30:], refresh=False))
 
 
@@ -260,14 +291,17 @@ def import_(project: Path, files: tuple[Path, ...], fmt: str, text_field: str, t
     from newsmark.ingest.collections import FieldMap
     from newsmark.store.maintenance import ensure_recent_backup
 
-    paths = list(expand(files))
+    left_out: list[str] = []
+    paths = list(expand(files, left_out))
     if not paths:
+        for line in left_out:
+            click.echo(line, err=True)
         raise click.UsageError("no importable files found (.jsonl, .csv, .html, .txt, .md...)")
     with _open(project) as p:
         if p.count_documents():
             ensure_recent_backup(p)  # a big change: keep the state before it (hourly at most)
         try:
-            summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad, whole_text=whole_text,
+            summary = _import_paths(p, paths, fmt=fmt, skip_bad=skip_bad, whole_text=whole_text, left_out=left_out,
                                     fields=FieldMap(text_field, title_field, id_field))
         except KeyboardInterrupt:
             click.echo("cancelled: the file in progress was not imported; the files before it were",
@@ -412,7 +446,7 @@ def find_nth(text: str, needle: str, nth: int) -> tuple[int, int]:
         pos = text.find(needle, pos + 1)
         if pos < 0:
             count = text.count(needle)
-            raise ValidationError(f"{needle!r} occurs {count} time{'s' if count != 1 else ''} "
+            raise ValidationError(f"{needle!r} occurs {counted(count, 'time')} "
                                   f"in the document, not {nth}")
     return pos, pos + len(needle)
 
@@ -442,9 +476,16 @@ def relate(project: Path, doc_id: str, rtype: str, from_id: str, to_id: str,
 def set_status(project: Path, status: str, doc_ids: tuple[str, ...]) -> None:
     """Set documents' STATUS: new, "in progress", done or review."""
 
+    new = normalise_status(status)
+    if new is None:
+        raise click.BadParameter(f"{status!r} is not one of {', '.join(STATUSES)}", param_hint="STATUS")
     with _open(project) as p:
+        missing = [d for d in doc_ids if not p.has_document(d)]
+        if missing:  # nothing changed when any is wrong
+            raise NotFoundError(f"no document {', '.join(map(repr, missing))} in {project}")
         for doc_id in doc_ids:
-            p.set_status(doc_id, status)
+            old = p.set_status(doc_id, new)
+            click.echo(f"{doc_id}: was {old}, now {new}" if old != new else f"{doc_id}: already {new}")
 
 
 @cli.command("list")
@@ -471,8 +512,8 @@ def stats(project: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{figures['documents']} documents, {figures['annotations']} annotations, "
-               f"{figures['relations']} relations")
+    click.echo(f"{counted(figures['documents'], 'document')}, {counted(figures['annotations'], 'annotation')}, "
+               f"{counted(figures['relations'], 'relation')}")
     for title, key in (("documents by status", "by_status"), ("annotations by label", "by_label"),
                        ("annotations by layer", "by_layer"), ("annotations by annotator", "by_annotator"),
                        ("relations by type", "by_relation_type")):
@@ -493,7 +534,7 @@ def show(project: Path, doc_id: str | None) -> None:
             _print_overview(p)
         else:
             doc = p.document(doc_id)
-            click.echo(f"{doc.title}  [{doc.id}, {doc.status}, {len(doc.annotations)} annotations]")
+            click.echo(f"{doc.title}  [{doc.id}, {doc.status}, {counted(len(doc.annotations), 'annotation')}]")
             _print_annotations(doc)
 
 
@@ -549,6 +590,7 @@ def check(project: Path) -> None:
     from newsmark.store.maintenance import check_file
     from newsmark.store.project import backup_dir
 
+    click.get_current_context().meta["newsmark.project"] = str(project)
     report = check_file(project)
     for line in report.lines():
         click.echo(line)

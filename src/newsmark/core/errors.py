@@ -44,6 +44,17 @@ class ValidationError(NewsmarkError):
     """A value breaks a rule of the data (an offset out of range, an unknown label...)."""
 
 
+class DuplicateAnnotationError(ValidationError):
+    """The annotation asked for is already there: same document, span, label and annotator."""
+
+    def __init__(self, message: str, existing_id: str):
+        self.existing_id = existing_id
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[type[DuplicateAnnotationError], tuple[str, str]]:
+        return (type(self), (str(self), self.existing_id))
+
+
 class ProjectError(NewsmarkError):
     """The project file cannot be used: missing, not a project, damaged, newer, locked, read-only."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from newsmark.core.model import Document, Label
+from newsmark.core.wording import counted
 
 
 def _blend(hex_colour: str, amount: float = 0.38) -> str:
@@ -58,6 +59,6 @@ h1{{font-size:1.6em}} .meta{{color:#666}} table{{border-collapse:collapse;font-s
 <p>{legend}</p>
 <div class="text">{''.join(parts)}</div>
 {quotes}
-<p class="meta">Annotated with Newsmark · {len(doc.annotations)} annotations · {len(doc.relations)} links</p>
+<p class="meta">Annotated with Newsmark · {counted(len(doc.annotations), 'annotation')} · {counted(len(doc.relations), 'link')}</p>
 </body></html>
 """

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import Document
+from newsmark.core.wording import counted
 from newsmark.formats.records import Record, document_from_record
 from newsmark.store.project import Project
 
@@ -34,8 +35,8 @@ class ExportReport:
             self.lost[what] += n
 
     def lines(self) -> list[str]:
-        out = [f"exported {self.documents} documents, {self.annotations} annotations, "
-               f"{self.relations} relations as {self.format}"]
+        out = [f"exported {counted(self.documents, 'document')}, {counted(self.annotations, 'annotation')}, "
+               f"{counted(self.relations, 'relation')} as {self.format}"]
         out += self.notes
         if self.lost:
             out.append(f"not expressible in {self.format} (left out or changed, as said):")

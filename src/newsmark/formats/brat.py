@@ -30,6 +30,7 @@ from typing import Any
 from newsmark.core import jsonutil
 from newsmark.core.atomicfile import atomic_folder
 from newsmark.core.errors import InputError
+from newsmark.core.folders import link_leaving
 from newsmark.core.model import Annotation, Document
 from newsmark.core.schema import Schema
 from newsmark.formats.base import ExportReport, SafeNamer, documents, record
@@ -232,7 +233,9 @@ def read(path: str | Path) -> Iterator[Record]:
     """Documents of a brat folder (every .txt with its .ann, recursively) or of one .ann/.txt."""
     path = Path(path)
     if path.is_dir():
-        txts = sorted(p for p in path.rglob("*.txt") if not p.name.startswith("."))
+        # links leading out of the folder are not followed (newsmark.core.folders)
+        txts = sorted(p for p in path.rglob("*.txt") if not p.name.startswith(".")
+                      and not link_leaving(path, p) and not link_leaving(path, p.with_suffix(".ann")))
     else:
         txts = [path.with_suffix(".txt")]
     for txt in txts:

@@ -10,10 +10,11 @@ From the quote layer: QUOTE annotations that share a cue (the ``cue`` relation) 
 with several contents (a mixed quote); its sources are the ``said_by`` targets.  Citron's
 reader needs a cue for every quote, so a quote with no cue is left out (counted); one with no
 linked source has no sources (counted).  On import, cues become CUE annotations, contents
-QUOTE annotations and sources SOURCE annotations (entity layer), linked by ``cue`` and
-``said_by``; coreference groups become ``coreference`` relations along each group.  Every
-value is checked: a span that is not ``{"start": int, "end": int}`` is refused, naming the
-file, the line (JSON Lines) and the quote.
+QUOTE annotations and sources SOURCE annotations (entity layer; a source written by Newsmark
+keeps its label, in an extra ``label`` key), linked by ``cue`` and ``said_by``; coreference
+groups become ``coreference`` relations along each group.  Every value is checked: a span that
+is not ``{"start": int, "end": int}`` is refused, naming the file, the line (JSON Lines) and
+the quote.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ def looks_like(obj: Any) -> bool:
     return isinstance(obj, dict) and isinstance(obj.get("quotes"), list) and "text" in obj
 
 
-def _span(a: Any) -> dict[str, Any]:
-    return {"start": a.start, "end": a.end, "text": a.text}
+def _span(a: Any, label: bool = False) -> dict[str, Any]:
+    return {"start": a.start, "end": a.end, "text": a.text, **({"label": a.label} if label else {})}
 
 
 def write(project: Project, folder: str | Path, *, statuses: Sequence[str] = (), labels: Sequence[str] = (),
@@ -78,7 +79,7 @@ def write(project: Project, folder: str | Path, *, statuses: Sequence[str] = (),
                 if not src_ids:
                     report.lose("quotes without a linked source (said_by)")
                 quotes.append({"id": contents[0].id, "cue": _span(cue),
-                               "sources": [_span(by_id[s]) for s in src_ids],
+                               "sources": [_span(by_id[s], label=True) for s in src_ids],
                                "contents": [_span(c) for c in sorted(contents, key=lambda c: c.start)]})
                 report.annotations += len(contents)
                 report.relations += sum(len(sources_of.get(c.id, [])) + (c.id in cue_of) for c in contents)
@@ -121,6 +122,8 @@ def to_native(obj: Any) -> dict[str, Any]:
         if not isinstance(s, dict):
             raise InputError(f"{what} must be a span object ({{\"start\", \"end\", \"text\"}}), "
                              f"not {jsonutil.dumps(s)[:40]}")
+        if label == "SOURCE" and isinstance(s.get("label"), str) and s["label"]:
+            label = s["label"]  # the source's own label, as Newsmark writes it
         key = (_int(s.get("start"), f"{what}'s start"), _int(s.get("end"), f"{what}'s end"), label)
         if "text" in s and not isinstance(s["text"], str):
             raise InputError(f"{what}'s text must be a string")

@@ -27,6 +27,7 @@ from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import now, text_sha256
 from newsmark.core.packing import pack
+from newsmark.core.wording import counted
 from newsmark.formats.records import (
     NATIVE_KEYS,
     Checked,
@@ -180,10 +181,10 @@ class ExportSummary:
     relations_dropped: int = 0
 
     def lines(self) -> list[str]:
-        out = [f"exported {self.documents} documents, {self.annotations} annotations, "
-               f"{self.relations} relations"]
+        out = [f"exported {counted(self.documents, 'document')}, {counted(self.annotations, 'annotation')}, "
+               f"{counted(self.relations, 'relation')}"]
         if self.relations_dropped:
-            out.append(f"left out {self.relations_dropped} relations whose annotations were "
+            out.append(f"left out {counted(self.relations_dropped, 'relation')} whose annotations were "
                        "filtered out by --label")
         return out
 

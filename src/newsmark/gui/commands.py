@@ -6,12 +6,30 @@ killing the app loses nothing; undo and redo are new edits, stored the same way.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
+from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import Annotation, Relation
 from newsmark.gui.models.session import Session
+
+C = TypeVar("C", bound=QUndoCommand)
+
+
+def refusable(redo: Callable[[C], None]) -> Callable[[C], None]:
+    """An edit the store refuses (nothing stored) leaves no command on the undo stack: Qt
+    drops a command that is obsolete after its redo."""
+    @functools.wraps(redo)
+    def guarded(self: C) -> None:
+        try:
+            redo(self)
+        except NewsmarkError:
+            self.setObsolete(True)
+            raise
+    return guarded
 
 
 class AddAnnotation(QUndoCommand):
@@ -22,6 +40,7 @@ class AddAnnotation(QUndoCommand):
         self.args = (start, end, label, attributes)
         self.annotation: Annotation | None = None
 
+    @refusable
     def redo(self) -> None:
         if self.annotation is None:  # the first time: a new annotation, with a new id
             self.annotation = self.session.add_annotation(self.doc_id, *self.args)
@@ -39,6 +58,7 @@ class DeleteAnnotation(QUndoCommand):
         self.session, self.doc_id, self.ann_id = session, doc_id, ann_id
         self.saved: tuple[Annotation, list[Relation]] | None = None
 
+    @refusable
     def redo(self) -> None:
         self.saved = self.session.delete_annotation(self.doc_id, self.ann_id)
 
@@ -58,6 +78,7 @@ class UpdateAnnotation(QUndoCommand):
         self.session, self.doc_id, self.ann_id, self.changes = session, doc_id, ann_id, changes
         self.before: dict[str, Any] | None = None
 
+    @refusable
     def redo(self) -> None:
         old, _ = self.session.update_annotation(self.doc_id, self.ann_id, **self.changes)
         self.before = {k: getattr(old, k) for k in self.changes}
@@ -75,6 +96,7 @@ class AddRelation(QUndoCommand):
         self.args = (rtype, from_id, to_id, attributes)
         self.relation: Relation | None = None
 
+    @refusable
     def redo(self) -> None:
         if self.relation is None:
             self.relation = self.session.add_relation(self.doc_id, *self.args)
@@ -92,6 +114,7 @@ class DeleteRelation(QUndoCommand):
         self.session, self.doc_id, self.rel_id = session, doc_id, rel_id
         self.saved: Relation | None = None
 
+    @refusable
     def redo(self) -> None:
         self.saved = self.session.delete_relation(self.doc_id, self.rel_id)
 
@@ -106,6 +129,7 @@ class SetStatus(QUndoCommand):
         self.session, self.doc_id, self.status = session, doc_id, status
         self.old: str | None = None
 
+    @refusable
     def redo(self) -> None:
         self.old = self.session.set_status(self.doc_id, self.status)
 

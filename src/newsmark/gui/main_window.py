@@ -33,6 +33,7 @@ from newsmark import APP_NAME, __version__
 from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import STATUSES, Annotation, Label
 from newsmark.core.schema import label_matches
+from newsmark.core.wording import counted
 from newsmark.gui import commands as cmd
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
 from newsmark.gui.models.documents import DocumentListModel
@@ -470,7 +471,7 @@ class MainWindow(QMainWindow):
             for s, e in spans:
                 self._push(cmd.AddAnnotation(self.session, self.doc_id, s, e, label))
         self._clear_text_selection()
-        self.statusBar().showMessage(f"Tagged {len(spans)} occurrences of “{needle}” as {label}.", 5000)
+        self.statusBar().showMessage(f"Tagged {counted(len(spans), 'occurrence')} of “{needle}” as {label}.", 5000)
 
     def _clear_text_selection(self) -> None:
         cursor = self.article.textCursor()
@@ -590,12 +591,18 @@ class MainWindow(QMainWindow):
         if cue_label is None:
             return
         with self._macro("mark cue"):
-            add = cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], cue_label)
-            if not self._push(add):
-                return
-            assert add.annotation is not None
-            self._push(cmd.AddRelation(self.session, self.doc_id, "cue", quote.id, add.annotation.id))
-            attrs = {**quote.attributes, "cue": add.annotation.text}
+            # the same cue already tagged (by this annotator) is linked, not tagged twice
+            cue = next((a for a in self.session.document.annotations if (a.start, a.end, a.label) == (*sel, cue_label)
+                        and a.annotator == self.session.annotator), None) if self.session.document else None
+            if cue is None:
+                add = cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], cue_label)
+                if not self._push(add):
+                    return
+                assert add.annotation is not None
+                cue = add.annotation
+            if not any(r.type == "cue" and r.to_id == cue.id for r in self.session.relations_of(quote.id)):
+                self._push(cmd.AddRelation(self.session, self.doc_id, "cue", quote.id, cue.id))
+            attrs = {**quote.attributes, "cue": cue.text}
             self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote.id, "cue", attributes=attrs))
         self._clear_text_selection()
         self.select_annotation(quote.id)

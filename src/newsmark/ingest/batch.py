@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmark.core.errors import InputError
+from newsmark.core.folders import link_leaving
 from newsmark.formats.records import Record
 from newsmark.ingest.collections import DEFAULT_FIELDS, FieldMap, read_csv
 from newsmark.store.importer import ImportSummary, import_records
@@ -35,14 +36,29 @@ BATCH_DOCUMENTS = 500
 JSONL_WORKERS = 4
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path]:
+def expand(paths: Iterable[Path], left_out: list[str] | None = None) -> Iterator[Path]:
     """Files named, and the importable files inside folders named (recursively, sorted,
-    hidden ones left out)."""
+    hidden ones left out).  Links inside a folder that lead out of it are not followed: each
+    is added to ``left_out`` with the reason (newsmark.core.folders)."""
     for p in paths:
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if (child.is_file() and child.suffix.lower() in SUFFIXES
-                        and not any(part.startswith(".") for part in child.relative_to(p).parts)):
+                if any(part.startswith(".") for part in child.relative_to(p).parts):
+                    continue
+                if not (child.suffix.lower() in SUFFIXES or child.suffix == ".ann"):
+                    if child.is_symlink() and child.is_dir() and left_out is not None:
+                        why = link_leaving(p, child)  # not walked into: said, when it leads out
+                        if why:
+                            left_out.append(why)
+                    continue
+                # a brat pair is read through its .txt: a link out of the folder in either is refused
+                pair = [child, child.with_suffix(".ann")] if child.suffix.lower() == ".txt" else [child]
+                why = next((w for f in pair if f.is_symlink() or f.exists() for w in [link_leaving(p, f)] if w), None)
+                if why:
+                    if left_out is not None:
+                        left_out.append(why)
+                    continue
+                if child.is_file() and child.suffix.lower() in SUFFIXES:
                     yield child
                 elif child.suffix == ".ann" and not child.with_suffix(".txt").exists():
                     yield child  # reported: a .ann without its .txt
@@ -128,16 +144,19 @@ def import_paths(
     progress: Callable[[int], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
     whole_text: bool = False,
+    left_out: Iterable[str] = (),
 ) -> ImportSummary:
     """Import every file; returns the summary.  ``progress`` gets the bytes done since its
     last call; raising ``ImportCancelled`` (or KeyboardInterrupt) from it or from ``on_file``
     stops the import, leaving the file in progress not imported.  Plain-text page dumps keep
-    only their article (newsmark.ingest.chrome) unless ``whole_text``.
+    only their article (newsmark.ingest.chrome) unless ``whole_text``.  ``left_out`` lists the
+    links ``expand`` did not follow, for the summary.
 
     A file's failure (bad input) is recorded in ``summary.failed`` and the next file goes on.
     """
 
     summary = ImportSummary()
+    summary.links_left_out += left_out  # by expand(): links leading out of a folder imported
     tick = progress or (lambda n: None)
     group = _Group(project)
     kinds = [detect_kind(p) if kind == "auto" else kind for p in paths]

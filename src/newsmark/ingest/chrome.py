@@ -17,7 +17,7 @@ Used only where it helps: the run must hold at least three prose paragraphs and 
 page at least a tenth of its words; otherwise the text is kept whole.  The importer keeps the
 whole file with the document, so what was cut can be looked at or imported whole
 (``--whole-text``).  Measured on dumps of the 31 real news pages in the test corpus
-(tests/ingest/test_text_dumps.py); the figures are in the README.
+(tests/ingest/test_text_dumps.py); the figures are in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsmark.ingest.words import word_count
+
 _BLOCK = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
-_WORD = re.compile(r"\w+")
-# scripts written without spaces: a word is about two characters
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _BULLET = re.compile(r"^\s*[•·▪◦●■►▶*+\-–—]\s")
 _SENTENCE_END = tuple(".!?…。！？:")
 _CLOSERS = "\"”’'»)]"
@@ -59,7 +58,7 @@ def blocks(text: str) -> list[Block]:
     out = []
     for m in _BLOCK.finditer(text):
         s = m.group().strip()
-        words = len(_WORD.findall(s)) + len(_CJK.findall(s)) // 2
+        words = word_count(s)
         chrome = bool(_BULLET.match(s)) or bool(_PAGE_PHRASES.search(s))
         prose = not chrome and words >= MIN_PROSE_WORDS and s.rstrip(_CLOSERS).endswith(_SENTENCE_END)
         out.append(Block(m.start(), m.end(), words, prose, chrome))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
+from newsmark.core.wording import counted
 from newsmark.formats.records import Record
 from newsmark.ingest.text import decode_text
 
@@ -79,7 +80,7 @@ def read_csv(path: str | Path, fields: FieldMap = DEFAULT_FIELDS) -> Iterator[Re
             continue
         if len(row) != len(header):
             yield Record(start_line, error=InputError(
-                f"the row has {len(row)} cells, the header {len(header)}", file=path, line=start_line))
+                f"the row has {counted(len(row), 'cell')}, the header {len(header)}", file=path, line=start_line))
             continue
         values = dict(zip(header, row, strict=True))
         text = values.pop(fields.text)

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
+import msgspec
+
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError
 from newsmark.core.model import (
@@ -18,6 +20,7 @@ from newsmark.core.model import (
     text_sha256,
 )
 from newsmark.core.packing import decode_annotations, decode_relations, pack, relayer
+from newsmark.core.wording import counted, plural
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
@@ -37,6 +40,8 @@ class ImportSummary:
     documents_merged: int = 0  # existing documents that received new annotations
     documents_unchanged: int = 0  # already in the project with everything they carry
     duplicates: list[str] = field(default_factory=list)  # "file (line N): same text as document X"
+    annotations_identical: int = 0  # identical to one in the document (span, label, annotator)
+    relations_identical: int = 0  # identical to one in the document (type and ends)
     annotations_added: int = 0
     relations_added: int = 0
     labels_added: list[str] = field(default_factory=list)
@@ -44,27 +49,38 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)  # bad records left out (--skip-bad)
     failed: list[str] = field(default_factory=list)  # whole files that could not be imported
     trimmed: list[str] = field(default_factory=list)  # text files whose page chrome was cut
+    links_left_out: list[str] = field(default_factory=list)  # links leading out of a folder imported
 
     def lines(self) -> list[str]:
         out = [
-            f"imported {self.documents_added} new documents"
-            + (f", added to {self.documents_merged} existing ones" if self.documents_merged else "")
-            + f": {self.annotations_added} annotations, {self.relations_added} relations"
+            f"imported {counted(self.documents_added, 'new document')}"
+            + (f", added to {counted(self.documents_merged, 'existing one')}" if self.documents_merged else "")
+            + f": {counted(self.annotations_added, 'annotation')}, {counted(self.relations_added, 'relation')}"
         ]
         if self.documents_unchanged:
-            out.append(f"{self.documents_unchanged} documents were already in the project unchanged")
+            n = self.documents_unchanged
+            out.append(f"{counted(n, 'document')} {plural(n, 'was')} already in the project unchanged")
+        if self.annotations_identical or self.relations_identical:
+            what = [counted(n, noun) for n, noun in ((self.annotations_identical, "duplicate annotation"),
+                                                     (self.relations_identical, "duplicate relation")) if n]
+            out.append(f"skipped {' and '.join(what)} already in their documents (identical: same span, "
+                       "label and annotator; same type and ends)")
         if self.duplicates:
-            out.append(f"skipped {len(self.duplicates)} duplicates (same text as a document in the project):")
+            out.append(f"skipped {counted(len(self.duplicates), 'duplicate')} (same text as a document in the project):")
             out += [f"  {d}" for d in self.duplicates]
         if self.labels_added:
             out.append("labels added to the schema: " + ", ".join(self.labels_added))
         if self.relation_types_added:
             out.append("relation types added to the schema: " + ", ".join(self.relation_types_added))
+        if self.links_left_out:
+            out.append(f"left out {counted(len(self.links_left_out), 'link')} leading out of the folders "
+                       "imported (not followed):")
+            out += [f"  {s}" for s in self.links_left_out]
         if self.skipped:
-            out.append(f"skipped {len(self.skipped)} bad records:")
+            out.append(f"skipped {counted(len(self.skipped), 'bad record')}:")
             out += [f"  {s}" for s in self.skipped]
         if self.trimmed:
-            out.append(f"kept only the article of {len(self.trimmed)} text files with page chrome around it "
+            out.append(f"kept only the article of {counted(len(self.trimmed), 'text file')} with page chrome around it "
                        "(the whole file is stored with the document; to keep everything, import with --whole-text or turn "
                        "this off in the window's Preferences):")
             out += [f"  {t}" for t in self.trimmed]
@@ -74,7 +90,7 @@ class ImportSummary:
         """The files that could not be imported, each with its reason."""
         if not self.failed:
             return []
-        return [f"{len(self.failed)} file{'s' if len(self.failed) > 1 else ''} not imported:",
+        return [f"{counted(len(self.failed), 'file')} not imported:",
                 *(f"  {s}" for s in self.failed)]
 
 
@@ -133,6 +149,8 @@ def import_records(
     summary.documents_merged += local.documents_merged
     summary.documents_unchanged += local.documents_unchanged
     summary.duplicates += local.duplicates
+    summary.annotations_identical += local.annotations_identical
+    summary.relations_identical += local.relations_identical
     summary.annotations_added += local.annotations_added
     summary.relations_added += local.relations_added
     summary.labels_added += local.labels_added
@@ -229,6 +247,8 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             doc.id = f"{base}-{n}"
     row = conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
     stamp = now()
+    anns: list[NativeAnnotation]
+    rels: list[NativeRelation]
     if rec.packed is not None:
         anns, rels = [], []  # unpacked only to merge into an existing document, below
     elif rec.native is not None:
@@ -278,9 +298,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             raise _different_text(doc.id, source, rec.line)
         if rec.packed is not None:
             anns, rels = decode_annotations(rec.packed.annotations), decode_relations(rec.packed.relations)
-        have_anns, have_rels = project.annotation_ids(doc.id)
-        new_anns = [a for a in anns if a.id not in have_anns]
-        new_rels = [r for r in rels if r.id not in have_rels]
+        new_anns, new_rels = _not_yet_there(project, doc.id, anns, rels, summary)
         if new_anns or new_rels:
             summary.documents_merged += 1
             if added is not None:
@@ -297,11 +315,65 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
     summary.relations_added += len(new_rels)
 
 
+def _not_yet_there(project: Project, doc_id: str, anns: list[NativeAnnotation],
+                   rels: list[NativeRelation], summary: ImportSummary
+                   ) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
+    """The annotations and relations of a record that its document lacks.  Left out: those
+    whose id is there, and those identical to one there (same span, label and annotator; an
+    annotation from a format that does not carry annotators matches any annotator's), counted
+    as duplicates: a round trip through any format adds nothing.  Relations of a left-out
+    annotation are moved onto the one already there; a relation then identical to one there
+    (same type and ends) is a duplicate too."""
+    have_ids, have_rel_ids = project.annotation_ids(doc_id)
+    if all(a.id in have_ids for a in anns) and all(r.id in have_rel_ids for r in rels):
+        return [], []  # the same file again (ids kept): nothing to compare
+    existing = project.annotations(doc_id)
+    exact: dict[tuple[int, int, str, str | None], str] = {}
+    anyone: dict[tuple[int, int, str], str] = {}
+    for a in existing:
+        exact.setdefault((a.start, a.end, a.label, a.annotator), a.id)
+        anyone.setdefault((a.start, a.end, a.label), a.id)
+    same_as: dict[str, str] = {}
+    new_anns: list[NativeAnnotation] = []
+    for na in anns:
+        if na.id in have_ids:
+            continue
+        span = (na.start, na.end, na.label)
+        there = exact.get((*span, na.annotator))
+        if there is None and na.annotator is None:
+            there = anyone.get(span)
+        if there is not None:
+            same_as[na.id] = there
+            summary.annotations_identical += 1
+            continue
+        new_anns.append(na)
+        have_ids.add(na.id)
+        exact.setdefault((*span, na.annotator), na.id)
+        anyone.setdefault(span, na.id)
+    links = {(r.type, r.from_id, r.to_id) for r in project.relations(doc_id)}
+    new_rels: list[NativeRelation] = []
+    for nr in rels:
+        if nr.id in have_rel_ids:
+            continue
+        if nr.from_ in same_as or nr.to in same_as:
+            nr = msgspec.structs.replace(nr, from_=same_as.get(nr.from_, nr.from_), to=same_as.get(nr.to, nr.to))
+        if (nr.type, nr.from_, nr.to) in links:
+            summary.relations_identical += 1
+            continue
+        new_rels.append(nr)
+        have_rel_ids.add(nr.id)
+        links.add((nr.type, nr.from_, nr.to))
+    return new_anns, new_rels
+
+
 def _insert_rows(project: Project, doc_id: str, anns: list[NativeAnnotation], rels: list[NativeRelation],
                  stamp: str) -> None:
-    for item in (*anns, *rels):
-        item.created = item.created or stamp
-        item.updated = item.updated or stamp
+    for a in anns:
+        a.created = a.created or stamp
+        a.updated = a.updated or stamp
+    for r in rels:
+        r.created = r.created or stamp
+        r.updated = r.updated or stamp
     project._insert_annotations(Annotation.from_native(a, doc_id) for a in anns)
     project._insert_relations(Relation.from_native(r, doc_id) for r in rels)
 

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from newsmark.core import jsonutil
 from newsmark.core.errors import ProjectError
+from newsmark.core.wording import counted
 from newsmark.store.project import (
     BACKUP_SUFFIX,
     Project,
+    _not_writable,
     backup_dir,
     environment_error,
     list_backups,
@@ -98,11 +100,11 @@ class CheckReport:
         return not self.problems
 
     def lines(self) -> list[str]:
-        head = (f"checked {self.documents} documents, {self.annotations} annotations, "
-                f"{self.relations} relations: ")
+        head = (f"checked {counted(self.documents, 'document')}, {counted(self.annotations, 'annotation')}, "
+                f"{counted(self.relations, 'relation')}: ")
         if self.ok:
             return [head + "ok"]
-        return [head + f"{len(self.problems)} problems", *(f"  {p}" for p in self.problems)]
+        return [head + counted(len(self.problems), "problem"), *(f"  {p}" for p in self.problems)]
 
 
 MAX_LISTED = 50
@@ -140,7 +142,7 @@ def check(project: Project) -> CheckReport:
                 report.annotations += 1
                 if not (0 <= start < end <= len(text)):
                     report.problems.append(f"annotation {ann_id!r} in {doc_id!r}: span {start}-{end} is "
-                                           f"outside the text ({len(text)} characters)")
+                                           f"outside the text ({counted(len(text), 'character')})")
                 elif text[start:end] != span:
                     report.problems.append(f"annotation {ann_id!r} in {doc_id!r}: its text is not "
                                            f"the document's text at {start}-{end}")
@@ -171,7 +173,7 @@ def _check_packed(report: CheckReport, doc_id: str, text: str, anns_json: str, r
                 report.problems.append(f"{where}: its id appears twice")
             ids.add(ann_id)
             if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
-                report.problems.append(f"{where}: span {start}-{end} is outside the text ({len(text)} characters)")
+                report.problems.append(f"{where}: span {start}-{end} is outside the text ({counted(len(text), 'character')})")
             elif text[start:end] != a["text"]:
                 report.problems.append(f"{where}: its text is not the document's text at {start}-{end}")
             if a["label"] not in labels:
@@ -185,9 +187,32 @@ def _check_packed(report: CheckReport, doc_id: str, text: str, anns_json: str, r
                 report.problems.append(f"{where}: its type {r['type']!r} is not in the schema")
         if counts != (len(anns), len(rels)):
             report.problems.append(f"document {doc_id!r}: its packed counts {counts} do not match its "
-                                   f"{len(anns)} annotations and {len(rels)} relations")
+                                   f"{counted(len(anns), 'annotation')} and {counted(len(rels), 'relation')}")
     except (ValueError, KeyError, TypeError) as e:
         report.problems.append(f"document {doc_id!r}: its packed annotations are damaged ({e!r})")
+
+
+def release_journal(path: str | Path) -> None:
+    """Remove the ``-wal`` and ``-shm`` files a read-only command leaves beside a project
+    (a read-only connection may not delete them), when nothing is left in the WAL to
+    checkpoint and no other program has the project open: SQLite deletes them when its last
+    read-write connection closes, and decides that itself, under its locks, so that the
+    window or another command using the project meanwhile keeps them."""
+    path = Path(path)
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    try:
+        if not (wal.exists() or shm.exists()) or (wal.exists() and wal.stat().st_size) or not path.is_file():
+            return
+    except OSError:
+        return
+    if _not_writable(path):
+        return
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(path, isolation_level=None, timeout=0.1)
+        try:
+            conn.execute("PRAGMA application_id").fetchone()  # opens the WAL index; changes nothing
+        finally:
+            conn.close()
 
 
 def check_file(path: str | Path) -> CheckReport:

@@ -20,7 +20,12 @@ import sqlite_utils
 
 from newsmark import __version__
 from newsmark.core import jsonutil
-from newsmark.core.errors import NotFoundError, ProjectError, ValidationError
+from newsmark.core.errors import (
+    DuplicateAnnotationError,
+    NotFoundError,
+    ProjectError,
+    ValidationError,
+)
 from newsmark.core.model import (
     STATUSES,
     Annotation,
@@ -180,6 +185,7 @@ class Project:
         self.db = db
         self.conn: sqlite3.Connection = db.conn
         self._texts: dict[str, tuple[tuple[int, str], str]] = {}  # see _text
+        self._spans: tuple[tuple[str, int, int], dict[tuple[int, int, str, str | None], str]] | None = None
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -318,13 +324,18 @@ class Project:
         """One write transaction (``BEGIN IMMEDIATE``: takes the write lock at once, waiting up
         to the busy timeout); nested calls become savepoints.  Rolled back on any error."""
         if self.conn.in_transaction:
-            with self.db.atomic():
-                yield
+            try:
+                with self.db.atomic():
+                    yield
+            except BaseException:
+                self._spans = None  # what it read may have been rolled back
+                raise
             return
         self.begin()
         try:
             yield
         except BaseException:
+            self._spans = None
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
             raise
@@ -341,6 +352,7 @@ class Project:
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
+            self._spans = None
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
             raise environment_error(self.path, e) from None
@@ -612,7 +624,13 @@ class Project:
             anns.sort(key=_annotation_order)
             return anns
         sql = f'SELECT {_ANN_COLUMNS} FROM annotations WHERE doc = ? ORDER BY start, "end", id'
-        return [_row_to_annotation(r) for r in self.conn.execute(sql, (doc_id,))]
+        stamp = self._spans_stamp(doc_id)
+        anns = [_row_to_annotation(r) for r in self.conn.execute(sql, (doc_id,))]
+        spans: dict[tuple[int, int, str, str | None], str] = {}
+        for a in anns:  # kept for the next add's check (the window reads a document, then edits it)
+            spans.setdefault((a.start, a.end, a.label, a.annotator), a.id)
+        self._spans = (stamp, spans)
+        return anns
 
     def annotation_ids(self, doc_id: str) -> tuple[set[str], set[str]]:
         """The ids of a document's annotations and of its relations."""
@@ -656,6 +674,7 @@ class Project:
             start, end = check_span(text, start, end)
             lab = self.label(label)
             check_attributes(lab.attributes, attributes, f"label {label}")
+            self._refuse_identical(doc_id, start, end, label, annotator, text[start:end])
             stamp = now()
             ann = Annotation(
                 id=id or new_id(), document=doc_id, start=start, end=end, label=label,
@@ -664,7 +683,47 @@ class Project:
             )
             self._insert_annotations([ann])
             self._touch(doc_id)
+        self._spans_added(ann)
         return ann
+
+    def _refuse_identical(self, doc_id: str, start: int, end: int, label: str, annotator: str | None,
+                          text: str) -> None:
+        """An annotation identical to one there (span, label, annotator) is not stored twice."""
+        there = self._spans_of(doc_id).get((start, end, label, annotator))
+        if there is not None:
+            shown = text if len(text) <= 60 else text[:59] + "…"
+            by = f" by {annotator}" if annotator is not None else ""
+            raise DuplicateAnnotationError(
+                f"not stored: document {doc_id!r} already has this annotation ({label} {start}–{end} "
+                f"{shown!r}{by}, id {there})", there)
+
+    def _spans_of(self, doc_id: str) -> dict[tuple[int, int, str, str | None], str]:
+        """A document's annotations (in rows) by span, label and annotator.  Reading them cost
+        5-15 ms for 20,000 (the table has no index but its key, docs/adr/0004), most of an add in
+        the window; so the last document's read (here, or by ``annotations``) are kept while
+        neither another connection (data_version) nor this one (total_changes) has changed
+        anything since, and forgotten when a transaction is rolled back."""
+        stamp = self._spans_stamp(doc_id)
+        if self._spans is None or self._spans[0] != stamp:
+            rows = self.conn.execute('SELECT start, "end", label, annotator, id FROM annotations WHERE doc = ?',
+                                     (doc_id,))
+            spans: dict[tuple[int, int, str, str | None], str] = {}
+            for start, end, label, annotator, ann_id in rows:
+                spans.setdefault((start, end, label, annotator), ann_id)
+            self._spans = (stamp, spans)
+        return self._spans[1]
+
+    def _spans_stamp(self, doc_id: str) -> tuple[str, int, int]:
+        return (doc_id, self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+
+    def _spans_added(self, ann: Annotation) -> None:
+        """Keep the kept spans (``_spans_of``) current after this connection committed an add."""
+        kept = self._spans
+        self._spans = None
+        if kept is None or kept[0][0] != ann.document or self.conn.in_transaction:
+            return  # not kept, or the add may still be rolled back with an outer transaction
+        kept[1].setdefault((ann.start, ann.end, ann.label, ann.annotator), ann.id)
+        self._spans = ((ann.document, kept[0][1], self.conn.total_changes), kept[1])
 
     def _insert_annotations(self, anns: Iterable[Annotation]) -> None:
         self.conn.executemany(

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from newsmark import APP_NAME
 from newsmark.core.model import STATUSES
+from newsmark.core.wording import counted
 
 if TYPE_CHECKING:
     from newsmark.gui.main_window import MainWindow
@@ -57,6 +58,13 @@ class Worker(QObject):
             self.finished.emit(None, "cancelled")
         except NewsmarkError as e:
             self.finished.emit(None, str(e))
+        except ImportError as e:  # a package missing from the installation: say which
+            from newsmark.core.dependencies import missing_dependency
+
+            missing = missing_dependency(e)
+            if missing is None:
+                raise
+            self.finished.emit(None, str(missing))
         else:
             self.finished.emit(result, "")
 
@@ -121,7 +129,8 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
         return None
     from newsmark.ingest.batch import expand, import_paths
 
-    files = list(expand(paths))
+    left_out: list[str] = []
+    files = list(expand(paths, left_out))
     whole_text = str(window.settings.value("cut_chrome", "true")).lower() in ("false", "0")
     total = sum(p.stat().st_size for p in files if p.is_file())
     project_path = window.project.path
@@ -130,7 +139,7 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
         from newsmark.store.project import Project
 
         with Project.open(project_path) as project:  # this thread's own connection
-            return import_paths(project, files, progress=progress, whole_text=whole_text)
+            return import_paths(project, files, progress=progress, whole_text=whole_text, left_out=left_out)
 
     def done(summary: Any, error: str) -> None:
         window.refresh_documents()
@@ -141,10 +150,10 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
             return
         lines = summary.lines() + summary.failure_lines()
         window.statusBar().showMessage(lines[0], 8000)
-        if summary.failed or summary.duplicates or summary.skipped or summary.trimmed:
+        if summary.failed or summary.duplicates or summary.skipped or summary.trimmed or summary.links_left_out:
             notice(window, "Import", "\n".join(lines[:60]))
 
-    return run_in_thread(window, f"Importing {len(files)} files…", total, job, done)
+    return run_in_thread(window, f"Importing {counted(len(files), 'file')}…", total, job, done)
 
 
 class ExportDialog(QDialog):
