@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDockWidget,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -38,24 +37,11 @@ from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListMode
 from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
 from newsmark.gui.widgets.article import ArticleView
+from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
 from newsmark.store.project import Project
 
 QUOTE_LAYER = "quote"
-
-
-class FindBar(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 2, 24, 2)
-        row.addWidget(QLabel("Find:"))
-        self.edit = QLineEdit()
-        self.edit.setPlaceholderText("text in the article (Enter: next, Shift+Enter: previous, Esc: close)")
-        row.addWidget(self.edit)
-        self.count = QLabel("")
-        row.addWidget(self.count)
-        self.hide()
 
 
 class MainWindow(QMainWindow):
@@ -314,8 +300,9 @@ class MainWindow(QMainWindow):
         self.relation_panel.cue_requested.connect(self.mark_cue)
         self.relation_panel.stance_requested.connect(self.link_stance)
         self.relation_panel.jump_requested.connect(self.select_annotation)
-        self.find_bar.edit.returnPressed.connect(lambda: self.find_step(+1))
-        self.find_bar.edit.textChanged.connect(self._on_find_text)
+        self.find_bar.search_changed.connect(self._on_find_text)
+        self.find_bar.step_requested.connect(self.find_step)
+        self.find_bar.closed.connect(self._on_find_bar_closed)
 
     # ------------------------------------------------------------------ documents
     @property
@@ -333,6 +320,7 @@ class MainWindow(QMainWindow):
         bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
         self.article.show_text(doc.text, doc.annotations, self.colours)
+        self._on_find_text()
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
@@ -653,8 +641,7 @@ class MainWindow(QMainWindow):
 
     def clear_current(self) -> None:
         if self.find_bar.isVisible():
-            self.find_bar.hide()
-            self.article.setFocus()
+            self.find_bar.close_bar()
             return
         self.select_annotation(None, reveal=False)
         self._clear_text_selection()
@@ -719,39 +706,44 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ find
     def open_find(self) -> None:
-        self.find_bar.show()
         sel = self.article.textCursor().selectedText()
+        self.find_bar.show()
         if sel and "\u2029" not in sel:
             self.find_bar.edit.setText(sel)
+        self._on_find_text()
         self.find_bar.edit.selectAll()
         self.find_bar.edit.setFocus()
 
-    def _on_find_text(self, text: str) -> None:
+    def _on_find_text(self) -> None:
         doc = self.session.document
-        if doc is None or not text:
-            self.find_bar.count.setText("")
-            return
-        n = doc.text.lower().count(text.lower())
-        self.find_bar.count.setText(f"{n} found")
+        matches = self.find_bar.search(doc.text if doc is not None and self.find_bar.isVisible() else "")
+        self.article.show_matches(matches[:MAX_SHOWN], None)
+
+    def _on_find_bar_closed(self) -> None:
+        self.article.show_matches([], None)
+        self.article.setFocus()
 
     def find_step(self, direction: int) -> None:
-        doc = self.session.document
-        needle = self.find_bar.edit.text()
-        if doc is None or not needle:
+        """Go to the next / previous match from the cursor; the focus stays where it is (in
+        the find field while typing there)."""
+        if self.session.document is None or not self.find_bar.edit.text():
             self.open_find()
             return
-        low, pat = doc.text.lower(), needle.lower()
-        cursor = self.article.textCursor()
-        here = self.article.map.from_qt(cursor.selectionEnd() if direction > 0 else cursor.selectionStart())
-        pos = low.find(pat, here) if direction > 0 else low.rfind(pat, 0, max(0, here))
-        if pos < 0:  # wrap around
-            pos = low.find(pat) if direction > 0 else low.rfind(pat)
-        if pos < 0:
-            self.statusBar().showMessage(f"“{needle}” is not in this article.", 4000)
+        if not self.find_bar.isVisible():
+            self.find_bar.show()
+            self._on_find_text()
+        bar = self.find_bar
+        if not bar.matches:
+            self.statusBar().showMessage(f"“{bar.edit.text()}” is not in this article.", 4000)
             return
-        # select with the same length as the match in the original text
-        self.article.select_span(pos, pos + len(needle))
-        self.article.setFocus()
+        cursor = self.article.textCursor()  # from where the annotator is (the last match, or a click)
+        here = self.article.map.from_qt(cursor.selectionEnd() if direction > 0 else cursor.selectionStart())
+        index = next_match(bar.matches, here, direction)
+        assert index is not None
+        bar.choose(index)
+        s, e = bar.matches[index]
+        self.article.show_matches(bar.matches[:MAX_SHOWN], index)
+        self.article.select_span(s, e)
 
     # ------------------------------------------------------------------ view
     def zoom(self, delta: int) -> None:

@@ -218,6 +218,8 @@ class ArticleView(QPlainTextEdit):
         self.setFont(font)
         self.highlighter = SpanHighlighter(self.document())
         self._current: tuple[Annotation | None, QColor | None] = (None, None)  # outlined
+        self._current_selection: list[QTextEdit.ExtraSelection] = []
+        self._match_selections: list[QTextEdit.ExtraSelection] = []  # the find bar's matches
         self.map = QtTextMap("")
         self.text = ""
         self.label_keys: set[str] = set()
@@ -350,7 +352,8 @@ class ArticleView(QPlainTextEdit):
         """Outline the current annotation (one ExtraSelection: cheap)."""
         self._current = (ann, colour)
         if ann is None or colour is None:
-            self.setExtraSelections([])
+            self._current_selection = []
+            self.setExtraSelections(self._match_selections)
             return
         sel = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
@@ -362,7 +365,27 @@ class ArticleView(QPlainTextEdit):
         fmt.setFontUnderline(True)
         fmt.setUnderlineColor(colour.darker(150))
         sel.format = fmt
-        self.setExtraSelections([sel])
+        self._current_selection = [sel]
+        self.setExtraSelections(self._match_selections + self._current_selection)
+
+    def show_matches(self, matches: list[tuple[int, int]], current: int | None) -> None:
+        """Highlight the find bar's matches (code points), the current one stronger."""
+        dark = self.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
+        every = QTextCharFormat()
+        every.setBackground(QColor("#8a6d00" if dark else "#fff27a"))
+        chosen = QTextCharFormat()
+        chosen.setBackground(QColor("#d35400" if dark else "#ff9632"))
+        out = []
+        for i, (s, e) in enumerate(matches):
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.map.to_qt(s))
+            cursor.setPosition(self.map.to_qt(e), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            sel.format = chosen if i == current else every
+            out.append(sel)
+        self._match_selections = out
+        self.setExtraSelections(out + self._current_selection)
 
     def reveal(self, start: int) -> None:
         cursor = QTextCursor(self.document())
