@@ -151,7 +151,10 @@ def run(project_path: Path | None = None) -> int:
     try:
         open_window(project_path)
     except NewsmarkError as e:
-        QMessageBox.critical(None, APP_NAME, str(e))
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never rich text
+        box.setText(str(e))
+        box.exec()
         return 1
     quit_after = os.environ.get("NEWSMARK_QUIT_AFTER_MS")  # smoke tests: open, then close
     if quit_after:

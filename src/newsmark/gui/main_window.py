@@ -36,6 +36,7 @@ from newsmark.gui import commands as cmd
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
 from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
+from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
@@ -89,20 +90,21 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(centre)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.title = QLabel()
+        self.title = plain_label(QLabel())  # document content is never rich text (plain.py)
         self.title.setWordWrap(True)
         self.title.setContentsMargins(28, 10, 28, 0)
         font = self.title.font()
         font.setPointSize(font.pointSize() + 5)
         font.setBold(True)
         self.title.setFont(font)
-        self.meta = QLabel()
+        self.meta = plain_label(QLabel())
         self.meta.setContentsMargins(28, 2, 28, 6)
         self.meta.setStyleSheet("color: palette(mid);")
         self.meta.setWordWrap(True)
         self.find_bar = FindBar()
         self.article = ArticleView()
         self.article.label_keys = set(self.key_to_label)
+        self.article.tooltip_provider = self.span_tooltip
         for w in (self.title, self.meta, self.find_bar, self.article):
             layout.addWidget(w)
         self.setCentralWidget(centre)
@@ -652,6 +654,13 @@ class MainWindow(QMainWindow):
             ids = ids[ids.index(self.current) + 1:] + ids[:ids.index(self.current) + 1]
         self.select_annotation(ids[0], reveal=False)
 
+    def span_tooltip(self, ids: list[str]) -> str:
+        from newsmark.gui.describe import span_tooltip
+
+        anns = [a for a in (self.session.annotation(i) for i in ids) if a is not None]
+        return span_tooltip(anns, {a.id: self.session.relations_of(a.id) for a in anns[:3]},
+                            self.session.by_id) if anns else ""
+
     def _on_ann_view_clicked(self, index: QModelIndex) -> None:
         ann_id = self.ann_filter.data(index, Qt.ItemDataRole.UserRole)
         if ann_id:
@@ -760,8 +769,8 @@ class MainWindow(QMainWindow):
         self.article.setFont(font)
 
     def show_help(self) -> None:
-        rows = [f"<tr><td><b>{lab.shortcut}</b></td><td>tag the selection as {lab.name}; "
-                f"Shift+{lab.shortcut}: every occurrence</td></tr>" for lab in self.schema.labels if lab.shortcut]
+        rows = [f"<tr><td><b>{escape(lab.shortcut)}</b></td><td>tag the selection as {escape(lab.name)}; "
+                f"Shift+{escape(lab.shortcut)}: every occurrence</td></tr>" for lab in self.schema.labels if lab.shortcut]
         for action in self.actions():
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys:
@@ -781,7 +790,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}",
                           f"<h3>{APP_NAME} {__version__}</h3><p>Annotate news articles: quotes, entities "
-                          f"and disputed points. Every edit is saved at once.</p><p>Project: {self.project.path}</p>")
+                          f"and disputed points. Every edit is saved at once.</p><p>Project: {escape(str(self.project.path))}</p>")
 
     # ------------------------------------------------------------------ dialogs (own module)
     def import_files(self) -> None:

@@ -100,8 +100,12 @@ def run_in_thread(window: MainWindow, title: str, total: int, job: Any, on_done:
 
 def notice(window: MainWindow, title: str, text: str, warning: bool = False) -> QMessageBox:
     """A message that does not block (the window stays usable, and tests can read it)."""
-    box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information, title, text,
-                      QMessageBox.StandardButton.Ok, window)
+    box = QMessageBox(window)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # before the text: file names are never rich text
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.open()
     window._notice = box
     return box

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from newsmark.core.model import Annotation
 from newsmark.gui.models.flat import FlatTableModel, Index
+from newsmark.gui.plain import tooltip
 
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.UserRole})
@@ -108,7 +109,7 @@ class AnnotationListModel(FlatTableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return self._swatch(a.label)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{a.label} {a.start}–{a.end}\n{a.text}\n{_details(a)}".strip()
+            return tooltip(f"{a.label} {a.start}–{a.end}\n{a.text}\n{_details(a)}".strip(), bold_first_line=True)
         if role == Qt.ItemDataRole.UserRole:
             return a.id
         return None

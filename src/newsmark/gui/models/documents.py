@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 )
 
 from newsmark.gui.models.flat import FlatTableModel, Index
+from newsmark.gui.plain import tooltip
 from newsmark.store.project import Project
 
 
@@ -67,7 +68,7 @@ class DocumentListModel(FlatTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return title if col == 0 else status if col == 1 else self.counts.get(doc_id, 0)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return f"{title}\n{doc_id}"
+            return tooltip(f"{title}\n{doc_id}")
         if role == Qt.ItemDataRole.UserRole:
             return doc_id
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:

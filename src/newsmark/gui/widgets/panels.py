@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.core.model import Annotation, AttributeDef, Label, Relation
+from newsmark.gui.plain import escape, plain_label, tooltip
 
 
 class LabelPalette(QWidget):
@@ -47,8 +48,9 @@ class LabelPalette(QWidget):
             b = QToolButton(self)
             key = f"  [{lab.shortcut}]" if lab.shortcut else ""
             b.setText(f"{lab.name}{key}")
-            b.setToolTip(f"{lab.name} ({lab.layer}){': ' + lab.description if lab.description else ''}"
-                         + (f"\nKey: {lab.shortcut} (Shift+{lab.shortcut}: tag every occurrence)" if lab.shortcut else ""))
+            b.setToolTip(tooltip(f"{lab.name} ({lab.layer}){': ' + lab.description if lab.description else ''}"
+                                 + (f"\nKey: {lab.shortcut} (Shift+{lab.shortcut}: tag every occurrence)"
+                                    if lab.shortcut else "")))
             colour = QColor(lab.colour)
             text = "black" if colour.lightnessF() > 0.55 else "white"
             b.setStyleSheet(f"QToolButton {{ background: {lab.colour}; color: {text}; border-radius: 4px;"
@@ -82,6 +84,7 @@ class AttributeEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.title = QLabel("No annotation selected")
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # always: its content is escaped
         self.title.setWordWrap(True)
         # a fixed height (three lines; the text is cut at 120 characters): a title that changes
         # height relays out the dock and the main window, which doubled the cost of an add
@@ -117,7 +120,8 @@ class AttributeEditor(QWidget):
             self._loading = False
             return
         text = " ".join(ann.text.split())
-        self.title.setText(f"<b>{label.name}</b> “{text[:120]}{'…' if len(text) > 120 else ''}”")
+        # rich text of our own: the label's name in bold, the annotation's text escaped
+        self.title.setText(f"<b>{escape(label.name)}</b> “{escape(text[:120])}{'…' if len(text) > 120 else ''}”")
         defs = list(label.attributes)
         known = {d.name for d in defs}
         defs += [AttributeDef(k, "text") for k in ann.attributes if k not in known]
@@ -145,7 +149,7 @@ class AttributeEditor(QWidget):
         for d in defs:
             field_widget = self._widget(d)
             fields[d.name] = (d, field_widget)
-            form.addRow(d.name, field_widget)
+            form.addRow(plain_label(QLabel(d.name)), field_widget)  # names can come from imports
         note = QLineEdit()
         note.setPlaceholderText("note")
         note.editingFinished.connect(self._note_done)
