@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDockWidget,
+    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -40,6 +41,7 @@ from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
+from newsmark.gui.widgets.quotes_panel import QuotesPanel
 from newsmark.store.project import Project
 
 QUOTE_LAYER = "quote"
@@ -134,8 +136,14 @@ class MainWindow(QMainWindow):
         header.resizeSection(1, 80)
         header.resizeSection(2, 90)
         header.setStretchLastSection(False)
+        self.doc_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a title's start and end show
         dl.addWidget(self.doc_view)
         self.doc_dock = self._dock("Documents", docs, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.quotes_panel = QuotesPanel()
+        said_by = self.schema.relation_type("said_by")  # quotes are what a speaker is linked from
+        self.quotes_panel.follow(self.session, {n for n, lab in self.labels.items() if said_by is not None
+                                                and label_matches(lab, said_by.from_labels)} or {"QUOTE"})
+        self.quotes_dock = self._dock("Quotes", self.quotes_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         # right: labels, annotations, attributes and links
         self.palette_widget = LabelPalette()
@@ -151,7 +159,13 @@ class MainWindow(QMainWindow):
             self.ann_choice.addItem(f"layer: {layer}", f"layer:{layer}")
         for lab in self.schema.labels:
             self.ann_choice.addItem(lab.name, lab.name)
-        al.addWidget(self.ann_choice)
+        self.ann_search = QLineEdit()
+        self.ann_search.setPlaceholderText("Filter by text")
+        self.ann_search.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        filters.addWidget(self.ann_choice)
+        filters.addWidget(self.ann_search)
+        al.addLayout(filters)
         self.ann_model = AnnotationListModel()
         self.ann_model.colours = self.colours
         self.ann_model.layers = {n: lab.layer for n, lab in self.labels.items()}
@@ -161,6 +175,10 @@ class MainWindow(QMainWindow):
         self.ann_view.setModel(self.ann_filter)
         self._table_look(self.ann_view)
         self.ann_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # sortable by each column; until a header is clicked, in text order
+        self.ann_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.ann_view.setSortingEnabled(True)
+        self.ann_view.horizontalHeader().setSortIndicatorClearable(True)  # a third click: text order
         al.addWidget(self.ann_view)
         self.ann_dock = self._dock("Annotations", anns, Qt.DockWidgetArea.RightDockWidgetArea)
         detail = QWidget()
@@ -172,6 +190,12 @@ class MainWindow(QMainWindow):
         dtl.addWidget(QLabel("  Links"))
         dtl.addWidget(self.relation_panel)
         self.detail_dock = self._dock("Selected annotation", detail, Qt.DockWidgetArea.RightDockWidgetArea)
+        # the annotation list gets most of the right column, the documents most of the left
+        # (until the annotator's own layout is restored)
+        self.resizeDocks([self.palette_dock, self.ann_dock, self.detail_dock], [130, 460, 300],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.doc_dock, self.quotes_dock], [420, 400], Qt.Orientation.Vertical)
+        self.resizeDocks([self.doc_dock, self.ann_dock], [330, 400], Qt.Orientation.Horizontal)
         self.statusBar().showMessage("Select text and press a label's key; F1 lists every shortcut.")
         self.resize(1400, 900)
 
@@ -270,7 +294,7 @@ class MainWindow(QMainWindow):
         self._action(m, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
         self._action(m, "Focus the &article", lambda: self.article.setFocus(), "Ctrl+0")
         self._action(m, "Focus the document &list", lambda: self.doc_view.setFocus(), "Ctrl+L")
-        for dock in (self.doc_dock, self.palette_dock, self.ann_dock, self.detail_dock):
+        for dock in (self.doc_dock, self.quotes_dock, self.palette_dock, self.ann_dock, self.detail_dock):
             m.addAction(dock.toggleViewAction())
 
         m = bar.addMenu("&Help")
@@ -294,6 +318,8 @@ class MainWindow(QMainWindow):
         self.ann_choice.currentIndexChanged.connect(
             lambda _i: self.ann_filter.set_choice(str(self.ann_choice.currentData() or "")))
         self.ann_view.clicked.connect(self._on_ann_view_clicked)
+        self.ann_search.textChanged.connect(self.ann_filter.set_text)
+        self.quotes_panel.quote_chosen.connect(self.select_annotation)
         self.ann_view.activated.connect(self._on_ann_view_clicked)
         self.attr_editor.attributes_edited.connect(self._on_attributes_edited)
         self.attr_editor.note_edited.connect(self._on_note_edited)
@@ -323,6 +349,7 @@ class MainWindow(QMainWindow):
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
         self.article.show_text(doc.text, doc.annotations, self.colours)
         self._on_find_text()
+        self.quotes_panel.schedule()
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
@@ -363,7 +390,11 @@ class MainWindow(QMainWindow):
 
     def done_and_next(self) -> None:
         self.set_status("done")
+        last = self.doc_view.currentIndex().row() >= self.doc_model.rowCount() - 1
         self.step_document(+1)
+        if last and self.doc_model.remaining():  # say so, rather than silently staying here
+            self.statusBar().showMessage(f"That was the last document of the list; {self.doc_model.remaining()} "
+                                         "of the project are not done yet.", 10000)
 
     def _on_session_status_changed(self, doc_id: str, status: str) -> None:
         self.doc_model.set_document_status(doc_id, status)
@@ -371,7 +402,11 @@ class MainWindow(QMainWindow):
             doc = self.session.document
             bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
             self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {status} · {doc.id}")
-        self.statusBar().showMessage(f"Marked {status}", 3000)
+        if status == "done" and not self.doc_model.remaining():
+            self.statusBar().showMessage(f"Marked done: all {len(self.doc_model.rows)} documents of the project "
+                                         "are done.", 15000)
+        else:
+            self.statusBar().showMessage(f"Marked {status}", 3000)
 
     def external_change(self) -> None:
         """Another program changed the project: show its new documents, and reload the article
@@ -402,6 +437,9 @@ class MainWindow(QMainWindow):
         except NewsmarkError as e:  # the edit was refused (and nothing was stored): say why
             self.statusBar().showMessage(str(e), 10000)
             return False
+        doc = self.session.document
+        if doc is not None and doc.status == "new" and not isinstance(command, cmd.SetStatus):
+            self.session.set_status(doc.id, "in progress")  # the first edit starts the work
         return True
 
     def _macro(self, text: str) -> Any:
@@ -632,13 +670,16 @@ class MainWindow(QMainWindow):
             self._clear_text_selection()
         row = self.ann_model.row_of(ann_id) if ann_id else None
         if row is not None:
+            # (the view must hear of the change, or the old row stays painted as selected)
             proxy = self.ann_filter.mapFromSource(self.ann_model.index(row, 0))
-            self.ann_view.selectionModel().blockSignals(True)
-            self.ann_view.setCurrentIndex(proxy)
-            self.ann_view.scrollTo(proxy)
-            self.ann_view.selectionModel().blockSignals(False)
+            if proxy.isValid():
+                self.ann_view.setCurrentIndex(proxy)
+                self.ann_view.scrollTo(proxy)
+            else:  # filtered out
+                self.ann_view.selectionModel().clear()
         else:
-            self.ann_view.clearSelection()
+            self.ann_view.selectionModel().clear()
+        self.quotes_panel.select(ann_id)
         self._refresh_detail()
 
     def clear_current(self) -> None:
