@@ -125,16 +125,20 @@ def _start_timers(window: object) -> None:
     backup.start()
     # another program (a CLI import, a second window) committing to the project changes
     # SQLite's data_version for this connection: then the list and the article are refreshed
-    state = {"version": window.project.conn.execute("PRAGMA data_version").fetchone()[0]}
+    # (the window's own imports write through their own connection too: the window takes their
+    # changes in when they finish, and says nothing about another program)
+    window.sync_data_version()
 
     def watch() -> None:
+        if window.writing_in_background():
+            return
         try:
             version = window.project.conn.execute("PRAGMA data_version").fetchone()[0]
         except sqlite3.Error:  # the project was closed: the window is going away
             watcher.stop()
             return
-        if version != state["version"]:
-            state["version"] = version
+        if version != window.data_version:
+            window.data_version = version
             window.external_change()
 
     watcher = QTimer(window)

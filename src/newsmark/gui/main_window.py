@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.current: str | None = None  # id of the current annotation
         self._entity_names_cache: list[str] | None = None  # see _entity_names
         self._transfer: Any = None  # the running import or export (thread, worker, dialog)
+        self.data_version = 0  # the project's PRAGMA data_version last seen (app.py's watcher)
         self._notice: Any = None  # the last non-blocking message
         self.help_dialog: QDialog | None = None
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
@@ -249,7 +250,8 @@ class MainWindow(QMainWindow):
         undo.setShortcuts([QKeySequence("Ctrl+Z")])
         redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for a in (undo, redo):
+        for a, name in ((undo, "Undo"), (redo, "Redo")):
+            a.setProperty("help_text", name)  # their text names the edit: the shortcut list must not
             m.addAction(a)
             self.addAction(a)
         m.addSeparator()
@@ -338,6 +340,7 @@ class MainWindow(QMainWindow):
         return self.session.document.id if self.session.document else None
 
     def open_document(self, doc_id: str) -> None:
+        self.attr_editor.flush()
         doc = self.session.open_document(doc_id)
         self.current = None
         self._entity_names_cache = None
@@ -424,7 +427,16 @@ class MainWindow(QMainWindow):
                     self.select_annotation(keep, reveal=False)
         self.statusBar().showMessage("The project was changed by another program: list refreshed.", 5000)
 
+    def sync_data_version(self) -> None:
+        """Take the project's changes so far as seen (its own import just finished)."""
+        self.data_version = self.project.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def writing_in_background(self) -> bool:
+        """Whether the window's own import or export is running (in its thread)."""
+        return self._transfer is not None and self._transfer[0].isRunning()
+
     def refresh_documents(self) -> None:
+        self.sync_data_version()
         self.doc_model.refresh()
         self._select_doc_row()
         if self.doc_id is None and self.doc_model.visible:
@@ -662,6 +674,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ current annotation
     def select_annotation(self, ann_id: str | None, reveal: bool = True) -> None:
+        if ann_id != self.current:
+            self.attr_editor.flush()  # what was typed for the annotation shown is stored first
         self.current = ann_id
         ann = self._current_annotation()
         self.article.mark_current(ann, self.colours.get(ann.label) if ann else None)
@@ -815,7 +829,8 @@ class MainWindow(QMainWindow):
         for action in self.actions():
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys:
-                rows.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+                name = action.property("help_text") or action.text().replace("&", "")
+                rows.append(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(str(name))}</td></tr>")
         dialog = QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(dialog)
@@ -861,9 +876,11 @@ class MainWindow(QMainWindow):
             apply_theme("system", scheme)
 
     def preferences(self) -> None:
+        from PySide6.QtGui import QFontInfo
+
         from newsmark.gui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, QFontInfo(self.article.font()).family())
         if dialog.exec():
             from newsmark.gui.app import apply_theme
 
@@ -873,6 +890,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self.attr_editor.flush()
         for timer in getattr(self, "_timers", ()):
             timer.stop()
         if self._following_scheme:  # a closed window no longer follows the system's scheme

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
 )
 
 from newsmark import APP_NAME
@@ -151,12 +153,38 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
     return run_in_thread(window, f"Importing {len(files)} files…", total, job, done)
 
 
+# the file name ending and the file dialog's filter of each export format
+EXTENSIONS = {"jsonl": ".jsonl", "doccano": ".jsonl", "doccano-rel": ".jsonl", "prodigy": ".jsonl",
+              "label-studio": ".json", "w3c": ".jsonld", "conll": ".conll", "citron": ".jsonl", "spacy": ".spacy"}
+FILTERS = {".jsonl": "JSON Lines (*.jsonl)", ".json": "JSON (*.json)", ".jsonld": "JSON-LD (*.jsonld *.json)",
+           ".conll": "CoNLL (*.conll *.iob *.bio *.txt)", ".spacy": "spaCy DocBin (*.spacy)"}
+
+
+def file_filter(fmt: str) -> str:
+    """The save dialog's filter for an export format (its own files first, then all)."""
+    ext = EXTENSIONS.get(fmt)
+    return f"{FILTERS[ext]};;All files (*)" if ext in FILTERS else "All files (*)"
+
+
+def default_target(project_path: Path, fmt: str, folder: Path | None = None) -> Path:
+    """Where an export goes unless the annotator says otherwise: beside the project (or in the
+    last folder exported to), named after the project and the format."""
+    from newsmark.formats.registry import EXPORT_FORMATS
+
+    base = f"{project_path.stem}-{fmt}"
+    name = base if EXPORT_FORMATS[fmt][0] == "folder" else base + EXTENSIONS.get(fmt, "")
+    return (folder or project_path.parent) / name
+
+
 class ExportDialog(QDialog):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Export")
         from newsmark.formats.registry import EXPORT_FORMATS
 
+        self.window_ = window
+        last = str(window.settings.value("last_export_folder", "") or "")
+        self.folder = Path(last) if last and Path(last).is_dir() else None
         form = QFormLayout(self)
         self.format = QComboBox()
         for name, (_, desc) in EXPORT_FORMATS.items():
@@ -173,11 +201,49 @@ class ExportDialog(QDialog):
         self.labels.setMaximumHeight(140)
         form.addRow("Only labels (none: all)", self.labels)
         self.target = QLineEdit()
-        form.addRow("Save to", self.target)
+        self.target.setClearButtonEnabled(True)
+        self.browse = QPushButton("Browse…")
+        self.browse.clicked.connect(self.choose_target)
+        row = QHBoxLayout()
+        row.addWidget(self.target, 1)
+        row.addWidget(self.browse)
+        form.addRow("Save to", row)
+        self._suggested = ""
+        self.format.currentIndexChanged.connect(lambda _i: self._suggest())
+        self._suggest()
+        self.setMinimumWidth(560)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _suggest(self) -> None:
+        """The default file (or folder) name for the chosen format, unless one was typed."""
+        if self.target.text().strip() in ("", self._suggested):
+            self._suggested = str(default_target(self.window_.project.path, str(self.format.currentData()),
+                                                 self.folder))
+            self.target.setText(self._suggested)
+
+    def choose_target(self) -> None:
+        from newsmark.formats.registry import EXPORT_FORMATS
+
+        fmt = str(self.format.currentData())
+        current = self.target.text().strip() or str(default_target(self.window_.project.path, fmt, self.folder))
+        if EXPORT_FORMATS[fmt][0] == "folder":
+            chosen = QFileDialog.getExistingDirectory(self, "Export into a folder", str(Path(current).parent))
+        else:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", current, file_filter(fmt))
+            ext = EXTENSIONS.get(fmt, "")
+            if chosen and ext and not Path(chosen).suffix:
+                chosen += ext
+        if chosen:
+            self.target.setText(chosen)
+
+    def accept(self) -> None:
+        target = self.target.text().strip()
+        if target:
+            self.window_.settings.setValue("last_export_folder", str(Path(target).expanduser().parent))
+        super().accept()
 
     def choices(self) -> tuple[str, list[str], list[str], str]:
         return (str(self.format.currentData()), [i.text() for i in self.status.selectedItems()],
@@ -195,7 +261,7 @@ def run_export(window: MainWindow, choices: tuple[str, list[str], list[str], str
         if not target:
             kind = EXPORT_FORMATS[fmt][0]
             target = (QFileDialog.getExistingDirectory(window, "Export into a folder") if kind == "folder"
-                      else QFileDialog.getSaveFileName(window, "Export to")[0])
+                      else QFileDialog.getSaveFileName(window, "Export to", "", file_filter(fmt))[0])
         choices = (fmt, statuses, labels, target)
     fmt, statuses, labels, target = choices
     if not target:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -71,6 +71,9 @@ class _Page:
     note: QLineEdit
 
 
+TYPING_PAUSE_MS = 600
+
+
 class AttributeEditor(QWidget):
     """The current annotation's attributes, as the schema defines them, and its note."""
 
@@ -108,9 +111,23 @@ class AttributeEditor(QWidget):
         self._entity_model = QStringListModel([""])
         self._entity_names: list[str] | None = None
         self._loading = False
+        # what is typed is stored while typing, once the keys pause (nothing lost on a crash
+        # before Enter or leaving the field)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.flush)
+
+    def flush(self) -> None:
+        """Store what was typed and not stored yet (before another annotation is shown)."""
+        self._typing.stop()
+        if self.annotation is not None:
+            self._changed()
+            self._note_done()
 
     def show_annotation(self, ann: Annotation | None, label: Label | None, entities: list[str]) -> None:
         """Show ``ann``'s attributes in its label's form and its note."""
+        self._typing.stop()  # (the window flushes before it changes the annotation shown)
         self._loading = True
         self.annotation = ann
         if ann is None or label is None:
@@ -153,6 +170,7 @@ class AttributeEditor(QWidget):
         note = QLineEdit()
         note.setPlaceholderText("note")
         note.editingFinished.connect(self._note_done)
+        note.textEdited.connect(lambda _t: self._typing.start())
         form.addRow("note", note)
         self.pages.addWidget(widget)
         page = self._pages[key] = _Page(widget, fields, note)
@@ -189,6 +207,7 @@ class AttributeEditor(QWidget):
         if d.type == "list":
             edit.setPlaceholderText("comma, separated")
         edit.editingFinished.connect(self._changed)
+        edit.textEdited.connect(lambda _t: self._typing.start())
         return edit
 
     def offer_entities(self, names: list[str]) -> None:
