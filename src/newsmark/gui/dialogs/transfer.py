@@ -297,23 +297,44 @@ def run_export(window: MainWindow, choices: tuple[str, list[str], list[str], str
     return run_in_thread(window, "Exporting…", total, job, done)
 
 
-def render_current(window: MainWindow, target: str | None = None) -> Path | None:
-    from newsmark.gui.render_qt import render_file
-
+def render_current(window: MainWindow, target: str | None = None) -> Worker | None:
+    """Render the open article (HTML, PDF or PNG) in a worker thread, with progress and cancel;
+    the window stays usable and a cancel leaves no file."""
     doc = window.session.document
     if doc is None:
         return None
     if target is None:
         target, _ = QFileDialog.getSaveFileName(window, "Render the annotated article",
-                                                f"{doc.id}.html", "HTML (*.html);;PDF (*.pdf);;PNG (*.png)")
+                                                str(window.project.path.parent / f"{doc.id}.html"),
+                                                "HTML (*.html);;PDF (*.pdf);;PNG (*.png)")
     if not target:
         return None
-    from newsmark.core.errors import NewsmarkError
+    from newsmark.gui.render_qt import FORMATS
 
-    try:
-        path = render_file(window.project.document(doc.id), window.schema.labels, target)
-    except NewsmarkError as e:
-        notice(window, APP_NAME, str(e), warning=True)
+    if Path(target).suffix.lower() not in FORMATS:
+        notice(window, APP_NAME, f"{target}: choose a file ending in .html, .pdf or .png", warning=True)
         return None
-    window.statusBar().showMessage(f"Saved {path}", 6000)
-    return path
+    project_path, doc_id, labels = window.project.path, doc.id, window.schema.labels
+
+    def job(progress: Any) -> Any:
+        from newsmark.gui.render_qt import render_file
+        from newsmark.store.project import Project
+
+        done = [0]
+
+        def advance(n: int) -> None:  # render_file says how far it is; the worker counts steps
+            progress(n - done[0])
+            done[0] = n
+
+        with Project.open(project_path, readonly=True) as project:  # this thread's own connection
+            article = project.document(doc_id)
+        return render_file(article, labels, target, progress=advance)
+
+    def done(path: Any, error: str) -> None:
+        if error:
+            notice(window, APP_NAME, "Rendering cancelled: no file was written." if error == "cancelled"
+                   else f"Rendering failed: {error}", warning=True)
+            return
+        window.statusBar().showMessage(f"Saved {path}", 6000)
+
+    return run_in_thread(window, f"Rendering {Path(target).name}…", len(doc.text), job, done)
