@@ -63,7 +63,9 @@ def child(chars: int, annotations: int, out: str) -> None:
     seconds = time.perf_counter() - t
     with open("/proc/self/status") as f:
         peak = next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
-    print(json.dumps({"seconds": round(seconds, 2), "peak_mb": round(peak), "bytes": Path(out).stat().st_size}))
+    files = [p for p in Path(out).parent.iterdir() if p.suffix == Path(out).suffix]  # PNG pages
+    print(json.dumps({"seconds": round(seconds, 2), "peak_mb": round(peak), "files": len(files),
+                      "bytes": sum(p.stat().st_size for p in files)}))
 
 
 def measure(chars: int, annotations: int, suffix: str) -> dict[str, float]:
@@ -98,10 +100,10 @@ def main() -> None:
     for suffix in (".png", ".pdf"):
         r = measure(args.chars, args.annotations, suffix)
         print(f"{suffix[1:]:4s}  {args.chars / 1e6:.1f} MB, {args.annotations} annotations: {r['seconds']:6.2f} s, "
-              f"peak {r['peak_mb']} MB, file {r['bytes'] / 1e6:.1f} MB")
+              f"peak {r['peak_mb']} MB, {r['files']} file(s) of {r['bytes'] / 1e6:.1f} MB")
     r = measure(args.png_chars, args.annotations, ".png")
     print(f"png   {args.png_chars / 1e6:.1f} MB, {args.annotations} annotations: {r['seconds']:6.2f} s, "
-          f"peak {r['peak_mb']} MB, file {r['bytes'] / 1e6:.1f} MB")
+          f"peak {r['peak_mb']} MB, {r['files']} file(s) of {r['bytes'] / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
