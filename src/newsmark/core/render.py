@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from newsmark.core.model import Annotation, Document, Label
+from newsmark.core.palette import label_colour
 
 Progress = Callable[[int], None]  # called with the number of characters of text done so far
 GREY = "#9e9e9e"
@@ -37,7 +38,7 @@ def text_pieces(doc: Document, labels: list[Label]) -> Iterator[tuple[int, str]]
     """The article's text as HTML pieces, each with the position it ends at: one piece per stretch
     of text covered by the same spans, and a piece ends at every line break (so that a page can
     be cut after any piece ending in a line break)."""
-    colour = {lab.name: lab.colour for lab in labels}
+    colour = {lab.name: label_colour(lab.name, lab.colour) for lab in labels}
     text = doc.text
     anns = sorted(doc.annotations, key=lambda a: a.start)
     cuts = sorted({0, len(text), *(x for a in anns for x in (a.start, a.end)),
@@ -87,7 +88,7 @@ def legend_html(doc: Document, labels: list[Label]) -> str:
     used = [lab for lab in labels if lab.name in present]
     if not used:
         return ""
-    cells = "".join(f'<td style="background:{_blend(lab.colour)};padding:2px 8px;border-radius:3px">'
+    cells = "".join(f'<td style="background:{_blend(label_colour(lab.name, lab.colour))};padding:2px 8px;border-radius:3px">'
                     f"{escape(lab.name)}</td>" for lab in used)
     return f'<table class="legend" cellspacing="6" cellpadding="3"><tr>{cells}</tr></table>'
 

@@ -84,7 +84,8 @@ class MainWindow(QMainWindow):
     def _load_schema(self) -> None:
         self.schema = self.project.schema()
         self.labels: dict[str, Label] = {lab.name: lab for lab in self.schema.labels}
-        self.colours = {name: QColor(lab.colour) for name, lab in self.labels.items()}
+        self.colours: dict[str, QColor] = {}
+        self._theme_colours()
         self.key_to_label = {lab.shortcut: lab.name for lab in self.schema.labels if lab.shortcut}
 
     def _build(self) -> None:
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         dl.addWidget(self.doc_search)
         dl.addWidget(self.doc_status)
         self.doc_model = DocumentListModel(self.project)
+        self.doc_model.dark = self._dark()
         # a table view paints only the rows on screen (a tree view lays out every row)
         self.doc_view = QTableView()
         self._table_look(self.doc_view)
@@ -148,7 +150,7 @@ class MainWindow(QMainWindow):
 
         # right: labels, annotations, attributes and links
         self.palette_widget = LabelPalette()
-        self.palette_widget.set_labels(self.schema.labels)
+        self.palette_widget.set_labels(self.schema.labels, self.colours)
         self.palette_dock = self._dock("Labels", self.palette_widget, Qt.DockWidgetArea.RightDockWidgetArea)
         anns = QWidget()
         al = QVBoxLayout(anns)
@@ -887,6 +889,41 @@ class MainWindow(QMainWindow):
             self.session.annotator = str(self.settings.value("annotator", "") or "") or None
             self._apply_font()
             apply_theme(str(self.settings.value("theme", "system")))
+
+    @staticmethod
+    def _dark() -> bool:
+        from PySide6.QtGui import QPalette
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+    def _theme_colours(self) -> bool:
+        """The labels' colours for the theme shown (core/palette.py); whether they changed."""
+        from newsmark.core.palette import label_colour
+
+        dark = self._dark()
+        new = {name: QColor(label_colour(name, lab.colour, dark)) for name, lab in self.labels.items()}
+        if new == self.colours:
+            return False
+        self.colours.clear()  # in place: the annotation list shares the dict
+        self.colours.update(new)
+        return True
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "article") and self._theme_colours():
+            doc = self.session.document
+            if doc is not None:
+                grey = QColor("gray")
+                self.article.highlighter.colours = {a.id: self.colours.get(a.label, grey) for a in doc.annotations}
+            self.article.recolour()
+            self.palette_widget.set_labels(self.schema.labels, self.colours)
+            self.doc_model.dark = self._dark()
+            self.ann_view.viewport().update()
+            self.doc_view.viewport().update()
+            self.select_annotation(self.current, reveal=False)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802

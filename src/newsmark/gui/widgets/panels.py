@@ -40,7 +40,8 @@ class LabelPalette(QWidget):
         self.grid.setSpacing(4)
         self.buttons: dict[str, QToolButton] = {}
 
-    def set_labels(self, labels: list[Label]) -> None:
+    def set_labels(self, labels: list[Label], colours: dict[str, QColor] | None = None) -> None:
+        """A button per label, in ``colours`` (by label name; default: the label's own)."""
         for b in self.buttons.values():
             b.deleteLater()
         self.buttons = {}
@@ -51,9 +52,9 @@ class LabelPalette(QWidget):
             b.setToolTip(tooltip(f"{lab.name} ({lab.layer}){': ' + lab.description if lab.description else ''}"
                                  + (f"\nKey: {lab.shortcut} (Shift+{lab.shortcut}: tag every occurrence)"
                                     if lab.shortcut else "")))
-            colour = QColor(lab.colour)
+            colour = (colours or {}).get(lab.name) or QColor(lab.colour)
             text = "black" if colour.lightnessF() > 0.55 else "white"
-            b.setStyleSheet(f"QToolButton {{ background: {lab.colour}; color: {text}; border-radius: 4px;"
+            b.setStyleSheet(f"QToolButton {{ background: {colour.name()}; color: {text}; border-radius: 4px;"
                             f" padding: 3px 6px; font-weight: 600; }}")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(lambda _=False, name=lab.name: self.label_chosen.emit(name))
