@@ -145,7 +145,8 @@ class _PngPages:
     to temporary files beside the target and put in place together at the end."""
 
     def __init__(self, path: Path) -> None:
-        self.path, self.files, self.image = path, [], QImage()
+        self.path, self.image = path, QImage()
+        self.files: list[Path] = []
         self.y = 0
 
     def new(self) -> None:
@@ -163,7 +164,7 @@ class _PngPages:
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".png.partial", dir=self.path.parent)
         os.close(fd)
         self.files.append(Path(tmp))
-        if not page.save(tmp, "PNG"):
+        if not page.save(tmp, "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; Qt wants str
             raise NewsmarkError(f"cannot write {self.path}")
         self.image = QImage()
 

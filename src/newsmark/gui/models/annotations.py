@@ -114,8 +114,8 @@ class AnnotationListModel(FlatTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return a.id
         if role == SORT_ROLE:  # ties keep the text order
-            shown = a.label if col == 0 else self.data(index, Qt.ItemDataRole.DisplayRole).casefold()
-            return f"{shown}\x00{a.start:012d}{a.end:012d}"
+            key = a.label if col == 0 else str(self.data(index, Qt.ItemDataRole.DisplayRole)).casefold()
+            return f"{key}\x00{a.start:012d}{a.end:012d}"
         return None
 
 

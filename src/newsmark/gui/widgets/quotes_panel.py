@@ -160,7 +160,7 @@ class QuotesPanel(QWidget):
         self.tree.blockSignals(True)
         if item is None:
             self.tree.clearSelection()
-            self.tree.setCurrentItem(None)  # type: ignore[arg-type]
+            self.tree.setCurrentItem(None)  # type: ignore[call-overload]
         else:
             self.tree.setCurrentItem(item)
             self.tree.scrollToItem(item)
