@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.palette_dock, self.ann_dock, self.detail_dock], [130, 460, 300],
                          Qt.Orientation.Vertical)
         self.resizeDocks([self.doc_dock, self.quotes_dock], [420, 400], Qt.Orientation.Vertical)
-        self.resizeDocks([self.doc_dock, self.ann_dock], [330, 400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.doc_dock, self.ann_dock], [380, 400], Qt.Orientation.Horizontal)
         self.statusBar().showMessage("Select text and press a label's key; F1 lists every shortcut.")
         self.resize(1400, 900)
 

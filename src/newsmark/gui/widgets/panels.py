@@ -53,7 +53,8 @@ class LabelPalette(QWidget):
                                  + (f"\nKey: {lab.shortcut} (Shift+{lab.shortcut}: tag every occurrence)"
                                     if lab.shortcut else "")))
             colour = (colours or {}).get(lab.name) or QColor(lab.colour)
-            text = "black" if colour.lightnessF() > 0.55 else "white"
+            # black on light colours, white on dark ones (by luma: a pure yellow is light)
+            text = "black" if 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue() > 140 else "white"
             b.setStyleSheet(f"QToolButton {{ background: {colour.name()}; color: {text}; border-radius: 4px;"
                             f" padding: 3px 6px; font-weight: 600; }}")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -50,8 +50,8 @@ class QuotesPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 70)
-        header.resizeSection(2, 110)
+        header.resizeSection(1, 80)
+        header.resizeSection(2, 75)
         header.setStretchLastSection(False)
         layout.addWidget(self.tree)
         self.tree.itemClicked.connect(self._on_tree_item)
@@ -131,18 +131,20 @@ class QuotesPanel(QWidget):
             top.setToolTip(0, tooltip(f"{name}\n{len(group.quotes)} quote(s)"
                                       + (f"\n{group.entity.label} at {group.entity.start}" if group.entity else "")))
             self.tree.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)  # a speaker's name takes the whole row
             if group.entity is not None:
                 self._speakers.add(group.entity.id)
             for row in group.quotes:
                 q = row.quote
-                child = QTreeWidgetItem([f"“{_one_line(q.text)}”", row.cue, "; ".join(row.stances)])
+                values = ", ".join(dict.fromkeys(s.split(":", 1)[0] for s in row.stances))  # in full in the tooltip
+                child = QTreeWidgetItem([f"“{_one_line(q.text)}”", row.cue, values])
                 child.setData(0, ID_ROLE, q.id)
                 kind = q.attributes.get("type")
                 child.setToolTip(0, tooltip("\n".join(x for x in (
                     f"{q.label}{' (' + str(kind) + ')' if kind else ''} — {name}", " ".join(q.text.split()),
                     f"cue: {row.cue}" if row.cue else "", *row.stances) if x), bold_first_line=True))
-                for col in (1, 2):
-                    child.setToolTip(col, tooltip(child.text(col)) if child.text(col) else "")
+                child.setToolTip(1, tooltip(f"cue: {row.cue}") if row.cue else "")
+                child.setToolTip(2, tooltip("\n".join(row.stances)) if row.stances else "")
                 top.addChild(child)
                 self.items[q.id] = child
                 total += 1
