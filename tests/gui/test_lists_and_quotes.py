@@ -207,3 +207,36 @@ def test_document_list_titles_statuses_and_progress(qtbot: Any, window: Any, sam
         qtbot.keyClick(window.article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "all 3 documents of the project are done" in window.statusBar().currentMessage()
     assert stored(sample_project)  # nothing else lost
+
+
+def test_quotes_panel_updates_a_row_not_the_panel(qtbot: Any, window: Any, sample_project: Project) -> None:
+    """An article may hold thousands of quotes: an edit moves one row, and the panel ends as a
+    full refresh would show it."""
+    panel = window.quotes_panel
+    qtbot.waitUntil(lambda: panel.quote_count() == 5)
+    refreshes: list[bool] = []
+    original = panel.refresh
+    panel.refresh = lambda: (refreshes.append(True), original())  # type: ignore[method-assign]
+    select_text(window, "Private contractors")
+    qtbot.keyClick(window.article, "q")
+    assert panel.quote_count() == 6  # at once, not on the next turn of the event loop
+    new_quote = window.current
+    window.set_speaker(new_quote, "Leon Panetta")
+    assert "Leon Panetta (4)" in groups(window)
+    select_text(window, "lost")
+    window.mark_cue()
+    assert panel.items[new_quote].text(1) == "lost"
+    window.select_annotation(new_quote)
+    qtbot.keyClick(window.article, "e")  # no longer a quote: its row goes
+    assert new_quote not in panel.items and "Leon Panetta (3)" in groups(window)
+    qtbot.keyClick(window.article, "q")  # a quote again
+    assert panel.items[new_quote].text(1) == "lost"
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    qtbot.keyClick(window.article, Qt.Key.Key_Delete)  # the quote itself
+    assert new_quote not in panel.items
+    qtbot.wait(20)
+    assert not refreshes
+    shown = groups(window)
+    panel.refresh()
+    assert groups(window) == shown

@@ -4,7 +4,7 @@ apart from the escaping of tooltips (gui/plain.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from newsmark.core.model import Annotation, Relation
@@ -52,46 +52,43 @@ def span_tooltip(anns: list[Annotation], relations_of: dict[str, list[Relation]]
     return '<p style="white-space:pre-wrap">' + "<hr>".join(blocks) + more + "</p>"
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuoteRow:
+    """What the Quotes panel shows of one quote."""
+
     quote: Annotation
+    speaker: str  # the linked entity's text, else the ``speaker`` attribute ("" when none)
+    entity: Annotation | None  # the speaker's entity, when linked
     cue: str
-    stances: list[str] = field(default_factory=list)  # "opposes: US troops keep immunity"
+    stances: tuple[str, ...] = ()  # "opposes: US troops keep immunity"
+
+    @property
+    def group(self) -> str:
+        """The key of the speaker's group (case does not split a speaker in two)."""
+        return self.speaker.casefold()
 
 
-@dataclass
-class SpeakerGroup:
-    speaker: str  # "" for quotes without a speaker
-    entity: Annotation | None
-    quotes: list[QuoteRow] = field(default_factory=list)
+def quote_row(q: Annotation, links: list[Relation], by_id: dict[str, Annotation]) -> QuoteRow:
+    """A quote with its speaker, cue and stances, from its links (``links``: its outgoing ones)."""
+    entity = next((by_id[r.to_id] for r in links if r.type == "said_by" and r.from_id == q.id
+                   and r.to_id in by_id), None)
+    speaker = " ".join(entity.text.split()) if entity is not None else str(q.attributes.get("speaker") or "").strip()
+    cues = [by_id[r.to_id].text for r in links if r.type == "cue" and r.from_id == q.id and r.to_id in by_id]
+    cue = ", ".join(cues) or str(q.attributes.get("cue") or "")
+    stances = []
+    for r in links:
+        if r.type == "stance" and r.from_id == q.id and r.to_id in by_id:
+            point = by_id[r.to_id]
+            name = str(point.attributes.get("proposition") or "") or _short(point.text, 60)
+            stances.append(f"{r.attributes.get('value', '?')}: {name}")
+    return QuoteRow(q, speaker, entity, cue, tuple(stances))
 
 
-def quotes_by_speaker(anns: list[Annotation], relations: list[Relation], quote_labels: set[str]) -> list[SpeakerGroup]:
-    """The article's quotes grouped by speaker (the linked entity's text, else the ``speaker``
-    attribute), groups in the order their first quote appears; unattributed quotes last."""
+def quote_rows(anns: list[Annotation], relations: list[Relation], quote_labels: set[str]) -> list[QuoteRow]:
+    """Every quote of an article, in text order, with its speaker, cue and stances."""
     by_id = {a.id: a for a in anns}
     out_links: dict[str, list[Relation]] = {}
     for r in relations:
         out_links.setdefault(r.from_id, []).append(r)
-    groups: dict[str, SpeakerGroup] = {}
-    for q in sorted((a for a in anns if a.label in quote_labels), key=lambda a: (a.start, a.end)):
-        links = out_links.get(q.id, [])
-        entity = next((by_id[r.to_id] for r in links if r.type == "said_by" and r.to_id in by_id), None)
-        speaker = " ".join(entity.text.split()) if entity is not None else str(q.attributes.get("speaker") or "").strip()
-        cues = [by_id[r.to_id].text for r in links if r.type == "cue" and r.to_id in by_id]
-        cue = ", ".join(cues) or str(q.attributes.get("cue") or "")
-        stances = []
-        for r in links:
-            if r.type == "stance" and r.to_id in by_id:
-                point = by_id[r.to_id]
-                name = str(point.attributes.get("proposition") or "") or _short(point.text, 60)
-                stances.append(f"{r.attributes.get('value', '?')}: {name}")
-        key = speaker.casefold()
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = SpeakerGroup(speaker, entity)
-        group.quotes.append(QuoteRow(q, cue, stances))
-    ordered = [g for k, g in groups.items() if k]
-    if "" in groups:
-        ordered.append(groups[""])
-    return ordered
+    return [quote_row(q, out_links.get(q.id, []), by_id)
+            for q in sorted((a for a in anns if a.label in quote_labels), key=lambda a: (a.start, a.end, a.id))]

@@ -3,6 +3,7 @@ clicking a quote selects it in the article (and a speaker, the speaker's entity)
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -16,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from newsmark.core.model import Annotation, Relation
-from newsmark.gui.describe import quotes_by_speaker
+from newsmark.core.model import Annotation
+from newsmark.gui.describe import QuoteRow, quote_row, quote_rows
 from newsmark.gui.plain import tooltip
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # a speaker row's group key
+SHOWN_ROLE = Qt.ItemDataRole.UserRole + 2  # a speaker row's name as shown
 NO_SPEAKER = "(no speaker yet)"
 
 
@@ -57,37 +59,82 @@ class QuotesPanel(QWidget):
         self.tree.itemClicked.connect(self._on_tree_item)
         self.tree.itemActivated.connect(self._on_tree_item)
         self.items: dict[str, QTreeWidgetItem] = {}  # quote id -> its row
-        self._speakers: set[str] = set()  # ids of the speakers' entities shown
+        self.rows: dict[str, QuoteRow] = {}  # quote id -> what its row shows
+        self.groups: dict[str, QTreeWidgetItem] = {}  # speaker key -> the speaker's row
+        self._starts: dict[str, list[tuple[int, int, str]]] = {}  # speaker key -> its quotes, sorted
+        self._speakers: dict[str, int] = {}  # speakers' entity ids -> quotes shown under them
+        self._empty: QTreeWidgetItem | None = None
+        self._bold = QFont(self.tree.font())
+        self._bold.setBold(True)
         self._current: str | None = None
         self._stale = False
         self.session: Any = None
         self.quote_labels: set[str] = set()
 
     def follow(self, session: Any, quote_labels: set[str]) -> None:
-        """Keep showing ``session``'s open article: refreshed (once per turn of the event loop)
-        when a quote, a linked annotation or a link changes, and only while the panel is shown."""
+        """Keep showing ``session``'s open article.  An added, changed or removed quote moves
+        just its row (an article may hold thousands of quotes: the panel is never rebuilt on an
+        edit); a change of links re-reads only the quotes that have or had links; a full
+        refresh happens when the article changes, once per turn of the event loop, and only
+        while the panel is shown."""
         self.session = session
         self.quote_labels = quote_labels
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh)
-        session.annotation_added.connect(lambda a: self._maybe(a))
-        session.annotation_removed.connect(lambda ann_id: self._maybe_id(ann_id))
-        session.annotation_changed.connect(lambda old, new: self._maybe(new))
-        session.relations_changed.connect(self.schedule)
+        session.annotation_added.connect(self._on_session_added)
+        session.annotation_removed.connect(self._on_session_removed)
+        session.annotation_changed.connect(self._on_session_changed)
+        session.relations_changed.connect(self._on_session_relations)
 
-    def _maybe(self, ann: Annotation) -> None:
-        if ann.label in self.quote_labels or self._linked(ann.id):
+    # ---------------------------------------------------------------- following the session
+    def _live(self) -> bool:
+        """Whether rows can be updated one by one now (else a refresh is due when shown)."""
+        if self._stale or not self.isVisible():
             self.schedule()
+            return False
+        return True
 
-    def _maybe_id(self, ann_id: str) -> None:
-        if ann_id in self.items or self._linked(ann_id) or ann_id in self._speakers:
+    def _on_session_added(self, ann: Annotation) -> None:
+        if ann.label in self.quote_labels and self._live():
+            self._place(self._row(ann))
+            self._after_edit()
+
+    def _on_session_removed(self, ann_id: str) -> None:
+        if ann_id in self._speakers:  # a speaker's entity: its quotes change groups
             self.schedule()
+        elif ann_id in self.items and self._live():
+            self._take(ann_id)
+            self._after_edit()
 
-    def _linked(self, ann_id: str) -> bool:
+    def _on_session_changed(self, _old: Annotation, new: Annotation) -> None:
+        if new.id in self._speakers:
+            self.schedule()
+        elif (new.label in self.quote_labels or new.id in self.items) and self._live():
+            self._take(new.id)
+            if new.label in self.quote_labels:
+                self._place(self._row(new))
+            self._after_edit()
+
+    def _on_session_relations(self) -> None:
+        if not self._live():
+            return
         doc = self.session.document
-        return doc is not None and any(ann_id in (r.from_id, r.to_id) for r in doc.relations)
+        linked = {r.from_id for r in doc.relations} if doc is not None else set()
+        for qid in [q for q in self.rows if self.rows[q].entity or self.rows[q].cue or self.rows[q].stances
+                    or q in linked]:
+            ann = self.session.annotation(qid)
+            if ann is None:
+                continue
+            row = self._row(ann)
+            if row != self.rows[qid]:
+                self._take(qid)
+                self._place(row)
+        self._after_edit()
+
+    def _row(self, q: Annotation) -> QuoteRow:
+        return quote_row(q, self.session.relations_of(q.id), self.session.by_id)
 
     def schedule(self) -> None:
         self._stale = True
@@ -102,58 +149,110 @@ class QuotesPanel(QWidget):
     def refresh(self) -> None:
         """Show the open article's quotes now."""
         self._stale = False
-        doc = self.session.document
-        if doc is None:
-            self.show_quotes([], [], self.quote_labels)
-            return
-        self.show_quotes(doc.annotations, doc.relations, self.quote_labels, self._current)
+        doc = self.session.document if self.session is not None else None
+        self.show_rows(quote_rows(doc.annotations, doc.relations, self.quote_labels) if doc is not None else [])
 
-    def show_quotes(self, anns: list[Annotation], relations: list[Relation], quote_labels: set[str],
-                    current: str | None = None) -> None:
-        """Fill the panel from the article's annotations (keeping groups folded as they were)."""
-        folded = set()
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item is not None and not item.isExpanded():
-                folded.add(item.data(0, NAME_ROLE))
+    # ---------------------------------------------------------------- rows
+    def show_rows(self, rows: list[QuoteRow]) -> None:
+        """Fill the panel (groups folded before stay folded)."""
+        folded = {key for key, top in self.groups.items() if not top.isExpanded()}
         self.tree.clear()
-        self.items = {}
-        self._speakers = set()
-        bold = QFont(self.tree.font())
-        bold.setBold(True)
-        total = 0
-        for group in quotes_by_speaker(anns, relations, quote_labels):
-            name = group.speaker or NO_SPEAKER
-            top = QTreeWidgetItem([f"{name} ({len(group.quotes)})", "", ""])
-            top.setFont(0, bold)
-            top.setData(0, ID_ROLE, group.entity.id if group.entity is not None else None)
-            top.setData(0, NAME_ROLE, name)
-            top.setToolTip(0, tooltip(f"{name}\n{len(group.quotes)} quote(s)"
-                                      + (f"\n{group.entity.label} at {group.entity.start}" if group.entity else "")))
-            self.tree.addTopLevelItem(top)
-            top.setFirstColumnSpanned(True)  # a speaker's name takes the whole row
-            if group.entity is not None:
-                self._speakers.add(group.entity.id)
-            for row in group.quotes:
-                q = row.quote
-                values = ", ".join(dict.fromkeys(s.split(":", 1)[0] for s in row.stances))  # in full in the tooltip
-                child = QTreeWidgetItem([f"“{_one_line(q.text)}”", row.cue, values])
-                child.setData(0, ID_ROLE, q.id)
-                kind = q.attributes.get("type")
-                child.setToolTip(0, tooltip("\n".join(x for x in (
-                    f"{q.label}{' (' + str(kind) + ')' if kind else ''} — {name}", " ".join(q.text.split()),
-                    f"cue: {row.cue}" if row.cue else "", *row.stances) if x), bold_first_line=True))
-                child.setToolTip(1, tooltip(f"cue: {row.cue}") if row.cue else "")
-                child.setToolTip(2, tooltip("\n".join(row.stances)) if row.stances else "")
-                top.addChild(child)
-                self.items[q.id] = child
-                total += 1
-            top.setExpanded(name not in folded)
-        if not total:
-            empty = QTreeWidgetItem(["No quotes in this article yet: select what was said and press q."])
-            empty.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.tree.addTopLevelItem(empty)
-        self.select(current)
+        self.items, self.rows, self.groups, self._starts, self._speakers = {}, {}, {}, {}, {}
+        self._empty = None
+        for row in rows:
+            self._place(row, folded)
+        self._after_edit()
+        self.select(self._current)
+
+    def _place(self, row: QuoteRow, folded: set[str] | None = None) -> None:
+        """Add a quote's row under its speaker, in text order."""
+        q = row.quote
+        top = self.groups.get(row.group)
+        if top is None:
+            top = self._new_group(row)
+            top.setExpanded(folded is None or row.group not in folded)
+        starts = self._starts[row.group]
+        key = (q.start, q.end, q.id)
+        i = bisect.bisect(starts, key)
+        starts.insert(i, key)
+        name = row.speaker or NO_SPEAKER
+        values = ", ".join(dict.fromkeys(s.split(":", 1)[0] for s in row.stances))  # in full in the tooltip
+        child = QTreeWidgetItem([f"“{_one_line(q.text)}”", row.cue, values])
+        child.setData(0, ID_ROLE, q.id)
+        kind = q.attributes.get("type")
+        child.setToolTip(0, tooltip("\n".join(x for x in (
+            f"{q.label}{' (' + str(kind) + ')' if kind else ''} — {name}", " ".join(q.text.split()),
+            f"cue: {row.cue}" if row.cue else "", *row.stances) if x), bold_first_line=True))
+        child.setToolTip(1, tooltip(f"cue: {row.cue}") if row.cue else "")
+        child.setToolTip(2, tooltip("\n".join(row.stances)) if row.stances else "")
+        top.insertChild(i, child)
+        self.items[q.id] = child
+        self.rows[q.id] = row
+        if row.entity is not None:
+            self._speakers[row.entity.id] = self._speakers.get(row.entity.id, 0) + 1
+        self._count(row.group)
+
+    def _new_group(self, row: QuoteRow) -> QTreeWidgetItem:
+        name = row.speaker or NO_SPEAKER
+        top = QTreeWidgetItem([name, "", ""])
+        top.setFont(0, self._bold)
+        top.setData(0, ID_ROLE, row.entity.id if row.entity is not None else None)
+        top.setData(0, NAME_ROLE, row.group)
+        top.setData(0, SHOWN_ROLE, name)
+        # groups in the order their speakers first speak; quotes with no speaker last
+        if row.group:
+            first = (row.quote.start, row.quote.end, row.quote.id)
+            index = sum(1 for k, s in self._starts.items() if k and s and s[0] < first)
+        else:
+            index = len(self.groups)
+        self.tree.insertTopLevelItem(index, top)
+        top.setFirstColumnSpanned(True)  # a speaker's name takes the whole row
+        self.groups[row.group] = top
+        self._starts[row.group] = []
+        return top
+
+    def _take(self, qid: str) -> None:
+        """Remove a quote's row (and its group when it was the last)."""
+        row = self.rows.pop(qid, None)
+        item = self.items.pop(qid, None)
+        if row is None or item is None:
+            return
+        top = self.groups[row.group]
+        starts = self._starts[row.group]
+        i = bisect.bisect_left(starts, (row.quote.start, row.quote.end, row.quote.id))
+        del starts[i]
+        top.removeChild(item)
+        if row.entity is not None:
+            left = self._speakers.get(row.entity.id, 1) - 1
+            if left:
+                self._speakers[row.entity.id] = left
+            else:
+                self._speakers.pop(row.entity.id, None)
+        if not starts:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(top))
+            del self.groups[row.group], self._starts[row.group]
+        else:
+            self._count(row.group)
+
+    def _count(self, group: str) -> None:
+        top = self.groups[group]
+        n = len(self._starts[group])
+        name = str(top.data(0, SHOWN_ROLE))
+        top.setText(0, f"{name} ({n})")
+        entity = self.session.annotation(top.data(0, ID_ROLE)) if self.session and top.data(0, ID_ROLE) else None
+        top.setToolTip(0, tooltip(f"{name}\n{n} quote(s)" + (f"\n{entity.label} at {entity.start}" if entity else "")))
+
+    def _after_edit(self) -> None:
+        """The placeholder when there are no quotes; the current quote selected again."""
+        if not self.items and self._empty is None:
+            self._empty = QTreeWidgetItem(["No quotes in this article yet: select what was said and press q."])
+            self._empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.tree.addTopLevelItem(self._empty)
+        elif self.items and self._empty is not None:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(self._empty))
+            self._empty = None
+        if self._current in self.items:
+            self.select(self._current)
 
     def select(self, ann_id: str | None) -> None:
         """Show the current annotation's row as selected (or none)."""
