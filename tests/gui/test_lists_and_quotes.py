@@ -240,3 +240,22 @@ def test_quotes_panel_updates_a_row_not_the_panel(qtbot: Any, window: Any, sampl
     shown = groups(window)
     panel.refresh()
     assert groups(window) == shown
+
+
+def test_a_long_articles_quotes_panel_follows_once_the_annotator_pauses(qtbot: Any, window: Any,
+                                                                       monkeypatch: Any) -> None:
+    from newsmark.gui.widgets import quotes_panel
+
+    monkeypatch.setattr(quotes_panel, "BATCH_FROM", 3)  # as if the article had thousands of quotes
+    panel = window.quotes_panel
+    qtbot.waitUntil(lambda: panel.quote_count() == 5)
+    select_text(window, "Private contractors")
+    qtbot.keyClick(window.article, "q")
+    new_quote = window.current
+    assert new_quote not in panel.items  # not in the time of the edit
+    qtbot.waitUntil(lambda: new_quote in panel.items, timeout=2000)
+    window.set_speaker(new_quote, "Ali al-Dabbagh")
+    qtbot.waitUntil(lambda: "Ali al-Dabbagh (2)" in groups(window), timeout=2000)
+    shown = groups(window)
+    panel.refresh()
+    assert groups(window) == shown
