@@ -83,3 +83,31 @@ def test_the_span_tooltip_escapes_content(qtbot: Any, window: Any, sample_projec
     ann: Annotation = doc.annotations[0]
     tip = window.span_tooltip([ann.id])
     assert ann.label in seen(tip) and " ".join(ann.text.split())[:40] in " ".join(seen(tip).split())
+
+
+def test_hovering_a_span_shows_its_label_attributes_links_and_annotator(qtbot: Any, window: Any,
+                                                                       sample_project: Any) -> None:
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    doc = window.session.document
+    quote = next(a for a in doc.annotations if a.label == "QUOTE" and a.text.startswith("we protect"))
+    window.select_annotation(quote.id)
+    window.attr_editor.note.setText('<img src="no-such-file.png"> check')
+    window.attr_editor.note.editingFinished.emit()
+    article = window.article
+    cursor = article.textCursor()
+    cursor.setPosition(article.map.to_qt(quote.start + 3))
+    article.setTextCursor(cursor)
+    pos: QPoint = article.cursorRect(cursor).center() + QPoint(2, 0)
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, article.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(article.viewport(), event)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    shown = seen(QToolTip.text())
+    assert shown.startswith("QUOTE “we protect and provide")
+    assert "speaker: Leon Panetta" in shown and "type: direct" in shown
+    assert 'note: <img src="no-such-file.png"> check' in shown  # the characters, not an image
+    assert "said_by → PERSON “Leon Panetta”" in shown and "stance supports → DISPUTE" in shown
+    assert "by newsmark-sample" in shown
+    QToolTip.hideText()
