@@ -309,12 +309,14 @@ def test_external_changes_appear(qtbot: Any, window: Any, sample_project: Projec
     qtbot.waitUntil(lambda: "from-cli" in window.doc_model.row_of, timeout=3000)
 
 
-def test_render_from_the_window(window: Any, tmp_path: Any) -> None:
+def test_render_from_the_window(qtbot: Any, window: Any, tmp_path: Any) -> None:
     from newsmark.gui.dialogs.transfer import render_current
 
     for suffix in (".html", ".pdf", ".png"):
-        path = render_current(window, str(tmp_path / f"article{suffix}"))
-        assert path is not None and path.stat().st_size > 1000
+        path = tmp_path / f"article{suffix}"
+        assert render_current(window, str(path)) is not None  # in a worker thread
+        qtbot.waitUntil(lambda p=path: window._transfer[0].isFinished() and p.exists(), timeout=20000)
+        assert path.stat().st_size > 1000
     assert (tmp_path / "article.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "article.png").read_bytes().startswith(b"\x89PNG")
     html = (tmp_path / "article.html").read_text()

@@ -225,7 +225,9 @@ def render(project: Path, doc_id: str, output: Path) -> None:
         from newsmark.gui.render_qt import render_file
 
         application()
-        render_file(doc, labels, output)
+        written = render_file(doc, labels, output)
+        if written != output:  # a long article's PNG comes in pages
+            output = Path(f"{written.parent / output.stem}-001…{output.suffix} (pages of a long article)")
     click.echo(f"wrote {output}", err=True)
 
 

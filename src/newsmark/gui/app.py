@@ -125,16 +125,20 @@ def _start_timers(window: object) -> None:
     backup.start()
     # another program (a CLI import, a second window) committing to the project changes
     # SQLite's data_version for this connection: then the list and the article are refreshed
-    state = {"version": window.project.conn.execute("PRAGMA data_version").fetchone()[0]}
+    # (the window's own imports write through their own connection too: the window takes their
+    # changes in when they finish, and says nothing about another program)
+    window.sync_data_version()
 
     def watch() -> None:
+        if window.writing_in_background():
+            return
         try:
             version = window.project.conn.execute("PRAGMA data_version").fetchone()[0]
         except sqlite3.Error:  # the project was closed: the window is going away
             watcher.stop()
             return
-        if version != state["version"]:
-            state["version"] = version
+        if version != window.data_version:
+            window.data_version = version
             window.external_change()
 
     watcher = QTimer(window)
@@ -151,7 +155,10 @@ def run(project_path: Path | None = None) -> int:
     try:
         open_window(project_path)
     except NewsmarkError as e:
-        QMessageBox.critical(None, APP_NAME, str(e))
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never rich text
+        box.setText(str(e))
+        box.exec()
         return 1
     quit_after = os.environ.get("NEWSMARK_QUIT_AFTER_MS")  # smoke tests: open, then close
     if quit_after:

@@ -38,25 +38,14 @@ from newsmark.gui import commands as cmd
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
 from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
+from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.widgets.article import ArticleView
+from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
+from newsmark.gui.widgets.quotes_panel import QuotesPanel
 from newsmark.store.project import Project
 
 QUOTE_LAYER = "quote"
-
-
-class FindBar(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 2, 24, 2)
-        row.addWidget(QLabel("Find:"))
-        self.edit = QLineEdit()
-        self.edit.setPlaceholderText("text in the article (Enter: next, Shift+Enter: previous, Esc: close)")
-        row.addWidget(self.edit)
-        self.count = QLabel("")
-        row.addWidget(self.count)
-        self.hide()
 
 
 class MainWindow(QMainWindow):
@@ -69,6 +58,7 @@ class MainWindow(QMainWindow):
         self.current: str | None = None  # id of the current annotation
         self._entity_names_cache: list[str] | None = None  # see _entity_names
         self._transfer: Any = None  # the running import or export (thread, worker, dialog)
+        self.data_version = 0  # the project's PRAGMA data_version last seen (app.py's watcher)
         self._notice: Any = None  # the last non-blocking message
         self.help_dialog: QDialog | None = None
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
@@ -98,7 +88,8 @@ class MainWindow(QMainWindow):
     def _load_schema(self) -> None:
         self.schema = self.project.schema()
         self.labels: dict[str, Label] = {lab.name: lab for lab in self.schema.labels}
-        self.colours = {name: QColor(lab.colour) for name, lab in self.labels.items()}
+        self.colours: dict[str, QColor] = {}
+        self._theme_colours()
         self.key_to_label = {lab.shortcut: lab.name for lab in self.schema.labels if lab.shortcut}
 
     def _build(self) -> None:
@@ -107,20 +98,21 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(centre)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.title = QLabel()
+        self.title = plain_label(QLabel())  # document content is never rich text (plain.py)
         self.title.setWordWrap(True)
         self.title.setContentsMargins(28, 10, 28, 0)
         font = self.title.font()
         font.setPointSize(font.pointSize() + 5)
         font.setBold(True)
         self.title.setFont(font)
-        self.meta = QLabel()
+        self.meta = plain_label(QLabel())
         self.meta.setContentsMargins(28, 2, 28, 6)
         self.meta.setStyleSheet("color: palette(mid);")
         self.meta.setWordWrap(True)
         self.find_bar = FindBar()
         self.article = ArticleView()
         self.article.label_keys = set(self.key_to_label)
+        self.article.tooltip_provider = self.span_tooltip
         for w in (self.title, self.meta, self.find_bar, self.article):
             layout.addWidget(w)
         self.setCentralWidget(centre)
@@ -137,6 +129,7 @@ class MainWindow(QMainWindow):
         dl.addWidget(self.doc_search)
         dl.addWidget(self.doc_status)
         self.doc_model = DocumentListModel(self.project)
+        self.doc_model.dark = self._dark()
         # a table view paints only the rows on screen (a tree view lays out every row)
         self.doc_view = QTableView()
         self._table_look(self.doc_view)
@@ -150,12 +143,18 @@ class MainWindow(QMainWindow):
         header.resizeSection(1, 80)
         header.resizeSection(2, 90)
         header.setStretchLastSection(False)
+        self.doc_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a title's start and end show
         dl.addWidget(self.doc_view)
         self.doc_dock = self._dock("Documents", docs, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.quotes_panel = QuotesPanel()
+        said_by = self.schema.relation_type("said_by")  # quotes are what a speaker is linked from
+        self.quotes_panel.follow(self.session, {n for n, lab in self.labels.items() if said_by is not None
+                                                and label_matches(lab, said_by.from_labels)} or {"QUOTE"})
+        self.quotes_dock = self._dock("Quotes", self.quotes_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         # right: labels, annotations, attributes and links
         self.palette_widget = LabelPalette()
-        self.palette_widget.set_labels(self.schema.labels)
+        self.palette_widget.set_labels(self.schema.labels, self.colours)
         self.palette_dock = self._dock("Labels", self.palette_widget, Qt.DockWidgetArea.RightDockWidgetArea)
         anns = QWidget()
         al = QVBoxLayout(anns)
@@ -167,7 +166,13 @@ class MainWindow(QMainWindow):
             self.ann_choice.addItem(f"layer: {layer}", f"layer:{layer}")
         for lab in self.schema.labels:
             self.ann_choice.addItem(lab.name, lab.name)
-        al.addWidget(self.ann_choice)
+        self.ann_search = QLineEdit()
+        self.ann_search.setPlaceholderText("Filter by text")
+        self.ann_search.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        filters.addWidget(self.ann_choice)
+        filters.addWidget(self.ann_search)
+        al.addLayout(filters)
         self.ann_model = AnnotationListModel()
         self.ann_model.colours = self.colours
         self.ann_model.layers = {n: lab.layer for n, lab in self.labels.items()}
@@ -177,6 +182,10 @@ class MainWindow(QMainWindow):
         self.ann_view.setModel(self.ann_filter)
         self._table_look(self.ann_view)
         self.ann_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # sortable by each column; until a header is clicked, in text order
+        self.ann_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.ann_view.setSortingEnabled(True)
+        self.ann_view.horizontalHeader().setSortIndicatorClearable(True)  # a third click: text order
         al.addWidget(self.ann_view)
         self.ann_dock = self._dock("Annotations", anns, Qt.DockWidgetArea.RightDockWidgetArea)
         detail = QWidget()
@@ -188,6 +197,12 @@ class MainWindow(QMainWindow):
         dtl.addWidget(QLabel("  Links"))
         dtl.addWidget(self.relation_panel)
         self.detail_dock = self._dock("Selected annotation", detail, Qt.DockWidgetArea.RightDockWidgetArea)
+        # the annotation list gets most of the right column, the documents most of the left
+        # (until the annotator's own layout is restored)
+        self.resizeDocks([self.palette_dock, self.ann_dock, self.detail_dock], [130, 460, 300],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.doc_dock, self.quotes_dock], [420, 400], Qt.Orientation.Vertical)
+        self.resizeDocks([self.doc_dock, self.ann_dock], [380, 400], Qt.Orientation.Horizontal)
         self.statusBar().showMessage("Select text and press a label's key; F1 lists every shortcut.")
         self.resize(1400, 900)
 
@@ -241,7 +256,8 @@ class MainWindow(QMainWindow):
         undo.setShortcuts([QKeySequence("Ctrl+Z")])
         redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for a in (undo, redo):
+        for a, name in ((undo, "Undo"), (redo, "Redo")):
+            a.setProperty("help_text", name)  # their text names the edit: the shortcut list must not
             m.addAction(a)
             self.addAction(a)
         m.addSeparator()
@@ -286,7 +302,7 @@ class MainWindow(QMainWindow):
         self._action(m, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
         self._action(m, "Focus the &article", lambda: self.article.setFocus(), "Ctrl+0")
         self._action(m, "Focus the document &list", lambda: self.doc_view.setFocus(), "Ctrl+L")
-        for dock in (self.doc_dock, self.palette_dock, self.ann_dock, self.detail_dock):
+        for dock in (self.doc_dock, self.quotes_dock, self.palette_dock, self.ann_dock, self.detail_dock):
             m.addAction(dock.toggleViewAction())
 
         m = bar.addMenu("&Help")
@@ -310,6 +326,8 @@ class MainWindow(QMainWindow):
         self.ann_choice.currentIndexChanged.connect(
             lambda _i: self.ann_filter.set_choice(str(self.ann_choice.currentData() or "")))
         self.ann_view.clicked.connect(self._on_ann_view_clicked)
+        self.ann_search.textChanged.connect(self.ann_filter.set_text)
+        self.quotes_panel.quote_chosen.connect(self.select_annotation)
         self.ann_view.activated.connect(self._on_ann_view_clicked)
         self.attr_editor.attributes_edited.connect(self._on_attributes_edited)
         self.attr_editor.note_edited.connect(self._on_note_edited)
@@ -318,8 +336,9 @@ class MainWindow(QMainWindow):
         self.relation_panel.cue_requested.connect(self.mark_cue)
         self.relation_panel.stance_requested.connect(self.link_stance)
         self.relation_panel.jump_requested.connect(self.select_annotation)
-        self.find_bar.edit.returnPressed.connect(lambda: self.find_step(+1))
-        self.find_bar.edit.textChanged.connect(self._on_find_text)
+        self.find_bar.search_changed.connect(self._on_find_text)
+        self.find_bar.step_requested.connect(self.find_step)
+        self.find_bar.closed.connect(self._on_find_bar_closed)
 
     # ------------------------------------------------------------------ documents
     @property
@@ -327,6 +346,7 @@ class MainWindow(QMainWindow):
         return self.session.document.id if self.session.document else None
 
     def open_document(self, doc_id: str) -> None:
+        self.attr_editor.flush()
         doc = self.session.open_document(doc_id)
         self.current = None
         self._entity_names_cache = None
@@ -338,6 +358,8 @@ class MainWindow(QMainWindow):
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
         self.article.show_text(doc.text, doc.annotations, self.colours)
         self.suggestions.document_opened(doc)
+        self._on_find_text()
+        self.quotes_panel.schedule()
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
@@ -378,7 +400,11 @@ class MainWindow(QMainWindow):
 
     def done_and_next(self) -> None:
         self.set_status("done")
+        last = self.doc_view.currentIndex().row() >= self.doc_model.rowCount() - 1
         self.step_document(+1)
+        if last and self.doc_model.remaining():  # say so, rather than silently staying here
+            self.statusBar().showMessage(f"That was the last document of the list; {self.doc_model.remaining()} "
+                                         "of the project are not done yet.", 10000)
 
     def _on_session_status_changed(self, doc_id: str, status: str) -> None:
         self.doc_model.set_document_status(doc_id, status)
@@ -386,7 +412,11 @@ class MainWindow(QMainWindow):
             doc = self.session.document
             bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
             self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {status} · {doc.id}")
-        self.statusBar().showMessage(f"Marked {status}", 3000)
+        if status == "done" and not self.doc_model.remaining():
+            self.statusBar().showMessage(f"Marked done: all {len(self.doc_model.rows)} documents of the project "
+                                         "are done.", 15000)
+        else:
+            self.statusBar().showMessage(f"Marked {status}", 3000)
 
     def external_change(self) -> None:
         """Another program changed the project: show its new documents, and reload the article
@@ -404,7 +434,16 @@ class MainWindow(QMainWindow):
                     self.select_annotation(keep, reveal=False)
         self.statusBar().showMessage("The project was changed by another program: list refreshed.", 5000)
 
+    def sync_data_version(self) -> None:
+        """Take the project's changes so far as seen (its own import just finished)."""
+        self.data_version = self.project.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def writing_in_background(self) -> bool:
+        """Whether the window's own import or export is running (in its thread)."""
+        return self._transfer is not None and self._transfer[0].isRunning()
+
     def refresh_documents(self) -> None:
+        self.sync_data_version()
         self.doc_model.refresh()
         self._select_doc_row()
         if self.doc_id is None and self.doc_model.visible:
@@ -417,6 +456,9 @@ class MainWindow(QMainWindow):
         except NewsmarkError as e:  # the edit was refused (and nothing was stored): say why
             self.statusBar().showMessage(str(e), 10000)
             return False
+        doc = self.session.document
+        if doc is not None and doc.status == "new" and not isinstance(command, cmd.SetStatus):
+            self.session.set_status(doc.id, "in progress")  # the first edit starts the work
         return True
 
     def _macro(self, text: str) -> Any:
@@ -645,6 +687,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ current annotation
     def select_annotation(self, ann_id: str | None, reveal: bool = True) -> None:
+        if ann_id != self.current:
+            self.attr_editor.flush()  # what was typed for the annotation shown is stored first
         self.current = ann_id
         ann = self._current_annotation()
         self.article.mark_current(ann, self.colours.get(ann.label) if ann else None)
@@ -653,19 +697,21 @@ class MainWindow(QMainWindow):
             self._clear_text_selection()
         row = self.ann_model.row_of(ann_id) if ann_id else None
         if row is not None:
+            # (the view must hear of the change, or the old row stays painted as selected)
             proxy = self.ann_filter.mapFromSource(self.ann_model.index(row, 0))
-            self.ann_view.selectionModel().blockSignals(True)
-            self.ann_view.setCurrentIndex(proxy)
-            self.ann_view.scrollTo(proxy)
-            self.ann_view.selectionModel().blockSignals(False)
+            if proxy.isValid():
+                self.ann_view.setCurrentIndex(proxy)
+                self.ann_view.scrollTo(proxy)
+            else:  # filtered out
+                self.ann_view.selectionModel().clear()
         else:
-            self.ann_view.clearSelection()
+            self.ann_view.selectionModel().clear()
+        self.quotes_panel.select(ann_id)
         self._refresh_detail()
 
     def clear_current(self) -> None:
         if self.find_bar.isVisible():
-            self.find_bar.hide()
-            self.article.setFocus()
+            self.find_bar.close_bar()
             return
         self.select_annotation(None, reveal=False)
         self._clear_text_selection()
@@ -675,6 +721,13 @@ class MainWindow(QMainWindow):
         if self.current in ids:
             ids = ids[ids.index(self.current) + 1:] + ids[:ids.index(self.current) + 1]
         self.select_annotation(ids[0], reveal=False)
+
+    def span_tooltip(self, ids: list[str]) -> str:
+        from newsmark.gui.describe import span_tooltip
+
+        anns = [a for a in (self.session.annotation(i) for i in ids) if a is not None]
+        return span_tooltip(anns, {a.id: self.session.relations_of(a.id) for a in anns[:3]},
+                            self.session.by_id) if anns else ""
 
     def _on_ann_view_clicked(self, index: QModelIndex) -> None:
         ann_id = self.ann_filter.data(index, Qt.ItemDataRole.UserRole)
@@ -730,39 +783,44 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ find
     def open_find(self) -> None:
-        self.find_bar.show()
         sel = self.article.textCursor().selectedText()
+        self.find_bar.show()
         if sel and "\u2029" not in sel:
             self.find_bar.edit.setText(sel)
+        self._on_find_text()
         self.find_bar.edit.selectAll()
         self.find_bar.edit.setFocus()
 
-    def _on_find_text(self, text: str) -> None:
+    def _on_find_text(self) -> None:
         doc = self.session.document
-        if doc is None or not text:
-            self.find_bar.count.setText("")
-            return
-        n = doc.text.lower().count(text.lower())
-        self.find_bar.count.setText(f"{n} found")
+        matches = self.find_bar.search(doc.text if doc is not None and self.find_bar.isVisible() else "")
+        self.article.show_matches(matches[:MAX_SHOWN], None)
+
+    def _on_find_bar_closed(self) -> None:
+        self.article.show_matches([], None)
+        self.article.setFocus()
 
     def find_step(self, direction: int) -> None:
-        doc = self.session.document
-        needle = self.find_bar.edit.text()
-        if doc is None or not needle:
+        """Go to the next / previous match from the cursor; the focus stays where it is (in
+        the find field while typing there)."""
+        if self.session.document is None or not self.find_bar.edit.text():
             self.open_find()
             return
-        low, pat = doc.text.lower(), needle.lower()
-        cursor = self.article.textCursor()
-        here = self.article.map.from_qt(cursor.selectionEnd() if direction > 0 else cursor.selectionStart())
-        pos = low.find(pat, here) if direction > 0 else low.rfind(pat, 0, max(0, here))
-        if pos < 0:  # wrap around
-            pos = low.find(pat) if direction > 0 else low.rfind(pat)
-        if pos < 0:
-            self.statusBar().showMessage(f"“{needle}” is not in this article.", 4000)
+        if not self.find_bar.isVisible():
+            self.find_bar.show()
+            self._on_find_text()
+        bar = self.find_bar
+        if not bar.matches:
+            self.statusBar().showMessage(f"“{bar.edit.text()}” is not in this article.", 4000)
             return
-        # select with the same length as the match in the original text
-        self.article.select_span(pos, pos + len(needle))
-        self.article.setFocus()
+        cursor = self.article.textCursor()  # from where the annotator is (the last match, or a click)
+        here = self.article.map.from_qt(cursor.selectionEnd() if direction > 0 else cursor.selectionStart())
+        index = next_match(bar.matches, here, direction)
+        assert index is not None
+        bar.choose(index)
+        s, e = bar.matches[index]
+        self.article.show_matches(bar.matches[:MAX_SHOWN], index)
+        self.article.select_span(s, e)
 
     # ------------------------------------------------------------------ view
     def zoom(self, delta: int) -> None:
@@ -779,12 +837,13 @@ class MainWindow(QMainWindow):
         self.article.setFont(font)
 
     def show_help(self) -> None:
-        rows = [f"<tr><td><b>{lab.shortcut}</b></td><td>tag the selection as {lab.name}; "
-                f"Shift+{lab.shortcut}: every occurrence</td></tr>" for lab in self.schema.labels if lab.shortcut]
+        rows = [f"<tr><td><b>{escape(lab.shortcut)}</b></td><td>tag the selection as {escape(lab.name)}; "
+                f"Shift+{escape(lab.shortcut)}: every occurrence</td></tr>" for lab in self.schema.labels if lab.shortcut]
         for action in self.actions():
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys:
-                rows.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+                name = action.property("help_text") or action.text().replace("&", "")
+                rows.append(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(str(name))}</td></tr>")
         dialog = QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(dialog)
@@ -800,7 +859,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}",
                           f"<h3>{APP_NAME} {__version__}</h3><p>Annotate news articles: quotes, entities "
-                          f"and disputed points. Every edit is saved at once.</p><p>Project: {self.project.path}</p>")
+                          f"and disputed points. Every edit is saved at once.</p><p>Project: {escape(str(self.project.path))}</p>")
 
     # ------------------------------------------------------------------ dialogs (own module)
     def import_files(self) -> None:
@@ -830,9 +889,11 @@ class MainWindow(QMainWindow):
             apply_theme("system", scheme)
 
     def preferences(self) -> None:
+        from PySide6.QtGui import QFontInfo
+
         from newsmark.gui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, QFontInfo(self.article.font()).family())
         if dialog.exec():
             from newsmark.gui.app import apply_theme
 
@@ -841,8 +902,44 @@ class MainWindow(QMainWindow):
             apply_theme(str(self.settings.value("theme", "system")))
             self.suggestions.settings_changed()
 
+    @staticmethod
+    def _dark() -> bool:
+        from PySide6.QtGui import QPalette
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+    def _theme_colours(self) -> bool:
+        """The labels' colours for the theme shown (core/palette.py); whether they changed."""
+        from newsmark.core.palette import label_colour
+
+        dark = self._dark()
+        new = {name: QColor(label_colour(name, lab.colour, dark)) for name, lab in self.labels.items()}
+        if new == self.colours:
+            return False
+        self.colours.clear()  # in place: the annotation list shares the dict
+        self.colours.update(new)
+        return True
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "article") and self._theme_colours():
+            doc = self.session.document
+            if doc is not None:
+                grey = QColor("gray")
+                self.article.highlighter.colours = {a.id: self.colours.get(a.label, grey) for a in doc.annotations}
+            self.article.recolour()
+            self.palette_widget.set_labels(self.schema.labels, self.colours)
+            self.doc_model.dark = self._dark()
+            self.ann_view.viewport().update()
+            self.doc_view.viewport().update()
+            self.select_annotation(self.current, reveal=False)
+
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self.attr_editor.flush()
         for timer in getattr(self, "_timers", ()):
             timer.stop()
         self.suggestions.shutdown()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: QSettings, parent: QWidget | None = None, article_family: str = "") -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("Preferences")
@@ -29,9 +29,12 @@ class PreferencesDialog(QDialog):
         self.annotator.setPlaceholderText("your name or initials, stored on each annotation")
         form.addRow("Annotator", self.annotator)
         self.family = QFontComboBox()
-        family = str(settings.value("font_family", "") or "")
+        # the font the article is shown in (a serif by default); written back only when the
+        # annotator picks another, so that changing the theme leaves the font as it was
+        family = str(settings.value("font_family", "") or "") or article_family
         if family:
             self.family.setCurrentFont(QFont(family))
+        self._shown_family = self.family.currentFont().family()
         form.addRow("Article font", self.family)
         self.font_size = QSpinBox()
         self.font_size.setRange(8, 40)
@@ -68,7 +71,8 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         self.settings.setValue("annotator", self.annotator.text().strip())
-        self.settings.setValue("font_family", self.family.currentFont().family())
+        if self.family.currentFont().family() != self._shown_family:
+            self.settings.setValue("font_family", self.family.currentFont().family())
         self.settings.setValue("font_size", self.font_size.value())
         self.settings.setValue("theme", self.theme.currentData())
         self.settings.setValue("cut_chrome", self.cut_chrome.isChecked())

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
 )
 
 from newsmark import APP_NAME
@@ -108,8 +110,12 @@ def run_in_thread(window: MainWindow, title: str, total: int, job: Any, on_done:
 
 def notice(window: MainWindow, title: str, text: str, warning: bool = False) -> QMessageBox:
     """A message that does not block (the window stays usable, and tests can read it)."""
-    box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information, title, text,
-                      QMessageBox.StandardButton.Ok, window)
+    box = QMessageBox(window)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # before the text: file names are never rich text
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.open()
     window._notice = box
     return box
@@ -156,12 +162,38 @@ def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None
     return run_in_thread(window, f"Importing {counted(len(files), 'file')}…", total, job, done)
 
 
+# the file name ending and the file dialog's filter of each export format
+EXTENSIONS = {"jsonl": ".jsonl", "doccano": ".jsonl", "doccano-rel": ".jsonl", "prodigy": ".jsonl",
+              "label-studio": ".json", "w3c": ".jsonld", "conll": ".conll", "citron": ".jsonl", "spacy": ".spacy"}
+FILTERS = {".jsonl": "JSON Lines (*.jsonl)", ".json": "JSON (*.json)", ".jsonld": "JSON-LD (*.jsonld *.json)",
+           ".conll": "CoNLL (*.conll *.iob *.bio *.txt)", ".spacy": "spaCy DocBin (*.spacy)"}
+
+
+def file_filter(fmt: str) -> str:
+    """The save dialog's filter for an export format (its own files first, then all)."""
+    ext = EXTENSIONS.get(fmt)
+    return f"{FILTERS[ext]};;All files (*)" if ext in FILTERS else "All files (*)"
+
+
+def default_target(project_path: Path, fmt: str, folder: Path | None = None) -> Path:
+    """Where an export goes unless the annotator says otherwise: beside the project (or in the
+    last folder exported to), named after the project and the format."""
+    from newsmark.formats.registry import EXPORT_FORMATS
+
+    base = f"{project_path.stem}-{fmt}"
+    name = base if EXPORT_FORMATS[fmt][0] == "folder" else base + EXTENSIONS.get(fmt, "")
+    return (folder or project_path.parent) / name
+
+
 class ExportDialog(QDialog):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Export")
         from newsmark.formats.registry import EXPORT_FORMATS
 
+        self.window_ = window
+        last = str(window.settings.value("last_export_folder", "") or "")
+        self.folder = Path(last) if last and Path(last).is_dir() else None
         form = QFormLayout(self)
         self.format = QComboBox()
         for name, (_, desc) in EXPORT_FORMATS.items():
@@ -178,11 +210,49 @@ class ExportDialog(QDialog):
         self.labels.setMaximumHeight(140)
         form.addRow("Only labels (none: all)", self.labels)
         self.target = QLineEdit()
-        form.addRow("Save to", self.target)
+        self.target.setClearButtonEnabled(True)
+        self.browse = QPushButton("Browse…")
+        self.browse.clicked.connect(self.choose_target)
+        row = QHBoxLayout()
+        row.addWidget(self.target, 1)
+        row.addWidget(self.browse)
+        form.addRow("Save to", row)
+        self._suggested = ""
+        self.format.currentIndexChanged.connect(lambda _i: self._suggest())
+        self._suggest()
+        self.setMinimumWidth(560)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _suggest(self) -> None:
+        """The default file (or folder) name for the chosen format, unless one was typed."""
+        if self.target.text().strip() in ("", self._suggested):
+            self._suggested = str(default_target(self.window_.project.path, str(self.format.currentData()),
+                                                 self.folder))
+            self.target.setText(self._suggested)
+
+    def choose_target(self) -> None:
+        from newsmark.formats.registry import EXPORT_FORMATS
+
+        fmt = str(self.format.currentData())
+        current = self.target.text().strip() or str(default_target(self.window_.project.path, fmt, self.folder))
+        if EXPORT_FORMATS[fmt][0] == "folder":
+            chosen = QFileDialog.getExistingDirectory(self, "Export into a folder", str(Path(current).parent))
+        else:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", current, file_filter(fmt))
+            ext = EXTENSIONS.get(fmt, "")
+            if chosen and ext and not Path(chosen).suffix:
+                chosen += ext
+        if chosen:
+            self.target.setText(chosen)
+
+    def accept(self) -> None:
+        target = self.target.text().strip()
+        if target:
+            self.window_.settings.setValue("last_export_folder", str(Path(target).expanduser().parent))
+        super().accept()
 
     def choices(self) -> tuple[str, list[str], list[str], str]:
         return (str(self.format.currentData()), [i.text() for i in self.status.selectedItems()],
@@ -200,7 +270,7 @@ def run_export(window: MainWindow, choices: tuple[str, list[str], list[str], str
         if not target:
             kind = EXPORT_FORMATS[fmt][0]
             target = (QFileDialog.getExistingDirectory(window, "Export into a folder") if kind == "folder"
-                      else QFileDialog.getSaveFileName(window, "Export to")[0])
+                      else QFileDialog.getSaveFileName(window, "Export to", "", file_filter(fmt))[0])
         choices = (fmt, statuses, labels, target)
     fmt, statuses, labels, target = choices
     if not target:
@@ -236,23 +306,44 @@ def run_export(window: MainWindow, choices: tuple[str, list[str], list[str], str
     return run_in_thread(window, "Exporting…", total, job, done)
 
 
-def render_current(window: MainWindow, target: str | None = None) -> Path | None:
-    from newsmark.gui.render_qt import render_file
-
+def render_current(window: MainWindow, target: str | None = None) -> Worker | None:
+    """Render the open article (HTML, PDF or PNG) in a worker thread, with progress and cancel;
+    the window stays usable and a cancel leaves no file."""
     doc = window.session.document
     if doc is None:
         return None
     if target is None:
         target, _ = QFileDialog.getSaveFileName(window, "Render the annotated article",
-                                                f"{doc.id}.html", "HTML (*.html);;PDF (*.pdf);;PNG (*.png)")
+                                                str(window.project.path.parent / f"{doc.id}.html"),
+                                                "HTML (*.html);;PDF (*.pdf);;PNG (*.png)")
     if not target:
         return None
-    from newsmark.core.errors import NewsmarkError
+    from newsmark.gui.render_qt import FORMATS
 
-    try:
-        path = render_file(window.project.document(doc.id), window.schema.labels, target)
-    except NewsmarkError as e:
-        notice(window, APP_NAME, str(e), warning=True)
+    if Path(target).suffix.lower() not in FORMATS:
+        notice(window, APP_NAME, f"{target}: choose a file ending in .html, .pdf or .png", warning=True)
         return None
-    window.statusBar().showMessage(f"Saved {path}", 6000)
-    return path
+    project_path, doc_id, labels = window.project.path, doc.id, window.schema.labels
+
+    def job(progress: Any) -> Any:
+        from newsmark.gui.render_qt import render_file
+        from newsmark.store.project import Project
+
+        done = [0]
+
+        def advance(n: int) -> None:  # render_file says how far it is; the worker counts steps
+            progress(n - done[0])
+            done[0] = n
+
+        with Project.open(project_path, readonly=True) as project:  # this thread's own connection
+            article = project.document(doc_id)
+        return render_file(article, labels, target, progress=advance)
+
+    def done(path: Any, error: str) -> None:
+        if error:
+            notice(window, APP_NAME, "Rendering cancelled: no file was written." if error == "cancelled"
+                   else f"Rendering failed: {error}", warning=True)
+            return
+        window.statusBar().showMessage(f"Saved {path}", 6000)
+
+    return run_in_thread(window, f"Rendering {Path(target).name}…", len(doc.text), job, done)

@@ -14,9 +14,11 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from newsmark.core.model import Annotation
 from newsmark.gui.models.flat import FlatTableModel, Index
+from newsmark.gui.plain import tooltip
 
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # what a column sorts by: its text, then the position
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
-                    Qt.ItemDataRole.UserRole})
+                    Qt.ItemDataRole.UserRole, SORT_ROLE})
 
 
 def _details(a: Annotation) -> str:
@@ -108,9 +110,12 @@ class AnnotationListModel(FlatTableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return self._swatch(a.label)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{a.label} {a.start}–{a.end}\n{a.text}\n{_details(a)}".strip()
+            return tooltip(f"{a.label} {a.start}–{a.end}\n{a.text}\n{_details(a)}".strip(), bold_first_line=True)
         if role == Qt.ItemDataRole.UserRole:
             return a.id
+        if role == SORT_ROLE:  # ties keep the text order
+            key = a.label if col == 0 else str(self.data(index, Qt.ItemDataRole.DisplayRole)).casefold()
+            return f"{key}\x00{a.start:012d}{a.end:012d}"
         return None
 
 
@@ -147,16 +152,28 @@ class AnnotationFilter(QSortFilterProxyModel):
     def __init__(self) -> None:
         super().__init__()
         self.choice = ""
+        self.words: list[str] = []
+        self.setSortRole(SORT_ROLE)
+
+    def set_text(self, text: str) -> None:
+        """Show only annotations whose text or details hold every word of ``text``."""
+        refilter(self, lambda: setattr(self, "words", text.casefold().split()))
 
     def set_choice(self, choice: str) -> None:
         refilter(self, lambda: setattr(self, "choice", choice))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        if not self.choice:
+        if not self.choice and not self.words:
             return True
         model = self.sourceModel()
         assert isinstance(model, AnnotationListModel)
         a = model.items[source_row]
+        if self.words:
+            seen = f"{a.text} {_details(a)}".casefold()
+            if not all(w in seen for w in self.words):
+                return False
+        if not self.choice:
+            return True
         if self.choice.startswith("layer:"):
             return model.layers.get(a.label) == self.choice[6:]
         return a.label == self.choice

@@ -14,9 +14,18 @@ from PySide6.QtCore import (
     QModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from newsmark.gui.models.flat import FlatTableModel, Index
+from newsmark.gui.plain import tooltip
 from newsmark.store.project import Project
+
+# a colour per status, light and dark theme: grey, blue, green, purple (apart for colour-blind
+# eyes too: they differ in lightness as well as hue, and each has its own word)
+STATUS_COLOURS = {"new": ("#6b6b6b", "#a0a0a0"), "in progress": ("#1f6fd1", "#6ea8fe"),
+                  "done": ("#1a7f37", "#4ac26b"), "review": ("#8250df", "#c297ff")}
+STATUS_TIPS = {"new": "new: not started", "in progress": "in progress: edited, not done yet",
+               "done": "done (Ctrl+3; Ctrl+Enter: done and next)", "review": "review: to be checked"}
 
 
 class DocumentListModel(FlatTableModel):
@@ -31,7 +40,32 @@ class DocumentListModel(FlatTableModel):
         self.visible: list[int] = []  # indices into rows that pass the filter
         self.words: list[str] = []
         self.status: str | None = None
+        self.dark = False  # the status colours' variant (set by the window with the theme)
+        self._icons: dict[tuple[str, bool], QIcon] = {}
         self.refresh()
+
+    def _status_icon(self, status: str) -> QIcon | None:
+        """A dot in the status's colour, made once per status and theme."""
+        key = (status, self.dark)
+        icon = self._icons.get(key)
+        if icon is None:
+            colours = STATUS_COLOURS.get(status)
+            if colours is None:
+                return None
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(QColor(0, 0, 0, 0))
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colours[1 if self.dark else 0]))
+            painter.drawEllipse(1, 1, 10, 10)
+            painter.end()
+            icon = self._icons[key] = QIcon(pixmap)
+        return icon
+
+    def remaining(self) -> int:
+        """Documents of the project not marked done."""
+        return sum(1 for r in self.rows if r[3] != "done")
 
     def refresh(self) -> None:
         self.beginResetModel()
@@ -67,9 +101,16 @@ class DocumentListModel(FlatTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return title if col == 0 else status if col == 1 else self.counts.get(doc_id, 0)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return f"{title}\n{doc_id}"
+            return tooltip(f"{title}\n{doc_id}")
         if role == Qt.ItemDataRole.UserRole:
             return doc_id
+        if col == 1 and role == Qt.ItemDataRole.DecorationRole:
+            return self._status_icon(status)
+        if col == 1 and role == Qt.ItemDataRole.ForegroundRole:
+            colours = STATUS_COLOURS.get(status)
+            return QColor(colours[1 if self.dark else 0]) if colours else None
+        if col == 1 and role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(STATUS_TIPS.get(status, status))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

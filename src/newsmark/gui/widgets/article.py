@@ -12,11 +12,13 @@ from __future__ import annotations
 import bisect
 import time
 import unicodedata
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPalette,
@@ -27,7 +29,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextLayout,
 )
-from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from newsmark.core.model import Annotation
 from newsmark.core.offsets import QtTextMap
@@ -218,9 +220,13 @@ class ArticleView(QPlainTextEdit):
         self.setFont(font)
         self.highlighter = SpanHighlighter(self.document())
         self._current: tuple[Annotation | None, QColor | None] = (None, None)  # outlined
+        self._current_selection: list[QTextEdit.ExtraSelection] = []
+        self._match_selections: list[QTextEdit.ExtraSelection] = []  # the find bar's matches
         self.map = QtTextMap("")
         self.text = ""
         self.label_keys: set[str] = set()
+        # the text of the tooltip over spans (ids innermost first), given by the window
+        self.tooltip_provider: Callable[[list[str]], str] | None = None
         self._press: QPoint | None = None
         self.setViewportMargins(24, 12, 24, 12)
         self._next_block = 0
@@ -350,7 +356,8 @@ class ArticleView(QPlainTextEdit):
         """Outline the current annotation (one ExtraSelection: cheap)."""
         self._current = (ann, colour)
         if ann is None or colour is None:
-            self.setExtraSelections([])
+            self._current_selection = []
+            self.setExtraSelections(self._match_selections)
             return
         sel = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
@@ -362,7 +369,27 @@ class ArticleView(QPlainTextEdit):
         fmt.setFontUnderline(True)
         fmt.setUnderlineColor(colour.darker(150))
         sel.format = fmt
-        self.setExtraSelections([sel])
+        self._current_selection = [sel]
+        self.setExtraSelections(self._match_selections + self._current_selection)
+
+    def show_matches(self, matches: list[tuple[int, int]], current: int | None) -> None:
+        """Highlight the find bar's matches (code points), the current one stronger."""
+        dark = self.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
+        every = QTextCharFormat()
+        every.setBackground(QColor("#8a6d00" if dark else "#fff27a"))
+        chosen = QTextCharFormat()
+        chosen.setBackground(QColor("#d35400" if dark else "#ff9632"))
+        out = []
+        for i, (s, e) in enumerate(matches):
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.map.to_qt(s))
+            cursor.setPosition(self.map.to_qt(e), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            sel.format = chosen if i == current else every
+            out.append(sel)
+        self._match_selections = out
+        self.setExtraSelections(out + self._current_selection)
 
     def reveal(self, start: int) -> None:
         cursor = QTextCursor(self.document())
@@ -389,6 +416,28 @@ class ArticleView(QPlainTextEdit):
                 event.accept()
                 return True
         return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            ids = self.spans_under(event.pos())
+            text = self.tooltip_provider(ids) if ids and self.tooltip_provider is not None else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def spans_under(self, point: QPoint) -> list[str]:
+        """Ids of the spans under a point of the viewport, innermost first (none past a line's end)."""
+        cursor = self.cursorForPosition(point)
+        pos = cursor.position()
+        rect = self.cursorRect(cursor)
+        if point.x() < rect.left() and pos > 0:  # the right half of a character: it is the one before
+            pos -= 1
+        if abs(point.x() - rect.left()) > self.fontMetrics().horizontalAdvance("W") * 2:
+            return []  # beyond the end of the line
+        return self.highlighter.spans_at(pos)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._press = event.position().toPoint()

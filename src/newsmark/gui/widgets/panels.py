@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.core.model import Annotation, AttributeDef, Label, Relation
+from newsmark.gui.plain import escape, plain_label, tooltip
 
 
 class LabelPalette(QWidget):
@@ -39,7 +40,8 @@ class LabelPalette(QWidget):
         self.grid.setSpacing(4)
         self.buttons: dict[str, QToolButton] = {}
 
-    def set_labels(self, labels: list[Label]) -> None:
+    def set_labels(self, labels: list[Label], colours: dict[str, QColor] | None = None) -> None:
+        """A button per label, in ``colours`` (by label name; default: the label's own)."""
         for b in self.buttons.values():
             b.deleteLater()
         self.buttons = {}
@@ -47,11 +49,13 @@ class LabelPalette(QWidget):
             b = QToolButton(self)
             key = f"  [{lab.shortcut}]" if lab.shortcut else ""
             b.setText(f"{lab.name}{key}")
-            b.setToolTip(f"{lab.name} ({lab.layer}){': ' + lab.description if lab.description else ''}"
-                         + (f"\nKey: {lab.shortcut} (Shift+{lab.shortcut}: tag every occurrence)" if lab.shortcut else ""))
-            colour = QColor(lab.colour)
-            text = "black" if colour.lightnessF() > 0.55 else "white"
-            b.setStyleSheet(f"QToolButton {{ background: {lab.colour}; color: {text}; border-radius: 4px;"
+            b.setToolTip(tooltip(f"{lab.name} ({lab.layer}){': ' + lab.description if lab.description else ''}"
+                                 + (f"\nKey: {lab.shortcut} (Shift+{lab.shortcut}: tag every occurrence)"
+                                    if lab.shortcut else "")))
+            colour = (colours or {}).get(lab.name) or QColor(lab.colour)
+            # black on light colours, white on dark ones (by luma: a pure yellow is light)
+            text = "black" if 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue() > 140 else "white"
+            b.setStyleSheet(f"QToolButton {{ background: {colour.name()}; color: {text}; border-radius: 4px;"
                             f" padding: 3px 6px; font-weight: 600; }}")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(lambda _=False, name=lab.name: self.label_chosen.emit(name))
@@ -69,6 +73,9 @@ class _Page:
     note: QLineEdit
 
 
+TYPING_PAUSE_MS = 600
+
+
 class AttributeEditor(QWidget):
     """The current annotation's attributes, as the schema defines them, and its note."""
 
@@ -82,6 +89,7 @@ class AttributeEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.title = QLabel("No annotation selected")
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # always: its content is escaped
         self.title.setWordWrap(True)
         # a fixed height (three lines; the text is cut at 120 characters): a title that changes
         # height relays out the dock and the main window, which doubled the cost of an add
@@ -105,9 +113,23 @@ class AttributeEditor(QWidget):
         self._entity_model = QStringListModel([""])
         self._entity_names: list[str] | None = None
         self._loading = False
+        # what is typed is stored while typing, once the keys pause (nothing lost on a crash
+        # before Enter or leaving the field)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.flush)
+
+    def flush(self) -> None:
+        """Store what was typed and not stored yet (before another annotation is shown)."""
+        self._typing.stop()
+        if self.annotation is not None:
+            self._changed()
+            self._note_done()
 
     def show_annotation(self, ann: Annotation | None, label: Label | None, entities: list[str]) -> None:
         """Show ``ann``'s attributes in its label's form and its note."""
+        self._typing.stop()  # (the window flushes before it changes the annotation shown)
         self._loading = True
         self.annotation = ann
         if ann is None or label is None:
@@ -117,7 +139,8 @@ class AttributeEditor(QWidget):
             self._loading = False
             return
         text = " ".join(ann.text.split())
-        self.title.setText(f"<b>{label.name}</b> “{text[:120]}{'…' if len(text) > 120 else ''}”")
+        # rich text of our own: the label's name in bold, the annotation's text escaped
+        self.title.setText(f"<b>{escape(label.name)}</b> “{escape(text[:120])}{'…' if len(text) > 120 else ''}”")
         defs = list(label.attributes)
         known = {d.name for d in defs}
         defs += [AttributeDef(k, "text") for k in ann.attributes if k not in known]
@@ -145,10 +168,11 @@ class AttributeEditor(QWidget):
         for d in defs:
             field_widget = self._widget(d)
             fields[d.name] = (d, field_widget)
-            form.addRow(d.name, field_widget)
+            form.addRow(plain_label(QLabel(d.name)), field_widget)  # names can come from imports
         note = QLineEdit()
         note.setPlaceholderText("note")
         note.editingFinished.connect(self._note_done)
+        note.textEdited.connect(lambda _t: self._typing.start())
         form.addRow("note", note)
         self.pages.addWidget(widget)
         page = self._pages[key] = _Page(widget, fields, note)
@@ -185,6 +209,7 @@ class AttributeEditor(QWidget):
         if d.type == "list":
             edit.setPlaceholderText("comma, separated")
         edit.editingFinished.connect(self._changed)
+        edit.textEdited.connect(lambda _t: self._typing.start())
         return edit
 
     def offer_entities(self, names: list[str]) -> None:
