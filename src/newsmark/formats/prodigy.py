@@ -49,6 +49,10 @@ def looks_like(obj: Any) -> bool:
     return isinstance(obj, dict) and ("spans" in obj or "tokens" in obj or "_input_hash" in obj)
 
 
+def _ints(*values: Any) -> bool:
+    return all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in values)
+
+
 def _tokens(obj: dict[str, Any]) -> list[tuple[int | None, int | None]]:
     out = []
     for i, t in enumerate(as_list(obj.get("tokens"), "'tokens'")):
@@ -74,7 +78,7 @@ def to_native(obj: dict[str, Any]) -> dict[str, Any]:
     if isinstance(meta.get("title"), str):
         out["title"] = meta.pop("title")
     answer = obj.get("answer")
-    if answer in _ANSWER_TO_STATUS:
+    if isinstance(answer, str) and answer in _ANSWER_TO_STATUS:
         out["status"] = _ANSWER_TO_STATUS[answer]
     elif answer is not None:
         extra["answer"] = answer
@@ -99,7 +103,8 @@ def to_native(obj: dict[str, Any]) -> dict[str, Any]:
             ann["text"] = s["text"]  # checked against the document's text
         anns.append(ann)
         by_tokens[(t0, t1)] = ann_id
-        by_tokens[(start, end, "chars")] = ann_id
+        if _ints(start, end):
+            by_tokens[(start, end, "chars")] = ann_id
         if t1 is not None:
             by_end_token.setdefault(t1, ann_id)
     rels = []
@@ -110,8 +115,10 @@ def to_native(obj: dict[str, Any]) -> dict[str, Any]:
         for key in ("head", "child"):
             span = as_dict(r.get(f"{key}_span"), f"{what}: '{key}_span'")
             token = as_int(r.get(key), f"{what}: '{key}'")
-            ann_id = by_tokens.get((span.get("token_start"), span.get("token_end"))) if span else None
-            if ann_id is None and span:
+            ann_id = None
+            if span and _ints(span.get("token_start"), span.get("token_end")):
+                ann_id = by_tokens.get((span.get("token_start"), span.get("token_end")))
+            if ann_id is None and span and _ints(span.get("start"), span.get("end")):
                 ann_id = by_tokens.get((span.get("start"), span.get("end"), "chars"))
             if ann_id is None and token is not None:  # head/child: the span's last token
                 ann_id = by_end_token.get(token)
@@ -120,7 +127,7 @@ def to_native(obj: dict[str, Any]) -> dict[str, Any]:
                     raise ValidationError(f"{what}: its {key} is neither a span nor one of the "
                                           f"task's {len(tokens)} tokens")
                 ann_id = f"t{token}"
-                if ann_id not in {a["id"] for a in anns}:
+                if not any(a["id"] == ann_id for a in anns):
                     anns.append({"id": ann_id, "start": tokens[token][0], "end": tokens[token][1],
                                  "label": as_label(span.get("label"), what) or "TOKEN"})
                 by_end_token.setdefault(token, ann_id)
