@@ -236,3 +236,36 @@ def test_unchanged_reading_of_our_own_old_exports(tmp_path: Path) -> None:
     assert rec.document is not None and rec.document.annotations[0].annotator == "ann"
     (rec,) = doccano.read(_write(tmp_path / "d.jsonl", {"text": "Ann", "label": [[0, 3, "PERSON"]]}))
     assert rec.document is not None and len(rec.document.annotations) == 1
+
+
+@pytest.mark.parametrize("fmt", ["label-studio", "doccano", "doccano-rel", "prodigy"])
+def test_exports_are_written_a_document_at_a_time(tmp_path: Path, fmt: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #13 (11): an export never holds the project in memory (Label Studio peaked at
+    2.4 GB on a 294 MB project): each document is written before the next one is read."""
+    with Project.create(tmp_path / "p.newsmark") as p:
+        for i in range(20):
+            p.add_document(Document(id=f"d{i}", text=f"Ann Lee said {i} things."))
+            p.add_annotation(f"d{i}", 0, 7, "PERSON")
+        read: list[str] = []
+        document = p.document
+
+        def counting(doc_id: str, *args: Any, **kwargs: Any) -> Document:
+            read.append(doc_id)
+            return document(doc_id, *args, **kwargs)
+
+        monkeypatch.setattr(p, "document", counting)
+
+        class Out(io.BytesIO):
+            documents_read_at_each_write: list[int] = []
+
+            def write(self, b: Any) -> int:
+                self.documents_read_at_each_write.append(len(read))
+                return super().write(b)
+
+        out = Out()
+        write_format(fmt, p, out)
+    assert len(read) == 20
+    assert 1 in out.documents_read_at_each_write, out.documents_read_at_each_write
+    if fmt == "label-studio":
+        assert [t["id"] for t in json.loads(out.getvalue())] == list(range(1, 21))  # still one JSON list
