@@ -195,6 +195,11 @@ def test_round_trip_through_the_label_studio_server(server: _Server, tmp_path: P
 
     project = server.call("POST", "/api/projects", {"title": "Newsmark round trip",
                                                     "label_config": config.read_text(encoding="utf-8")})
+    # what Newsmark wrote before (the annotator's name as completed_by) is refused by the server
+    old_style = json.loads(tasks.read_text(encoding="utf-8"))
+    old_style[0]["annotations"][0]["completed_by"] = "ann"
+    with pytest.raises(AssertionError, match="HTTP 400.*not a valid annotator's email or ID"):
+        server.call("POST", f"/api/projects/{project['id']}/import", old_style)
     imported = server.call("POST", f"/api/projects/{project['id']}/import",
                            json.loads(tasks.read_text(encoding="utf-8")))
     assert (imported["task_count"], imported["annotation_count"]) == (2, 2)
