@@ -119,6 +119,14 @@ def test_label_studio_sdk_and_converter_read_our_files(tmp_path: Path) -> None:
         schema_only.write_text(labelstudio.labeling_config(p.schema()), encoding="utf-8")
     refused = _sdk_check(label_studio, schema_only, tasks, tmp_path / "sdk2")
     assert any("attr_Confidence" in e for e in refused["errors"]), refused["errors"]
+    # and tasks without ids, as Newsmark wrote them before, break the converter
+    no_ids = tmp_path / "no-ids.json"
+    no_ids.write_text(json.dumps([{k: v for k, v in t.items() if k != "id"}
+                                  for t in json.loads(tasks.read_text(encoding="utf-8"))]), encoding="utf-8")
+    (tmp_path / "sdk3").mkdir()
+    run = subprocess.run([str(label_studio.parent / "python"), str(Path(__file__).with_name("label_studio_sdk_check.py")),
+                          str(config), str(no_ids), str(tmp_path / "sdk3")], capture_output=True, text=True, timeout=300)
+    assert run.returncode != 0 and "KeyError: 'id'" in run.stderr
 
 
 def _free_port() -> int:
