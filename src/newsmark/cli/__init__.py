@@ -378,7 +378,7 @@ def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...
 
                 config = Path(output).with_suffix(".label-config.xml")
                 with atomic_write(config) as f:
-                    f.write(labeling_config(p.schema()).encode("utf-8"))
+                    f.write(labeling_config(p.schema(), report).encode("utf-8"))
                 lines.append(f"labelling configuration: {config}")
         else:
             lines = write_format(fmt, p, Path(str(output)), **filters).lines()

@@ -62,6 +62,31 @@ def documents(project: Project, *, statuses: Sequence[str] = (), labels: Sequenc
         yield doc
 
 
+# Document-level categories (doccano's text classification "cats"/"label": ["flight"], Prodigy's
+# choice "accept", Label Studio's document-level Choices): a list of strings under this key of the
+# document's meta (CONTEXT.md).  Any other value there is ordinary meta.
+CATEGORIES = "categories"
+
+
+def categories(doc: Document) -> list[str]:
+    """The document's categories (meta ``categories`` when it is a list of strings)."""
+    value = doc.meta.get(CATEGORIES)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return value
+    return []
+
+
+def add_categories(native: dict[str, Any], values: list[str]) -> None:
+    """Record ``values`` as the categories of a native-shaped record (kept in order, once each)."""
+    if not values:
+        return
+    meta = native.setdefault("meta", {})
+    if isinstance(meta, dict):
+        old = meta.get(CATEGORIES)
+        old = old if isinstance(old, list) else []
+        meta[CATEGORIES] = list(dict.fromkeys([*old, *values]))
+
+
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
@@ -132,6 +157,59 @@ def tokenize(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int]]:
     return tokens
 
 
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def as_list(value: Any, what: str) -> list[Any]:
+    """``value`` when it is a list (missing or null: empty); ValidationError naming ``what``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{what} must be a list, not {_kind(value)}")
+    return value
+
+
+def as_dict(value: Any, what: str) -> dict[str, Any]:
+    """``value`` when it is an object (missing or null: empty); ValidationError naming ``what``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(f"{what} must be an object, not {_kind(value)}")
+    return value
+
+
+def as_int(value: Any, what: str, *, optional: bool = True) -> int | None:
+    """``value`` when it is an integer (not true/false); ValidationError naming ``what``."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{what} must be an integer, not {_kind(value)}")
+    return value
+
+
+def as_label(value: Any, what: str) -> Any:
+    """A label as other tools write it: a string, or an integer id (doccano 1.x) as its digits;
+    anything else is handed on for the record's check to refuse with its position."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"{what}: the label must be a string, not {_kind(value)}")
+    return value
+
+
+def string_list(value: Any, what: str) -> list[str]:
+    """A list of strings (a single string: a list of one); ValidationError naming ``what``."""
+    if isinstance(value, str):
+        return [value]
+    items = as_list(value, what)
+    for item in items:
+        if not isinstance(item, str):
+            raise ValidationError(f"{what} must hold strings, not {_kind(item)}")
+    return items
+
+
 def record(obj: dict[str, Any], path: str | Path, line: int) -> Record:
     """A native-shaped dict, validated into a Record (errors name the file and line)."""
     try:
@@ -176,7 +254,12 @@ def read_converted_lines(path: str | Path, to_native: Callable[[dict[str, Any]],
             yield item
             continue
         number, obj = item
-        rec = record(to_native(obj) if isinstance(obj, dict) else obj, path, number)
+        try:
+            native = to_native(obj) if isinstance(obj, dict) else obj
+        except ValidationError as e:
+            yield Record(number, error=InputError(str(e), file=path, line=number))
+            continue
+        rec = record(native, path, number)
         if layers:
             rec.label_layers = {**layers, **rec.label_layers}
         yield rec
@@ -220,6 +303,8 @@ def read_json_items(path: str | Path, split: Callable[[Any], list[Any]],
             rec = record(to_native(item) if isinstance(item, dict) else item, path, i)
         except InputError as e:
             rec = Record(i, error=e)
+        except ValidationError as e:
+            rec = Record(i, error=InputError(str(e), file=path))
         if rec.error is not None:
             rec.error = InputError(f"{what} {i}: {rec.error.problem}", file=path)
         yield rec

@@ -14,7 +14,7 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "doccano": ("file", "doccano JSONL, sequence labelling (label: [[start, end, label]])"),
     "doccano-rel": ("file", "doccano JSONL, relation form (entities, relations)"),
     "prodigy": ("file", "Prodigy JSONL (tokens, spans, relations, answer)"),
-    "label-studio": ("file", "Label Studio JSON tasks (+ FILE.label-config.xml beside a file)"),
+    "label-studio": ("file", "Label Studio JSON tasks (the CLI writes the labelling config beside them: -o tasks.json -> tasks.label-config.xml)"),
     "brat": ("folder", "brat standoff: .txt/.ann per document, annotation.conf, visual.conf"),
     "w3c": ("file", "W3C Web Annotation JSON-LD (AnnotationCollection)"),
     "conll": ("file", "CoNLL BIO (IOB2) of the entity layer"),
