@@ -243,3 +243,33 @@ def test_adjudicate_majority_and_unanimous_and_disagreements(tmp_path: Path) -> 
     out = run("adjudicate", team, "--strategy", "majority", "--min", "3")
     assert "curated 0 annotations" in out
     assert "ok" in run("check", team)
+
+
+def _exported(team: Path, *args: object) -> list[dict]:  # type: ignore[type-arg]
+    out = team.with_name("out.jsonl")
+    run("export", team, "-o", out, *args)
+    return [json.loads(line) for line in out.read_bytes().split(b"\n") if line]
+
+
+def test_export_one_annotators_layer_or_the_curated_one(tmp_path: Path) -> None:
+    team = team_of_three(tmp_path)
+    path = annotator_file(tmp_path / "dave.newsmark", {"d2": [("QUOTE", "The talks in Paris ended"),
+                                                              ("PERSON", "the minister")]})
+    with Project.open(path) as p:
+        quote, person = sorted(p.annotations("d2"), key=lambda a: a.start)
+        p.add_relation("d2", "said_by", quote.id, person.id)
+    merge(team, [path])
+    # packed documents
+    docs = {d["id"]: d for d in _exported(team, "--annotator", "bob")}
+    assert [a["text"] for a in docs["d1"]["annotations"]] == ["Barack Obama", "Merkel", "Berlin"]
+    assert docs["d2"]["annotations"] == [] and docs["d2"]["relations"] == []
+    docs = {d["id"]: d for d in _exported(team, "--annotator", "dave")}
+    assert len(docs["d2"]["relations"]) == 1 and docs["d1"]["annotations"] == []
+    # documents with rows (the curator's edits unpacked them), and another format
+    run("adjudicate", team, "--strategy", "majority")
+    docs = {d["id"]: d for d in _exported(team, "--curated")}
+    assert [a["text"] for a in docs["d1"]["annotations"]] == ["Barack Obama", "Berlin"]
+    assert {a["annotator"] for a in docs["d1"]["annotations"]} == {"curator"}
+    docs = {d["id"]: d for d in _exported(team, "--annotator", "alice", "--format", "doccano")}
+    assert docs["d1"]["label"] == [[0, 12, "PERSON"], [17, 30, "PERSON"], [34, 40, "GPE"]]
+    assert "no annotation by 'zed'" in run("export", team, "--annotator", "zed", ok=False)
