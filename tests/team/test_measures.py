@@ -165,3 +165,31 @@ def test_span_matchings_and_f1() -> None:
     assert len(overlap_matching(x, y)) == 2
     assert f1(0, 0, 0) is None
     assert f1(1, 2, 2) == 0.5
+
+
+def test_greedy_overlap_matching_is_as_large_as_augmenting_paths() -> None:
+    """The greedy-by-end matching against Kuhn's augmenting-path algorithm on random spans."""
+
+    def kuhn(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+        adj = [[j for j, (s2, e2) in enumerate(b) if s2 < e and e2 > s] for s, e in a]
+        owner: dict[int, int] = {}
+
+        def augment(i: int, seen: set[int]) -> bool:
+            for j in adj[i]:
+                if j not in seen:
+                    seen.add(j)
+                    if j not in owner or augment(owner[j], seen):
+                        owner[j] = i
+                        return True
+            return False
+
+        return sum(augment(i, set()) for i in range(len(a)))
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        a = [(s, s + rng.randrange(1, 8)) for s in (rng.randrange(30) for _ in range(rng.randrange(7)))]
+        b = [(s, s + rng.randrange(1, 8)) for s in (rng.randrange(30) for _ in range(rng.randrange(7)))]
+        pairs = overlap_matching(a, b)
+        assert len(pairs) == kuhn(a, b)
+        assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
+        assert all(a[i][0] < b[j][1] and b[j][0] < a[i][1] for i, j in pairs)

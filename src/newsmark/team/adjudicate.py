@@ -14,7 +14,7 @@ from newsmark.core.errors import ValidationError
 from newsmark.core.model import Annotation, Relation, new_id, now
 from newsmark.store.project import Project
 from newsmark.team import CURATOR
-from newsmark.team.data import DocWork, Span, load_work
+from newsmark.team.data import NO_ANNOTATOR, DocWork, Link, Span, load_work
 
 STRATEGIES = ("majority", "unanimous")
 Key = tuple[int, int, str]  # start, end, label
@@ -65,7 +65,7 @@ def document_disagreements(doc: DocWork, annotators: Sequence[str] | None = None
     for group in _components(every):
         versions: dict[str, list[Span]] = {n: [] for n in names}
         for s in group:
-            versions[s.annotator].append(s)
+            versions[s.annotator or NO_ANNOTATOR].append(s)
         keys = {n: sorted(map(key, v)) for n, v in versions.items()}
         first = keys[names[0]]
         if all(k == first for k in keys.values()):
@@ -100,7 +100,7 @@ class AdjudicationSummary:
 
 
 def _most_common_attributes(spans: list[Span]) -> dict[str, Any]:
-    counts = Counter(orjson.dumps(s.attributes, option=orjson.OPT_SORT_KEYS) for s in spans)
+    counts = Counter(orjson.dumps(s.attrs(), option=orjson.OPT_SORT_KEYS) for s in spans)
     return dict(orjson.loads(counts.most_common(1)[0][0]))
 
 
@@ -157,6 +157,14 @@ def adjudicate(project: Project, strategy: str, *, min_votes: int = 2,
     return summary
 
 
+def _link_attrs(ln: Link) -> dict[str, Any]:
+    raw = ln.attributes
+    if raw == b"{}" or raw == b"null":
+        return {}
+    value = orjson.loads(bytes(raw))
+    return value if isinstance(value, dict) else {}
+
+
 def _by_key(spans: list[Span]) -> dict[Key, list[Span]]:
     out: dict[Key, list[Span]] = {}
     for s in spans:
@@ -180,9 +188,9 @@ def _curated_relations(doc: DocWork, names: list[str], curated: dict[Key, str], 
         if owner is None or owner == CURATOR or who.get(ln.to_id) != owner:
             continue
         k = (ln.type, key_of[ln.from_id], key_of[ln.to_id],
-             orjson.dumps(ln.attributes, option=orjson.OPT_SORT_KEYS))
+             orjson.dumps(ln_attrs := _link_attrs(ln), option=orjson.OPT_SORT_KEYS))
         votes.setdefault(k, set()).add(owner)
-        attrs[k] = ln.attributes
+        attrs[k] = ln_attrs
     out = []
     stamp = now()
     for k, voters in votes.items():
@@ -208,6 +216,6 @@ def accept_version(project: Project, doc_id: str, spans: Sequence[Span],
             if key(s) in have:
                 continue
             have.add(key(s))
-            added.append(project.add_annotation(doc_id, s.start, s.end, s.label, attributes=dict(s.attributes),
+            added.append(project.add_annotation(doc_id, s.start, s.end, s.label, attributes=s.attrs(),
                                                 annotator=CURATOR))
     return added

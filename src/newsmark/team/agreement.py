@@ -214,22 +214,30 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
         map_exact: dict[str, str] = {}
         map_overlap: dict[str, str] = {}
         ntok = len(v.tokens)
+        links = bool(v.doc.links)
         for lab in labels:
             sa, sb = by_a.get(lab, []), by_b.get(lab, [])
             c = counts[lab]
             c[0] += len(sa)
             c[1] += len(sb)
             if sa and sb:
-                pa = [(s.start, s.end) for s in sa]
-                pb = [(s.start, s.end) for s in sb]
-                ex = exact_matching(pa, pb)
+                pa = [(x.start, x.end) for x in sa]
+                pb = [(x.start, x.end) for x in sb]
                 ov = overlap_matching(pa, pb)
-                c[2] += len(ex)
                 c[3] += len(ov)
-                for i, j in ex:
-                    map_exact[sa[i].id] = sb[j].id
-                for i, j in ov:
-                    map_overlap[sa[i].id] = sb[j].id
+                if links:
+                    ex = exact_matching(pa, pb)
+                    for i, j in ex:
+                        map_exact[sa[i].id] = sb[j].id
+                    for i, j in ov:
+                        map_overlap[sa[i].id] = sb[j].id
+                    c[2] += len(ex)
+                else:
+                    set_a, set_b = set(pa), set(pb)
+                    if len(set_a) == len(pa) and len(set_b) == len(pb):
+                        c[2] += len(set_a & set_b)
+                    else:
+                        c[2] += sum((Counter(pa) & Counter(pb)).values())
             k = kappa_counts[lab]
             k[0] += ntok
             ra, rb = v.token_ranges(a, lab), v.token_ranges(b, lab)
@@ -237,7 +245,8 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
             k[2] += _size(rb)
             k[3] += _intersection(ra, rb)
         all_pairs.update(zip(v.token_labels(a), v.token_labels(b), strict=True))
-        _relations(v, a, b, map_exact, map_overlap, rel_counts)
+        if links:
+            _relations(v, a, b, map_exact, map_overlap, rel_counts)
     out = []
     tot = [0, 0, 0, 0]
     for lab in labels:
@@ -268,7 +277,7 @@ def _relations(v: _DocView, a: str, b: str, map_exact: dict[str, str], map_overl
     for ln in v.doc.links:
         who = owner.get(ln.from_id)
         if who is not None and owner.get(ln.to_id) == who:
-            mine[who].append((ln.type, ln.from_id, ln.to_id, ln.attributes.get("value")))
+            mine[who].append((ln.type, ln.from_id, ln.to_id, ln.value()))
     for rtype in {r[0] for r in mine[a]} | {r[0] for r in mine[b]}:
         c = counts.setdefault(rtype, [0, 0, 0, 0])
         ra = [r for r in mine[a] if r[0] == rtype]
@@ -320,10 +329,13 @@ def _multi(result: Agreement, docs: list[_DocView], names: list[str], labels: li
     result.fleiss_kappa = {ALL: fleiss_kappa_table(rows.items()), **result.fleiss_kappa}
     # alpha_U: the documents one after another as one continuum of characters
     study = Unitizing(r, 0, max(1, sum(v.doc.length for v in docs)))
+    units: dict[str, list[list[tuple[int, int]]]] = {lab: [[] for _ in names] for lab in labels}
     base = 0
     for v in docs:
         for i, name in enumerate(names):
-            for sp in v.doc.spans.get(name, ()):
-                study.add(i, base + sp.start, sp.end - sp.start, sp.label)
+            for lab, spans in v.by[name].items():
+                units[lab][i] += [(base + sp.start, base + sp.end) for sp in spans]
         base += v.doc.length
+    for lab, per in units.items():
+        study.set_units(lab, per)
     result.alpha_u = {ALL: study.alpha_all(), **{lab: study.alpha(lab) for lab in labels}}

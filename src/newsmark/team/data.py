@@ -1,5 +1,7 @@
-"""Reading a project's work per document and annotator, fast (packed documents are decoded
-with msgspec, rows read in one query), for agreement and adjudication."""
+"""Reading a project's work per document and annotator, fast, for agreement and adjudication.
+
+Packed documents are decoded by msgspec into lean structs that keep only what these measures
+need (attributes stay raw JSON until asked for); documents with rows are read in one query."""
 
 from __future__ import annotations
 
@@ -7,29 +9,52 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsmark.core.packing import decode_annotations, decode_relations
+import msgspec
+import orjson
+
 from newsmark.store.project import Project
 
 NO_ANNOTATOR = "(none)"
+_EMPTY = msgspec.Raw(b"{}")
 
 
-@dataclass(slots=True)
-class Span:
+class Span(msgspec.Struct, gc=False):
+    """An annotation as team work sees it."""
+
     id: str
     start: int
     end: int
     label: str
-    annotator: str
-    attributes: dict[str, Any]
+    annotator: str | None = None
+    attributes: msgspec.Raw = _EMPTY
+
+    def attrs(self) -> dict[str, Any]:
+        raw = self.attributes
+        if raw == b"{}" or raw == b"null":
+            return {}
+        value = orjson.loads(bytes(raw))
+        return value if isinstance(value, dict) else {}
 
 
-@dataclass(slots=True)
-class Link:
+class Link(msgspec.Struct, gc=False):
+    """A relation as team work sees it."""
+
     id: str
     type: str
-    from_id: str
-    to_id: str
-    attributes: dict[str, Any]
+    from_id: str = msgspec.field(name="from")
+    to_id: str = msgspec.field(name="to")
+    attributes: msgspec.Raw = _EMPTY
+
+    def value(self) -> Any:
+        raw = self.attributes
+        if raw == b"{}" or raw == b"null":
+            return None
+        value = orjson.loads(bytes(raw))
+        return value.get("value") if isinstance(value, dict) else None
+
+
+_spans = msgspec.json.Decoder(list[Span]).decode
+_links = msgspec.json.Decoder(list[Link]).decode
 
 
 @dataclass(slots=True)
@@ -65,32 +90,50 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         if only is None or doc_id in only:
             docs[doc_id] = DocWork(doc_id, title, length, text)
 
-    def add(doc: DocWork, s: Span) -> None:
-        if wanted is None or s.label in wanted:
-            doc.spans.setdefault(s.annotator, []).append(s)
+    def group(doc: DocWork, spans: list[Span]) -> None:
+        by = doc.spans
+        for s in spans:
+            name = s.annotator
+            if name is None:
+                name = s.annotator = NO_ANNOTATOR
+            if wanted is None or s.label in wanted:
+                got = by.get(name)
+                if got is None:
+                    by[name] = [s]
+                else:
+                    got.append(s)
 
-    for doc_id, anns, rels in conn.execute("SELECT doc, annotations, relations FROM packed"):
-        doc = docs.get(doc_id)
-        if doc is None:
-            continue
-        for a in decode_annotations(anns):
-            add(doc, Span(a.id, a.start, a.end, a.label, a.annotator or NO_ANNOTATOR, a.attributes or {}))
-        for r in decode_relations(rels):
-            doc.links.append(Link(r.id, r.type, r.from_, r.to, r.attributes or {}))
-    import orjson
-
-    for doc_id, ann_id, start, end, label, annotator, attrs in conn.execute(
-            'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations'):
+    if only is not None and len(only) < 50:
+        marks = ",".join("?" * len(only))
+        packed = conn.execute(f"SELECT doc, annotations, relations FROM packed WHERE doc IN ({marks})",
+                              tuple(only))
+    else:
+        packed = conn.execute("SELECT doc, annotations, relations FROM packed")
+    for doc_id, anns, rels in packed:
         doc = docs.get(doc_id)
         if doc is not None:
-            add(doc, Span(ann_id, start, end, label, annotator or NO_ANNOTATOR,
-                          {} if attrs == "{}" else orjson.loads(attrs)))
+            group(doc, _spans(anns))
+            doc.links = _links(rels)
+    rows: dict[str, list[Span]] = {}
+    for doc_id, ann_id, start, end, label, annotator, attrs in conn.execute(
+            'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations'):
+        if doc_id in docs:
+            rows.setdefault(doc_id, []).append(
+                Span(ann_id, start, end, label, annotator, msgspec.Raw(attrs.encode()) if attrs != "{}" else _EMPTY))
+    for doc_id, spans in rows.items():
+        group(docs[doc_id], spans)
     for doc_id, rel_id, rtype, from_id, to_id, attrs in conn.execute(
             "SELECT doc, id, type, from_id, to_id, attributes FROM relations"):
         doc = docs.get(doc_id)
         if doc is not None:
-            doc.links.append(Link(rel_id, rtype, from_id, to_id, {} if attrs == "{}" else orjson.loads(attrs)))
+            doc.links.append(Link(rel_id, rtype, from_id, to_id,
+                                  msgspec.Raw(attrs.encode()) if attrs != "{}" else _EMPTY))
+    key = _order
     for doc in docs.values():
         for spans in doc.spans.values():
-            spans.sort(key=lambda s: (s.start, s.end, s.label))
+            spans.sort(key=key)
     return list(docs.values())
+
+
+def _order(s: Span) -> tuple[int, int]:
+    return s.start, s.end

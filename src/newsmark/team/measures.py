@@ -34,38 +34,42 @@ def exact_matching(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]
 
 def overlap_matching(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
     """A largest one-to-one matching between spans of ``a`` and ``b`` that overlap (share at
-    least one character); identical spans are paired first (augmenting paths then only grow the
-    matching, so it stays maximum)."""
+    least one character).
+
+    Greedy by end: take the unmatched span that ends first (of either side) and pair it with
+    the overlapping unmatched span of the other side that ends first (an identical one among
+    equals).  This is maximum: if a largest matching pairs that first span x elsewhere, or its
+    partner y elsewhere, swapping keeps every pair overlapping (anything y was paired with ends
+    no earlier than x, and starts before y ends), so one with (x, y) is as large."""
     if not a or not b:
         return []
-    order_b = sorted(range(len(b)), key=lambda j: b[j][0])
-    starts_b = [b[j][0] for j in order_b]
-    adj: list[list[int]] = []
-    for s, e in a:
-        # b spans starting before e; those ending after s overlap
-        hi = bisect.bisect_left(starts_b, e)
-        adj.append([order_b[k] for k in range(hi) if b[order_b[k]][1] > s])
-    match_b: dict[int, int] = {}
-    match_a: dict[int, int] = {}
-    for i, j in exact_matching(a, b):
-        match_a[i] = j
-        match_b[j] = i
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in adj[i]:
-            if j in seen:
+    items = sorted([(e, s, 0, i) for i, (s, e) in enumerate(a)] + [(e, s, 1, j) for j, (s, e) in enumerate(b)])
+    used = [False] * len(items)
+    pairs = []
+    n = len(items)
+    for k in range(n):
+        if used[k]:
+            continue
+        end, start, side, idx = items[k]
+        best = -1
+        for m in range(k + 1, n):
+            e2, s2, side2, _ = items[m]
+            if used[m] or side2 == side or s2 >= end:
                 continue
-            seen.add(j)
-            if j not in match_b or augment(match_b[j], seen):
-                match_b[j] = i
-                match_a[i] = j
-                return True
-        return False
-
-    for i in range(len(a)):
-        if i not in match_a and adj[i]:
-            augment(i, set())
-    return sorted(match_a.items())
+            if best < 0:
+                best = m
+                if e2 != end or s2 == start:
+                    break
+            elif e2 == end and s2 == start:  # an identical span among those ending first
+                best = m
+                break
+            elif e2 != end:
+                break
+        if best >= 0:
+            used[k] = used[best] = True
+            other = items[best][3]
+            pairs.append((idx, other) if side == 0 else (other, idx))
+    return sorted(pairs)
 
 
 def cohen_kappa_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
@@ -135,6 +139,43 @@ def _segments(units: Sequence[Span], begin: int, end: int) -> list[tuple[int, in
     return out
 
 
+def _gaps(units: Sequence[Span], begin: int, end: int) -> list[int]:
+    out = []
+    pos = begin
+    for s, e in units:
+        if s > pos:
+            out.append(s - pos)
+        pos = e
+    if pos < end:
+        out.append(end - pos)
+    return out
+
+
+def _pair_observed(u1: Sequence[Span], u2: Sequence[Span]) -> int:
+    total = 0
+    hit2 = [False] * len(u2)
+    n2 = len(u2)
+    j0 = 0
+    for s1, e1 in u1:
+        while j0 < n2 and u2[j0][1] <= s1:
+            j0 += 1
+        j = j0
+        hit = False
+        while j < n2 and u2[j][0] < e1:
+            s2, e2 = u2[j]
+            bd = s1 - s2
+            ed = e1 - e2  # = bd + (l1 - l2)
+            total += bd * bd + ed * ed
+            hit2[j] = hit = True
+            j += 1
+        if not hit:
+            total += (e1 - s1) * (e1 - s1)
+    for (s2, e2), h in zip(u2, hit2, strict=True):
+        if not h:
+            total += (e2 - s2) * (e2 - s2)
+    return total
+
+
 def unitizing_distance(b1: int, l1: int, u1: bool, b2: int, l2: int, u2: bool) -> int:
     """Krippendorff's (2004) squared distance between two overlapping segments."""
     bd = b1 - b2
@@ -151,13 +192,20 @@ def unitizing_distance(b1: int, l1: int, u1: bool, b2: int, l2: int, u2: bool) -
 def _merged(units: Iterable[Span]) -> list[Span]:
     """One rater's units of one category, sorted, overlapping ones joined (alpha_U's units of
     a category may not overlap within a rater)."""
-    out: list[list[int]] = []
-    for s, e in sorted(units):
-        if out and s < out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
+    ordered = sorted(units)
+    out: list[Span] = []
+    last_s, last_e = -1, -1
+    for s, e in ordered:
+        if s < last_e:
+            if e > last_e:
+                last_e = e
         else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]
+            if last_e >= 0:
+                out.append((last_s, last_e))
+            last_s, last_e = s, e
+    if last_e >= 0:
+        out.append((last_s, last_e))
+    return out
 
 
 class Unitizing:
@@ -170,36 +218,39 @@ class Unitizing:
         self.begin = begin
         self.length = length
         self.units: dict[Hashable, list[list[Span]]] = {}
+        self._merged_units: dict[Hashable, list[list[Span]]] = {}
 
     def add(self, rater: int, start: int, length: int, category: Hashable) -> None:
+        self._merged_units.pop(category, None)
         per = self.units.setdefault(category, [[] for _ in range(self.raters)])
         per[rater].append((start, start + length))
+
+    def set_units(self, category: Hashable, per_rater: list[list[Span]]) -> None:
+        """All units of a category at once: for each rater, (start, end) pairs."""
+        self._merged_units.pop(category, None)
+        self.units[category] = per_rater
 
     def categories(self) -> list[Hashable]:
         return list(self.units)
 
     def _rater_units(self, category: Hashable) -> list[list[Span]]:
-        return [_merged(u) for u in self.units.get(category, [[] for _ in range(self.raters)])]
+        got = self._merged_units.get(category)
+        if got is None:
+            got = self._merged_units[category] = [
+                _merged(u) for u in self.units.get(category, [[] for _ in range(self.raters)])]
+        return got
 
     def observed(self, category: Hashable) -> float:
+        """D_O: over each pair of raters, Krippendorff's distance of every pair of overlapping
+        segments.  Only two kinds are non-zero: two overlapping units, and a unit lying inside
+        the other rater's gap, i.e. overlapping none of their units (the sweep over units alone
+        gives the same sum as DKPro's sweep over units and gaps)."""
         per = self._rater_units(category)
-        b, length, r = self.begin, self.length, self.raters
-        end = b + length
-        segs = [_segments(u, b, end) for u in per]
+        r, length = self.raters, self.length
         total = 0
         for r1 in range(r):
             for r2 in range(r1 + 1, r):
-                s1, s2 = segs[r1], segs[r2]
-                i = j = 0
-                while i < len(s1) and j < len(s2):
-                    b1, l1, u1 = s1[i]
-                    b2, l2, u2 = s2[j]
-                    total += unitizing_distance(b1, l1, u1, b2, l2, u2)
-                    e1, e2 = b1 + l1, b2 + l2
-                    if e1 <= e2:
-                        i += 1
-                    if e2 <= e1:
-                        j += 1
+                total += _pair_observed(per[r1], per[r2])
         return 2.0 * total / (r * (r - 1) * length * length)
 
     def expected(self, category: Hashable) -> float:
@@ -209,7 +260,7 @@ class Unitizing:
         lengths = [e - s for units in per for s, e in units]
         n_c = len(lengths)
         squared = sum(x * (x - 1) for x in lengths)
-        gaps = sorted(seg[1] for units in per for seg in _segments(units, b, end) if not seg[2])
+        gaps = sorted(g for units in per for g in _gaps(units, b, end))
         suffix = list(accumulate(reversed(gaps)))[::-1] + [0]  # suffix[k] = sum(gaps[k:])
         total = 0
         for x in lengths:

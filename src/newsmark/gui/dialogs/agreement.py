@@ -130,6 +130,6 @@ class AgreementDialog(QDialog):
         """The heatmap's text for a label and a pair (for tests and screen readers)."""
         t = self.heatmap
         rows = [h.text() if (h := t.verticalHeaderItem(i)) else "" for i in range(t.rowCount())]
-        cols = [h.text() if (h := t.horizontalHeaderItem(j)) else "" for j in range(t.columnCount())]
+        cols = [c.text() if (c := t.horizontalHeaderItem(j)) else "" for j in range(t.columnCount())]
         found = t.item(rows.index(label), cols.index(f"{a} / {b}"))
         return found.text() if found else ""
