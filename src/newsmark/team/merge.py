@@ -12,19 +12,80 @@ The whole merge is one transaction.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import msgspec
+import orjson
 
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import NativeAnnotation, NativeRelation, now
-from newsmark.core.packing import decode_annotations, decode_relations, pack
+from newsmark.core.packing import Packed, decode_annotations, decode_relations, pack
 from newsmark.store.project import Project
 
 _encode = msgspec.json.Encoder().encode
+_NULL = msgspec.Raw(b"null")
+
+
+class _Ann(msgspec.Struct, gc=False):
+    """A native annotation with everything the merge does not touch kept as raw JSON (the
+    export's field order, so that encoding gives the packed form back)."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    layer: msgspec.Raw = _NULL
+    text: msgspec.Raw = _NULL
+    attributes: msgspec.Raw = _NULL
+    annotator: str | None = None
+    note: msgspec.Raw = _NULL
+    created: msgspec.Raw = _NULL
+    updated: msgspec.Raw = _NULL
+
+
+class _Rel(msgspec.Struct, gc=False):
+    id: str
+    type: str
+    from_: str = msgspec.field(name="from")
+    to: str = ""
+    attributes: msgspec.Raw = _NULL
+    created: msgspec.Raw = _NULL
+    updated: msgspec.Raw = _NULL
+
+
+_lean_anns = msgspec.json.Decoder(list[_Ann]).decode
+_lean_rels = msgspec.json.Decoder(list[_Rel]).decode
+_by_position = operator.attrgetter("start", "end")
+
+
+def _pack_new(anns: list[_Ann], rels: list[_Rel], layers: dict[str, str], stamp: str) -> Packed:
+    """Pack a new document's merged annotations without parsing their texts and attributes."""
+    layer_raw = {label: msgspec.Raw(orjson.dumps(layer)) for label, layer in layers.items()}
+    stamp_raw = msgspec.Raw(orjson.dumps(stamp))
+    by_label: dict[tuple[str, str | None], int] = {}
+    for a in anns:
+        a.layer = layer_raw[a.label]
+        if a.created == _NULL:
+            a.created = stamp_raw
+        if a.updated == _NULL:
+            a.updated = stamp_raw
+        k = (a.label, a.annotator)
+        by_label[k] = by_label.get(k, 0) + 1
+    by_type: dict[str, int] = {}
+    for r in rels:
+        if r.created == _NULL:
+            r.created = stamp_raw
+        if r.updated == _NULL:
+            r.updated = stamp_raw
+        by_type[r.type] = by_type.get(r.type, 0) + 1
+    anns.sort(key=_by_position)
+    return Packed(_encode(anns), _encode(rels), [(label, who, n) for (label, who), n in by_label.items()],
+                  list(by_type.items()), len(anns), len(rels),
+                  {label: layers[label] for label, _ in by_label})
 
 
 @dataclass(slots=True)
@@ -58,10 +119,35 @@ class MergeSummary:
 
 @dataclass(slots=True)
 class _SourceDoc:
+    """A source's document: its annotations and relations as packed JSON (rows are encoded
+    so), ids not yet prefixed."""
+
     id: str
     sha: str
-    annotations: list[NativeAnnotation]
-    relations: list[NativeRelation]
+    annotations: bytes = b"[]"
+    relations: bytes = b"[]"
+
+    def natives(self, name: str) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
+        anns, rels = decode_annotations(self.annotations), decode_relations(self.relations)
+        _prefix(anns, rels, name)
+        return anns, rels
+
+    def lean(self, name: str) -> tuple[list[_Ann], list[_Rel]]:
+        anns, rels = _lean_anns(self.annotations), _lean_rels(self.relations)
+        _prefix(anns, rels, name)
+        return anns, rels
+
+
+def _prefix(anns: list[Any], rels: list[Any], name: str) -> None:
+    prefix = name + ":"
+    for a in anns:
+        a.id = prefix + a.id
+        if not a.annotator:
+            a.annotator = name
+    for r in rels:
+        r.id = prefix + r.id
+        r.from_ = prefix + r.from_
+        r.to = prefix + r.to
 
 
 @dataclass(slots=True)
@@ -83,26 +169,21 @@ def source_name(path: Path) -> str:
 
 def _read_source(project: Project, name: str) -> list[_SourceDoc]:
     conn = project.conn
-    docs = {doc_id: _SourceDoc(doc_id, sha, [], []) for doc_id, sha in
+    docs = {doc_id: _SourceDoc(doc_id, sha) for doc_id, sha in
             conn.execute("SELECT id, text_sha256 FROM documents ORDER BY rowid")}
     for doc_id, anns, rels in conn.execute("SELECT doc, annotations, relations FROM packed"):
         d = docs[doc_id]
-        d.annotations = decode_annotations(anns)
-        d.relations = decode_relations(rels)
-    for doc_id, item in ((a.document, a) for a in _row_annotations(project)):
-        docs[doc_id].annotations.append(item.to_native(None))
+        d.annotations = anns.encode()
+        d.relations = rels.encode()
+    rows_a: dict[str, list[NativeAnnotation]] = {}
+    rows_r: dict[str, list[NativeRelation]] = {}
+    for a in _row_annotations(project):
+        rows_a.setdefault(a.document, []).append(a.to_native(None))
     for r in _row_relations(project):
-        docs[r.document].relations.append(r.to_native())
-    prefix = name + ":"
-    for d in docs.values():
-        for a in d.annotations:
-            a.id = prefix + a.id
-            if not a.annotator:
-                a.annotator = name
-        for r in d.relations:
-            r.id = prefix + r.id
-            r.from_ = prefix + r.from_
-            r.to = prefix + r.to
+        rows_r.setdefault(r.document, []).append(r.to_native())
+    for doc_id in rows_a.keys() | rows_r.keys():
+        docs[doc_id].annotations = _encode(rows_a.get(doc_id, []))
+        docs[doc_id].relations = _encode(rows_r.get(doc_id, []))
     return list(docs.values())
 
 
@@ -207,14 +288,15 @@ def _merge_into(team: Project, read: list[_Source], schemas: list[Any], summary:
                 src, d = new_docs[target]
                 _copy_document(team, src, d, target)
                 summary.documents_added += 1
-                anns: list[NativeAnnotation] = []
-                rels: list[NativeRelation] = []
-                for _, sd in contributions:
-                    anns += sd.annotations
-                    rels += sd.relations
+                anns: list[_Ann] = []
+                rels: list[_Rel] = []
+                for contributor, sd in contributions:
+                    more_a, more_r = sd.lean(contributor.name)
+                    anns += more_a
+                    rels += more_r
                 summary.annotations_added += len(anns)
                 summary.relations_added += len(rels)
-                team.insert_packed(target, pack(anns, rels, layers, {}, stamp))
+                team.insert_packed(target, _pack_new(anns, rels, layers, stamp))
                 continue
             _update_document(team, target, contributions, layers, stamp, summary)
 
@@ -248,9 +330,10 @@ def _update_document(team: Project, target: str, contributions: list[tuple[_Sour
     old_r = {r.id: _encode(r) for r in have_r if r.id.startswith(prefixes)}
     new_a: list[NativeAnnotation] = []
     new_r: list[NativeRelation] = []
-    for _, sd in contributions:
-        new_a += sd.annotations
-        new_r += sd.relations
+    for contributor, sd in contributions:
+        more_a, more_r = sd.natives(contributor.name)
+        new_a += more_a
+        new_r += more_r
     for a in new_a:
         a.layer = layers.get(a.label, a.layer)
         a.created = a.created or stamp
