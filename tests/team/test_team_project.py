@@ -273,3 +273,20 @@ def test_export_one_annotators_layer_or_the_curated_one(tmp_path: Path) -> None:
     docs = {d["id"]: d for d in _exported(team, "--annotator", "alice", "--format", "doccano")}
     assert docs["d1"]["label"] == [[0, 12, "PERSON"], [17, 30, "PERSON"], [34, 40, "GPE"]]
     assert "no annotation by 'zed'" in run("export", team, "--annotator", "zed", ok=False)
+
+
+def test_one_project_holding_several_annotators_work_from_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "shared.newsmark"
+    run("init", path)
+    with Project.open(path) as p:
+        p.add_document(Document(id="d1", text=TEXT1))
+    for who, needle in (("alice", "Barack Obama"), ("bob", "Barack Obama"), ("alice", "Berlin")):
+        run("annotate", path, "--doc", "d1", "--label", "PERSON" if "Obama" in needle else "GPE",
+            "--match", needle, "--annotator", who)
+    data = json.loads(run("agreement", path, "--json"))
+    assert data["annotators"] == ["alice", "bob"] and data["documents"] == 1
+    (star,) = [p for p in data["pairs"] if p["label"] == "*"]
+    assert star["f1_exact"] == pytest.approx(2 * 1 / 3)
+    one = tmp_path / "one.newsmark"
+    run("init", one)
+    assert "agreement needs two or more" in run("agreement", one)

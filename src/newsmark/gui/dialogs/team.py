@@ -58,8 +58,10 @@ def show_adjudication(window: MainWindow) -> QDialog:
         window.activateWindow()
 
     def changed(doc_ids: list[str]) -> None:
-        if window.doc_id in doc_ids or not doc_ids:
-            window.external_change()
+        window.doc_model.refresh()
+        current = window.doc_id
+        if current is not None and (current in doc_ids or not doc_ids):
+            window.open_document(current)  # the article shows the curated annotations
 
     view.edit_requested.connect(edit)
     view.changed.connect(changed)
