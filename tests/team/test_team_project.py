@@ -290,3 +290,18 @@ def test_one_project_holding_several_annotators_work_from_the_start(tmp_path: Pa
     one = tmp_path / "one.newsmark"
     run("init", one)
     assert "agreement needs two or more" in run("agreement", one)
+
+
+def test_merge_gives_a_time_to_annotations_without_one(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "d1", "text": TEXT1, "annotations": [
+        {"id": "a1", "start": 0, "end": 12, "label": "PERSON", "created": None, "updated": None}]}) + "\n",
+        encoding="utf-8")
+    path = tmp_path / "x.newsmark"
+    run("init", path)
+    run("import", path, src)
+    team = tmp_path / "team.newsmark"
+    merge(team, [path])
+    with Project.open(team) as p:
+        (a,) = p.annotations("d1")
+        assert a.created and a.updated and a.annotator == "x" and a.id == "x:a1" and a.text == "Barack Obama"

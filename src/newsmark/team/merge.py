@@ -13,6 +13,7 @@ The whole merge is one transaction.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from newsmark.store.project import Project
 
 _encode = msgspec.json.Encoder().encode
 _NULL = msgspec.Raw(b"null")
+_NO_TIME = re.compile(rb'"(?:created|updated)":null')
 
 
 class _Ann(msgspec.Struct, gc=False):
@@ -60,28 +62,38 @@ class _Rel(msgspec.Struct, gc=False):
 _lean_anns = msgspec.json.Decoder(list[_Ann]).decode
 _lean_rels = msgspec.json.Decoder(list[_Rel]).decode
 _by_position = operator.attrgetter("start", "end")
+_layer_cache: dict[tuple[tuple[str, str], ...], dict[str, msgspec.Raw]] = {}
 
 
-def _pack_new(anns: list[_Ann], rels: list[_Rel], layers: dict[str, str], stamp: str) -> Packed:
-    """Pack a new document's merged annotations without parsing their texts and attributes."""
-    layer_raw = {label: msgspec.Raw(orjson.dumps(layer)) for label, layer in layers.items()}
-    stamp_raw = msgspec.Raw(orjson.dumps(stamp))
+def _layer_raw(layers: dict[str, str]) -> dict[str, msgspec.Raw]:
+    key = tuple(layers.items())
+    got = _layer_cache.get(key)
+    if got is None:
+        got = _layer_cache[key] = {label: msgspec.Raw(orjson.dumps(layer)) for label, layer in layers.items()}
+    return got
+
+
+def _pack_new(anns: list[_Ann], rels: list[_Rel], layers: dict[str, str], stamp: str,
+              timeless: bool = True) -> Packed:
+    """Pack a new document's merged annotations without parsing their texts and attributes
+    (``timeless``: some may lack a time of creation or change, to be given ``stamp``)."""
+    layer_raw = _layer_raw(layers)
     by_label: dict[tuple[str, str | None], int] = {}
     for a in anns:
         a.layer = layer_raw[a.label]
-        if a.created == _NULL:
-            a.created = stamp_raw
-        if a.updated == _NULL:
-            a.updated = stamp_raw
         k = (a.label, a.annotator)
         by_label[k] = by_label.get(k, 0) + 1
     by_type: dict[str, int] = {}
     for r in rels:
-        if r.created == _NULL:
-            r.created = stamp_raw
-        if r.updated == _NULL:
-            r.updated = stamp_raw
         by_type[r.type] = by_type.get(r.type, 0) + 1
+    if timeless:
+        stamp_raw = msgspec.Raw(orjson.dumps(stamp))
+        items: list[_Ann | _Rel] = [*anns, *rels]
+        for item in items:
+            if item.created == _NULL:
+                item.created = stamp_raw
+            if item.updated == _NULL:
+                item.updated = stamp_raw
     anns.sort(key=_by_position)
     return Packed(_encode(anns), _encode(rels), [(label, who, n) for (label, who), n in by_label.items()],
                   list(by_type.items()), len(anns), len(rels),
@@ -171,10 +183,11 @@ def _read_source(project: Project, name: str) -> list[_SourceDoc]:
     conn = project.conn
     docs = {doc_id: _SourceDoc(doc_id, sha) for doc_id, sha in
             conn.execute("SELECT id, text_sha256 FROM documents ORDER BY rowid")}
-    for doc_id, anns, rels in conn.execute("SELECT doc, annotations, relations FROM packed"):
+    for doc_id, anns, rels in conn.execute(
+            "SELECT doc, CAST(annotations AS BLOB), CAST(relations AS BLOB) FROM packed"):
         d = docs[doc_id]
-        d.annotations = anns.encode()
-        d.relations = rels.encode()
+        d.annotations = anns
+        d.relations = rels
     rows_a: dict[str, list[NativeAnnotation]] = {}
     rows_r: dict[str, list[NativeRelation]] = {}
     for a in _row_annotations(project):
@@ -290,13 +303,15 @@ def _merge_into(team: Project, read: list[_Source], schemas: list[Any], summary:
                 summary.documents_added += 1
                 anns: list[_Ann] = []
                 rels: list[_Rel] = []
+                timeless = False
                 for contributor, sd in contributions:
                     more_a, more_r = sd.lean(contributor.name)
                     anns += more_a
                     rels += more_r
+                    timeless = timeless or bool(_NO_TIME.search(sd.annotations) or _NO_TIME.search(sd.relations))
                 summary.annotations_added += len(anns)
                 summary.relations_added += len(rels)
-                team.insert_packed(target, _pack_new(anns, rels, layers, stamp))
+                team.insert_packed(target, _pack_new(anns, rels, layers, stamp, timeless))
                 continue
             _update_document(team, target, contributions, layers, stamp, summary)
 
