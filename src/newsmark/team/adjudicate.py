@@ -42,17 +42,22 @@ class Disagreement:
 
 
 def _components(spans: list[Span]) -> list[list[Span]]:
-    """Groups of spans connected by overlap, in text order."""
+    """Groups of spans connected by overlap, in text order (each sorted by start, end, label)."""
     out: list[list[Span]] = []
     end = -1
-    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+    for s in sorted(spans, key=_position):
         if out and s.start < end:
             out[-1].append(s)
-            end = max(end, s.end)
+            if s.end > end:
+                end = s.end
         else:
             out.append([s])
             end = s.end
     return out
+
+
+def _position(s: Span) -> tuple[int, int, str]:
+    return s.start, s.end, s.label
 
 
 def document_disagreements(doc: DocWork, annotators: Sequence[str] | None = None) -> list[Disagreement]:
@@ -62,15 +67,20 @@ def document_disagreements(doc: DocWork, annotators: Sequence[str] | None = None
     every = [s for n in names for s in doc.spans[n]]
     curated = doc.spans.get(CURATOR, [])
     out = []
+    n_names = len(names)
     for group in _components(every):
+        if len(group) % n_names == 0:
+            # agreed when every annotator has the same spans here (the group is in key order)
+            keys: dict[str, list[Key]] = {n: [] for n in names}
+            for s in group:
+                keys[s.annotator or NO_ANNOTATOR].append((s.start, s.end, s.label))
+            first = keys[names[0]]
+            if all(k == first for k in keys.values()):
+                continue
         versions: dict[str, list[Span]] = {n: [] for n in names}
         for s in group:
             versions[s.annotator or NO_ANNOTATOR].append(s)
-        keys = {n: sorted(map(key, v)) for n, v in versions.items()}
-        first = keys[names[0]]
-        if all(k == first for k in keys.values()):
-            continue
-        start, end = min(s.start for s in group), max(s.end for s in group)
+        start, end = group[0].start, max(s.end for s in group)
         out.append(Disagreement(doc.id, doc.title, start, end, versions,
                                 [c for c in curated if c.start < end and c.end > start]))
     return out
@@ -79,7 +89,7 @@ def document_disagreements(doc: DocWork, annotators: Sequence[str] | None = None
 def disagreements(project: Project, *, doc_ids: Sequence[str] | None = None,
                   labels: Sequence[str] = (), layers: Sequence[str] = ()) -> list[Disagreement]:
     """The disagreements of the given documents (default: all), in document and text order."""
-    work = load_work(project, labels=labels, layers=layers, doc_ids=doc_ids, with_text=False)
+    work = load_work(project, labels=labels, layers=layers, doc_ids=doc_ids, with_text=False, with_links=False)
     return [d for doc in work for d in document_disagreements(doc)]
 
 

@@ -73,7 +73,8 @@ class DocWork:
 
 
 def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[str] = (),
-              doc_ids: Iterable[str] | None = None, with_text: bool = True) -> list[DocWork]:
+              doc_ids: Iterable[str] | None = None, with_text: bool = True,
+              with_links: bool = True) -> list[DocWork]:
     """Every document (or those of ``doc_ids``) with its annotations by annotator, kept to the
     given labels and layers (none given: all)."""
     conn = project.conn
@@ -83,6 +84,7 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         wanted = {name for name, layer in lay.items()
                   if (not labels or name in labels) and (not layers or layer in layers)}
     only = None if doc_ids is None else set(doc_ids)
+    rel_col = "relations" if with_links else "NULL"
     docs: dict[str, DocWork] = {}
     text_col = "text" if with_text else "NULL"
     for doc_id, title, text, length in conn.execute(
@@ -105,15 +107,16 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
 
     if only is not None and len(only) < 50:
         marks = ",".join("?" * len(only))
-        packed = conn.execute(f"SELECT doc, annotations, relations FROM packed WHERE doc IN ({marks})",
+        packed = conn.execute(f"SELECT doc, annotations, {rel_col} FROM packed WHERE doc IN ({marks})",
                               tuple(only))
     else:
-        packed = conn.execute("SELECT doc, annotations, relations FROM packed")
+        packed = conn.execute(f"SELECT doc, annotations, {rel_col} FROM packed")
     for doc_id, anns, rels in packed:
         doc = docs.get(doc_id)
         if doc is not None:
             group(doc, _spans(anns))
-            doc.links = _links(rels)
+            if rels is not None:
+                doc.links = _links(rels)
     rows: dict[str, list[Span]] = {}
     for doc_id, ann_id, start, end, label, annotator, attrs in conn.execute(
             'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations'):
@@ -123,7 +126,7 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
     for doc_id, spans in rows.items():
         group(docs[doc_id], spans)
     for doc_id, rel_id, rtype, from_id, to_id, attrs in conn.execute(
-            "SELECT doc, id, type, from_id, to_id, attributes FROM relations"):
+            "SELECT doc, id, type, from_id, to_id, attributes FROM relations" + ("" if with_links else " LIMIT 0")):
         doc = docs.get(doc_id)
         if doc is not None:
             doc.links.append(Link(rel_id, rtype, from_id, to_id,

@@ -125,7 +125,6 @@ class AdjudicationView(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setWordWrap(False)
         self.view.installEventFilter(self)
         top = QHBoxLayout()
@@ -160,6 +159,10 @@ class AdjudicationView(QWidget):
         if self.hide_resolved.isChecked():
             items = [d for d in items if not d.resolved]
         self.model.set_items(items)
+        self.view.resizeColumnsToContents()  # Qt measures the visible rows only
+        header = self.view.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.resizeSection(col, min(header.sectionSize(col), 200 if col == 0 else 320))
         docs = len({d.document for d in items})
         self.status.setText(f"{len(items)} disagreement{'s' if len(items) != 1 else ''} in {docs} "
                             f"document{'s' if docs != 1 else ''}")
