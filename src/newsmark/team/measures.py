@@ -219,15 +219,18 @@ class Unitizing:
         self.length = length
         self.units: dict[Hashable, list[list[Span]]] = {}
         self._merged_units: dict[Hashable, list[list[Span]]] = {}
+        self._done: dict[tuple[str, Hashable], float] = {}  # observed and expected, computed once
 
     def add(self, rater: int, start: int, length: int, category: Hashable) -> None:
         self._merged_units.pop(category, None)
+        self._done.clear()
         per = self.units.setdefault(category, [[] for _ in range(self.raters)])
         per[rater].append((start, start + length))
 
     def set_units(self, category: Hashable, per_rater: list[list[Span]]) -> None:
         """All units of a category at once: for each rater, (start, end) pairs."""
         self._merged_units.pop(category, None)
+        self._done.clear()
         self.units[category] = per_rater
 
     def categories(self) -> list[Hashable]:
@@ -275,11 +278,18 @@ class Unitizing:
             return 0.0
         return (total * 2.0 / length) / denominator
 
+    def _once(self, which: str, category: Hashable) -> float:
+        got = self._done.get((which, category))
+        if got is None:
+            got = self._done[(which, category)] = (
+                self.observed(category) if which == "o" else self.expected(category))
+        return got
+
     def alpha(self, category: Hashable) -> float | None:
         """alpha_U of one category; None when no rater marked any unit of it."""
         if not any(self.units.get(category, [])):
             return None
-        d_o, d_e = self.observed(category), self.expected(category)
+        d_o, d_e = self._once("o", category), self._once("e", category)
         if d_o == d_e:
             return 0.0
         return 1.0 - d_o / d_e
@@ -289,8 +299,8 @@ class Unitizing:
         cats = [c for c in self.units if any(self.units[c])]
         if not cats:
             return None
-        d_o = sum(self.observed(c) for c in cats) / len(cats)
-        d_e = sum(self.expected(c) for c in cats) / len(cats)
+        d_o = sum(self._once("o", c) for c in cats) / len(cats)
+        d_e = sum(self._once("e", c) for c in cats) / len(cats)
         if d_o == d_e:
             return 0.0
         return 1.0 - d_o / d_e

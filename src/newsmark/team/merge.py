@@ -25,6 +25,7 @@ import orjson
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import NativeAnnotation, NativeRelation, now
 from newsmark.core.packing import Packed, decode_annotations, decode_relations, pack
+from newsmark.core.schema import Schema
 from newsmark.store.project import Project
 
 _encode = msgspec.json.Encoder().encode
@@ -259,7 +260,7 @@ def merge(team_path: str | Path, sources: Sequence[str | Path], *,
     return summary
 
 
-def _merge_into(team: Project, read: list[_Source], schemas: list[Any], summary: MergeSummary,
+def _merge_into(team: Project, read: list[_Source], schemas: list[Schema], summary: MergeSummary,
                 progress: Callable[[str], None] | None) -> None:
     conn = team.conn
     # which team document each source document is, checked before anything is written
@@ -399,7 +400,7 @@ def _like_prefix(prefix: str) -> str:
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _merge_schema(team: Project, schema, summary: MergeSummary) -> None:  # type: ignore[no-untyped-def]
+def _merge_schema(team: Project, schema: Schema, summary: MergeSummary) -> None:
     have = {lab.name for lab in team.labels()}
     shortcuts = {lab.shortcut for lab in team.labels() if lab.shortcut}
     for lab in schema.labels:
