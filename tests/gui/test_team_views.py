@@ -32,6 +32,7 @@ def test_agreement_view_heatmap(qtbot: Any, team_window: Any) -> None:
     qtbot.keyClick(team_window, Qt.Key.Key_F7)
     dialog = team_window._agreement
     assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.figures is not None, timeout=20000)  # computed in a thread
     assert dialog.cell("PERSON", "alice", "bob") == "0.500"  # F1 exact: 1 of 2 and 2
     assert dialog.cell("GPE", "alice", "carol") == "1.000"
     dialog.measure.setCurrentIndex(1)  # F1 overlap
@@ -39,6 +40,12 @@ def test_agreement_view_heatmap(qtbot: Any, team_window: Any) -> None:
     rows = [dialog.heatmap.verticalHeaderItem(i).text() for i in range(dialog.heatmap.rowCount())]
     assert dialog.heatmap.item(rows.index("GPE"), 0).background().color().name() == "#50c870"  # 1.0: green
     assert "alice, bob, carol" in dialog.summary.text()
+    dialog.layer.setCurrentIndex(dialog.layer.findData("quote"))  # no quotes: nothing to compare
+    qtbot.waitUntil(lambda: dialog.figures is not None, timeout=20000)
+    assert dialog.figures.labels == [] and dialog.heatmap.columnCount() == 0
+    assert "needs two or more" in dialog.summary.text()
+    dialog.layer.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: dialog.figures is not None, timeout=20000)
     overall = dialog.overall
     assert overall.verticalHeaderItem(0).text() == "*" and overall.item(1, 1).text() == "1.000"  # GPE alpha_U
 

@@ -3,9 +3,10 @@ Cohen's kappa), and Fleiss' kappa and Krippendorff's alpha_U per label over all 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,14 +25,24 @@ from newsmark.team.agreement import ALL, Agreement, project_agreement
 from newsmark.team.report import MEASURES, colour, fmt
 
 
+class _Relay(QObject):
+    done = Signal(int, object)  # request number, Agreement or the error's message
+
+
 class AgreementDialog(QDialog):
-    """Agreement of the project's annotators, recomputed when the layer filter changes."""
+    """Agreement of the project's annotators, recomputed when the layer filter changes.  The
+    figures are computed in a thread on a read-only connection of their own, so the window
+    stays usable on a large project."""
 
     def __init__(self, project: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Agreement")
         self.project = project
         self.figures: Agreement | None = None
+        self._request = 0
+        self._relay = _Relay()
+        self._relay.done.connect(self._on_computed)
+        self._thread: threading.Thread | None = None
         self.layer = QComboBox()
         self.layer.addItem("all layers", "")
         for layer in sorted({lab.layer for lab in project.labels()}):
@@ -67,8 +78,33 @@ class AgreementDialog(QDialog):
 
     def compute(self, *_: object) -> None:
         layer = self.layer.currentData()
-        self.figures = project_agreement(self.project, layers=[layer] if layer else [])
-        r = self.figures
+        self._request += 1
+        request, path = self._request, self.project.path
+        self.figures = None
+        self.summary.setText("Computing…")
+
+        def work() -> None:
+            from newsmark.core.errors import NewsmarkError
+            from newsmark.store.project import Project
+
+            result: object
+            try:
+                with Project.open(path, readonly=True) as project:
+                    result = project_agreement(project, layers=[layer] if layer else [])
+            except NewsmarkError as e:
+                result = str(e)
+            self._relay.done.emit(request, result)
+
+        self._thread = threading.Thread(target=work, name="agreement", daemon=True)
+        self._thread.start()
+
+    def _on_computed(self, request: int, result: object) -> None:
+        if request != self._request:
+            return  # a later filter asked meanwhile
+        if not isinstance(result, Agreement):
+            self.summary.setText(f"Agreement could not be computed: {result}")
+            return
+        self.figures = r = result
         if len(r.annotators) < 2:
             self.summary.setText(f"{len(r.annotators)} annotator(s) in this project: agreement needs two or "
                                  "more (File → Merge annotators' files…).")
@@ -82,7 +118,8 @@ class AgreementDialog(QDialog):
 
     def _fill_heatmap(self, *_: object) -> None:
         r = self.figures
-        assert r is not None
+        if r is None:
+            return
         key = self.measure.currentData()
         pairs = sorted({(p.a, p.b) for p in r.pairs})
         rows = [ALL, *r.labels] + ([] if key == "kappa" else r.relation_types)
