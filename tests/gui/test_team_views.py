@@ -71,6 +71,12 @@ def test_adjudication_accept_edit_and_agreed(qtbot: Any, team_window: Any) -> No
     qtbot.keyClick(view.view, Qt.Key.Key_1)
     curated = [a.text for a in team_window.project.annotations("d1") if a.annotator == "curator"]
     assert curated == ["Barack Obama"]
+    # Ctrl+Z in the window undoes an acceptance (carol's "Obama" back), Ctrl+Shift+Z redoes it
+    team_window.undo_stack.undo()
+    assert [a.text for a in team_window.project.annotations("d1") if a.annotator == "curator"] == ["Obama"]
+    assert "Obama" in [a.text for a in team_window.session.document.annotations if a.annotator == "curator"]
+    team_window.undo_stack.redo()
+    assert [a.text for a in team_window.project.annotations("d1") if a.annotator == "curator"] == ["Barack Obama"]
     qtbot.mouseClick(view.accept_agreed, Qt.MouseButton.LeftButton)
     curated = sorted(a.text for a in team_window.project.annotations("d1") if a.annotator == "curator")
     assert curated == ["Barack Obama", "Berlin"]

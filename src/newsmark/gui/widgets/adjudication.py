@@ -6,6 +6,7 @@ span all annotators made identically, at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -104,9 +105,13 @@ class AdjudicationView(QWidget):
     edit_requested = Signal(str, int, int)  # document, start, end
     changed = Signal(list)  # the documents whose curated layer changed
 
-    def __init__(self, project: Any, document: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Any, document: str | None = None, parent: QWidget | None = None,
+                 accept: Callable[[str, list[Span], list[Span]], object] | None = None) -> None:
+        """``accept(doc_id, spans, replace)`` puts a version into the curated layer (the window
+        passes one that goes through its undo stack); by default the store is called."""
         super().__init__(parent)
         self.project = project
+        self._accept = accept or (lambda doc_id, spans, replace: accept_version(project, doc_id, spans, replace))
         self.document = document
         self.scope = QComboBox()
         self.scope.addItem("This document", "document")
@@ -178,7 +183,7 @@ class AdjudicationView(QWidget):
         d = self.current()
         if d is None:
             return
-        accept_version(self.project, d.document, d.versions.get(annotator, []), replace=d.curated)
+        self._accept(d.document, d.versions.get(annotator, []), d.curated)
         self.changed.emit([d.document])
         self.refresh()
 
