@@ -342,13 +342,18 @@ def _output(target: str | None) -> Iterator[BinaryIO]:
               help="Only annotations with this label; repeatable.")
 @click.option("--suggestions", is_flag=True,
               help="Native JSONL: include each document's open suggestions ('suggestions' field).")
+@click.option("--annotator", "annotators", multiple=True, metavar="NAME",
+              help="Only this annotator's layer (a team project's); repeatable.")
+@click.option("--curated", is_flag=True, help="Only the curated layer (annotator 'curator').")
 def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...],
-           labels: tuple[str, ...], suggestions: bool) -> None:
+           labels: tuple[str, ...], suggestions: bool, annotators: tuple[str, ...], curated: bool) -> None:
     """Export PROJECT's documents and annotations.  Native JSONL keeps everything; for the
     other formats, whatever the format cannot carry is listed in the summary."""
     from newsmark.formats import jsonl
     from newsmark.formats.registry import write as write_format
 
+    if curated:
+        annotators = (*annotators, "curator")
     status_list = _status_option(statuses)
     kind = EXPORT_FORMATS[fmt][0]
     if kind != "file" and output in (None, "-"):
@@ -362,11 +367,21 @@ def export(project: Path, output: str | None, fmt: str, statuses: tuple[str, ...
         filters = {"statuses": status_list, "labels": list(labels)}
         if suggestions and fmt != "jsonl":
             raise click.UsageError("--suggestions is for the native JSONL format only")
+        if annotators:
+            from newsmark.team.layers import LayerView, annotators_of
+
+            names = annotators_of(p)
+            missing = [a for a in annotators if a not in names]
+            if missing:
+                raise ValidationError(f"no annotation by {', '.join(map(repr, missing))} in this project "
+                                      f"(annotators: {', '.join(names) or 'none'})")
+            if fmt != "jsonl":
+                p = LayerView(p, annotators)
         if fmt == "jsonl":
             total = len(p.document_ids(status_list or None))
             with _progress(total, "exporting", unit="doc") as bar, _output(output) as out:
                 write_jsonl = jsonl.write_with_suggestions if suggestions else jsonl.write
-                summary = write_jsonl(p, out, progress=bar.update, **filters)
+                summary = write_jsonl(p, out, progress=bar.update, annotators=list(annotators), **filters)
             lines = summary.lines()
         elif kind == "file":
             with _output(output) as out:

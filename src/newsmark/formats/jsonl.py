@@ -185,7 +185,7 @@ class ExportSummary:
                f"{counted(self.relations, 'relation')}"]
         if self.relations_dropped:
             out.append(f"left out {counted(self.relations_dropped, 'relation')} whose annotations were "
-                       "filtered out by --label")
+                       "filtered out by --label or --annotator")
         return out
 
 
@@ -222,10 +222,12 @@ def write(
     *,
     statuses: Sequence[str] = (),
     labels: Sequence[str] = (),
+    annotators: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> ExportSummary:
-    """Write the project (filtered by document status and annotation label) as native JSONL."""
-    return _write(project, out, statuses, labels, progress, suggestions=False)
+    """Write the project (filtered by document status, annotation label and annotator) as
+    native JSONL."""
+    return _write(project, out, statuses, labels, annotators, progress, suggestions=False)
 
 
 def write_with_suggestions(
@@ -234,23 +236,34 @@ def write_with_suggestions(
     *,
     statuses: Sequence[str] = (),
     labels: Sequence[str] = (),
+    annotators: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> ExportSummary:
     """As ``write``, with each document's open suggestions (a ``suggestions`` field)."""
-    return _write(project, out, statuses, labels, progress, suggestions=True)
+    return _write(project, out, statuses, labels, annotators, progress, suggestions=True)
 
 
 def _write(project: Project, out: BinaryIO, statuses: Sequence[str], labels: Sequence[str],
-           progress: Progress | None, *, suggestions: bool) -> ExportSummary:
+           annotators: Sequence[str], progress: Progress | None, *, suggestions: bool) -> ExportSummary:
     label_args = list(labels)
-    ann_sql, rel_sql = _ANNOTATION_JSON % "", _RELATION_JSON % ""
+    ann_conds, rel_conds, rel_args = [], [], []
     if labels:
         marks = ",".join("?" * len(labels))
-        ann_sql = _ANNOTATION_JSON % f"AND a.label IN ({marks})"
-        rel_sql = _RELATION_JSON % (
+        ann_conds.append(f"AND a.label IN ({marks})")
+        rel_conds.append(
             f"AND (SELECT label FROM annotations x WHERE x.doc = r.doc AND x.id = r.from_id) IN ({marks})"
-            f" AND (SELECT label FROM annotations y WHERE y.doc = r.doc AND y.id = r.to_id) IN ({marks})"
-        )
+            f" AND (SELECT label FROM annotations y WHERE y.doc = r.doc AND y.id = r.to_id) IN ({marks})")
+        rel_args += label_args * 2
+    if annotators:
+        marks = ",".join("?" * len(annotators))
+        ann_conds.append(f"AND a.annotator IN ({marks})")
+        label_args += list(annotators)
+        rel_conds.append(
+            f"AND (SELECT annotator FROM annotations x WHERE x.doc = r.doc AND x.id = r.from_id) IN ({marks})"
+            f" AND (SELECT annotator FROM annotations y WHERE y.doc = r.doc AND y.id = r.to_id) IN ({marks})")
+        rel_args += list(annotators) * 2
+    ann_sql, rel_sql = _ANNOTATION_JSON % " ".join(ann_conds), _RELATION_JSON % " ".join(rel_conds)
+    filtered = bool(labels or annotators)
     doc_sql = ("SELECT d.id, d.title, d.text, d.meta, d.status, d.created, d.updated, p.annotations, p.relations,"
                " p.annotation_count, p.relation_count"
                " FROM documents d LEFT JOIN packed p ON p.doc = d.id")
@@ -261,6 +274,7 @@ def _write(project: Project, out: BinaryIO, statuses: Sequence[str], labels: Seq
     conn = project.conn
     fragment, dumps = orjson.Fragment, orjson.dumps
     wanted = set(labels)
+    wanted_annotators = set(annotators)
     conn.execute("BEGIN")  # one snapshot: the export is consistent while others write
     try:
         for (doc_id, title, text, meta, status, created, updated, packed_anns, packed_rels, packed_n_anns,
@@ -268,14 +282,16 @@ def _write(project: Project, out: BinaryIO, statuses: Sequence[str], labels: Seq
                 doc_sql, list(statuses)):
             if packed_anns is None:
                 anns = [row for (row,) in conn.execute(ann_sql, [doc_id, *label_args])]
-                rels = [row for (row,) in conn.execute(rel_sql, [doc_id, *label_args, *label_args])]
-                if labels:
+                rels = [row for (row,) in conn.execute(rel_sql, [doc_id, *rel_args])]
+                if filtered:
                     n_rels = conn.execute("SELECT count(*) FROM relations WHERE doc = ?", (doc_id,)).fetchone()[0]
                     summary.relations_dropped += n_rels - len(rels)
                 n_anns, n_kept_rels = len(anns), len(rels)
                 ann_json, rel_json = b"[" + b",".join(anns) + b"]", b"[" + b",".join(rels) + b"]"
-            elif labels:  # a packed document, filtered: the only case that parses it
-                ann_list = [a for a in orjson.loads(packed_anns) if a["label"] in wanted]
+            elif filtered:  # a packed document, filtered: the only case that parses it
+                ann_list = [a for a in orjson.loads(packed_anns)
+                            if (not wanted or a["label"] in wanted)
+                            and (not wanted_annotators or a.get("annotator") in wanted_annotators)]
                 kept = {a["id"] for a in ann_list}
                 all_rels = orjson.loads(packed_rels)
                 rel_list = [r for r in all_rels if r["from"] in kept and r["to"] in kept]

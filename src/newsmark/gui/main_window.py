@@ -246,6 +246,8 @@ class MainWindow(QMainWindow):
         self._action(m, "&Export…", self.export_project, "Ctrl+Shift+E", "Export the project")
         self._action(m, "&Render article…", self.render_document, "Ctrl+Shift+R",
                      "Save the annotated article as HTML, PDF or PNG")
+        self._action(m, "&Merge annotators' files…", self.merge_files, None,
+                     "Bring annotators' project files into this project")
         m.addSeparator()
         self._action(m, "&Preferences…", self.preferences, "Ctrl+,")
         m.addSeparator()
@@ -304,6 +306,10 @@ class MainWindow(QMainWindow):
         self._action(m, "Focus the document &list", lambda: self.doc_view.setFocus(), "Ctrl+L")
         for dock in (self.doc_dock, self.quotes_dock, self.palette_dock, self.ann_dock, self.detail_dock):
             m.addAction(dock.toggleViewAction())
+
+        m = bar.addMenu("&Team")
+        self._action(m, "&Agreement…", self.show_agreement, "F7", "Agreement between the annotators")
+        self._action(m, "A&djudication…", self.show_adjudication, "F8", "Settle the annotators' disagreements")
 
         m = bar.addMenu("&Help")
         self._action(m, "&Keyboard shortcuts", self.show_help, ["F1", "Ctrl+/"])
@@ -876,6 +882,21 @@ class MainWindow(QMainWindow):
         from newsmark.gui.dialogs.transfer import run_export
 
         run_export(self)
+
+    def merge_files(self) -> None:
+        from newsmark.gui.dialogs.team import run_merge
+
+        run_merge(self)
+
+    def show_agreement(self) -> None:
+        from newsmark.gui.dialogs.team import show_agreement
+
+        show_agreement(self)
+
+    def show_adjudication(self) -> None:
+        from newsmark.gui.dialogs.team import show_adjudication
+
+        show_adjudication(self)
 
     def render_document(self) -> None:
         from newsmark.gui.dialogs.transfer import render_current

@@ -1,0 +1,121 @@
+"""The window's team actions: File → Merge annotators' files…, Team → Agreement…, Team →
+Adjudication… (the views live in dialogs/agreement.py and widgets/adjudication.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QDialog, QFileDialog, QVBoxLayout
+
+from newsmark.core.errors import NewsmarkError
+from newsmark.core.model import Annotation, Relation
+from newsmark.team.data import Span
+
+if TYPE_CHECKING:
+    from newsmark.gui.main_window import MainWindow
+
+
+class AcceptVersion(QUndoCommand):
+    """Accept an annotator's version of a disagreement into the curated layer (the curator's
+    spans there replaced); undo takes the copies out and puts the curator's spans back."""
+
+    def __init__(self, window: MainWindow, doc_id: str, spans: list[Span], replace: list[Span]) -> None:
+        who = spans[0].annotator if spans else "nobody"
+        super().__init__(f"accept {who}'s version")
+        self.window, self.doc_id, self.spans, self.replace = window, doc_id, spans, replace
+        self.added: list[Annotation] = []
+        self.removed: list[tuple[Annotation, list[Relation]]] = []
+
+    def redo(self) -> None:
+        from newsmark.team.adjudicate import accept_version
+
+        project = self.window.project
+        if not self.added and not self.removed:  # the first time
+            self.removed = [(project.annotation(self.doc_id, c.id), project.relations_of(self.doc_id, c.id))
+                            for c in self.replace]
+            self.added = accept_version(project, self.doc_id, self.spans, self.replace)
+        else:
+            with project.write():
+                for ann, _ in self.removed:
+                    project.delete_annotation(self.doc_id, ann.id)
+                for ann in self.added:
+                    project.restore_annotation(ann)
+        self._show()
+
+    def undo(self) -> None:
+        project = self.window.project
+        with project.write():
+            for ann in self.added:
+                project.delete_annotation(self.doc_id, ann.id)
+            for ann, rels in self.removed:
+                project.restore_annotation(ann, rels)
+        self._show()
+
+    def _show(self) -> None:
+        w = self.window
+        if w.doc_id == self.doc_id:
+            w.open_document(self.doc_id)
+        view = getattr(getattr(w, "_adjudication", None), "view", None)
+        if view is not None:
+            view.refresh()
+
+
+def run_merge(window: MainWindow, paths: list[Path] | None = None) -> None:
+    """Merge annotators' project files into the open project (it becomes the team project)."""
+    from newsmark.gui.dialogs.transfer import notice
+    from newsmark.team.merge import merge
+
+    if paths is None:
+        chosen, _ = QFileDialog.getOpenFileNames(window, "Merge annotators' project files", "",
+                                                 "Newsmark projects (*.newsmark);;All files (*)")
+        paths = [Path(f) for f in chosen]
+    if not paths:
+        return
+    try:
+        summary = merge(window.project.path, paths)
+    except NewsmarkError as e:
+        notice(window, "Merge", f"Nothing was merged: {e}", warning=True)
+        return
+    window.external_change()
+    notice(window, "Merge", "\n".join(summary.lines()))
+
+
+def show_agreement(window: MainWindow) -> QDialog:
+    from newsmark.gui.dialogs.agreement import AgreementDialog
+
+    dialog = AgreementDialog(window.project, window)
+    dialog.open()
+    window._agreement = dialog  # type: ignore[attr-defined]  # kept alive; tests find it
+    return dialog
+
+
+def show_adjudication(window: MainWindow) -> QDialog:
+    from newsmark.gui.widgets.adjudication import AdjudicationView
+
+    dialog = QDialog(window)
+    dialog.setWindowTitle("Adjudication")
+    view = AdjudicationView(window.project, window.doc_id, dialog,
+                            accept=lambda doc_id, spans, replace: window._push(
+                                AcceptVersion(window, doc_id, spans, replace)))
+    QVBoxLayout(dialog).addWidget(view)
+    dialog.resize(1000, 500)
+
+    def edit(doc_id: str, start: int, end: int) -> None:
+        window.open_document(doc_id)
+        window.article.select_span(start, end)
+        window.activateWindow()
+
+    def changed(doc_ids: list[str]) -> None:
+        window.doc_model.refresh()
+        current = window.doc_id
+        if current is not None and (current in doc_ids or not doc_ids):
+            window.open_document(current)  # the article shows the curated annotations
+
+    view.edit_requested.connect(edit)
+    view.changed.connect(changed)
+    dialog.view = view  # type: ignore[attr-defined]
+    dialog.show()
+    window._adjudication = dialog  # type: ignore[attr-defined]
+    return dialog

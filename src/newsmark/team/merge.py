@@ -1,0 +1,418 @@
+"""Merging annotators' project files into a team project.
+
+Each annotator works in a project file of their own.  ``merge`` brings every document,
+annotation and relation of the sources into TEAM: documents matched by id (or else by text);
+a document whose text differs is refused, naming both files, and nothing is merged.  Each
+source's annotations keep their annotator (those without one take the source file's name) and
+get ids prefixed with the file's name (``alice:a12``), so that ids stay unique and say where
+they came from.  Merging a source again brings it up to date: its annotations that changed are
+replaced, new ones added, deleted ones removed; merging the same files twice adds nothing.
+The whole merge is one transaction.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import orjson
+
+from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.model import NativeAnnotation, NativeRelation, now
+from newsmark.core.packing import Packed, decode_annotations, decode_relations, pack
+from newsmark.core.schema import Schema
+from newsmark.store.project import Project
+
+_encode = msgspec.json.Encoder().encode
+_NULL = msgspec.Raw(b"null")
+_NO_TIME = re.compile(rb'"(?:created|updated)":null')
+
+
+class _Ann(msgspec.Struct, gc=False):
+    """A native annotation with everything the merge does not touch kept as raw JSON (the
+    export's field order, so that encoding gives the packed form back)."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    layer: msgspec.Raw = _NULL
+    text: msgspec.Raw = _NULL
+    attributes: msgspec.Raw = _NULL
+    annotator: str | None = None
+    note: msgspec.Raw = _NULL
+    created: msgspec.Raw = _NULL
+    updated: msgspec.Raw = _NULL
+
+
+class _Rel(msgspec.Struct, gc=False):
+    id: str
+    type: str
+    from_: str = msgspec.field(name="from")
+    to: str = ""
+    attributes: msgspec.Raw = _NULL
+    created: msgspec.Raw = _NULL
+    updated: msgspec.Raw = _NULL
+
+
+_lean_anns = msgspec.json.Decoder(list[_Ann]).decode
+_lean_rels = msgspec.json.Decoder(list[_Rel]).decode
+_by_position = operator.attrgetter("start", "end")
+_layer_cache: dict[tuple[tuple[str, str], ...], dict[str, msgspec.Raw]] = {}
+
+
+def _layer_raw(layers: dict[str, str]) -> dict[str, msgspec.Raw]:
+    key = tuple(layers.items())
+    got = _layer_cache.get(key)
+    if got is None:
+        got = _layer_cache[key] = {label: msgspec.Raw(orjson.dumps(layer)) for label, layer in layers.items()}
+    return got
+
+
+def _pack_new(anns: list[_Ann], rels: list[_Rel], layers: dict[str, str], stamp: str,
+              timeless: bool = True) -> Packed:
+    """Pack a new document's merged annotations without parsing their texts and attributes
+    (``timeless``: some may lack a time of creation or change, to be given ``stamp``)."""
+    layer_raw = _layer_raw(layers)
+    by_label: dict[tuple[str, str | None], int] = {}
+    for a in anns:
+        a.layer = layer_raw[a.label]
+        k = (a.label, a.annotator)
+        by_label[k] = by_label.get(k, 0) + 1
+    by_type: dict[str, int] = {}
+    for r in rels:
+        by_type[r.type] = by_type.get(r.type, 0) + 1
+    if timeless:
+        stamp_raw = msgspec.Raw(orjson.dumps(stamp))
+        items: list[_Ann | _Rel] = [*anns, *rels]
+        for item in items:
+            if item.created == _NULL:
+                item.created = stamp_raw
+            if item.updated == _NULL:
+                item.updated = stamp_raw
+    anns.sort(key=_by_position)
+    return Packed(_encode(anns), _encode(rels), [(label, who, n) for (label, who), n in by_label.items()],
+                  list(by_type.items()), len(anns), len(rels),
+                  {label: layers[label] for label, _ in by_label})
+
+
+@dataclass(slots=True)
+class MergeSummary:
+    files: list[str] = field(default_factory=list)
+    created: bool = False
+    documents_added: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    annotations_added: int = 0
+    annotations_changed: int = 0
+    annotations_removed: int = 0
+    relations_added: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    relation_types_added: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"merged {len(self.files)} file{'s' if len(self.files) != 1 else ''}: "
+               f"{self.documents_added} new documents, {self.documents_updated} updated, "
+               f"{self.documents_unchanged} unchanged; {self.annotations_added} annotations and "
+               f"{self.relations_added} relations added"]
+        if self.annotations_changed or self.annotations_removed:
+            out.append(f"{self.annotations_changed} annotations changed and {self.annotations_removed} "
+                       "removed since an earlier merge of the same file")
+        if self.labels_added:
+            out.append("labels added to the schema: " + ", ".join(self.labels_added))
+        if self.relation_types_added:
+            out.append("relation types added to the schema: " + ", ".join(self.relation_types_added))
+        return out
+
+
+@dataclass(slots=True)
+class _SourceDoc:
+    """A source's document: its annotations and relations as packed JSON (rows are encoded
+    so), ids not yet prefixed."""
+
+    id: str
+    sha: str
+    annotations: bytes = b"[]"
+    relations: bytes = b"[]"
+
+    def natives(self, name: str) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
+        anns, rels = decode_annotations(self.annotations), decode_relations(self.relations)
+        _prefix(anns, rels, name)
+        return anns, rels
+
+    def lean(self, name: str) -> tuple[list[_Ann], list[_Rel]]:
+        anns, rels = _lean_anns(self.annotations), _lean_rels(self.relations)
+        _prefix(anns, rels, name)
+        return anns, rels
+
+
+def _prefix(anns: list[Any], rels: list[Any], name: str) -> None:
+    prefix = name + ":"
+    for a in anns:
+        a.id = prefix + a.id
+        if not a.annotator:
+            a.annotator = name
+    for r in rels:
+        r.id = prefix + r.id
+        r.from_ = prefix + r.from_
+        r.to = prefix + r.to
+
+
+@dataclass(slots=True)
+class _Source:
+    path: Path
+    name: str
+    docs: list[_SourceDoc]
+    project: Project
+
+
+def source_name(path: Path) -> str:
+    """The name a source file gives its annotations' ids (and annotators, where they have none)."""
+    name = path.name
+    for suffix in (".newsmark",):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def _read_source(project: Project, name: str) -> list[_SourceDoc]:
+    conn = project.conn
+    docs = {doc_id: _SourceDoc(doc_id, sha) for doc_id, sha in
+            conn.execute("SELECT id, text_sha256 FROM documents ORDER BY rowid")}
+    for doc_id, anns, rels in conn.execute(
+            "SELECT doc, CAST(annotations AS BLOB), CAST(relations AS BLOB) FROM packed"):
+        d = docs[doc_id]
+        d.annotations = anns
+        d.relations = rels
+    rows_a: dict[str, list[NativeAnnotation]] = {}
+    rows_r: dict[str, list[NativeRelation]] = {}
+    for a in _row_annotations(project):
+        rows_a.setdefault(a.document, []).append(a.to_native(None))
+    for r in _row_relations(project):
+        rows_r.setdefault(r.document, []).append(r.to_native())
+    for doc_id in rows_a.keys() | rows_r.keys():
+        docs[doc_id].annotations = _encode(rows_a.get(doc_id, []))
+        docs[doc_id].relations = _encode(rows_r.get(doc_id, []))
+    return list(docs.values())
+
+
+def _row_annotations(project: Project) -> list:  # type: ignore[type-arg]
+    from newsmark.store.project import _ANN_COLUMNS, _row_to_annotation
+
+    return [_row_to_annotation(r) for r in project.conn.execute(
+        f'SELECT {_ANN_COLUMNS} FROM annotations ORDER BY doc, start, "end", rowid')]
+
+
+def _row_relations(project: Project) -> list:  # type: ignore[type-arg]
+    from newsmark.store.project import _REL_COLUMNS, _row_to_relation
+
+    return [_row_to_relation(r) for r in project.conn.execute(
+        f"SELECT {_REL_COLUMNS} FROM relations ORDER BY doc, rowid")]
+
+
+def merge(team_path: str | Path, sources: Sequence[str | Path], *,
+          progress: Callable[[str], None] | None = None) -> MergeSummary:
+    """Merge ``sources`` (project files) into ``team_path``, creating it if missing (with the
+    first source's schema).  All or nothing."""
+    team_path = Path(team_path)
+    paths = [Path(s) for s in dict.fromkeys(str(Path(s)) for s in sources)]
+    if not paths:
+        raise ValidationError("name at least one project file to merge")
+    names: dict[str, Path] = {}
+    for p in paths:
+        if team_path.exists() and p.resolve() == team_path.resolve():
+            raise ValidationError(f"{p} is the team project itself; name the annotators' files")
+        n = source_name(p)
+        if n in names:
+            raise ValidationError(f"{names[n]} and {p} have the same name {n!r}; the file name "
+                                  "tells whose work an annotation is: rename one")
+        names[n] = p
+    summary = MergeSummary(files=[str(p) for p in paths])
+    read: list[_Source] = []
+    schemas = []
+    try:
+        for p in paths:
+            if progress:
+                progress(f"reading {p}")
+            src = Project.open(p, readonly=True)
+            read.append(_Source(p, source_name(p), [], src))
+            read[-1].docs = _read_source(src, source_name(p))
+            schemas.append(src.schema())
+        created = not team_path.exists()
+        team = Project.create(team_path, schemas[0]) if created else Project.open(team_path)
+        summary.created = created
+        try:
+            with team:
+                _merge_into(team, read, schemas, summary, progress)
+        except BaseException:
+            if created:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(team_path) + suffix).unlink(missing_ok=True)
+            raise
+    finally:
+        for s in read:
+            s.project.close()
+    return summary
+
+
+def _merge_into(team: Project, read: list[_Source], schemas: list[Schema], summary: MergeSummary,
+                progress: Callable[[str], None] | None) -> None:
+    conn = team.conn
+    # which team document each source document is, checked before anything is written
+    team_docs = {doc_id: sha for doc_id, sha in conn.execute("SELECT id, text_sha256 FROM documents")}
+    by_sha: dict[str, str] = {}
+    for doc_id, sha in team_docs.items():
+        by_sha.setdefault(sha, doc_id)
+    origin: dict[str, Path] = {doc_id: team.path for doc_id in team_docs}
+    plan: dict[str, list[tuple[_Source, _SourceDoc]]] = {}
+    new_docs: dict[str, tuple[_Source, _SourceDoc]] = {}
+    for src in read:
+        for d in src.docs:
+            target = d.id
+            if target not in team_docs and target not in new_docs:
+                match = by_sha.get(d.sha)
+                if match is not None:
+                    target = match  # the same text under another id
+            known = team_docs.get(target)
+            if known is None and target in new_docs:
+                known = new_docs[target][1].sha
+            if known is not None and known != d.sha:
+                raise InputError(
+                    f"document {d.id!r} has a different text here than in {origin[target]}; a "
+                    "document's text never changes: nothing was merged", file=src.path)
+            if known is None:
+                new_docs[target] = (src, d)
+                origin[target] = src.path
+                by_sha.setdefault(d.sha, target)
+            plan.setdefault(target, []).append((src, d))
+    with team.write():
+        for schema in schemas:
+            _merge_schema(team, schema, summary)
+        layers = team.label_layers()
+        stamp = now()
+        for i, (target, contributions) in enumerate(plan.items()):
+            if progress and i % 1000 == 0:
+                progress(f"merging documents {i + 1}-{min(i + 1000, len(plan))} of {len(plan)}")
+            if target in new_docs:
+                src, d = new_docs[target]
+                _copy_document(team, src, d, target)
+                summary.documents_added += 1
+                anns: list[_Ann] = []
+                rels: list[_Rel] = []
+                timeless = False
+                for contributor, sd in contributions:
+                    more_a, more_r = sd.lean(contributor.name)
+                    anns += more_a
+                    rels += more_r
+                    timeless = timeless or bool(_NO_TIME.search(sd.annotations) or _NO_TIME.search(sd.relations))
+                summary.annotations_added += len(anns)
+                summary.relations_added += len(rels)
+                team.insert_packed(target, _pack_new(anns, rels, layers, stamp, timeless))
+                continue
+            _update_document(team, target, contributions, layers, stamp, summary)
+
+
+def _copy_document(team: Project, src: _Source, d: _SourceDoc, target: str) -> None:
+    conn = src.project.conn
+    row = conn.execute("SELECT title, text, meta, status, text_sha256, created, updated"
+                       " FROM documents WHERE id = ?", (d.id,)).fetchone()
+    source = conn.execute("SELECT kind, name, data FROM sources WHERE doc = ?", (d.id,)).fetchone()
+    team.conn.execute(
+        "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (target, *row))
+    if source is not None:
+        team.conn.execute("INSERT OR REPLACE INTO sources(doc, kind, name, data) VALUES (?, ?, ?, ?)",
+                          (target, *source))
+
+
+def _update_document(team: Project, target: str, contributions: list[tuple[_Source, _SourceDoc]],
+                     layers: dict[str, str], stamp: str, summary: MergeSummary) -> None:
+    conn = team.conn
+    row = conn.execute("SELECT annotations, relations FROM packed WHERE doc = ?", (target,)).fetchone()
+    if row is not None:
+        have_a, have_r = decode_annotations(row[0]), decode_relations(row[1])
+    else:
+        have_a = [a.to_native(layers.get(a.label)) for a in team.annotations(target)]
+        have_r = [r.to_native() for r in team.relations(target)]
+    prefixes = tuple(src.name + ":" for src, _ in contributions)
+    keep_a = [a for a in have_a if not a.id.startswith(prefixes)]
+    keep_r = [r for r in have_r if not r.id.startswith(prefixes)]
+    old_a = {a.id: _encode(a) for a in have_a if a.id.startswith(prefixes)}
+    old_r = {r.id: _encode(r) for r in have_r if r.id.startswith(prefixes)}
+    new_a: list[NativeAnnotation] = []
+    new_r: list[NativeRelation] = []
+    for contributor, sd in contributions:
+        more_a, more_r = sd.natives(contributor.name)
+        new_a += more_a
+        new_r += more_r
+    for a in new_a:
+        a.layer = layers.get(a.label, a.layer)
+        a.created = a.created or stamp
+        a.updated = a.updated or stamp
+    for r in new_r:
+        r.created = r.created or stamp
+        r.updated = r.updated or stamp
+    added = changed = 0
+    for a in new_a:
+        before = old_a.pop(a.id, None)
+        if before is None:
+            added += 1
+        elif before != _encode(a):
+            changed += 1
+    rel_added = rel_changed = 0
+    for r in new_r:
+        before = old_r.pop(r.id, None)
+        if before is None:
+            rel_added += 1
+        elif before != _encode(r):
+            rel_changed += 1
+    removed = len(old_a)
+    if not (added or changed or removed or rel_added or rel_changed or old_r):
+        summary.documents_unchanged += 1
+        return
+    summary.documents_updated += 1
+    summary.annotations_added += added
+    summary.annotations_changed += changed
+    summary.annotations_removed += removed
+    summary.relations_added += rel_added
+    anns, rels = keep_a + new_a, keep_r + new_r
+    if row is not None:
+        conn.execute("DELETE FROM packed WHERE doc = ?", (target,))
+        team.insert_packed(target, pack(anns, rels, layers, {}, stamp))
+    else:  # the document has been edited in the team project: it keeps rows
+        from newsmark.core.model import Annotation, Relation
+
+        marks = " OR ".join("id LIKE ? ESCAPE '\\'" for _ in prefixes)
+        args = [_like_prefix(p) for p in prefixes]
+        conn.execute(f"DELETE FROM relations WHERE doc = ? AND ({marks})", (target, *args))
+        conn.execute(f"DELETE FROM annotations WHERE doc = ? AND ({marks})", (target, *args))
+        team._insert_annotations(Annotation.from_native(a, target) for a in new_a)
+        team._insert_relations(Relation.from_native(r, target) for r in new_r)
+    team._touch(target)
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _merge_schema(team: Project, schema: Schema, summary: MergeSummary) -> None:
+    have = {lab.name for lab in team.labels()}
+    shortcuts = {lab.shortcut for lab in team.labels() if lab.shortcut}
+    for lab in schema.labels:
+        if lab.name not in have:
+            if lab.shortcut in shortcuts:
+                lab.shortcut = ""
+            team.add_label(lab)
+            have.add(lab.name)
+            summary.labels_added.append(lab.name)
+    types = {rt.name for rt in team.relation_types()}
+    for rt in schema.relation_types:
+        if rt.name not in types:
+            team.add_relation_type(rt)
+            types.add(rt.name)
+            summary.relation_types_added.append(rt.name)
