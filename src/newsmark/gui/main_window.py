@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark import APP_NAME, __version__
+from newsmark.attribution import SpeakerChoice, infer_quote_type, propose_cue, speaker_choices
 from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import STATUSES, Annotation, Label
 from newsmark.core.schema import label_matches
@@ -38,6 +38,7 @@ from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListMode
 from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
 from newsmark.gui.widgets.article import ArticleView
+from newsmark.gui.widgets.links import LinkOverlay
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
 from newsmark.store.project import Project
 
@@ -117,6 +118,9 @@ class MainWindow(QMainWindow):
         self.find_bar = FindBar()
         self.article = ArticleView()
         self.article.label_keys = set(self.key_to_label)
+        self.links = LinkOverlay(self.article, self.session)
+        self.links.colours = self.colours
+        self._dispute_count: int | None = None  # the article's disputed points (enables Stance…)
         for w in (self.title, self.meta, self.find_bar, self.article):
             layout.addWidget(w)
         self.setCentralWidget(centre)
@@ -261,9 +265,15 @@ class MainWindow(QMainWindow):
         self._action(m, "Find &previous", lambda: self.find_step(-1), ["Shift+F3", "Ctrl+Shift+G"])
 
         m = bar.addMenu("&Annotate")
-        self._action(m, "Attribute quote to &speaker…", self.attribute_speaker, "Ctrl+Shift+S")
-        self._action(m, "Mark selection as the quote's &cue", self.mark_cue, "Ctrl+Shift+C")
-        self._action(m, "Link to a disputed point (s&tance)…", self.link_stance, "Ctrl+Shift+D")
+        self.speaker_action = self._action(
+            m, "Attribute quote to &speaker…", self.attribute_speaker, "Ctrl+Shift+S",
+            "The proposed speaker and cue verb of the selected quote (or the quote at the caret): Enter accepts")
+        self.cue_action = self._action(
+            m, "Mark the quote's &cue", self.mark_cue, "Ctrl+Shift+C",
+            "The selected text, or the cue verb found next to the quote (Ctrl+click a CUE: the same)")
+        self.stance_action = self._action(
+            m, "Stance on a disputed point…", self.link_stance, "Ctrl+Shift+D",
+            "Choose the disputed point and press s, o or n (Ctrl+click a DISPUTE: the same)")
         self._action(m, "Remove &link", self.remove_link, "Ctrl+Shift+L")
         m.addSeparator()
         self._action(m, "Next annotation", lambda: self.step_annotation(+1), "Ctrl+]")
@@ -282,6 +292,11 @@ class MainWindow(QMainWindow):
         self._action(m, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
         self._action(m, "Focus the &article", lambda: self.article.setFocus(), "Ctrl+0")
         self._action(m, "Focus the document &list", lambda: self.doc_view.setFocus(), "Ctrl+L")
+        self.all_links_action = self._action(m, "Show every &link", self.toggle_all_links, "Ctrl+Shift+K",
+                                             "Draw every link of the visible part of the article")
+        self.all_links_action.setCheckable(True)
+        self.all_links_action.setChecked(bool(self.settings.value("show_all_links", False, type=bool)))
+        self.links.set_show_all(self.all_links_action.isChecked())
         for dock in (self.doc_dock, self.palette_dock, self.ann_dock, self.detail_dock):
             m.addAction(dock.toggleViewAction())
 
@@ -295,10 +310,15 @@ class MainWindow(QMainWindow):
         s.annotation_removed.connect(self._on_session_annotation_removed)
         s.annotation_changed.connect(self._on_session_annotation_changed)
         s.relations_changed.connect(self._refresh_detail)
+        s.relations_changed.connect(self.links.reset)
         s.status_changed.connect(self._on_session_status_changed)
         self.article.label_key.connect(self._on_article_label_key)
         self.article.span_clicked.connect(self._on_article_span_clicked)
-        self.article.empty_clicked.connect(lambda: None)
+        # a click on plain text lets go of the selected annotation: no key acts on it unseen
+        self.article.empty_clicked.connect(lambda: self.select_annotation(None, reveal=False))
+        self.article.span_pointed.connect(self._on_article_span_pointed)
+        self.article.cursorPositionChanged.connect(self._update_link_actions)
+        self.article.selectionChanged.connect(self._update_link_actions)
         self.palette_widget.label_chosen.connect(lambda name: self.apply_label(name, all_occurrences=False))
         self.doc_view.selectionModel().currentRowChanged.connect(self._on_doc_view_row)
         self.doc_search.textChanged.connect(self._on_doc_filter)
@@ -333,6 +353,8 @@ class MainWindow(QMainWindow):
         bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
         self.article.show_text(doc.text, doc.annotations, self.colours)
+        self._dispute_count = None
+        self.links.reset()
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
@@ -438,12 +460,19 @@ class MainWindow(QMainWindow):
         if sel is not None:
             if all_occurrences:
                 self.tag_all(sel, label)
-            elif self._push(cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], label)):
+            elif self._push(cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], label,
+                                              self._inferred_attributes(label, sel[0], sel[1], {}))):
                 self._clear_text_selection()
         elif self.current is not None:
             ann = self.session.annotation(self.current)
             if ann is not None and ann.label != label:
-                self._push(cmd.UpdateAnnotation(self.session, self.doc_id, ann.id, f"label {label}", label=label))
+                changes: dict[str, Any] = {"label": label}
+                attrs = self._inferred_attributes(label, ann.start, ann.end, ann.attributes)
+                if attrs != ann.attributes:
+                    changes["attributes"] = attrs
+                if self._push(cmd.UpdateAnnotation(self.session, self.doc_id, ann.id, f"label {label}", **changes)):
+                    self.statusBar().showMessage(
+                        f"{ann.label} → {label}: {_short(ann.text)} — Ctrl+Z undoes", 8000)
         else:
             self.statusBar().showMessage("Select some text first, then press the label's key.", 4000)
 
@@ -474,8 +503,22 @@ class MainWindow(QMainWindow):
         self.article.setTextCursor(cursor)
 
     def delete_current(self) -> None:
-        if self.current and self.doc_id:
-            self._push(cmd.DeleteAnnotation(self.session, self.doc_id, self.current))
+        ann = self._current_annotation()
+        if ann is not None and self.doc_id:
+            links = len(self.session.relations_of(ann.id))
+            if self._push(cmd.DeleteAnnotation(self.session, self.doc_id, ann.id)):
+                also = f" and its {links} link{'s' if links > 1 else ''}" if links else ""
+                self.statusBar().showMessage(f"Deleted {ann.label}: {_short(ann.text)}{also} — Ctrl+Z undoes", 8000)
+
+    def _inferred_attributes(self, label: str, start: int, end: int, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A new quote's type, read from its quotation marks (direct, mixed, indirect); editable."""
+        lab = self.labels.get(label)
+        doc = self.session.document
+        if lab is None or doc is None or lab.layer != QUOTE_LAYER or "type" in attrs:
+            return attrs
+        kinds = next((d.values for d in lab.attributes if d.name == "type"), None)
+        kind = infer_quote_type(doc.text, start, end)
+        return {**attrs, "type": kind} if kinds and kind in kinds else attrs
 
     def adjust(self, start: int = 0, end: int = 0) -> None:
         ann = self.session.annotation(self.current) if self.current else None
@@ -532,96 +575,267 @@ class MainWindow(QMainWindow):
     def _is_entity(self, ann: Annotation) -> bool:
         return self.labels.get(ann.label, Label(ann.label)).layer == "entity"
 
+    def _can_link(self, rtype: str, source: Annotation, target: Annotation | None = None) -> bool:
+        """Whether the schema allows a ``rtype`` link from ``source`` (to ``target``)."""
+        rt = self.schema.relation_type(rtype)
+        if rt is None:
+            return False
+        label = self.labels.get
+        return label_matches(label(source.label, Label(source.label)), rt.from_labels) and (
+            target is None or label_matches(label(target.label, Label(target.label)), rt.to_labels))
+
+    def _quote_for_action(self) -> Annotation | None:
+        """The selected quote, or else the innermost quote at the caret."""
+        ann = self._current_annotation()
+        if ann is not None:
+            return ann if self._can_link("said_by", ann) or self._can_link("cue", ann) else None
+        for ann_id in self.article.highlighter.spans_at(self.article.textCursor().position()):
+            a = self.session.annotation(ann_id)
+            if a is not None and (self._can_link("said_by", a) or self._can_link("cue", a)):
+                return a
+        return None
+
+    def _disputes(self) -> list[Annotation]:
+        doc = self.session.document
+        rt = self.schema.relation_type("stance")
+        if doc is None or rt is None:
+            return []
+        return [a for a in doc.annotations
+                if label_matches(self.labels.get(a.label, Label(a.label)), rt.to_labels)]
+
+    def _update_link_actions(self) -> None:
+        """Speaker…, Cue and Stance… are enabled only where they apply."""
+        quote = self._quote_for_action()
+        source = self._current_annotation() or quote
+        if self._dispute_count is None:
+            self._dispute_count = len(self._disputes())
+        speaker = quote is not None and self._can_link("said_by", quote)
+        cue = quote is not None and self._can_link("cue", quote)
+        stance = source is not None and self._dispute_count > 0 and self._can_link("stance", source)
+        for action, button, on in ((self.speaker_action, self.relation_panel.speaker, speaker),
+                                   (self.cue_action, self.relation_panel.cue, cue),
+                                   (self.stance_action, self.relation_panel.stance, stance)):
+            action.setEnabled(on)
+            button.setEnabled(on)
+
+    def toggle_all_links(self) -> None:
+        on = self.all_links_action.isChecked()
+        self.settings.setValue("show_all_links", on)
+        self.links.set_show_all(on)
+
     def attribute_speaker(self) -> None:
-        quote = self._current_annotation()
-        if quote is None or self.doc_id is None or self.labels.get(quote.label, Label("")).layer != QUOTE_LAYER:
-            self.statusBar().showMessage("Select a quote first.", 4000)
+        """One dialog: the proposed speaker chosen and the cue verb found; Enter links both."""
+        from newsmark.gui.dialogs.speaker import SpeakerDialog
+
+        quote = self._quote_for_action()
+        doc = self.session.document
+        if quote is None or doc is None or not self._can_link("said_by", quote):
+            self.statusBar().showMessage("Select a quote first (or put the caret in one).", 4000)
             return
-        entities = sorted(self._entities(), key=lambda a: abs(a.start - quote.start))
-        choices = [f"{a.text} ({a.label})" for a in entities]
-        name, ok = QInputDialog.getItem(self, "Speaker", "Who said it? Choose an entity of the article or "
-                                        "type a name:", choices, 0, True)
-        if ok and name.strip():
-            self.set_speaker(quote.id, name.strip(), entities, choices)
+        rels = doc.relations
+        cue_rel = next((r for r in rels if r.type == "cue" and r.from_id == quote.id), None)
+        cue_ann = self.session.annotation(cue_rel.to_id) if cue_rel is not None else None
+        proposal = None
+        if cue_ann is None and self._can_link("cue", quote):
+            taken = {r.to_id for r in rels if r.type == "cue"}
+            proposal = propose_cue(doc.text, doc.annotations, quote.start, quote.end, taken)
+        choices = speaker_choices(doc.text, doc.annotations, quote.start, quote.end, rels,
+                                  cue=(cue_ann.start, cue_ann.end) if cue_ann is not None else None,
+                                  quote_id=quote.id)
+        dialog = SpeakerDialog(quote.text, choices, proposal, self)
+        if not dialog.exec():
+            return
+        chosen = dialog.chosen()
+        with self._macro("attribute quote"):
+            if isinstance(chosen, SpeakerChoice) and chosen.target is not None:
+                self._link_speaker(quote.id, chosen.target.start, chosen.target.end, chosen.target.label,
+                                   chosen.target.ann_id)
+            elif isinstance(chosen, str):
+                self.set_speaker(quote.id, chosen)
+            if proposal is not None and dialog.with_cue():
+                self._link_cue(quote.id, proposal.start, proposal.end, proposal.ann_id)
+        self.select_annotation(quote.id, reveal=False)
+        q = self.session.annotation(quote.id)
+        if q is not None:
+            said = ", ".join(f"{k} {q.attributes[k]}" for k in ("speaker", "cue") if q.attributes.get(k))
+            self.statusBar().showMessage(f"Quote attributed: {said} — Ctrl+Z undoes", 8000)
+
+    def _link_speaker(self, quote_id: str, start: int, end: int, label: str, ann_id: str | None) -> None:
+        """Make a mention the quote's one speaker (tagging it first when it is not tagged)."""
+        assert self.doc_id is not None
+        target = self.session.annotation(ann_id) if ann_id else None
+        with self._macro("attribute to speaker"):
+            if target is None:
+                add = cmd.AddAnnotation(self.session, self.doc_id, start, end, label)
+                if not self._push(add) or add.annotation is None:
+                    return
+                target = add.annotation
+            self._replace_link("said_by", quote_id, target.id)
+            quote = self.session.annotation(quote_id)
+            if quote is not None and quote.attributes.get("speaker") != target.text:
+                self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote_id, "speaker",
+                                                attributes={**quote.attributes, "speaker": target.text}))
+
+    def _link_cue(self, quote_id: str, start: int, end: int, ann_id: str | None) -> None:
+        """Make a span the quote's one cue (tagging it CUE first when it is not tagged)."""
+        assert self.doc_id is not None and self.session.document is not None
+        cue = self.session.annotation(ann_id) if ann_id else None
+        cue_label = "CUE" if "CUE" in self.labels else None
+        if cue is None and cue_label is not None:  # an untagged verb, or a CUE already there
+            cue = next((a for a in self.session.document.annotations
+                        if (a.start, a.end, a.label) == (start, end, cue_label)), None)
+        with self._macro("mark cue"):
+            if cue is None:
+                if cue_label is None:
+                    return
+                add = cmd.AddAnnotation(self.session, self.doc_id, start, end, cue_label)
+                if not self._push(add) or add.annotation is None:
+                    return
+                cue = add.annotation
+            self._replace_link("cue", quote_id, cue.id)
+            quote = self.session.annotation(quote_id)
+            if quote is not None and quote.attributes.get("cue") != cue.text:
+                self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote_id, "cue",
+                                                attributes={**quote.attributes, "cue": cue.text}))
+
+    def _replace_link(self, rtype: str, from_id: str, to_id: str) -> None:
+        """The one ``rtype`` link from ``from_id``: to ``to_id`` (others of that type removed)."""
+        assert self.doc_id is not None
+        mine = [r for r in self.session.relations_of(from_id) if r.type == rtype and r.from_id == from_id]
+        for r in mine:
+            if r.to_id != to_id:
+                self._push(cmd.DeleteRelation(self.session, self.doc_id, r.id))
+        if not any(r.to_id == to_id for r in mine):
+            self._push(cmd.AddRelation(self.session, self.doc_id, rtype, from_id, to_id))
 
     def set_speaker(self, quote_id: str, name: str, entities: list[Annotation] | None = None,
                     choices: list[str] | None = None) -> None:
-        """Link a quote to its speaker: a chosen entity, or a typed name that is tagged where
-        it occurs nearest the quote (or kept as the speaker's name when it does not occur)."""
+        """Link a quote to its speaker: an entity named ``name``, or a typed name that is tagged
+        where it occurs nearest the quote (or kept as the speaker's name when it does not occur)."""
         assert self.doc_id is not None and self.session.document is not None
         quote = self.session.annotation(quote_id)
         assert quote is not None
         entities = entities if entities is not None else self._entities()
         choices = choices if choices is not None else [f"{a.text} ({a.label})" for a in entities]
-        target = entities[choices.index(name)] if name in choices else next(
-            (a for a in entities if a.text == name), None)
+        target = entities[choices.index(name)] if name in choices else None
+        if target is None:  # the mention of that name nearest the quote
+            named = [a for a in entities if a.text == name]
+            target = min(named, key=lambda a: abs(a.start - quote.start), default=None)
         text = self.session.document.text
         with self._macro("attribute to speaker"):
             if target is None:
                 hits = [m.start() for m in re.finditer(re.escape(name), text)]
-                if hits:
+                person = "PERSON" if "PERSON" in self.labels else next(
+                    (n for n, lab in self.labels.items() if lab.layer == "entity"), None)
+                if hits and person:
                     s = min(hits, key=lambda h: abs(h - quote.start))
-                    person = "PERSON" if "PERSON" in self.labels else next(
-                        (n for n, lab in self.labels.items() if lab.layer == "entity"), None)
-                    if person:
-                        add = cmd.AddAnnotation(self.session, self.doc_id, s, s + len(name), person)
-                        if self._push(add):
-                            target = add.annotation
-            if target is not None and not any(
-                    r.type == "said_by" and r.from_id == quote.id and r.to_id == target.id
-                    for r in self.session.relations_of(quote.id)):
-                self._push(cmd.AddRelation(self.session, self.doc_id, "said_by", quote.id, target.id))
-            speaker = target.text if target is not None else name
-            attrs = {**quote.attributes, "speaker": speaker}
-            self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote.id, "speaker", attributes=attrs))
-        self.select_annotation(quote.id)
+                    self._link_speaker(quote_id, s, s + len(name), person, None)
+                    target = self.session.annotation(self.current) if self.current else None
+            else:
+                self._link_speaker(quote_id, target.start, target.end, target.label, target.id)
+            if target is None:  # a name the article does not contain: kept as written
+                q = self.session.annotation(quote_id)
+                assert q is not None
+                self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote_id, "speaker",
+                                                attributes={**q.attributes, "speaker": name}))
+        self.select_annotation(quote_id, reveal=False)
 
     def mark_cue(self) -> None:
-        quote = self._current_annotation()
+        """The selected text becomes the quote's cue; with nothing selected, the cue verb found
+        next to the quote."""
+        quote = self._quote_for_action()
+        doc = self.session.document
+        if quote is None or doc is None or not self._can_link("cue", quote):
+            self.statusBar().showMessage("Select a quote first (or put the caret in one).", 5000)
+            return
         sel = self.article.selection(self.snap)
-        if quote is None or self.doc_id is None or sel is None:
-            self.statusBar().showMessage("Select a quote, then select its cue verb in the text.", 5000)
+        span: tuple[int, int, str | None] | None
+        if sel is not None:
+            span = (sel[0], sel[1], None)
+        else:
+            taken = {r.to_id for r in doc.relations if r.type == "cue" and r.from_id != quote.id}
+            found = propose_cue(doc.text, doc.annotations, quote.start, quote.end, taken)
+            span = (found.start, found.end, found.ann_id) if found is not None else None
+        if span is None:
+            self.statusBar().showMessage("No cue verb found next to the quote: select it, then Ctrl+Shift+C.", 5000)
             return
-        cue_label = "CUE" if "CUE" in self.labels else None
-        if cue_label is None:
-            return
-        with self._macro("mark cue"):
-            add = cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], cue_label)
-            if not self._push(add):
-                return
-            assert add.annotation is not None
-            self._push(cmd.AddRelation(self.session, self.doc_id, "cue", quote.id, add.annotation.id))
-            attrs = {**quote.attributes, "cue": add.annotation.text}
-            self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote.id, "cue", attributes=attrs))
+        self._link_cue(quote.id, *span)
         self._clear_text_selection()
-        self.select_annotation(quote.id)
+        self.select_annotation(quote.id, reveal=False)
 
-    def link_stance(self) -> None:
-        source = self._current_annotation()
-        if source is None or self.doc_id is None or self.session.document is None:
+    def link_stance(self, dispute_id: str | None = None) -> None:
+        """The stance of the selected quote or entity on a disputed point: one dialog, one key."""
+        from newsmark.gui.dialogs.stance import StanceDialog
+
+        source = self._current_annotation() or self._quote_for_action()
+        if source is None or self.doc_id is None or not self._can_link("stance", source):
             self.statusBar().showMessage("Select a quote or an entity first.", 4000)
             return
         rt = self.schema.relation_type("stance")
-        disputes = [a for a in self.session.document.annotations
-                    if rt is not None and label_matches(self.labels.get(a.label, Label(a.label)), rt.to_labels)]
+        disputes = self._disputes()
+        if dispute_id is not None:
+            disputes = [a for a in disputes if a.id == dispute_id]
         if not disputes:
-            QMessageBox.information(self, APP_NAME, "Tag the disputed point first (DISPUTE), then link to it.")
+            self.statusBar().showMessage("Tag the disputed point first (DISPUTE), then link to it.", 5000)
             return
-        names = [f"{a.attributes.get('proposition') or a.text} ({a.start})" for a in disputes]
-        point, ok = QInputDialog.getItem(self, "Stance", "Disputed point:", names, 0, False)
-        if not ok:
-            return
+        disputes.sort(key=lambda a: abs(a.start - source.start))  # the nearest first
         values = ["supports", "opposes", "neutral"]
         if rt is not None and rt.attributes and rt.attributes[0].values:
-            values = rt.attributes[0].values
-        value, ok = QInputDialog.getItem(self, "Stance", "Stance:", values, 0, False)
-        if ok:
-            self.add_stance(source.id, disputes[names.index(point)].id, value)
+            values = list(rt.attributes[0].values)
+        now = {r.to_id: str(r.attributes.get("value", "")) for r in self.session.relations_of(source.id)
+               if r.type == "stance" and r.from_id == source.id}
+        dialog = StanceDialog(source, disputes, values, self, now)
+        if dialog.exec() and dialog.value is not None:
+            dispute = dialog.dispute()
+            if dispute is not None:
+                self.add_stance(source.id, dispute.id, dialog.value)
 
     def add_stance(self, source_id: str, dispute_id: str, value: str) -> None:
+        """Link with a stance (a stance on that point already there is replaced)."""
         assert self.doc_id is not None
-        self._push(cmd.AddRelation(self.session, self.doc_id, "stance", source_id, dispute_id,
-                                   {"value": value}))
+        old = [r for r in self.session.relations_of(source_id)
+               if r.type == "stance" and r.from_id == source_id and r.to_id == dispute_id]
+        if any(r.attributes.get("value") == value for r in old):
+            self.statusBar().showMessage(f"Already {value}.", 4000)
+            return
+        with self._macro(f"stance {value}"):
+            for r in old:
+                self._push(cmd.DeleteRelation(self.session, self.doc_id, r.id))
+            self._push(cmd.AddRelation(self.session, self.doc_id, "stance", source_id, dispute_id,
+                                       {"value": value}))
+        dispute = self.session.annotation(dispute_id)
+        what = dispute.attributes.get("proposition") or dispute.text if dispute else dispute_id
+        self.statusBar().showMessage(f"Stance: {value} “{_short(str(what))}” — Ctrl+Z undoes", 8000)
+
+    def _on_article_span_pointed(self, ids: list[str]) -> None:
+        """Ctrl+click: link the selected quote to the span pointed at (an entity: its speaker;
+        a CUE: its cue; a DISPUTE: a stance, asking only for the value)."""
+        source = self._current_annotation()
+        if source is None or self.doc_id is None:
+            self.statusBar().showMessage("Select a quote, then Ctrl+click its speaker, its cue or a disputed point.",
+                                         6000)
+            return
+        for ann_id in ids:
+            target = self.session.annotation(ann_id)
+            if target is None or target.id == source.id:
+                continue
+            if self._can_link("said_by", source, target):
+                self._link_speaker(source.id, target.start, target.end, target.label, target.id)
+                self.select_annotation(source.id, reveal=False)
+                self.statusBar().showMessage(f"Speaker: {_short(target.text)} — Ctrl+Z undoes", 6000)
+                return
+            if self._can_link("cue", source, target):
+                self._link_cue(source.id, target.start, target.end, target.id)
+                self.select_annotation(source.id, reveal=False)
+                self.statusBar().showMessage(f"Cue: {_short(target.text)} — Ctrl+Z undoes", 6000)
+                return
+            if self._can_link("stance", source, target):
+                self.select_annotation(source.id, reveal=False)
+                self.link_stance(target.id)
+                return
+        self.statusBar().showMessage(f"Nothing to link there: Ctrl+click an entity, a CUE or a DISPUTE "
+                                     f"to link this {source.label} to it.", 6000)
+        self.select_annotation(source.id, reveal=False)
 
     def remove_link(self) -> None:
         item = self.relation_panel.list.currentItem() or self.relation_panel.list.item(0)
@@ -685,8 +899,10 @@ class MainWindow(QMainWindow):
         # when the label has one, as it walks every annotation
         needs = label is not None and any(d.type == "entity" for d in label.attributes)
         self.attr_editor.show_annotation(ann, label, self._entity_names() if needs else [])
-        self.relation_panel.show_relations(ann, self.session.relations_of(ann.id) if ann else [],
-                                           self.session.by_id)
+        relations = self.session.relations_of(ann.id) if ann else []
+        self.relation_panel.show_relations(ann, relations, self.session.by_id)
+        self.links.set_selected(ann, relations)
+        self._update_link_actions()
 
     # ------------------------------------------------------------------ session signals
     def _on_session_annotation_added(self, ann: Annotation) -> None:
@@ -695,6 +911,8 @@ class MainWindow(QMainWindow):
             names.append(ann.text)
             self.attr_editor.entity_added(names, ann.text)
         self.article.add_span(ann, self.colours.get(ann.label, QColor("gray")))
+        self._dispute_count = None
+        self.links.reset()
         self.ann_model.add(ann)
         self.doc_model.adjust_count(ann.document, +1)
         self.select_annotation(ann.id, reveal=False)
@@ -702,6 +920,8 @@ class MainWindow(QMainWindow):
     def _on_session_annotation_removed(self, ann_id: str) -> None:
         self._entity_names_cache = None
         self.article.remove_span(ann_id)
+        self._dispute_count = None
+        self.links.reset()
         self.ann_model.remove(ann_id)
         if self.doc_id:
             self.doc_model.adjust_count(self.doc_id, -1)
@@ -713,6 +933,8 @@ class MainWindow(QMainWindow):
             self._entity_names_cache = None
         self.article.remove_span(old.id)
         self.article.add_span(new, self.colours.get(new.label, QColor("gray")))
+        self._dispute_count = None
+        self.links.reset()
         self.ann_model.replace(new)
         if self.current == new.id:
             self.select_annotation(new.id, reveal=False)
@@ -874,3 +1096,9 @@ def word_boundary(text: str, pos: int, direction: int, edge: str) -> int:
         while p > 0 and not word(p - 1):
             p -= 1
     return p
+
+
+def _short(text: str, n: int = 50) -> str:
+    """A span's text on one line, cut to ``n`` characters for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
