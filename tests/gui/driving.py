@@ -44,8 +44,15 @@ class User:
         self.qtbot, self.window, self.actions = qtbot, window, 0
         self.seen_dialogs: list[QWidget] = []
 
+    def _active(self) -> None:
+        # a closed dialog gives the focus back to the window (the window manager's job)
+        if QApplication.activeWindow() is not self.window:
+            self.window.activateWindow()
+            QApplication.processEvents()
+
     def key(self, key: Key, widget: QWidget | None = None) -> None:
         self.actions += 1
+        self._active()
         target = widget or self.window.article
         if isinstance(key, str):
             self.qtbot.keyClick(target, key)
@@ -55,6 +62,7 @@ class User:
     def click(self, cp: int, modifiers: Any = Qt.KeyboardModifier.NoModifier) -> None:
         """Click the character at code point ``cp`` in the article."""
         self.actions += 1
+        self._active()
         pos = span_point(self.window, cp)
         self.qtbot.mouseClick(self.window.article.viewport(), Qt.MouseButton.LeftButton, modifiers, pos)
 
@@ -70,6 +78,8 @@ class User:
                     QTimer.singleShot(10, lambda: act(tries + 1))
                 return
             self.seen_dialogs.append(dialog)
+            dialog.activateWindow()  # as the window manager does when a dialog opens
+            QApplication.processEvents()
             if check is not None:
                 try:
                     check(dialog)

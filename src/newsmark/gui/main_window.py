@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
             m, "Mark the quote's &cue", self.mark_cue, "Ctrl+Shift+C",
             "The selected text, or the cue verb found next to the quote (Ctrl+click a CUE: the same)")
         self.stance_action = self._action(
-            m, "Stance on a disputed point…", self.link_stance, "Ctrl+Shift+D",
+            m, "Stance on a disputed point…", lambda: self.link_stance(), "Ctrl+Shift+D",
             "Choose the disputed point and press s, o or n (Ctrl+click a DISPUTE: the same)")
         self._action(m, "Remove &link", self.remove_link, "Ctrl+Shift+L")
         m.addSeparator()
@@ -332,7 +332,7 @@ class MainWindow(QMainWindow):
         self.relation_panel.remove_requested.connect(self._remove_relation)
         self.relation_panel.speaker_requested.connect(self.attribute_speaker)
         self.relation_panel.cue_requested.connect(self.mark_cue)
-        self.relation_panel.stance_requested.connect(self.link_stance)
+        self.relation_panel.stance_requested.connect(lambda: self.link_stance())
         self.relation_panel.jump_requested.connect(self.select_annotation)
         self.find_bar.edit.returnPressed.connect(lambda: self.find_step(+1))
         self.find_bar.edit.textChanged.connect(self._on_find_text)

@@ -46,6 +46,8 @@ class SpeakerDialog(QDialog):
         if edit is not None:
             edit.setPlaceholderText("type a name")
             edit.selectAll()
+            # the editable list keeps Return to itself: Enter accepts, as the hint says
+            edit.returnPressed.connect(self.accept)
         layout.addWidget(self.combo)
         self.cue = QCheckBox()
         if cue is not None:
