@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
+from newsmark.gui.widgets.links import link_caption
 from newsmark.store import Project
-from tests.gui.driving import User, qt_pos, span_point
+from tests.gui.driving import User, qt_pos
 
 DOC = "000_b24136a7fc6a8277"
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -184,13 +185,10 @@ def test_the_selected_quotes_links_are_drawn(qtbot: Any, window: Any, sample_pro
     speaker = next(p3 for r, _p0, p3 in drawn if r.type == "said_by")
     shot = art.viewport().grab().toImage()
     ratio = shot.width() / art.viewport().width()
-    colour = window.links._colour(next(r for r, *_ in drawn if r.type == "said_by"),
-                                  sample_project.annotation(DOC, quote.id), False)
     near = {shot.pixelColor(int((speaker.x() + dx) * ratio), int((speaker.y() - 3) * ratio)).name()
             for dx in (-1, 0, 1)}
-    colour = window.links._colour(next(r for r, *_ in drawn if r.type == "said_by"),
-                                  sample_project.annotation(DOC, next(r for r, *_ in drawn
-                                                                      if r.type == "said_by").to_id), False)
+    said_by = next(r for r, *_ in drawn if r.type == "said_by")
+    colour = window.links._colour(said_by, sample_project.annotation(DOC, said_by.to_id), False)
     assert colour.name() in near
     # letting go of the quote: nothing drawn
     user.click(find(window, "Talks are continuing") + 3)
@@ -212,8 +210,8 @@ def test_view_switch_draws_every_link_on_screen(qtbot: Any, window: Any, sample_
                  if any(qt_pos(text, ids[x].start) < last and qt_pos(text, ids[x].end) > first
                         for x in (r.from_id, r.to_id))}
     assert on_screen and {r.id for r, *_ in drawn} == on_screen
-    captions = {window.links.link_caption(r) if hasattr(window.links, "link_caption") else None for r, *_ in drawn}
-    assert captions
+    captions = {link_caption(r) for r, *_ in drawn}
+    assert {"said by", "cue", "stance: supports", "stance: opposes"} <= captions
     assert window.settings.value("show_all_links", type=bool) is True
 
 
