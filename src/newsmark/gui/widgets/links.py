@@ -43,6 +43,26 @@ def link_caption(rel: Relation) -> str:
     return f"{name}: {value}" if value else name
 
 
+_CAPTIONS: dict[tuple[str, object], str] = {}
+_ADVANCES: dict[tuple[int, str], float] = {}
+
+
+def _caption(rel: Relation) -> str:
+    key = (rel.type, rel.attributes.get("value"))
+    text = _CAPTIONS.get(key)
+    if text is None:
+        text = _CAPTIONS[key] = link_caption(rel)
+    return text
+
+
+def _advance(metrics: QFontMetricsF, text: str) -> float:
+    key = (round(metrics.height() * 10), text)
+    w = _ADVANCES.get(key)
+    if w is None:
+        w = _ADVANCES[key] = metrics.horizontalAdvance(text)
+    return w
+
+
 class LinkOverlay:
     """Draws links over an ArticleView (hooked into its paint event)."""
 
@@ -192,28 +212,33 @@ class LinkOverlay:
         painter.setFont(font)
         outlined: set[str] = set()
         fan: dict[str, int] = {}  # links already drawn from a span: the next one arcs higher
+        # one path a colour for the curves, one for the outlines and arrow heads: a handful of
+        # draw calls a frame however many links there are
+        curves: dict[int, tuple[QColor, QPainterPath, QPainterPath, QPainterPath]] = {}
         labels: list[tuple[QRectF, str, QColor]] = []
+        selected_id = self.selected.id if self.selected is not None else None
         for rel in links.values():
             src, dst = by_id.get(rel.from_id), by_id.get(rel.to_id)
             if src is None or dst is None:
                 continue
-            colour = self._colour(rel, dst, dark)
             sides: list[tuple[Annotation, int, list[QRectF]]] = []
             for a in (src, dst):
                 s, e = to_qt(a.start), to_qt(a.end)
                 sides.append((a, s, self.span_rects(s, e, tops, first, last)))
             if not sides[0][2] and not sides[1][2]:
                 continue
+            colour = self._colour(rel, dst, dark)
+            entry = curves.get(colour.rgba())
+            if entry is None:
+                entry = curves[colour.rgba()] = (colour, QPainterPath(), QPainterPath(), QPainterPath())
+            _, curve, marks, arrows = entry
             # outline the linked spans (the selected one has its own highlight)
-            pen = QPen(colour, 1.6 if self.selected is not None else 1.1)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
             for a, _s, rects in sides:
-                if a.id in outlined or (self.selected is not None and a.id == self.selected.id):
+                if a.id in outlined or a.id == selected_id:
                     continue
                 outlined.add(a.id)
                 for r in rects:
-                    painter.drawRoundedRect(r.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
+                    marks.addRoundedRect(r.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
             points = []
             for (_a, s, rects), (_b, other_s, _) in ((sides[0], sides[1]), (sides[1], sides[0])):
                 if rects:
@@ -230,24 +255,40 @@ class LinkOverlay:
             fan[rel.from_id] = k + 1
             rise = 14 + min(46.0, abs(p3.x() - p0.x()) * 0.08) + 9 * k
             top = min(p0.y(), p3.y()) - rise
-            path = QPainterPath(p0)
-            path.cubicTo(QPointF(p0.x(), top), QPointF(p3.x(), top), p3)
-            pen = QPen(colour, 1.8)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            painter.setPen(pen)
-            painter.drawPath(path)
+            curve.moveTo(p0)
+            curve.cubicTo(QPointF(p0.x(), top), QPointF(p3.x(), top), p3)
             # an arrow head where the link points (the speaker, the cue, the disputed point)
-            painter.setBrush(colour)
-            painter.drawPolygon(QPolygonF([p3, QPointF(p3.x() - 4, p3.y() - 7), QPointF(p3.x() + 4, p3.y() - 7)]))
-            mid = path.pointAtPercent(0.5)
-            text = link_caption(rel)
-            w, h = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
+            if 0 <= p3.y() <= height:
+                arrows.addPolygon(QPolygonF([p3, QPointF(p3.x() - 4, p3.y() - 7), QPointF(p3.x() + 4, p3.y() - 7),
+                                            p3]))
+            # the curve's middle (its control points share one height)
+            mid = QPointF((p0.x() + p3.x()) / 2, 0.125 * (p0.y() + p3.y()) + 0.75 * top)
+            text = _caption(rel)
+            w, h = _advance(metrics, text) + 8, metrics.height() + 2
             labels.append((QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h), text, colour))
             self.drawn.append((rel, p0, p3))
-        # captions last, over every curve
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        # a few links (the selected annotation's) get a bold line; many get a hairline, which
+        # the raster engine draws twenty times faster than a wide antialiased stroke
+        bold = len(self.drawn) <= 8
+        for colour, curve, marks, _arrows in curves.values():
+            pen = QPen(colour, 1.8 if bold else 1.0)
+            pen.setCosmetic(not bold)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPath(curve)
+            pen = QPen(colour, 1.4 if bold else 1.0)
+            pen.setCosmetic(not bold)
+            painter.setPen(pen)
+            painter.drawPath(marks)
+        # arrow heads filled; captions last, over every curve
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour, _curve, _marks, arrows in curves.values():
+            painter.setBrush(colour)
+            painter.drawPath(arrows)
+        painter.setBrush(base)
         for rect, text, colour in labels:
             painter.setPen(QPen(colour, 1))
-            painter.setBrush(base)
             painter.drawRoundedRect(rect, 4, 4)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
