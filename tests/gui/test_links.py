@@ -262,7 +262,7 @@ def test_the_speaker_list_is_grouped_and_proposes_the_nearest_person(qtbot: Any,
     assert not any("Brussels" in i or "(GPE)" in i or "(LOCATION)" in i or "(DATE)" in i for i in items)
     assert sum("Panetta" in i for i in items) == 1
     assert {i.split(" (")[1].split(")")[0] for i in items} <= {"PERSON", "ORG", "NORP"}
-    assert cue_text == ["Cue: “added” (tagged as CUE)"]
+    assert cue_text == ["Cue: “added” (tagged CUE)"]
     assert relations(sample_project, window.current) == {}  # Esc: nothing linked
 
 

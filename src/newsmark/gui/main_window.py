@@ -643,7 +643,9 @@ class MainWindow(QMainWindow):
                                   cue=(cue_ann.start, cue_ann.end) if cue_ann is not None else None,
                                   quote_id=quote.id)
         dialog = SpeakerDialog(quote.text, choices, proposal, self)
-        if not dialog.exec():
+        accepted = dialog.exec()
+        self.activateWindow()  # the keys go back to the article (not left to the window manager)
+        if not accepted:
             return
         chosen = dialog.chosen()
         with self._macro("attribute quote"):
@@ -785,7 +787,9 @@ class MainWindow(QMainWindow):
         now = {r.to_id: str(r.attributes.get("value", "")) for r in self.session.relations_of(source.id)
                if r.type == "stance" and r.from_id == source.id}
         dialog = StanceDialog(source, disputes, values, self, now)
-        if dialog.exec() and dialog.value is not None:
+        accepted = dialog.exec()
+        self.activateWindow()
+        if accepted and dialog.value is not None:
             dispute = dialog.dispute()
             if dispute is not None:
                 self.add_stance(source.id, dispute.id, dialog.value)

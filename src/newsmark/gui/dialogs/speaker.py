@@ -51,7 +51,7 @@ class SpeakerDialog(QDialog):
         layout.addWidget(self.combo)
         self.cue = QCheckBox()
         if cue is not None:
-            self.cue.setText(f"Cue: “{_short(cue.text, 40)}”" + ("" if cue.ann_id else " (tagged as CUE)"))
+            self.cue.setText(f"Cue: “{_short(cue.text, 40)}”" + ("" if cue.ann_id else " (tagged CUE)"))
             self.cue.setChecked(True)
         else:
             self.cue.hide()

@@ -255,6 +255,8 @@ class LinkOverlay:
             fan[rel.from_id] = k + 1
             rise = 14 + min(46.0, abs(p3.x() - p0.x()) * 0.08) + 9 * k
             top = min(p0.y(), p3.y()) - rise
+            if min(p0.y(), p3.y()) > 0:  # stay on screen when both ends are (a link near the top)
+                top = max(top, 6.0)
             curve.moveTo(p0)
             curve.cubicTo(QPointF(p0.x(), top), QPointF(p3.x(), top), p3)
             # an arrow head where the link points (the speaker, the cue, the disputed point)
@@ -265,7 +267,8 @@ class LinkOverlay:
             mid = QPointF((p0.x() + p3.x()) / 2, 0.125 * (p0.y() + p3.y()) + 0.75 * top)
             text = _caption(rel)
             w, h = _advance(metrics, text) + 8, metrics.height() + 2
-            labels.append((QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h), text, colour))
+            y = min(max(mid.y() - h / 2, 1.0), height - h - 1.0)  # the caption always on screen
+            labels.append((QRectF(mid.x() - w / 2, y, w, h), text, colour))
             self.drawn.append((rel, p0, p3))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         # a few links (the selected annotation's) get a bold line; many get a hairline, which
