@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.article.label_keys = set(self.key_to_label)
         self.links = LinkOverlay(self.article, self.session)
         self.links.colours = self.colours
-        self._dispute_count: int | None = None  # the article's disputed points (enables Stance…)
+        self._dispute_ids: set[str] | None = None  # the article's disputed points (enables Stance…)
         for w in (self.title, self.meta, self.find_bar, self.article):
             layout.addWidget(w)
         self.setCentralWidget(centre)
@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
         self.article.show_text(doc.text, doc.annotations, self.colours)
-        self._dispute_count = None
+        self._dispute_ids = None
         self.links.reset()
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
@@ -603,15 +603,26 @@ class MainWindow(QMainWindow):
         return [a for a in doc.annotations
                 if label_matches(self.labels.get(a.label, Label(a.label)), rt.to_labels)]
 
+    def _note_dispute(self, gone: str | None, added: Annotation | None) -> None:
+        """Keep the set of disputed points as annotations come and go (no walk of them all)."""
+        if self._dispute_ids is None:
+            return
+        if gone is not None:
+            self._dispute_ids.discard(gone)
+        rt = self.schema.relation_type("stance")
+        if added is not None and rt is not None and label_matches(
+                self.labels.get(added.label, Label(added.label)), rt.to_labels):
+            self._dispute_ids.add(added.id)
+
     def _update_link_actions(self) -> None:
         """Speaker…, Cue and Stance… are enabled only where they apply."""
         quote = self._quote_for_action()
         source = self._current_annotation() or quote
-        if self._dispute_count is None:
-            self._dispute_count = len(self._disputes())
+        if self._dispute_ids is None:
+            self._dispute_ids = {a.id for a in self._disputes()}
         speaker = quote is not None and self._can_link("said_by", quote)
         cue = quote is not None and self._can_link("cue", quote)
-        stance = source is not None and self._dispute_count > 0 and self._can_link("stance", source)
+        stance = source is not None and bool(self._dispute_ids) and self._can_link("stance", source)
         for action, button, on in ((self.speaker_action, self.relation_panel.speaker, speaker),
                                    (self.cue_action, self.relation_panel.cue, cue),
                                    (self.stance_action, self.relation_panel.stance, stance)):
@@ -915,7 +926,7 @@ class MainWindow(QMainWindow):
             names.append(ann.text)
             self.attr_editor.entity_added(names, ann.text)
         self.article.add_span(ann, self.colours.get(ann.label, QColor("gray")))
-        self._dispute_count = None
+        self._note_dispute(None, ann)
         self.links.reset()
         self.ann_model.add(ann)
         self.doc_model.adjust_count(ann.document, +1)
@@ -924,7 +935,7 @@ class MainWindow(QMainWindow):
     def _on_session_annotation_removed(self, ann_id: str) -> None:
         self._entity_names_cache = None
         self.article.remove_span(ann_id)
-        self._dispute_count = None
+        self._note_dispute(ann_id, None)
         self.links.reset()
         self.ann_model.remove(ann_id)
         if self.doc_id:
@@ -937,7 +948,7 @@ class MainWindow(QMainWindow):
             self._entity_names_cache = None
         self.article.remove_span(old.id)
         self.article.add_span(new, self.colours.get(new.label, QColor("gray")))
-        self._dispute_count = None
+        self._note_dispute(old.id, new)
         self.links.reset()
         self.ann_model.replace(new)
         if self.current == new.id:
