@@ -323,3 +323,47 @@ def test_stance_dialog_offers_the_points_and_takes_a_single_key(qtbot: Any, wind
     assert [r.attributes["value"] for r in relations(sample_project, org)["stance"]] == ["neutral"]
     texts = [window.relation_panel.list.item(i).text() for i in range(window.relation_panel.list.count())]
     assert texts == [t for t in texts if t.startswith("stance: neutral → DISPUTE")] and len(texts) == 1
+
+
+# ---------------------------------------------------------------------- hard characters
+def test_links_and_pointing_line_up_beside_astral_characters(qtbot: Any, window: Any,
+                                                             sample_project: Project) -> None:
+    """Emoji, astral CJK, combining marks, CRLF, NBSP and U+2028/2029 before the spans: the
+    speaker is proposed, Ctrl+click finds the right span and the drawn link ends on it."""
+    from newsmark.core.model import Document
+    from tests.conftest import NAUGHTY
+
+    text = NAUGHTY + "\r\n𠀋 Leader 👩‍👩‍👧 Ana Lí said: \u201cWe won 😀 again.\u201d Mr Lí\u2028smiled."
+    sample_project.add_document(Document(id="hard", text=text))
+    window.refresh_documents()
+    window.open_document("hard")
+    user = User(qtbot, window)
+    name = text.index("Ana Lí")
+    select(window, name, name + len("Ana Lí"))
+    user.key("p")
+    q = text.index("We won")
+    select(window, q, q + len("We won 😀 again."))
+    user.key("q")
+    quote = sample_project.annotation("hard", window.current)
+    assert quote.text == "We won 😀 again." and quote.attributes == {"type": "direct"}
+    user.in_next_dialog((Qt.Key.Key_Return, NONE))
+    user.key((Qt.Key.Key_S, CTRL_SHIFT))
+    links = {r.type: r for r in sample_project.relations("hard") if r.from_id == quote.id}
+    assert sample_project.annotation("hard", links["said_by"].to_id).text == "Ana Lí"
+    cue = sample_project.annotation("hard", links["cue"].to_id)
+    assert (cue.text, cue.label) == ("said", "CUE") and text[cue.start:cue.end] == "said"
+    # the drawn speaker link ends on the speaker's span, in Qt's UTF-16 positions
+    drawn = {r.type: (p0, p3) for r, p0, p3 in _painted(window)}
+    art = window.article
+    c = QTextCursor(art.document())
+    c.setPosition(qt_pos(text, name))
+    left = art.cursorRect(c)
+    c.setPosition(qt_pos(text, name + len("Ana Lí")))
+    right = art.cursorRect(c)
+    p3 = drawn["said_by"][1]
+    assert left.left() - 2 <= p3.x() <= right.right() + 2 and abs(p3.y() - left.top()) <= 4
+    # Ctrl+click on a plain word points at nothing: the quote stays selected, nothing changes
+    before = {r.id for r in sample_project.relations("hard")}
+    user.click(text.index("smiled") + 2, CTRL)
+    assert window.current == quote.id and {r.id for r in sample_project.relations("hard")} == before
+    assert "Nothing to link there" in window.statusBar().currentMessage()
