@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark import APP_NAME, __version__
-from newsmark.attribution import SpeakerChoice, infer_quote_type, propose_cue, speaker_choices
 from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import STATUSES, Annotation, Label
-from newsmark.core.schema import label_matches
 from newsmark.gui import commands as cmd
+from newsmark.gui.linking import Linker, short
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
 from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
@@ -120,7 +119,7 @@ class MainWindow(QMainWindow):
         self.article.label_keys = set(self.key_to_label)
         self.links = LinkOverlay(self.article, self.session)
         self.links.colours = self.colours
-        self._dispute_ids: set[str] | None = None  # the article's disputed points (enables Stance…)
+        self.linker = Linker(self)
         for w in (self.title, self.meta, self.find_bar, self.article):
             layout.addWidget(w)
         self.setCentralWidget(centre)
@@ -316,9 +315,9 @@ class MainWindow(QMainWindow):
         self.article.span_clicked.connect(self._on_article_span_clicked)
         # a click on plain text lets go of the selected annotation: no key acts on it unseen
         self.article.empty_clicked.connect(lambda: self.select_annotation(None, reveal=False))
-        self.article.span_pointed.connect(self._on_article_span_pointed)
-        self.article.cursorPositionChanged.connect(self._update_link_actions)
-        self.article.selectionChanged.connect(self._update_link_actions)
+        self.article.span_pointed.connect(self.linker.on_span_pointed)
+        self.article.cursorPositionChanged.connect(self.linker.update_actions)
+        self.article.selectionChanged.connect(self.linker.update_actions)
         self.palette_widget.label_chosen.connect(lambda name: self.apply_label(name, all_occurrences=False))
         self.doc_view.selectionModel().currentRowChanged.connect(self._on_doc_view_row)
         self.doc_search.textChanged.connect(self._on_doc_filter)
@@ -353,7 +352,7 @@ class MainWindow(QMainWindow):
         bits = [doc.meta.get(k) for k in ("site", "author", "date", "language", "url", "source_file")]
         self.meta.setText(" · ".join(str(b) for b in bits if b) + f" · {doc.status} · {doc.id}")
         self.article.show_text(doc.text, doc.annotations, self.colours)
-        self._dispute_ids = None
+        self.linker.reset()
         self.links.reset()
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
@@ -461,18 +460,18 @@ class MainWindow(QMainWindow):
             if all_occurrences:
                 self.tag_all(sel, label)
             elif self._push(cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], label,
-                                              self._inferred_attributes(label, sel[0], sel[1], {}))):
+                                              self.linker.inferred_attributes(label, sel[0], sel[1], {}))):
                 self._clear_text_selection()
         elif self.current is not None:
             ann = self.session.annotation(self.current)
             if ann is not None and ann.label != label:
                 changes: dict[str, Any] = {"label": label}
-                attrs = self._inferred_attributes(label, ann.start, ann.end, ann.attributes)
+                attrs = self.linker.inferred_attributes(label, ann.start, ann.end, ann.attributes)
                 if attrs != ann.attributes:
                     changes["attributes"] = attrs
                 if self._push(cmd.UpdateAnnotation(self.session, self.doc_id, ann.id, f"label {label}", **changes)):
                     self.statusBar().showMessage(
-                        f"{ann.label} → {label}: {_short(ann.text)} — Ctrl+Z undoes", 8000)
+                        f"{ann.label} → {label}: {short(ann.text)} — Ctrl+Z undoes", 8000)
         else:
             self.statusBar().showMessage("Select some text first, then press the label's key.", 4000)
 
@@ -508,17 +507,7 @@ class MainWindow(QMainWindow):
             links = len(self.session.relations_of(ann.id))
             if self._push(cmd.DeleteAnnotation(self.session, self.doc_id, ann.id)):
                 also = f" and its {links} link{'s' if links > 1 else ''}" if links else ""
-                self.statusBar().showMessage(f"Deleted {ann.label}: {_short(ann.text)}{also} — Ctrl+Z undoes", 8000)
-
-    def _inferred_attributes(self, label: str, start: int, end: int, attrs: dict[str, Any]) -> dict[str, Any]:
-        """A new quote's type, read from its quotation marks (direct, mixed, indirect); editable."""
-        lab = self.labels.get(label)
-        doc = self.session.document
-        if lab is None or doc is None or lab.layer != QUOTE_LAYER or "type" in attrs:
-            return attrs
-        kinds = next((d.values for d in lab.attributes if d.name == "type"), None)
-        kind = infer_quote_type(doc.text, start, end)
-        return {**attrs, "type": kind} if kinds and kind in kinds else attrs
+                self.statusBar().showMessage(f"Deleted {ann.label}: {short(ann.text)}{also} — Ctrl+Z undoes", 8000)
 
     def adjust(self, start: int = 0, end: int = 0) -> None:
         ann = self.session.annotation(self.current) if self.current else None
@@ -575,282 +564,27 @@ class MainWindow(QMainWindow):
     def _is_entity(self, ann: Annotation) -> bool:
         return self.labels.get(ann.label, Label(ann.label)).layer == "entity"
 
-    def _can_link(self, rtype: str, source: Annotation, target: Annotation | None = None) -> bool:
-        """Whether the schema allows a ``rtype`` link from ``source`` (to ``target``)."""
-        rt = self.schema.relation_type(rtype)
-        if rt is None:
-            return False
-        label = self.labels.get
-        return label_matches(label(source.label, Label(source.label)), rt.from_labels) and (
-            target is None or label_matches(label(target.label, Label(target.label)), rt.to_labels))
+    # speaker, cue and stance: gui/linking.py
+    def attribute_speaker(self) -> None:
+        self.linker.attribute_speaker()
 
-    def _quote_for_action(self) -> Annotation | None:
-        """The selected quote, or else the innermost quote at the caret."""
-        ann = self._current_annotation()
-        if ann is not None:
-            return ann if self._can_link("said_by", ann) or self._can_link("cue", ann) else None
-        for ann_id in self.article.highlighter.spans_at(self.article.textCursor().position()):
-            a = self.session.annotation(ann_id)
-            if a is not None and (self._can_link("said_by", a) or self._can_link("cue", a)):
-                return a
-        return None
+    def set_speaker(self, quote_id: str, name: str, entities: list[Annotation] | None = None,
+                    choices: list[str] | None = None) -> None:
+        self.linker.set_speaker(quote_id, name, entities, choices)
 
-    def _disputes(self) -> list[Annotation]:
-        doc = self.session.document
-        rt = self.schema.relation_type("stance")
-        if doc is None or rt is None:
-            return []
-        return [a for a in doc.annotations
-                if label_matches(self.labels.get(a.label, Label(a.label)), rt.to_labels)]
+    def mark_cue(self) -> None:
+        self.linker.mark_cue()
 
-    def _note_dispute(self, gone: str | None, added: Annotation | None) -> None:
-        """Keep the set of disputed points as annotations come and go (no walk of them all)."""
-        if self._dispute_ids is None:
-            return
-        if gone is not None:
-            self._dispute_ids.discard(gone)
-        rt = self.schema.relation_type("stance")
-        if added is not None and rt is not None and label_matches(
-                self.labels.get(added.label, Label(added.label)), rt.to_labels):
-            self._dispute_ids.add(added.id)
+    def link_stance(self, dispute_id: str | None = None) -> None:
+        self.linker.link_stance(dispute_id)
 
-    def _update_link_actions(self) -> None:
-        """Speaker…, Cue and Stance… are enabled only where they apply."""
-        quote = self._quote_for_action()
-        source = self._current_annotation() or quote
-        if self._dispute_ids is None:
-            self._dispute_ids = {a.id for a in self._disputes()}
-        speaker = quote is not None and self._can_link("said_by", quote)
-        cue = quote is not None and self._can_link("cue", quote)
-        stance = source is not None and bool(self._dispute_ids) and self._can_link("stance", source)
-        for action, button, on in ((self.speaker_action, self.relation_panel.speaker, speaker),
-                                   (self.cue_action, self.relation_panel.cue, cue),
-                                   (self.stance_action, self.relation_panel.stance, stance)):
-            action.setEnabled(on)
-            button.setEnabled(on)
+    def add_stance(self, source_id: str, dispute_id: str, value: str) -> None:
+        self.linker.add_stance(source_id, dispute_id, value)
 
     def toggle_all_links(self) -> None:
         on = self.all_links_action.isChecked()
         self.settings.setValue("show_all_links", on)
         self.links.set_show_all(on)
-
-    def attribute_speaker(self) -> None:
-        """One dialog: the proposed speaker chosen and the cue verb found; Enter links both."""
-        from newsmark.gui.dialogs.speaker import SpeakerDialog
-
-        quote = self._quote_for_action()
-        doc = self.session.document
-        if quote is None or doc is None or not self._can_link("said_by", quote):
-            self.statusBar().showMessage("Select a quote first (or put the caret in one).", 4000)
-            return
-        rels = doc.relations
-        cue_rel = next((r for r in rels if r.type == "cue" and r.from_id == quote.id), None)
-        cue_ann = self.session.annotation(cue_rel.to_id) if cue_rel is not None else None
-        proposal = None
-        if cue_ann is None and self._can_link("cue", quote):
-            taken = {r.to_id for r in rels if r.type == "cue"}
-            proposal = propose_cue(doc.text, doc.annotations, quote.start, quote.end, taken)
-        choices = speaker_choices(doc.text, doc.annotations, quote.start, quote.end, rels,
-                                  cue=(cue_ann.start, cue_ann.end) if cue_ann is not None else None,
-                                  quote_id=quote.id)
-        dialog = SpeakerDialog(quote.text, choices, proposal, self)
-        accepted = dialog.exec()
-        self.activateWindow()  # the keys go back to the article (not left to the window manager)
-        if not accepted:
-            return
-        chosen = dialog.chosen()
-        with self._macro("attribute quote"):
-            if isinstance(chosen, SpeakerChoice) and chosen.target is not None:
-                self._link_speaker(quote.id, chosen.target.start, chosen.target.end, chosen.target.label,
-                                   chosen.target.ann_id)
-            elif isinstance(chosen, str):
-                self.set_speaker(quote.id, chosen)
-            if proposal is not None and dialog.with_cue():
-                self._link_cue(quote.id, proposal.start, proposal.end, proposal.ann_id)
-        self.select_annotation(quote.id, reveal=False)
-        q = self.session.annotation(quote.id)
-        if q is not None:
-            said = ", ".join(f"{k} {q.attributes[k]}" for k in ("speaker", "cue") if q.attributes.get(k))
-            self.statusBar().showMessage(f"Quote attributed: {said} — Ctrl+Z undoes", 8000)
-
-    def _link_speaker(self, quote_id: str, start: int, end: int, label: str, ann_id: str | None) -> None:
-        """Make a mention the quote's one speaker (tagging it first when it is not tagged)."""
-        assert self.doc_id is not None
-        target = self.session.annotation(ann_id) if ann_id else None
-        with self._macro("attribute to speaker"):
-            if target is None:
-                add = cmd.AddAnnotation(self.session, self.doc_id, start, end, label)
-                if not self._push(add) or add.annotation is None:
-                    return
-                target = add.annotation
-            self._replace_link("said_by", quote_id, target.id)
-            quote = self.session.annotation(quote_id)
-            if quote is not None and quote.attributes.get("speaker") != target.text:
-                self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote_id, "speaker",
-                                                attributes={**quote.attributes, "speaker": target.text}))
-
-    def _link_cue(self, quote_id: str, start: int, end: int, ann_id: str | None) -> None:
-        """Make a span the quote's one cue (tagging it CUE first when it is not tagged)."""
-        assert self.doc_id is not None and self.session.document is not None
-        cue = self.session.annotation(ann_id) if ann_id else None
-        cue_label = "CUE" if "CUE" in self.labels else None
-        if cue is None and cue_label is not None:  # an untagged verb, or a CUE already there
-            cue = next((a for a in self.session.document.annotations
-                        if (a.start, a.end, a.label) == (start, end, cue_label)), None)
-        with self._macro("mark cue"):
-            if cue is None:
-                if cue_label is None:
-                    return
-                add = cmd.AddAnnotation(self.session, self.doc_id, start, end, cue_label)
-                if not self._push(add) or add.annotation is None:
-                    return
-                cue = add.annotation
-            self._replace_link("cue", quote_id, cue.id)
-            quote = self.session.annotation(quote_id)
-            if quote is not None and quote.attributes.get("cue") != cue.text:
-                self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote_id, "cue",
-                                                attributes={**quote.attributes, "cue": cue.text}))
-
-    def _replace_link(self, rtype: str, from_id: str, to_id: str) -> None:
-        """The one ``rtype`` link from ``from_id``: to ``to_id`` (others of that type removed)."""
-        assert self.doc_id is not None
-        mine = [r for r in self.session.relations_of(from_id) if r.type == rtype and r.from_id == from_id]
-        for r in mine:
-            if r.to_id != to_id:
-                self._push(cmd.DeleteRelation(self.session, self.doc_id, r.id))
-        if not any(r.to_id == to_id for r in mine):
-            self._push(cmd.AddRelation(self.session, self.doc_id, rtype, from_id, to_id))
-
-    def set_speaker(self, quote_id: str, name: str, entities: list[Annotation] | None = None,
-                    choices: list[str] | None = None) -> None:
-        """Link a quote to its speaker: an entity named ``name``, or a typed name that is tagged
-        where it occurs nearest the quote (or kept as the speaker's name when it does not occur)."""
-        assert self.doc_id is not None and self.session.document is not None
-        quote = self.session.annotation(quote_id)
-        assert quote is not None
-        entities = entities if entities is not None else self._entities()
-        choices = choices if choices is not None else [f"{a.text} ({a.label})" for a in entities]
-        target = entities[choices.index(name)] if name in choices else None
-        if target is None:  # the mention of that name nearest the quote
-            named = [a for a in entities if a.text == name]
-            target = min(named, key=lambda a: abs(a.start - quote.start), default=None)
-        text = self.session.document.text
-        with self._macro("attribute to speaker"):
-            if target is None:
-                hits = [m.start() for m in re.finditer(re.escape(name), text)]
-                person = "PERSON" if "PERSON" in self.labels else next(
-                    (n for n, lab in self.labels.items() if lab.layer == "entity"), None)
-                if hits and person:
-                    s = min(hits, key=lambda h: abs(h - quote.start))
-                    self._link_speaker(quote_id, s, s + len(name), person, None)
-                    target = self.session.annotation(self.current) if self.current else None
-            else:
-                self._link_speaker(quote_id, target.start, target.end, target.label, target.id)
-            if target is None:  # a name the article does not contain: kept as written
-                q = self.session.annotation(quote_id)
-                assert q is not None
-                self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote_id, "speaker",
-                                                attributes={**q.attributes, "speaker": name}))
-        self.select_annotation(quote_id, reveal=False)
-
-    def mark_cue(self) -> None:
-        """The selected text becomes the quote's cue; with nothing selected, the cue verb found
-        next to the quote."""
-        quote = self._quote_for_action()
-        doc = self.session.document
-        if quote is None or doc is None or not self._can_link("cue", quote):
-            self.statusBar().showMessage("Select a quote first (or put the caret in one).", 5000)
-            return
-        sel = self.article.selection(self.snap)
-        span: tuple[int, int, str | None] | None
-        if sel is not None:
-            span = (sel[0], sel[1], None)
-        else:
-            taken = {r.to_id for r in doc.relations if r.type == "cue" and r.from_id != quote.id}
-            found = propose_cue(doc.text, doc.annotations, quote.start, quote.end, taken)
-            span = (found.start, found.end, found.ann_id) if found is not None else None
-        if span is None:
-            self.statusBar().showMessage("No cue verb found next to the quote: select it, then Ctrl+Shift+C.", 5000)
-            return
-        self._link_cue(quote.id, *span)
-        self._clear_text_selection()
-        self.select_annotation(quote.id, reveal=False)
-
-    def link_stance(self, dispute_id: str | None = None) -> None:
-        """The stance of the selected quote or entity on a disputed point: one dialog, one key."""
-        from newsmark.gui.dialogs.stance import StanceDialog
-
-        source = self._current_annotation() or self._quote_for_action()
-        if source is None or self.doc_id is None or not self._can_link("stance", source):
-            self.statusBar().showMessage("Select a quote or an entity first.", 4000)
-            return
-        rt = self.schema.relation_type("stance")
-        disputes = self._disputes()
-        if dispute_id is not None:
-            disputes = [a for a in disputes if a.id == dispute_id]
-        if not disputes:
-            self.statusBar().showMessage("Tag the disputed point first (DISPUTE), then link to it.", 5000)
-            return
-        disputes.sort(key=lambda a: abs(a.start - source.start))  # the nearest first
-        values = ["supports", "opposes", "neutral"]
-        if rt is not None and rt.attributes and rt.attributes[0].values:
-            values = list(rt.attributes[0].values)
-        now = {r.to_id: str(r.attributes.get("value", "")) for r in self.session.relations_of(source.id)
-               if r.type == "stance" and r.from_id == source.id}
-        dialog = StanceDialog(source, disputes, values, self, now)
-        accepted = dialog.exec()
-        self.activateWindow()
-        if accepted and dialog.value is not None:
-            dispute = dialog.dispute()
-            if dispute is not None:
-                self.add_stance(source.id, dispute.id, dialog.value)
-
-    def add_stance(self, source_id: str, dispute_id: str, value: str) -> None:
-        """Link with a stance (a stance on that point already there is replaced)."""
-        assert self.doc_id is not None
-        old = [r for r in self.session.relations_of(source_id)
-               if r.type == "stance" and r.from_id == source_id and r.to_id == dispute_id]
-        if any(r.attributes.get("value") == value for r in old):
-            self.statusBar().showMessage(f"Already {value}.", 4000)
-            return
-        with self._macro(f"stance {value}"):
-            for r in old:
-                self._push(cmd.DeleteRelation(self.session, self.doc_id, r.id))
-            self._push(cmd.AddRelation(self.session, self.doc_id, "stance", source_id, dispute_id,
-                                       {"value": value}))
-        dispute = self.session.annotation(dispute_id)
-        what = dispute.attributes.get("proposition") or dispute.text if dispute else dispute_id
-        self.statusBar().showMessage(f"Stance: {value} “{_short(str(what))}” — Ctrl+Z undoes", 8000)
-
-    def _on_article_span_pointed(self, ids: list[str]) -> None:
-        """Ctrl+click: link the selected quote to the span pointed at (an entity: its speaker;
-        a CUE: its cue; a DISPUTE: a stance, asking only for the value)."""
-        source = self._current_annotation()
-        if source is None or self.doc_id is None:
-            self.statusBar().showMessage("Select a quote, then Ctrl+click its speaker, its cue or a disputed point.",
-                                         6000)
-            return
-        for ann_id in ids:
-            target = self.session.annotation(ann_id)
-            if target is None or target.id == source.id:
-                continue
-            if self._can_link("said_by", source, target):
-                self._link_speaker(source.id, target.start, target.end, target.label, target.id)
-                self.select_annotation(source.id, reveal=False)
-                self.statusBar().showMessage(f"Speaker: {_short(target.text)} — Ctrl+Z undoes", 6000)
-                return
-            if self._can_link("cue", source, target):
-                self._link_cue(source.id, target.start, target.end, target.id)
-                self.select_annotation(source.id, reveal=False)
-                self.statusBar().showMessage(f"Cue: {_short(target.text)} — Ctrl+Z undoes", 6000)
-                return
-            if self._can_link("stance", source, target):
-                self.select_annotation(source.id, reveal=False)
-                self.link_stance(target.id)
-                return
-        self.statusBar().showMessage(f"Nothing to link there: Ctrl+click an entity, a CUE or a DISPUTE "
-                                     f"to link this {source.label} to it.", 6000)
-        self.select_annotation(source.id, reveal=False)
 
     def remove_link(self) -> None:
         item = self.relation_panel.list.currentItem() or self.relation_panel.list.item(0)
@@ -917,7 +651,7 @@ class MainWindow(QMainWindow):
         relations = self.session.relations_of(ann.id) if ann else []
         self.relation_panel.show_relations(ann, relations, self.session.by_id)
         self.links.set_selected(ann, relations)
-        self._update_link_actions()
+        self.linker.update_actions()
 
     # ------------------------------------------------------------------ session signals
     def _on_session_annotation_added(self, ann: Annotation) -> None:
@@ -926,7 +660,7 @@ class MainWindow(QMainWindow):
             names.append(ann.text)
             self.attr_editor.entity_added(names, ann.text)
         self.article.add_span(ann, self.colours.get(ann.label, QColor("gray")))
-        self._note_dispute(None, ann)
+        self.linker.note_dispute(None, ann)
         self.links.reset()
         self.ann_model.add(ann)
         self.doc_model.adjust_count(ann.document, +1)
@@ -935,7 +669,7 @@ class MainWindow(QMainWindow):
     def _on_session_annotation_removed(self, ann_id: str) -> None:
         self._entity_names_cache = None
         self.article.remove_span(ann_id)
-        self._note_dispute(ann_id, None)
+        self.linker.note_dispute(ann_id, None)
         self.links.reset()
         self.ann_model.remove(ann_id)
         if self.doc_id:
@@ -948,7 +682,7 @@ class MainWindow(QMainWindow):
             self._entity_names_cache = None
         self.article.remove_span(old.id)
         self.article.add_span(new, self.colours.get(new.label, QColor("gray")))
-        self._note_dispute(old.id, new)
+        self.linker.note_dispute(old.id, new)
         self.links.reset()
         self.ann_model.replace(new)
         if self.current == new.id:
@@ -1111,9 +845,3 @@ def word_boundary(text: str, pos: int, direction: int, edge: str) -> int:
         while p > 0 and not word(p - 1):
             p -= 1
     return p
-
-
-def _short(text: str, n: int = 50) -> str:
-    """A span's text on one line, cut to ``n`` characters for a message."""
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
