@@ -7,6 +7,8 @@ A ~1 MB article with 20,000 annotations, a fifth of them overlapping others:
   add:  tag one more span by a label key (PERSON and QUOTE in turn): stored, and every widget it
         changes (the article too) painted (<= 16 ms; median, 95th percentile and worst of 100)
   scroll: page down through the whole article, painting each page (<= 16 ms a frame, slowest)
+  links: 8,000 links (speaker, cue, stance of every quote); page down with every link drawn, and
+        a frame with the selected quote's links (<= 16 ms; median, 95th percentile and worst)
 A project of 100,000 documents: the document list built and shown (<= 1 s), resident memory
 (<= 300 MB).  The baseline, measured in the same run, is a bare QPlainTextEdit showing the same
 text with no highlighting.
@@ -160,6 +162,52 @@ def main() -> None:
             bar.setValue(bar.value() + bar.pageStep())
             window.article.viewport().repaint()
             frames.append(time.perf_counter() - t)
+
+        # links: every quote of the article said by the PERSON before it, with the CUE after it
+        # and a stance on a span 300 annotations away (often off screen: the curve leaves the edge)
+        rels = []
+        values = ("supports", "opposes", "neutral")
+        quotes = [i for i in range(plain) if i % 6 == 4 and i + 1 < plain]
+        for i in quotes:
+            rels.append(("big", f"s{i}", "said_by", f"a{i}", f"a{i - 4}", "{}", stamp, stamp))
+            rels.append(("big", f"c{i}", "cue", f"a{i}", f"a{i + 1}", "{}", stamp, stamp))
+            rels.append(("big", f"t{i}", "stance", f"a{i}", f"a{(i + 1800) % plain}",
+                         f'{{"value": "{values[i % 3]}"}}', stamp, stamp))
+        with project.write():
+            project.conn.executemany("INSERT INTO relations(doc, id, type, from_id, to_id, attributes, created,"
+                                     " updated) VALUES (?,?,?,?,?,?,?,?)", rels)
+        window.open_document("big")
+        while window.article.highlighter.lazy:
+            window.article._colour_some()
+        window.select_annotation(None, reveal=False)
+        overlay_times: list[float] = []
+        paint_links = window.links.paint
+
+        def timed(painter: object, clip: object) -> None:  # the links' own share of a frame
+            t0 = time.perf_counter()
+            paint_links(painter, clip)  # type: ignore[arg-type]
+            overlay_times.append(time.perf_counter() - t0)
+
+        window.article.overlays[window.article.overlays.index(paint_links)] = timed
+        window.links.set_show_all(True)
+        bar.setValue(0)
+        all_frames = []
+        drawn = []
+        while bar.value() < bar.maximum():
+            t = time.perf_counter()
+            bar.setValue(bar.value() + bar.pageStep())
+            window.article.viewport().repaint()
+            all_frames.append(time.perf_counter() - t)
+            drawn.append(len(window.links.drawn))
+        window.links.set_show_all(False)
+        all_overlay, overlay_times = overlay_times, []
+        selected_frames = []
+        for i in rng.sample(quotes, 100):
+            window.select_annotation(f"a{i}")  # reveals it: the quote and its links on screen
+            app.processEvents()
+            t = time.perf_counter()
+            window.article.viewport().repaint()
+            selected_frames.append(time.perf_counter() - t)
         window.close()
         project.close()
 
@@ -176,6 +224,21 @@ def main() -> None:
               f"(target <= 16 ms)")
         print(f"scroll page by page ({len(frames)} frames)              {max(frames) * 1000:7.1f} ms slowest, "
               f"{statistics.median(frames) * 1000:.1f} ms median (target <= 16 ms)")
+
+
+        def spread(frames: list[float]) -> str:
+            p95 = sorted(frames)[max(0, int(len(frames) * 0.95) - 1)]
+            return (f"{statistics.median(frames) * 1000:.1f} ms median, {p95 * 1000:.1f} ms 95th percentile, "
+                    f"{max(frames) * 1000:.1f} ms worst")
+
+        print(f"links: {len(rels):,} ({len(quotes):,} quotes with speaker, cue and stance)")
+        print(f"  every link drawn, page by page ({len(all_frames)} frames, {statistics.median(drawn):.0f} links "
+              f"a page): {spread(all_frames)} (target <= 16 ms; "
+              f"{statistics.median(all_frames) / statistics.median(frames):.2f}x a frame with no links)")
+        print(f"  the selected quote's links (100 quotes):        {spread(selected_frames)} (target <= 16 ms; "
+              f"{statistics.median(selected_frames) / statistics.median(frames):.2f}x a frame with no links)")
+        print(f"  of which drawing the links: every link {spread(all_overlay)}; "
+              f"the selected quote's {spread(overlay_times)}")
 
         # a big project: the document list
         big = Project.create(tmpd / "many.newsmark")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -35,12 +34,14 @@ from newsmark.core.model import STATUSES, Annotation, Label
 from newsmark.core.schema import label_matches
 from newsmark.core.wording import counted
 from newsmark.gui import commands as cmd
+from newsmark.gui.linking import Linker, short
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
 from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
 from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
+from newsmark.gui.widgets.links import LinkOverlay
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
 from newsmark.gui.widgets.quotes_panel import QuotesPanel
 from newsmark.store.project import Project
@@ -113,6 +114,9 @@ class MainWindow(QMainWindow):
         self.article = ArticleView()
         self.article.label_keys = set(self.key_to_label)
         self.article.tooltip_provider = self.span_tooltip
+        self.links = LinkOverlay(self.article, self.session)
+        self.links.colours = self.colours
+        self.linker = Linker(self)
         for w in (self.title, self.meta, self.find_bar, self.article):
             layout.addWidget(w)
         self.setCentralWidget(centre)
@@ -283,9 +287,15 @@ class MainWindow(QMainWindow):
         self._action(m, "Find &previous", lambda: self.find_step(-1), ["Shift+F3", "Ctrl+Shift+G"])
 
         m = bar.addMenu("&Annotate")
-        self._action(m, "Attribute quote to &speaker…", self.attribute_speaker, "Ctrl+Shift+S")
-        self._action(m, "Mark selection as the quote's &cue", self.mark_cue, "Ctrl+Shift+C")
-        self._action(m, "Link to a disputed point (s&tance)…", self.link_stance, "Ctrl+Shift+D")
+        self.speaker_action = self._action(
+            m, "Attribute quote to &speaker…", self.attribute_speaker, "Ctrl+Shift+S",
+            "The proposed speaker and cue verb of the selected quote (or the quote at the caret): Enter accepts")
+        self.cue_action = self._action(
+            m, "Mark the quote's &cue", self.mark_cue, "Ctrl+Shift+C",
+            "The selected text, or the cue verb found next to the quote (Ctrl+click a CUE: the same)")
+        self.stance_action = self._action(
+            m, "Stance on a disputed point…", lambda: self.link_stance(), "Ctrl+Shift+D",
+            "Choose the disputed point and press s, o or n (Ctrl+click a DISPUTE: the same)")
         self._action(m, "Remove &link", self.remove_link, "Ctrl+Shift+L")
         m.addSeparator()
         self._action(m, "Next annotation", lambda: self.step_annotation(+1), "Ctrl+]")
@@ -304,6 +314,11 @@ class MainWindow(QMainWindow):
         self._action(m, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
         self._action(m, "Focus the &article", lambda: self.article.setFocus(), "Ctrl+0")
         self._action(m, "Focus the document &list", lambda: self.doc_view.setFocus(), "Ctrl+L")
+        self.all_links_action = self._action(m, "Show every &link", self.toggle_all_links, "Ctrl+Shift+K",
+                                             "Draw every link of the visible part of the article")
+        self.all_links_action.setCheckable(True)
+        self.all_links_action.setChecked(bool(self.settings.value("show_all_links", False, type=bool)))
+        self.links.set_show_all(self.all_links_action.isChecked())
         for dock in (self.doc_dock, self.quotes_dock, self.palette_dock, self.ann_dock, self.detail_dock):
             m.addAction(dock.toggleViewAction())
 
@@ -321,10 +336,15 @@ class MainWindow(QMainWindow):
         s.annotation_removed.connect(self._on_session_annotation_removed)
         s.annotation_changed.connect(self._on_session_annotation_changed)
         s.relations_changed.connect(self._refresh_detail)
+        s.relations_changed.connect(self.links.reset)
         s.status_changed.connect(self._on_session_status_changed)
         self.article.label_key.connect(self._on_article_label_key)
         self.article.span_clicked.connect(self._on_article_span_clicked)
-        self.article.empty_clicked.connect(lambda: None)
+        # a click on plain text lets go of the selected annotation: no key acts on it unseen
+        self.article.empty_clicked.connect(lambda: self.select_annotation(None, reveal=False))
+        self.article.span_pointed.connect(self.linker.on_span_pointed)
+        self.article.cursorPositionChanged.connect(self.linker.update_actions)
+        self.article.selectionChanged.connect(self.linker.update_actions)
         self.palette_widget.label_chosen.connect(lambda name: self.apply_label(name, all_occurrences=False))
         self.doc_view.selectionModel().currentRowChanged.connect(self._on_doc_view_row)
         self.doc_search.textChanged.connect(self._on_doc_filter)
@@ -340,7 +360,7 @@ class MainWindow(QMainWindow):
         self.relation_panel.remove_requested.connect(self._remove_relation)
         self.relation_panel.speaker_requested.connect(self.attribute_speaker)
         self.relation_panel.cue_requested.connect(self.mark_cue)
-        self.relation_panel.stance_requested.connect(self.link_stance)
+        self.relation_panel.stance_requested.connect(lambda: self.link_stance())
         self.relation_panel.jump_requested.connect(self.select_annotation)
         self.find_bar.search_changed.connect(self._on_find_text)
         self.find_bar.step_requested.connect(self.find_step)
@@ -366,6 +386,8 @@ class MainWindow(QMainWindow):
         self.suggestions.document_opened(doc)
         self._on_find_text()
         self.quotes_panel.schedule()
+        self.linker.reset()
+        self.links.reset()
         self.ann_model.set_annotations(doc.annotations)
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
@@ -491,12 +513,19 @@ class MainWindow(QMainWindow):
         if sel is not None:
             if all_occurrences:
                 self.tag_all(sel, label)
-            elif self._push(cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], label)):
+            elif self._push(cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], label,
+                                              self.linker.inferred_attributes(label, sel[0], sel[1], {}))):
                 self._clear_text_selection()
         elif self.current is not None:
             ann = self.session.annotation(self.current)
             if ann is not None and ann.label != label:
-                self._push(cmd.UpdateAnnotation(self.session, self.doc_id, ann.id, f"label {label}", label=label))
+                changes: dict[str, Any] = {"label": label}
+                attrs = self.linker.inferred_attributes(label, ann.start, ann.end, ann.attributes)
+                if attrs != ann.attributes:
+                    changes["attributes"] = attrs
+                if self._push(cmd.UpdateAnnotation(self.session, self.doc_id, ann.id, f"label {label}", **changes)):
+                    self.statusBar().showMessage(
+                        f"{ann.label} → {label}: {short(ann.text)} — Ctrl+Z undoes", 8000)
         else:
             self.statusBar().showMessage("Select some text first, then press the label's key.", 4000)
 
@@ -527,8 +556,12 @@ class MainWindow(QMainWindow):
         self.article.setTextCursor(cursor)
 
     def delete_current(self) -> None:
-        if self.current and self.doc_id:
-            self._push(cmd.DeleteAnnotation(self.session, self.doc_id, self.current))
+        ann = self._current_annotation()
+        if ann is not None and self.doc_id:
+            links = len(self.session.relations_of(ann.id))
+            if self._push(cmd.DeleteAnnotation(self.session, self.doc_id, ann.id)):
+                also = f" and its {links} link{'s' if links > 1 else ''}" if links else ""
+                self.statusBar().showMessage(f"Deleted {ann.label}: {short(ann.text)}{also} — Ctrl+Z undoes", 8000)
 
     def adjust(self, start: int = 0, end: int = 0) -> None:
         ann = self.session.annotation(self.current) if self.current else None
@@ -585,102 +618,27 @@ class MainWindow(QMainWindow):
     def _is_entity(self, ann: Annotation) -> bool:
         return self.labels.get(ann.label, Label(ann.label)).layer == "entity"
 
+    # speaker, cue and stance: gui/linking.py
     def attribute_speaker(self) -> None:
-        quote = self._current_annotation()
-        if quote is None or self.doc_id is None or self.labels.get(quote.label, Label("")).layer != QUOTE_LAYER:
-            self.statusBar().showMessage("Select a quote first.", 4000)
-            return
-        entities = sorted(self._entities(), key=lambda a: abs(a.start - quote.start))
-        choices = [f"{a.text} ({a.label})" for a in entities]
-        name, ok = QInputDialog.getItem(self, "Speaker", "Who said it? Choose an entity of the article or "
-                                        "type a name:", choices, 0, True)
-        if ok and name.strip():
-            self.set_speaker(quote.id, name.strip(), entities, choices)
+        self.linker.attribute_speaker()
 
     def set_speaker(self, quote_id: str, name: str, entities: list[Annotation] | None = None,
                     choices: list[str] | None = None) -> None:
-        """Link a quote to its speaker: a chosen entity, or a typed name that is tagged where
-        it occurs nearest the quote (or kept as the speaker's name when it does not occur)."""
-        assert self.doc_id is not None and self.session.document is not None
-        quote = self.session.annotation(quote_id)
-        assert quote is not None
-        entities = entities if entities is not None else self._entities()
-        choices = choices if choices is not None else [f"{a.text} ({a.label})" for a in entities]
-        target = entities[choices.index(name)] if name in choices else next(
-            (a for a in entities if a.text == name), None)
-        text = self.session.document.text
-        with self._macro("attribute to speaker"):
-            if target is None:
-                hits = [m.start() for m in re.finditer(re.escape(name), text)]
-                if hits:
-                    s = min(hits, key=lambda h: abs(h - quote.start))
-                    person = "PERSON" if "PERSON" in self.labels else next(
-                        (n for n, lab in self.labels.items() if lab.layer == "entity"), None)
-                    if person:
-                        add = cmd.AddAnnotation(self.session, self.doc_id, s, s + len(name), person)
-                        if self._push(add):
-                            target = add.annotation
-            if target is not None and not any(
-                    r.type == "said_by" and r.from_id == quote.id and r.to_id == target.id
-                    for r in self.session.relations_of(quote.id)):
-                self._push(cmd.AddRelation(self.session, self.doc_id, "said_by", quote.id, target.id))
-            speaker = target.text if target is not None else name
-            attrs = {**quote.attributes, "speaker": speaker}
-            self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote.id, "speaker", attributes=attrs))
-        self.select_annotation(quote.id)
+        self.linker.set_speaker(quote_id, name, entities, choices)
 
     def mark_cue(self) -> None:
-        quote = self._current_annotation()
-        sel = self.article.selection(self.snap)
-        if quote is None or self.doc_id is None or sel is None:
-            self.statusBar().showMessage("Select a quote, then select its cue verb in the text.", 5000)
-            return
-        cue_label = "CUE" if "CUE" in self.labels else None
-        if cue_label is None:
-            return
-        with self._macro("mark cue"):
-            # the same cue already tagged (by this annotator) is linked, not tagged twice
-            cue = next((a for a in self.session.document.annotations if (a.start, a.end, a.label) == (*sel, cue_label)
-                        and a.annotator == self.session.annotator), None) if self.session.document else None
-            if cue is None:
-                add = cmd.AddAnnotation(self.session, self.doc_id, sel[0], sel[1], cue_label)
-                if not self._push(add):
-                    return
-                assert add.annotation is not None
-                cue = add.annotation
-            if not any(r.type == "cue" and r.to_id == cue.id for r in self.session.relations_of(quote.id)):
-                self._push(cmd.AddRelation(self.session, self.doc_id, "cue", quote.id, cue.id))
-            attrs = {**quote.attributes, "cue": cue.text}
-            self._push(cmd.UpdateAnnotation(self.session, self.doc_id, quote.id, "cue", attributes=attrs))
-        self._clear_text_selection()
-        self.select_annotation(quote.id)
+        self.linker.mark_cue()
 
-    def link_stance(self) -> None:
-        source = self._current_annotation()
-        if source is None or self.doc_id is None or self.session.document is None:
-            self.statusBar().showMessage("Select a quote or an entity first.", 4000)
-            return
-        rt = self.schema.relation_type("stance")
-        disputes = [a for a in self.session.document.annotations
-                    if rt is not None and label_matches(self.labels.get(a.label, Label(a.label)), rt.to_labels)]
-        if not disputes:
-            QMessageBox.information(self, APP_NAME, "Tag the disputed point first (DISPUTE), then link to it.")
-            return
-        names = [f"{a.attributes.get('proposition') or a.text} ({a.start})" for a in disputes]
-        point, ok = QInputDialog.getItem(self, "Stance", "Disputed point:", names, 0, False)
-        if not ok:
-            return
-        values = ["supports", "opposes", "neutral"]
-        if rt is not None and rt.attributes and rt.attributes[0].values:
-            values = rt.attributes[0].values
-        value, ok = QInputDialog.getItem(self, "Stance", "Stance:", values, 0, False)
-        if ok:
-            self.add_stance(source.id, disputes[names.index(point)].id, value)
+    def link_stance(self, dispute_id: str | None = None) -> None:
+        self.linker.link_stance(dispute_id)
 
     def add_stance(self, source_id: str, dispute_id: str, value: str) -> None:
-        assert self.doc_id is not None
-        self._push(cmd.AddRelation(self.session, self.doc_id, "stance", source_id, dispute_id,
-                                   {"value": value}))
+        self.linker.add_stance(source_id, dispute_id, value)
+
+    def toggle_all_links(self) -> None:
+        on = self.all_links_action.isChecked()
+        self.settings.setValue("show_all_links", on)
+        self.links.set_show_all(on)
 
     def remove_link(self) -> None:
         item = self.relation_panel.list.currentItem() or self.relation_panel.list.item(0)
@@ -755,8 +713,10 @@ class MainWindow(QMainWindow):
         # when the label has one, as it walks every annotation
         needs = label is not None and any(d.type == "entity" for d in label.attributes)
         self.attr_editor.show_annotation(ann, label, self._entity_names() if needs else [])
-        self.relation_panel.show_relations(ann, self.session.relations_of(ann.id) if ann else [],
-                                           self.session.by_id)
+        relations = self.session.relations_of(ann.id) if ann else []
+        self.relation_panel.show_relations(ann, relations, self.session.by_id)
+        self.links.set_selected(ann, relations)
+        self.linker.update_actions()
 
     # ------------------------------------------------------------------ session signals
     def _on_session_annotation_added(self, ann: Annotation) -> None:
@@ -765,6 +725,8 @@ class MainWindow(QMainWindow):
             names.append(ann.text)
             self.attr_editor.entity_added(names, ann.text)
         self.article.add_span(ann, self.colours.get(ann.label, QColor("gray")))
+        self.linker.note_dispute(None, ann)
+        self.links.reset()
         self.ann_model.add(ann)
         self.doc_model.adjust_count(ann.document, +1)
         self.select_annotation(ann.id, reveal=False)
@@ -772,6 +734,8 @@ class MainWindow(QMainWindow):
     def _on_session_annotation_removed(self, ann_id: str) -> None:
         self._entity_names_cache = None
         self.article.remove_span(ann_id)
+        self.linker.note_dispute(ann_id, None)
+        self.links.reset()
         self.ann_model.remove(ann_id)
         if self.doc_id:
             self.doc_model.adjust_count(self.doc_id, -1)
@@ -783,6 +747,8 @@ class MainWindow(QMainWindow):
             self._entity_names_cache = None
         self.article.remove_span(old.id)
         self.article.add_span(new, self.colours.get(new.label, QColor("gray")))
+        self.linker.note_dispute(old.id, new)
+        self.links.reset()
         self.ann_model.replace(new)
         if self.current == new.id:
             self.select_annotation(new.id, reveal=False)

@@ -14,13 +14,15 @@ import time
 import unicodedata
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QSyntaxHighlighter,
     QTextBlock,
@@ -205,6 +207,7 @@ class ArticleView(QPlainTextEdit):
 
     label_key = Signal(str, bool)  # the key pressed (lower case), shift held
     span_clicked = Signal(list)  # ids of the annotations under the click, innermost first
+    span_pointed = Signal(list)  # the same for a Ctrl+click (pointing at a link's other end)
     empty_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -228,6 +231,7 @@ class ArticleView(QPlainTextEdit):
         # the text of the tooltip over spans (ids innermost first), given by the window
         self.tooltip_provider: Callable[[list[str]], str] | None = None
         self._press: QPoint | None = None
+        self.overlays: list[Callable[[QPainter, QRect], None]] = []  # drawn over the text (links)
         self.setViewportMargins(24, 12, 24, 12)
         self._next_block = 0
         self._idle = QTimer(self)
@@ -439,6 +443,14 @@ class ArticleView(QPlainTextEdit):
             return []  # beyond the end of the line
         return self.highlighter.spans_at(pos)
 
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.overlays:
+            painter = QPainter(self.viewport())
+            for paint in self.overlays:
+                paint(painter, event.rect())
+            painter.end()
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._press = event.position().toPoint()
         super().mousePressEvent(event)
@@ -450,7 +462,9 @@ class ArticleView(QPlainTextEdit):
         self._press = None
         pos = self.cursorForPosition(event.position().toPoint()).position()
         ids = self.highlighter.spans_at(pos)
-        if ids:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.span_pointed.emit(ids)
+        elif ids:
             self.span_clicked.emit(ids)
         else:
             self.empty_clicked.emit()

@@ -313,9 +313,13 @@ class RelationPanel(QWidget):
             other_id = r.to_id if ann is not None and r.from_id == ann.id else r.from_id
             other = by_id.get(other_id)
             arrow = "→" if ann is not None and r.from_id == ann.id else "←"
-            attrs = " ".join(f"{k}={v}" for k, v in r.attributes.items())
+            # a stance's value in full, first, where a narrow panel cannot cut it off
+            value = r.attributes.get("value")
+            attrs = " ".join(f"{k}={v}" for k, v in r.attributes.items() if k != "value")
             text = " ".join(other.text.split())[:60] if other else other_id
-            item = QListWidgetItem(f"{r.type} {arrow} {other.label if other else '?'} “{text}” {attrs}".strip())
+            kind = f"{r.type}: {value}" if value else r.type
+            item = QListWidgetItem(f"{kind} {arrow} {other.label if other else '?'} “{text}” {attrs}".strip())
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             item.setData(Qt.ItemDataRole.UserRole + 1, other_id)
             self.list.addItem(item)

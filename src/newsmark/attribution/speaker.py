@@ -1,0 +1,342 @@
+"""The speaker, cue and type a quote most likely has, read from the text around it.
+
+Newsrooms write attribution in a few shapes: ``Leon Panetta has insisted that …``,
+``Mr Panetta insisted that "…"``, ``"…," said Ali al-Dabbagh`` and, a sentence later,
+``He added: "…"``.  So the proposed speaker is the nearest PERSON or ORG mention before the quote
+in the same or the previous sentence (the subject of the cue verb when the cue is known), then
+one after the quote in its sentence, then the previous quote's speaker when a pronoun stands in
+for a name.  Mentions of one person ("Leon Panetta", "Mr Panetta", "Panetta") are one choice.
+Offsets are code points, as everywhere in the core.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from newsmark.core.model import Annotation, Relation
+
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP")  # who can be offered as a speaker
+PROPOSED_LABELS = ("PERSON", "ORG")  # who can be proposed (a nationality rarely speaks)
+CUE_LABEL = "CUE"
+WINDOW = 3000  # how far a sentence boundary is looked for, in code points
+
+TITLES = frozenset(
+    "mr mrs ms miss mx dr prof sir dame lord lady president minister senator sen rep gen general "
+    "secretary chancellor judge justice governor gov mayor rev father sister brother".split())
+_ABBREVIATIONS = TITLES | {"st", "jr", "sr", "vs", "no", "co", "inc", "ltd", "corp", "mt", "col", "capt",
+                           "lt", "sgt", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec"}
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+
+# a terminator followed by closing marks then white space, or a line break (a paragraph)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)|[\n\r\u2028\u2029]")
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+CUE_WORDS = (
+    "said says say added adds insisted insists insist told tells stated states argued argues claimed "
+    "claims warned warns explained explains noted notes asked asks replied replies denied denies "
+    "admitted admits announced announces declared declares suggested suggests stressed stresses "
+    "acknowledged acknowledges wrote writes maintained maintains agreed agrees urged urges confirmed "
+    "confirms continued continues recalled recalls predicted predicts promised promises"
+).split()
+_CUE = re.compile(r"\b(?:(?:has|have|had)\s+)?(?:" + "|".join(CUE_WORDS) + r")\b|\baccording to\b",
+                  re.IGNORECASE)
+
+OPEN_MARKS = "\"“„«‹「『‘‚'"
+CLOSE_MARKS = "\"”»›」』’'"
+_DOUBLE_MARKS = "\"“”„«»‹›「」『』"
+_SINGLE_MARKS = "‘’‚'"
+_SPACES = " \t\u00a0\u202f"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name in the text: a tagged annotation (``ann_id``) or an untagged occurrence of a
+    tagged name (``ann_id`` None: tagged when chosen)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    ann_id: str | None = None
+
+
+@dataclass(slots=True)
+class SpeakerChoice:
+    """One entry of the speaker list: every mention of one person or organisation."""
+
+    name: str  # the fullest way the text names them
+    label: str
+    mentions: list[Mention] = field(default_factory=list)
+    target: Mention | None = None  # the mention the quote is linked to when chosen
+    proposed: bool = False
+
+    def describe(self) -> str:
+        others = list(dict.fromkeys(m.text for m in self.mentions if m.text != self.name))
+        also = f" — also {', '.join(others[:3])}" if others else ""
+        return f"{self.name} ({self.label}){also}"
+
+
+@dataclass(frozen=True, slots=True)
+class CueProposal:
+    start: int
+    end: int
+    text: str
+    ann_id: str | None = None  # a CUE annotation already there, or None (tagged when accepted)
+
+
+# ---------------------------------------------------------------------- sentences
+def _ends_sentence(text: str, m: re.Match[str]) -> bool:
+    if m.group()[0] != ".":
+        return True
+    # "Mr. Panetta", "U.S. troops": a period after a title, an abbreviation or an initial
+    word = re.search(r"([^\W\d_]+)$", text[max(0, m.start() - 12):m.start()])
+    if word is None:
+        return True
+    w = word.group(1)
+    return not (w.lower() in _ABBREVIATIONS or len(w) == 1)
+
+
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos``: (start, end), end exclusive, spaces around left out."""
+    lo = max(0, pos - WINDOW)
+    start = lo
+    for m in _SENTENCE_END.finditer(text, lo, pos):
+        if _ends_sentence(text, m):
+            start = m.end()
+    end = min(len(text), pos + WINDOW)
+    for m in _SENTENCE_END.finditer(text, pos, end):
+        if _ends_sentence(text, m):
+            end = m.end() if m.group()[0] not in "\n\r\u2028\u2029" else m.start()
+            break
+    while start < end and text[start].isspace():
+        start += 1
+    return start, max(start, end)
+
+
+def _previous_sentence_start(text: str, s0: int) -> int:
+    p = s0 - 1
+    while p > 0 and text[p].isspace():
+        p -= 1
+    return sentence_bounds(text, p)[0] if p > 0 else 0
+
+
+# ---------------------------------------------------------------------- mentions
+def _tokens(name: str) -> list[str]:
+    return [t.rstrip(".") for t in _WORD.findall(name)]
+
+
+def _group_key(label: str, text: str) -> tuple[str, str]:
+    words = [t for t in _tokens(text) if t]
+    if label == "PERSON" and words:
+        last = re.sub(r"(?:'s|’s|'|’)$", "", words[-1])
+        return label, last.lower()
+    words = [w.lower() for w in words]
+    if words and words[0] == "the":
+        words = words[1:]
+    return label, " ".join(words)
+
+
+def _fullness(text: str) -> int:
+    return sum(1 for t in _tokens(text) if t.lower() not in TITLES)
+
+
+def _alias_pattern(label: str, names: Iterable[str]) -> re.Pattern[str] | None:
+    """How an untagged mention of a group looks: a person's surname (with a title before it), an
+    organisation's name as tagged."""
+    alts: set[str] = set()
+    for name in names:
+        if label == "PERSON":
+            words = _tokens(name)
+            if words:
+                alts.add(re.escape(re.sub(r"(?:'s|’s)$", "", words[-1])))
+        elif name.strip():
+            alts.add(re.escape(name.strip()))
+    if not alts:
+        return None
+    # a title before a surname is part of the mention: "Mr Panetta", "Dr. Smith"
+    title = r"(?:(?i:" + "|".join(sorted(TITLES)) + r")\.?\s+)?" if label == "PERSON" else ""
+    body = "|".join(sorted(alts, key=len, reverse=True))
+    return re.compile(r"(?<!\w)" + title + r"(?:" + body + r")(?!\w)")
+
+
+# ---------------------------------------------------------------------- speaker
+def speaker_choices(text: str, annotations: Sequence[Annotation], quote_start: int, quote_end: int,
+                    relations: Iterable[Relation] = (), cue: tuple[int, int] | None = None,
+                    quote_id: str | None = None) -> list[SpeakerChoice]:
+    """The people and organisations a quote can be attributed to, the proposed one first, then
+    by how near to the quote they are named.  ``cue``: the quote's cue span when known."""
+    groups: dict[tuple[str, str], SpeakerChoice] = {}
+    for a in annotations:
+        if a.label not in SPEAKER_LABELS or (quote_start <= a.start and a.end <= quote_end):
+            continue
+        key = _group_key(a.label, a.text)
+        choice = groups.get(key)
+        if choice is None:
+            choice = groups[key] = SpeakerChoice(name=a.text, label=a.label)
+        choice.mentions.append(Mention(a.start, a.end, a.text, a.label, a.id))
+        if _fullness(a.text) > _fullness(choice.name):
+            choice.name = a.text
+    # the sentences that count: the quote's, the one before it, and the rest of the quote's after it
+    s0, _ = sentence_bounds(text, quote_start)
+    prev = _previous_sentence_start(text, s0)
+    if quote_end > quote_start:
+        after_end = sentence_bounds(text, quote_end - 1)[1]
+        # "…," said Panetta: the sentence goes on after a quote that ends with its own period
+        after_end = max(after_end, sentence_bounds(text, min(len(text) - 1, quote_end + 1))[1]
+                        if quote_end < len(text) and text[quote_end:quote_end + 3].strip(" \"”’,") == ""
+                        else after_end)
+    else:
+        after_end = quote_end
+    tagged = [(m.start, m.end) for c in groups.values() for m in c.mentions]
+    for (label, _key), choice in groups.items():
+        pattern = _alias_pattern(label, {m.text for m in choice.mentions})
+        if pattern is None:
+            continue
+        for lo, hi in ((prev, quote_start), (quote_end, after_end)):
+            for m in pattern.finditer(text, lo, hi):
+                if any(s < m.end() and m.start() < e for s, e in tagged):
+                    continue
+                choice.mentions.append(Mention(m.start(), m.end(), m.group(), label, None))
+    for choice in groups.values():
+        choice.mentions.sort(key=lambda m: m.start)
+
+    mentions = [(m, c) for c in groups.values() for m in c.mentions if c.label in PROPOSED_LABELS]
+    relations = list(relations)
+    if cue is None:  # the reporting verb of the sentence stands for a cue not tagged yet
+        taken = {r.to_id for r in relations if r.type == "cue" and r.from_id != quote_id}
+        found = propose_cue(text, annotations, quote_start, quote_end, taken)
+        cue = (found.start, found.end) if found is not None else None
+    proposed: tuple[Mention, SpeakerChoice] | None = None
+    if cue is not None and cue[1] <= quote_start:  # the subject of the cue verb
+        before = [(m, c) for m, c in mentions if prev <= m.start and m.end <= cue[0]]
+        proposed = max(before, key=lambda mc: mc[0].end, default=None)
+    elif cue is not None and cue[0] >= quote_end:  # "…," said Panetta / Panetta said
+        around = [(m, c) for m, c in mentions if quote_end <= m.start and m.end <= after_end]
+        proposed = min(around, key=lambda mc: min(abs(mc[0].start - cue[1]), abs(cue[0] - mc[0].end)),
+                       default=None)
+    if proposed is None:
+        before = [(m, c) for m, c in mentions if prev <= m.start and m.end <= quote_start]
+        proposed = max(before, key=lambda mc: mc[0].end, default=None)
+    if proposed is None:
+        after = [(m, c) for m, c in mentions if quote_end <= m.start and m.end <= after_end]
+        proposed = min(after, key=lambda mc: mc[0].start, default=None)
+    if proposed is None and _pronoun_before(text, s0, quote_start):
+        proposed = _previous_speaker(annotations, relations, quote_start, quote_id, groups)
+    if proposed is None:
+        before = [(m, c) for m, c in mentions if m.ann_id is not None and m.end <= quote_start]
+        proposed = max(before, key=lambda mc: mc[0].end, default=None)
+
+    def distance(m: Mention) -> int:
+        return quote_start - m.end if m.end <= quote_start else (m.start - quote_end) + 1
+
+    out = list(groups.values())
+    for choice in out:
+        choice.target = min(choice.mentions, key=lambda m: (distance(m) if distance(m) >= 0 else 1 << 40,
+                                                            m.ann_id is None))
+    if proposed is not None:
+        proposed[1].proposed = True
+        proposed[1].target = proposed[0]
+    out.sort(key=lambda c: (not c.proposed, distance(c.target) if c.target else 1 << 40))
+    return out
+
+
+def _pronoun_before(text: str, s0: int, quote_start: int) -> bool:
+    words = _WORD.findall(text, s0, quote_start)
+    return any(w.lower() in PRONOUNS for w in words[:4])
+
+
+def _previous_speaker(annotations: Sequence[Annotation], relations: Iterable[Relation], quote_start: int,
+                      quote_id: str | None, groups: dict[tuple[str, str], SpeakerChoice]
+                      ) -> tuple[Mention, SpeakerChoice] | None:
+    """The speaker of the nearest attributed quote before this one (``He added: …``)."""
+    by_id = {a.id: a for a in annotations}
+    best: tuple[int, Annotation] | None = None
+    for r in relations:
+        if r.type != "said_by" or r.from_id == quote_id:
+            continue
+        quote, speaker = by_id.get(r.from_id), by_id.get(r.to_id)
+        if quote is None or speaker is None or quote.start >= quote_start:
+            continue
+        if best is None or quote.start > best[0]:
+            best = (quote.start, speaker)
+    if best is None:
+        return None
+    speaker = best[1]
+    choice = groups.get(_group_key(speaker.label, speaker.text))
+    if choice is None:
+        return None
+    # link the mention of that speaker nearest before the quote
+    before = [m for m in choice.mentions if m.end <= quote_start]
+    target = max(before, key=lambda m: m.end, default=None) or next(
+        m for m in choice.mentions if m.ann_id == speaker.id)
+    return target, choice
+
+
+# ---------------------------------------------------------------------- cue
+def propose_cue(text: str, annotations: Sequence[Annotation], quote_start: int, quote_end: int,
+                taken: Iterable[str] = ()) -> CueProposal | None:
+    """The cue of a quote: a CUE of its sentence that no other quote has, else a reporting verb
+    there ("said", "has insisted", "according to"), the nearest to the quote."""
+    s0, _ = sentence_bounds(text, quote_start)
+    end = sentence_bounds(text, max(quote_start, quote_end - 1))[1]
+    if quote_end < len(text) and text[quote_end:quote_end + 3].strip(" \"”’,") == "":
+        end = max(end, sentence_bounds(text, min(len(text) - 1, quote_end + 1))[1])
+    used = set(taken)
+
+    def distance(s: int, e: int) -> int:
+        return quote_start - e if e <= quote_start else s - quote_end
+
+    found: list[tuple[int, CueProposal]] = []
+    for a in annotations:
+        if a.label == CUE_LABEL and a.id not in used and s0 <= a.start and a.end <= end and (
+                a.end <= quote_start or a.start >= quote_end):
+            found.append((distance(a.start, a.end), CueProposal(a.start, a.end, a.text, a.id)))
+    if not found:
+        for lo, hi in ((s0, quote_start), (quote_end, end)):
+            for m in _CUE.finditer(text, lo, hi):
+                found.append((distance(m.start(), m.end()), CueProposal(m.start(), m.end(), m.group())))
+    return min(found, key=lambda dc: dc[0], default=(0, None))[1]
+
+
+# ---------------------------------------------------------------------- type
+def _is_mark(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch in _DOUBLE_MARKS:
+        return True
+    if ch in _SINGLE_MARKS:  # not an apostrophe inside a word ("shouldn't", "Iraq's")
+        left = i > 0 and text[i - 1].isalnum()
+        right = i + 1 < len(text) and text[i + 1].isalnum()
+        return not (left and right)
+    return False
+
+
+def infer_quote_type(text: str, start: int, end: int) -> str:
+    """``direct`` when the quote is inside quotation marks, ``mixed`` when part of it is,
+    ``indirect`` otherwise."""
+    s, e = start, end
+    while s < e and text[s] in _SPACES:
+        s += 1
+    while e > s and text[e - 1] in _SPACES:
+        e -= 1
+    if s >= e:
+        return "indirect"
+    # the marks just outside the span (a space allowed inside « guillemets »), or its own first/last
+    b = s - 1
+    while b >= 0 and text[b] in _SPACES and b >= s - 2:
+        b -= 1
+    a = e
+    while a < len(text) and text[a] in ".,;:!?…" + _SPACES and a <= e + 2:
+        a += 1
+    own_open = text[s] in OPEN_MARKS and _is_mark(text, s)
+    own_close = text[e - 1] in CLOSE_MARKS and _is_mark(text, e - 1)
+    if not own_close and e - 2 >= s and text[e - 1] in ".,;:!?…" and text[e - 2] in CLOSE_MARKS:
+        own_close = _is_mark(text, e - 2)
+    opened = own_open or (b >= 0 and text[b] in OPEN_MARKS and _is_mark(text, b))
+    closed = own_close or (a < len(text) and text[a] in CLOSE_MARKS and _is_mark(text, a))
+    inner = [i for i in range(s + (1 if own_open else 0), e - (1 if own_close else 0)) if _is_mark(text, i)]
+    if opened and closed and not inner:
+        return "direct"
+    if inner or opened or closed:
+        return "mixed"
+    return "indirect"

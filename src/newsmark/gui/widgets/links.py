@@ -1,0 +1,303 @@
+"""Links drawn over the article, as brat and INCEpTION draw arcs: the selected annotation's
+linked spans (speaker, cue, disputed point, stances) outlined and joined to it by curves labelled
+with the relation type and the stance value; or every link of the visible part of the article.
+
+Painting is cheap enough for every frame: only the blocks on screen are looked at, the relations
+with an end on screen are found by bisect over their ends, and each span's rectangles inside its
+block are cached (cleared when the text is laid out at another width or font).  Nothing here
+relays out the document.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+
+from newsmark.core.model import Annotation, Relation
+
+if TYPE_CHECKING:
+    from newsmark.gui.models.session import Session
+    from newsmark.gui.widgets.article import ArticleView
+
+STANCE_COLOURS = {"supports": ("#2e7d32", "#81c784"), "opposes": ("#c62828", "#ef9a9a"),
+                  "neutral": ("#616161", "#bdbdbd")}  # (light theme, dark theme)
+RELATION_NAMES = {"said_by": "said by", "cue": "cue"}
+
+
+def link_caption(rel: Relation) -> str:
+    """What a drawn link says: its type, and a stance's value in full."""
+    name = RELATION_NAMES.get(rel.type, rel.type.replace("_", " "))
+    value = rel.attributes.get("value")
+    return f"{name}: {value}" if value else name
+
+
+_CAPTIONS: dict[tuple[str, object], str] = {}
+_ADVANCES: dict[tuple[int, str], float] = {}
+
+
+def _caption(rel: Relation) -> str:
+    key = (rel.type, rel.attributes.get("value"))
+    text = _CAPTIONS.get(key)
+    if text is None:
+        text = _CAPTIONS[key] = link_caption(rel)
+    return text
+
+
+def _advance(metrics: QFontMetricsF, text: str) -> float:
+    key = (round(metrics.height() * 10), text)
+    w = _ADVANCES.get(key)
+    if w is None:
+        w = _ADVANCES[key] = metrics.horizontalAdvance(text)
+    return w
+
+
+class LinkOverlay:
+    """Draws links over an ArticleView (hooked into its paint event)."""
+
+    def __init__(self, view: ArticleView, session: Session) -> None:
+        self.view = view
+        self.session = session
+        self.colours: dict[str, QColor] = {}  # label -> colour
+        self.show_all = False
+        self.selected: Annotation | None = None
+        self.selected_links: list[Relation] = []
+        self._index: tuple[list[int], list[tuple[int, int, int]], int] | None = None
+        self._relations: list[Relation] = []
+        self._rects: dict[tuple[int, int, int], list[QRectF]] = {}  # (block, qt start, qt end)
+        self._layout_key: tuple[int, float, str] = (0, 0.0, "")
+        self.drawn: list[tuple[Relation, QPointF, QPointF]] = []  # the last paint's links (for tests)
+        view.overlays.append(self.paint)
+
+    # ------------------------------------------------------------------ state
+    def reset(self) -> None:
+        """Another document, or its annotations or links changed."""
+        self._index = None
+        self._rects.clear()
+        self.view.viewport().update()
+
+    def set_selected(self, ann: Annotation | None, links: list[Relation]) -> None:
+        if ann is self.selected and links == self.selected_links:
+            return
+        self.selected, self.selected_links = ann, list(links)
+        self.view.viewport().update()
+
+    def set_show_all(self, on: bool) -> None:
+        self.show_all = on
+        self.view.viewport().update()
+
+    def _ends_index(self) -> tuple[list[int], list[tuple[int, int, int]], int]:
+        """Every relation end (qt start, qt end, relation number), sorted, for the visible ones."""
+        if self._index is None:
+            doc = self.session.document
+            self._relations = list(doc.relations) if doc is not None else []
+            by_id = self.session.by_id
+            to_qt = self.view.map.to_qt
+            ends = []
+            for n, r in enumerate(self._relations):
+                for ann_id in (r.from_id, r.to_id):
+                    a = by_id.get(ann_id)
+                    if a is not None:
+                        ends.append((to_qt(a.start), to_qt(a.end), n))
+            ends.sort()
+            longest = max((e - s for s, e, _ in ends), default=0)
+            self._index = ([s for s, _, _ in ends], ends, longest)
+        return self._index
+
+    # ------------------------------------------------------------------ geometry
+    def _visible_blocks(self) -> tuple[dict[int, float], int, int]:
+        """Block number -> top in the viewport, for the blocks on screen; their qt range."""
+        view = self.view
+        block = view.firstVisibleBlock()
+        offset = view.contentOffset()
+        height = view.viewport().height()
+        tops: dict[int, float] = {}
+        if not block.isValid():
+            return tops, 0, 0
+        top = view.blockBoundingGeometry(block).translated(offset).top()
+        first = block.position()
+        last = first
+        while block.isValid() and top <= height:
+            tops[block.blockNumber()] = top
+            last = block.position() + block.length()
+            top += view.blockBoundingRect(block).height()
+            block = block.next()
+        return tops, first, last
+
+    def span_rects(self, s: int, e: int, tops: dict[int, float], first: int, last: int) -> list[QRectF]:
+        """The span's rectangles on screen (one a line), in viewport coordinates."""
+        if e <= first or s >= last:
+            return []
+        view = self.view
+        doc = view.document()
+        dx = view.contentOffset().x()
+        block = doc.findBlock(max(s, first))
+        out: list[QRectF] = []
+        while block.isValid() and block.position() < min(e, last):
+            n = block.blockNumber()
+            top = tops.get(n)
+            if top is not None:
+                key = (n, s, e)
+                local = self._rects.get(key)
+                if local is None:
+                    local = self._rects[key] = self._block_rects(block, s, e)
+                out.extend(r.translated(dx, top) for r in local)
+            block = block.next()
+        return out
+
+    @staticmethod
+    def _block_rects(block: object, s: int, e: int) -> list[QRectF]:
+        layout = block.layout()  # type: ignore[attr-defined]
+        b0 = block.position()  # type: ignore[attr-defined]
+        a, b = max(s, b0) - b0, min(e, b0 + block.length() - 1) - b0  # type: ignore[attr-defined]
+        origin = layout.position()
+        rects = []
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            ls = line.textStart()
+            le = ls + line.textLength()
+            if le <= a or ls >= b:
+                continue
+            x1 = line.cursorToX(max(a, ls))
+            x2 = line.cursorToX(min(b, le))
+            x1 = x1[0] if isinstance(x1, tuple) else x1
+            x2 = x2[0] if isinstance(x2, tuple) else x2
+            rects.append(QRectF(origin.x() + min(x1, x2), origin.y() + line.y(), abs(x2 - x1), line.height()))
+        return rects
+
+    # ------------------------------------------------------------------ painting
+    def paint(self, painter: QPainter, _clip: QRect) -> None:
+        self.drawn = []
+        if self.session.document is None or (not self.show_all and not self.selected_links):
+            return
+        view = self.view
+        key = (view.viewport().width(), view.font().pointSizeF(), view.font().family())
+        if key != self._layout_key:  # laid out again: the cached rectangles are stale
+            self._rects.clear()
+            self._layout_key = key
+        tops, first, last = self._visible_blocks()
+        if not tops:
+            return
+        links: dict[str, Relation] = {r.id: r for r in self.selected_links}
+        if self.show_all:
+            starts, ends, longest = self._ends_index()
+            lo = bisect.bisect_left(starts, first - longest)
+            hi = bisect.bisect_left(starts, last)
+            for _s, e, n in ends[lo:hi]:
+                if e > first:
+                    found = self._relations[n]
+                    links[found.id] = found
+        if not links:
+            return
+        base = view.palette().color(QPalette.ColorRole.Base)
+        dark = base.lightness() < 128
+        height = view.viewport().height()
+        to_qt = view.map.to_qt
+        by_id = self.session.by_id
+        font = QFont(view.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.72))
+        metrics = QFontMetricsF(font)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(font)
+        outlined: set[str] = set()
+        fan: dict[str, int] = {}  # links already drawn from a span: the next one arcs higher
+        # one path a colour for the curves, one for the outlines and arrow heads: a handful of
+        # draw calls a frame however many links there are
+        curves: dict[int, tuple[QColor, QPainterPath, QPainterPath, QPainterPath]] = {}
+        labels: list[tuple[QRectF, str, QColor]] = []
+        selected_id = self.selected.id if self.selected is not None else None
+        for rel in links.values():
+            src, dst = by_id.get(rel.from_id), by_id.get(rel.to_id)
+            if src is None or dst is None:
+                continue
+            sides: list[tuple[Annotation, int, list[QRectF]]] = []
+            for a in (src, dst):
+                s, e = to_qt(a.start), to_qt(a.end)
+                sides.append((a, s, self.span_rects(s, e, tops, first, last)))
+            if not sides[0][2] and not sides[1][2]:
+                continue
+            colour = self._colour(rel, dst, dark)
+            entry = curves.get(colour.rgba())
+            if entry is None:
+                entry = curves[colour.rgba()] = (colour, QPainterPath(), QPainterPath(), QPainterPath())
+            _, curve, marks, arrows = entry
+            # outline the linked spans (the selected one has its own highlight)
+            for a, _s, rects in sides:
+                if a.id in outlined or a.id == selected_id:
+                    continue
+                outlined.add(a.id)
+                for r in rects:
+                    marks.addRoundedRect(r.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
+            points = []
+            for (_a, s, rects), (_b, other_s, _) in ((sides[0], sides[1]), (sides[1], sides[0])):
+                if rects:
+                    r = rects[0] if other_s <= s else rects[-1]
+                    points.append(QPointF(r.center().x(), r.top() + 1))
+                else:  # off screen: the curve leaves by the top or the bottom edge
+                    points.append(QPointF(-1, -30.0 if s < first else height + 30.0))
+            p0, p3 = points
+            if p0.x() < 0:
+                p0.setX(p3.x())
+            if p3.x() < 0:
+                p3.setX(p0.x())
+            k = fan.get(rel.from_id, 0)
+            fan[rel.from_id] = k + 1
+            rise = 14 + min(46.0, abs(p3.x() - p0.x()) * 0.08) + 9 * k
+            top = min(p0.y(), p3.y()) - rise
+            if min(p0.y(), p3.y()) > 0:  # stay on screen when both ends are (a link near the top)
+                top = max(top, 6.0)
+            curve.moveTo(p0)
+            curve.cubicTo(QPointF(p0.x(), top), QPointF(p3.x(), top), p3)
+            # an arrow head where the link points (the speaker, the cue, the disputed point)
+            if 0 <= p3.y() <= height:
+                arrows.addPolygon(QPolygonF([p3, QPointF(p3.x() - 4, p3.y() - 7), QPointF(p3.x() + 4, p3.y() - 7),
+                                            p3]))
+            # the curve's middle (its control points share one height)
+            mid = QPointF((p0.x() + p3.x()) / 2, 0.125 * (p0.y() + p3.y()) + 0.75 * top)
+            text = _caption(rel)
+            w, h = _advance(metrics, text) + 8, metrics.height() + 2
+            y = min(max(mid.y() - h / 2, 1.0), height - h - 1.0)  # the caption always on screen
+            labels.append((QRectF(mid.x() - w / 2, y, w, h), text, colour))
+            self.drawn.append((rel, p0, p3))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        # hairlines only: the raster engine draws a 1-pixel antialiased line fifteen to twenty
+        # times faster than a wider one; a few links (the selected annotation's) are made bold
+        # by drawing their hairline twice, a pixel apart
+        bold = len(self.drawn) <= 8
+        for colour, curve, marks, _arrows in curves.values():
+            pen = QPen(colour, 1.0)
+            painter.setPen(pen)
+            painter.drawPath(curve)
+            painter.drawPath(marks)
+            if bold:
+                painter.translate(0.0, 0.9)
+                painter.drawPath(curve)
+                painter.translate(0.0, -0.9)
+        # arrow heads filled; captions last, over every curve
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour, _curve, _marks, arrows in curves.values():
+            painter.setBrush(colour)
+            painter.drawPath(arrows)
+        painter.setBrush(base)
+        for rect, text, colour in labels:
+            painter.setPen(colour)
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _colour(self, rel: Relation, dst: Annotation, dark: bool) -> QColor:
+        value = rel.attributes.get("value")
+        if rel.type == "stance" and isinstance(value, str) and value in STANCE_COLOURS:
+            return QColor(STANCE_COLOURS[value][1 if dark else 0])
+        colour = QColor(self.colours.get(dst.label, QColor("gray")))
+        return colour.lighter(130) if dark else colour.darker(160)
