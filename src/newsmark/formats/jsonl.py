@@ -91,12 +91,34 @@ def _packed(rec: Record, layers: dict[str, str]) -> Record:
 
 def _worker_setup() -> None:
     """In a worker: Ctrl+C is for the importer, which stops the workers (no tracebacks from
-    them); and the importer, which writes, has the CPU first (the workers keep ahead of it)."""
+    them); and the importer, which writes, has the CPU first (the workers keep ahead of it).
+    A worker ends itself when the importer is gone (killed: it had no chance to stop them)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(AttributeError, OSError):  # os.nice: not on Windows
         os.nice(10)
+    die_with_parent()
+
+
+PARENT_CHECK_SECONDS = 0.25
+
+
+def die_with_parent() -> None:
+    """In a worker process: exit as soon as the process that started it is gone (a SIGKILLed
+    import cannot stop its workers, which would otherwise run on for the rest of the file)."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:  # re-parented: the importer is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="newsmark-parent-watch", daemon=True).start()
 
 
 CHUNK_LINES = 64  # lines per task given to a worker process
@@ -257,13 +279,14 @@ def write(
                 n_anns, n_kept_rels = len(anns), len(rels)
                 ann_json, rel_json = b"[" + b",".join(anns) + b"]", b"[" + b",".join(rels) + b"]"
             elif labels:  # a packed document, filtered: the only case that parses it
-                ann_list = [a for a in orjson.loads(packed_anns) if a["label"] in wanted]
+                # jsonutil: integers beyond 64 bits stay integers (orjson would make them floats)
+                ann_list = [a for a in jsonutil.loads(packed_anns) if a["label"] in wanted]
                 kept = {a["id"] for a in ann_list}
-                all_rels = orjson.loads(packed_rels)
+                all_rels = jsonutil.loads(packed_rels)
                 rel_list = [r for r in all_rels if r["from"] in kept and r["to"] in kept]
                 summary.relations_dropped += len(all_rels) - len(rel_list)
                 n_anns, n_kept_rels = len(ann_list), len(rel_list)
-                ann_json, rel_json = dumps(ann_list), dumps(rel_list)
+                ann_json, rel_json = jsonutil.dumps(ann_list), jsonutil.dumps(rel_list)
             else:  # a packed document is stored in the export's shape and order (docs/adr/0008)
                 ann_json, rel_json = packed_anns, packed_rels
                 n_anns, n_kept_rels = packed_n_anns, packed_n_rels

@@ -162,7 +162,10 @@ class _Extractor:
             from concurrent.futures import ProcessPoolExecutor
 
             # spawn: no fork of a process that may run Qt threads (the window's import dialog)
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            from newsmark.formats.jsonl import die_with_parent
+
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=die_with_parent)
             self._fill(workers * 4)
         return self
 
