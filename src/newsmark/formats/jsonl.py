@@ -89,7 +89,7 @@ def _packed(rec: Record, layers: dict[str, str]) -> Record:
     return rec
 
 
-def _worker_setup() -> None:
+def _worker_setup(parent: int) -> None:
     """In a worker: Ctrl+C is for the importer, which stops the workers (no tracebacks from
     them); and the importer, which writes, has the CPU first (the workers keep ahead of it).
     A worker ends itself when the importer is gone (killed: it had no chance to stop them)."""
@@ -98,19 +98,21 @@ def _worker_setup() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(AttributeError, OSError):  # os.nice: not on Windows
         os.nice(10)
-    die_with_parent()
+    die_with_parent(parent)
 
 
 PARENT_CHECK_SECONDS = 0.25
 
 
-def die_with_parent() -> None:
-    """In a worker process: exit as soon as the process that started it is gone (a SIGKILLed
-    import cannot stop its workers, which would otherwise run on for the rest of the file)."""
+def die_with_parent(parent: int) -> None:
+    """In a worker process started by process ``parent``: exit as soon as that process is gone
+    (a SIGKILLed import cannot stop its workers, which would otherwise run on for the rest of
+    the file)."""
     import threading
     import time
 
-    parent = os.getppid()
+    if os.getppid() != parent:  # gone while this worker started
+        os._exit(1)
 
     def watch() -> None:
         while True:
@@ -134,7 +136,7 @@ def _read_packed_in_workers(lines: Iterator[tuple[int, bytes]], path: str | Path
     from concurrent.futures import Future, ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_setup)
+                               initializer=_worker_setup, initargs=(os.getpid(),))
     pending: deque[tuple[list[tuple[int, bytes]], Future[list[Any]]]] = deque()
     snapshot = dict(layers)
 

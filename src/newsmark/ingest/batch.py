@@ -165,7 +165,7 @@ class _Extractor:
             from newsmark.formats.jsonl import die_with_parent
 
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=die_with_parent)
+                                            initializer=die_with_parent, initargs=(os.getpid(),))
             self._fill(workers * 4)
         return self
 

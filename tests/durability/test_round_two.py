@@ -1,0 +1,305 @@
+"""Issue 13, "nothing lost, round two": the store, import and CLI points of the adversarial run.
+
+Each test failed before its fix (checked against the commit before them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsmark.cli import cli
+from newsmark.core.errors import NewsmarkError
+from newsmark.core.model import Document
+from newsmark.store import Project
+from newsmark.store.maintenance import check_file, make_backup
+
+import newsmark  # noqa: E402
+
+SRC = Path(newsmark.__file__).resolve().parents[1]  # the code under test, for child processes
+SETPRIV = "/usr/bin/setpriv"
+TEXT = "Panetta said immunity 😀 matters, and Obama agreed."
+
+
+def run(*args: object, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, input=input)
+
+
+def _filled(path: Path) -> Project:
+    p = Project.create(path)
+    p.add_document(Document(id="d", text=TEXT))
+    q = p.add_annotation("d", 13, 21, "QUOTE", id="q")
+    s = p.add_annotation("d", 0, 7, "PERSON", id="s")
+    p.add_relation("d", "said_by", q.id, s.id, id="r")
+    return p
+
+
+# ---------------------------------------------------------------- 1. export over the project
+@pytest.mark.parametrize("target", ["p.newsmark", "p.newsmark-wal", "p.newsmark-shm", "backup"])
+def test_an_export_never_replaces_the_project_its_journal_or_a_backup(tmp_path: Path, target: str) -> None:
+    path = tmp_path / "p.newsmark"
+    with _filled(path) as p:  # open: its -wal and -shm exist
+        backup = make_backup(p)
+        out = backup if target == "backup" else tmp_path / target
+        assert out.exists()
+        before = out.read_bytes()
+        r = run("export", path, "--format", "conll", "-o", out)
+        assert r.exit_code == 1 and "will not write over" in r.output, r.output
+        assert out.read_bytes() == before
+        p.add_annotation("d", 37, 42, "PERSON")
+    assert check_file(path).ok
+    assert run("export", path, "-o", tmp_path / "out.jsonl").exit_code == 0
+
+
+def test_the_window_s_export_path_is_refused_below_the_cli(tmp_path: Path) -> None:
+    """The window writes exports with core.atomicfile.atomic_write too: the check is there."""
+    from newsmark.core.atomicfile import atomic_write
+
+    path = tmp_path / "p.newsmark"
+    _filled(path).close()
+    with pytest.raises(NewsmarkError, match="will not write over"), atomic_write(path) as f:
+        f.write(b"not a project")
+    assert check_file(path).ok
+
+
+# ---------------------------------------------------------------- 26. a killed export's .partial
+def test_a_killed_export_s_partial_file_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    path = tmp_path / "p.newsmark"
+    with _filled(path) as p:
+        for i in range(300):
+            p.add_document(Document(id=f"x{i}", text=f"document {i} " * 200))
+    out = tmp_path / "out.jsonl"
+    code = ("import sys, time\n"
+            f"sys.path.insert(0, {str(SRC)!r})\n"
+            "from newsmark.formats import jsonl\n"
+            "import newsmark.core.atomicfile as af\n"
+            "from newsmark.store import Project\n"
+            "with Project.open(sys.argv[1], readonly=True) as p, af.atomic_write(sys.argv[2]) as f:\n"
+            "    f.write(b'x' * 1000); f.flush(); print('writing', flush=True); time.sleep(60)\n")
+    child = subprocess.Popen([sys.executable, "-c", code, str(path), str(out)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    left = [f for f in tmp_path.iterdir() if f.name.endswith(".partial")]
+    assert len(left) == 1 and not out.exists()
+    assert run("export", path, "-o", out).exit_code == 0
+    assert [f.name for f in tmp_path.iterdir() if f.name.endswith(".partial")] == []
+    assert len(out.read_text().splitlines()) == 301
+
+
+def test_a_running_export_s_partial_file_is_left_alone(tmp_path: Path) -> None:
+    from newsmark.core.atomicfile import remove_stale_partials
+
+    out = tmp_path / "out.jsonl"
+    mine = tmp_path / f".out.jsonl.{os.getpid()}-abcd.partial"  # this process is alive
+    mine.write_bytes(b"x")
+    assert remove_stale_partials(out) == [] and mine.exists()
+
+
+# ---------------------------------------------------------------- 3. read-only folder, -wal, no -shm
+@pytest.mark.skipif(os.geteuid() == 0 and not os.path.exists(SETPRIV),
+                    reason="root ignores file permissions and setpriv is missing to drop that power")
+def test_committed_edits_in_the_wal_of_a_read_only_folder_are_read(tmp_path: Path) -> None:
+    import shutil
+
+    live = tmp_path / "live"
+    live.mkdir()
+    path = live / "p.newsmark"
+    p = _filled(path)
+    p.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    p.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    for i in range(23):  # 2 + 23 = 25 annotations, the last 23 only in the -wal
+        p.add_annotation("d", i, i + 1, "PERSON", id=f"w{i}")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    shutil.copyfile(path, folder / "p.newsmark")  # as a crash or a copy leaves it: no -shm
+    shutil.copyfile(f"{path}-wal", folder / "p.newsmark-wal")
+    p.close()
+    for f in folder.iterdir():
+        os.chmod(f, 0o444)
+    os.chmod(folder, 0o555)
+    drop = [SETPRIV, "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    code = f"import sys\nsys.path.insert(0, {str(SRC)!r})\nfrom newsmark.cli import main\nmain(sys.argv[1:])\n"
+
+    def as_user(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*drop, sys.executable, "-c", code, *args], capture_output=True, text=True,
+                              check=False)
+
+    try:
+        ro = str(folder / "p.newsmark")
+        r = as_user("stats", "--json", ro)
+        assert r.returncode == 0 and json.loads(r.stdout)["annotations"] == 25, r.stdout + r.stderr
+        r = as_user("check", ro)
+        assert r.returncode == 0 and "25 annotations" in r.stdout, r.stdout + r.stderr
+        r = as_user("export", ro)
+        assert r.returncode == 0 and len(json.loads(r.stdout)["annotations"]) == 25, r.stderr
+        assert sorted(os.listdir(folder)) == ["p.newsmark", "p.newsmark-wal"]  # nothing written there
+    finally:
+        os.chmod(folder, 0o755)
+
+
+# ---------------------------------------------------------------- 5. numbers beyond 64 bits
+def test_a_filtered_export_keeps_numbers_beyond_64_bits(tmp_path: Path) -> None:
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    big = 123456789012345678901234567890
+    src = tmp_path / "big.jsonl"
+    src.write_text(f'{{"id": "d", "text": "{TEXT}", "annotations": [{{"id": "a", "start": 0, "end": 7,'
+                   f' "label": "PERSON", "attributes": {{"n": {big}}}}}], "relations": []}}\n')
+    assert run("import", path, src).exit_code == 0
+    with Project.open(path) as p:
+        assert p.is_packed("d")  # imported, unedited
+    out = tmp_path / "out.jsonl"
+    assert run("export", path, "--label", "PERSON", "-o", out).exit_code == 0
+    assert f'"n":{big}' in out.read_text()
+    assert json.loads(out.read_text())["annotations"][0]["attributes"]["n"] == big
+
+
+# ---------------------------------------------------------------- 13. workers die with the importer
+@pytest.mark.slow
+def test_worker_processes_end_when_the_import_is_killed(tmp_path: Path) -> None:
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    src = tmp_path / "big.jsonl"
+    with src.open("w") as f:
+        for i in range(6000):
+            anns = [{"id": f"a{k}", "start": k, "end": k + 3, "label": "ORG"} for k in range(40)]
+            f.write(json.dumps({"id": f"doc{i}", "text": TEXT + str(i), "annotations": anns}) + "\n")
+    code = ("import sys, os\n"
+            f"sys.path.insert(0, {str(SRC)!r})\n"
+            "from newsmark.ingest import batch\n"
+            "batch.BATCHED_IMPORT_BYTES = 1000\n"
+            "from newsmark.formats import jsonl\n"
+            "real = jsonl._read_packed_in_workers\n"
+            "def spy(*a, **k):\n"
+            "    for i, rec in enumerate(real(*a, **k)):\n"
+            "        if i == 200:\n"
+            "            import multiprocessing\n"
+            "            print(' '.join(str(c.pid) for c in multiprocessing.active_children()), flush=True)\n"
+            "        yield rec\n"
+            "jsonl._read_packed_in_workers = spy\n"
+            "from newsmark.cli import main\n"
+            "main(sys.argv[1:])\n")
+    child = subprocess.Popen([sys.executable, "-c", code, "import", str(path), str(src)],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert child.stdout is not None
+    pids = [int(x) for x in child.stdout.readline().split()]
+    assert pids, "the import ran no worker processes"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.1)
+    alive = [pid for pid in pids if _alive(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "worker processes outlived their importer by 5 s"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- 14. lone surrogates
+@pytest.mark.parametrize("where", ["title", "meta", "label", "attribute", "note", "id", "relation type"])
+@pytest.mark.parametrize("long_number", [False, True])
+def test_a_lone_surrogate_is_refused_with_file_and_line(tmp_path: Path, where: str, long_number: bool) -> None:
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    bad = "\\ud800"
+    meta = {"n": 12345678901234567890123} if long_number else {"n": 1}
+    rec = {"id": "d", "title": "t", "text": TEXT, "meta": meta,
+           "annotations": [{"id": "a", "start": 0, "end": 7, "label": "PERSON", "note": "n"},
+                           {"id": "b", "start": 8, "end": 12, "label": "PERSON"}],
+           "relations": [{"id": "r", "type": "said_by", "from": "a", "to": "b"}]}
+    raw = json.dumps(rec)
+    raw = {"title": raw.replace('"title": "t"', f'"title": "x{bad}"'),
+           "meta": raw.replace('"meta": {', f'"meta": {{"k": "{bad}", '),
+           "label": raw.replace('"label": "PERSON", "note"', f'"label": "P{bad}", "note"'),
+           "attribute": raw.replace('"note": "n"', f'"note": "n", "attributes": {{"k": "{bad}"}}'),
+           "note": raw.replace('"note": "n"', f'"note": "{bad}"'),
+           "id": raw.replace('"id": "d"', f'"id": "d{bad}"'),
+           "relation type": raw.replace('"type": "said_by"', f'"type": "s{bad}"')}[where]
+    assert bad in raw
+    src = tmp_path / "s.jsonl"
+    src.write_text(json.dumps({"id": "ok", "text": "fine"}) + "\n" + raw + "\n")
+    r = run("import", path, src)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert f"{src}, line 2: " in r.output and "surrogate" in r.output, r.output
+    with Project.open(path) as p:
+        assert p.count_documents() == 0
+
+
+# ---------------------------------------------------------------- 19. a bit-flipped project
+@pytest.mark.parametrize("command", ["export", "show", "list"])
+def test_text_that_is_not_utf8_is_a_message_with_the_backup(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "p.newsmark"
+    with _filled(path) as p:
+        make_backup(p)
+    data = bytearray(path.read_bytes())  # closed: everything is in the file itself
+    at = data.index(TEXT.encode())  # the document's text
+    data[at + 13] = 0xE9  # a flipped bit: "i" 0x69 -> 0xE9, which is not UTF-8 here
+    path.write_bytes(bytes(data))
+    assert not check_file(path).ok
+    r = CliRunner().invoke(cli, [command, str(path)])
+    assert r.exit_code == 1 and r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert "damaged" in r.output and "latest backup" in r.output and "newsmark restore" in r.output, r.output
+
+
+# ---------------------------------------------------------------- 20. a schema nested 100,000 deep
+def test_init_with_a_schema_nested_100000_levels_deep(tmp_path: Path) -> None:
+    schema = tmp_path / "deep.json"
+    schema.write_text('{"labels": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    r = CliRunner().invoke(cli, ["init", str(tmp_path / "p.newsmark"), "--schema", str(schema)])
+    assert r.exit_code == 1 and not isinstance(r.exception, RecursionError), r.exception
+    assert f"{schema}: " in r.output and "too deeply" in r.output
+    assert not (tmp_path / "p.newsmark").exists()
+
+
+# ---------------------------------------------------------------- 23. missing folders
+def test_backup_to_a_missing_folder_creates_it(tmp_path: Path) -> None:
+    path = tmp_path / "p.newsmark"
+    _filled(path).close()
+    target = tmp_path / "missing" / "deeper" / "x.newsmark"
+    r = run("backup", path, "-o", target)
+    assert r.exit_code == 0, r.output
+    assert check_file(target).ok
+
+
+def test_restore_into_a_missing_folder_creates_it(tmp_path: Path) -> None:
+    path = tmp_path / "p.newsmark"
+    with _filled(path) as p:
+        backup = make_backup(p)
+    target = tmp_path / "missing" / "p.newsmark"
+    r = run("restore", target, "--from", backup)
+    assert r.exit_code == 0, r.output
+    with Project.open(target) as q:
+        assert len(q.annotations("d")) == 2
+
+
+def test_backup_where_a_folder_cannot_be_made_names_the_problem(tmp_path: Path) -> None:
+    path = tmp_path / "p.newsmark"
+    _filled(path).close()
+    (tmp_path / "file").write_text("a file, not a folder")
+    r = CliRunner().invoke(cli, ["backup", str(path), "-o", str(tmp_path / "file" / "x.newsmark")])
+    assert r.exit_code == 1 and "cannot create the folder" in r.output, r.output
+
+
+def _sqlite_ok(path: Path) -> bool:
+    with sqlite3.connect(path) as c:
+        return bool(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
