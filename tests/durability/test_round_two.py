@@ -16,13 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import newsmark  # noqa: E402
 from newsmark.cli import cli
 from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import Document
 from newsmark.store import Project
 from newsmark.store.maintenance import check_file, make_backup
-
-import newsmark  # noqa: E402
 
 SRC = Path(newsmark.__file__).resolve().parents[1]  # the code under test, for child processes
 SETPRIV = "/usr/bin/setpriv"
@@ -303,3 +302,160 @@ def test_backup_where_a_folder_cannot_be_made_names_the_problem(tmp_path: Path) 
 def _sqlite_ok(path: Path) -> bool:
     with sqlite3.connect(path) as c:
         return bool(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+
+# ---------------------------------------------------------------- 2. a take-back and others' work
+def _many_docs(path: Path, n: int, *, bad_last: bool = False, start: int = 0) -> Path:
+    with path.open("w") as f:
+        for i in range(start, start + n):
+            anns = [{"id": f"a{k}", "start": k, "end": k + 5, "label": "ORG"} for k in range(5)]
+            f.write(json.dumps({"id": f"doc{i}", "text": f"{TEXT} {i}", "annotations": anns}) + "\n")
+        if bad_last:
+            f.write('{"id": "bad", "text": "x", "annotations": [{"id": "a", "start": 0, "end": 9, "label": "ORG"}]}\n')
+    return path
+
+
+def test_a_take_back_leaves_what_others_confirmed_meanwhile(tmp_path: Path) -> None:
+    """A batched import fails on its last line after its batches were visible: a document that
+    someone annotated meanwhile, and the documents a second import found already there, stay;
+    the rest of the file is taken back."""
+    import threading
+
+    from newsmark.core.errors import InputError
+    from newsmark.formats import jsonl
+    from newsmark.store.importer import ImportSummary, import_records
+    from newsmark.store.maintenance import check
+
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    src = _many_docs(tmp_path / "big.jsonl", 400, bad_last=True)
+    second = _many_docs(tmp_path / "second.jsonl", 30, start=100)  # 30 of the first file's documents
+    paused, go = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def records():  # type: ignore[no-untyped-def]
+        for i, rec in enumerate(jsonl.read(src)):
+            if i == 300:  # three batches of 100 committed and visible
+                paused.set()
+                go.wait(30)
+            yield rec
+
+    def first_import() -> None:
+        try:
+            with Project.open(path) as q:
+                import_records(q, records, ImportSummary(), source=str(src), batch=100)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    t = threading.Thread(target=first_import)
+    t.start()
+    try:
+        assert paused.wait(30)
+        r = run("annotate", path, "--doc", "doc7", "--label", "PERSON", "--start", "0", "--end", "7")
+        assert r.exit_code == 0, r.output
+        r = run("set-status", path, "done", "--doc", "doc8")
+        assert r.exit_code == 0, r.output
+        r = run("import", path, second)
+        assert r.exit_code == 0 and "30 documents were already in the project" in r.output, r.output
+    finally:
+        go.set()
+        t.join()
+    assert len(errors) == 1 and isinstance(errors[0], InputError), errors
+    assert "line 401" in str(errors[0]), errors
+    assert "kept 32 of the file's documents" in str(errors[0])
+    with Project.open(path) as p:
+        assert sorted(p.document_ids()) == sorted(["doc7", "doc8", *(f"doc{i}" for i in range(100, 130))])
+        assert [a.label for a in p.annotations("doc7")].count("PERSON") == 1  # the confirmed one
+        assert len(p.annotations("doc7")) == 6
+        assert p.document("doc8").status == "done"
+        assert check(p).ok
+        assert not [k for k in p.info() if k.startswith("import-pending:")]
+    # the file, fixed, imports the rest
+    src.write_text("".join(src.read_text().splitlines(keepends=True)[:-1]))
+    assert run("import", path, src).exit_code == 0
+    with Project.open(path) as p:
+        assert p.count_documents() == 400
+
+
+def test_a_completed_batched_import_leaves_no_trace_of_its_batches(tmp_path: Path) -> None:
+    from newsmark.formats import jsonl
+    from newsmark.store.importer import ImportSummary, import_records
+
+    path = tmp_path / "p.newsmark"
+    src = _many_docs(tmp_path / "big.jsonl", 250)
+    with Project.create(path) as p:
+        s = ImportSummary()
+        import_records(p, lambda: jsonl.read(src), s, source=str(src), batch=100)
+        assert s.documents_added == 250
+        assert not [k for k in p.info() if k.startswith("import-pending:")]
+
+
+# ---------------------------------------------------------------- 4. a full disk
+def test_a_take_back_needs_no_new_disk_space(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The take-back deletes in small transactions, each checkpointed into the project file and
+    the journal emptied: it needs no room beyond what the import's journal already takes."""
+    from newsmark.core.errors import InputError
+    from newsmark.formats import jsonl
+    from newsmark.store import importer
+    from newsmark.store.importer import ImportSummary, import_records
+
+    path = tmp_path / "p.newsmark"
+    src = _many_docs(tmp_path / "big.jsonl", 3000, bad_last=True)
+    sizes: dict[str, tuple[int, int]] = {}
+    real = importer._take_back
+
+    def measured(project, added, summary):  # type: ignore[no-untyped-def]
+        wal = Path(f"{path}-wal")
+        before = (path.stat().st_size, wal.stat().st_size)
+        try:
+            return real(project, added, summary)
+        finally:
+            sizes["before"], sizes["after"] = before, (path.stat().st_size, wal.stat().st_size)
+
+    monkeypatch.setattr(importer, "_take_back", measured)
+    with Project.create(path) as p:
+        with pytest.raises(InputError, match="line 3001"):
+            import_records(p, lambda: jsonl.read(src), ImportSummary(), source=str(src), batch=500)
+        assert p.count_documents() == 0
+    # the project file receives what the journal held, and the journal is emptied: together
+    # they take no more room than before the take-back
+    assert sum(sizes["after"]) <= sum(sizes["before"]), sizes
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real 20 MB file system (tmpfs), for the full-disk test; needs root."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mount)],
+                       capture_output=True, check=False)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root): " + r.stderr.decode(errors="replace"))
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.slow
+def test_an_import_that_fills_the_disk_adds_nothing(tmp_path: Path, small_disk: Path) -> None:
+    path = small_disk / "p.newsmark"
+    with Project.create(path) as p:
+        p.add_document(Document(id="mine", text=TEXT))
+        p.add_annotation("mine", 0, 7, "PERSON")
+    src = tmp_path / "big.jsonl"
+    with src.open("w") as f:  # 21 MB: batched, in worker processes
+        for i in range(1400):
+            anns = [{"id": f"a{k}", "start": k, "end": k + 5, "label": "ORG"} for k in range(60)]
+            f.write(json.dumps({"id": f"doc{i}", "text": f"{TEXT} {i} " + "filler text " * 1000,
+                                "annotations": anns}) + "\n")
+    assert src.stat().st_size > 21_000_000
+    code = f"import sys\nsys.path.insert(0, {str(SRC)!r})\nfrom newsmark.cli import main\nmain(sys.argv[1:])\n"
+    r = subprocess.run([sys.executable, "-c", code, "import", str(path), str(src)], capture_output=True,
+                       text=True, check=False, timeout=300)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "disk is full" in r.stderr and "Traceback" not in r.stderr and "cannot join" not in r.stderr, r.stderr
+    with Project.open(path, readonly=True) as p:
+        assert p.document_ids() == ["mine"]
+        assert len(p.annotations("mine")) == 1
+    assert check_file(path).ok

@@ -77,7 +77,7 @@ def remove_stale_partials(path: str | Path) -> list[Path]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     prefix = f".{path.name}."
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = [f for f in folder.iterdir()
                       if f.name.startswith(prefix) and f.name.endswith(".partial")]

@@ -288,7 +288,7 @@ def write(
                 rel_list = [r for r in all_rels if r["from"] in kept and r["to"] in kept]
                 summary.relations_dropped += len(all_rels) - len(rel_list)
                 n_anns, n_kept_rels = len(ann_list), len(rel_list)
-                ann_json, rel_json = jsonutil.dumps(ann_list), jsonutil.dumps(rel_list)
+                ann_json, rel_json = jsonutil.dumps(ann_list).encode(), jsonutil.dumps(rel_list).encode()
             else:  # a packed document is stored in the export's shape and order (docs/adr/0008)
                 ann_json, rel_json = packed_anns, packed_rels
                 n_anns, n_kept_rels = packed_n_anns, packed_n_rels
