@@ -459,3 +459,80 @@ def test_an_import_that_fills_the_disk_adds_nothing(tmp_path: Path, small_disk: 
         assert p.document_ids() == ["mine"]
         assert len(p.annotations("mine")) == 1
     assert check_file(path).ok
+
+
+# ---------------------------------------------------------------- 12. large files of other formats
+def _label_studio_tasks(path: Path, n: int) -> Path:
+    tasks = [{"id": i, "data": {"text": f"{TEXT} {i}"},
+              "annotations": [{"result": [{"id": f"r{i}", "type": "labels", "from_name": "label",
+                                           "to_name": "text", "value": {"start": 0, "end": 7,
+                                                                        "labels": ["PERSON"]}}]}]}
+             for i in range(n)]
+    path.write_text(json.dumps(tasks))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["label-studio", "csv"])
+def test_edits_get_in_while_a_large_file_of_another_format_is_imported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """While a large Label Studio or CSV file is imported, another program's edits are saved
+    (with a busy timeout of 0.1 s) between its batches; the file still imports whole."""
+    import threading
+
+    from newsmark.ingest import batch
+    from newsmark.ingest.batch import import_paths
+    from newsmark.store import importer
+
+    path = tmp_path / "p.newsmark"
+    with Project.create(path) as p:
+        p.add_document(Document(id="mine", text=TEXT))
+    if kind == "csv":
+        src = tmp_path / "many.csv"
+        src.write_text("id,text\n" + "".join(f'c{i},"{TEXT} {i}"\n' for i in range(120)))
+    else:
+        src = _label_studio_tasks(tmp_path / "many.json", 120)
+    monkeypatch.setattr(batch, "BATCHED_IMPORT_BYTES", 1000)
+    monkeypatch.setattr(batch, "BATCH_DOCUMENTS", 20)
+    real_one = importer._import_one
+
+    def slow_one(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.005)  # a large file: the import takes a while
+        return real_one(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "_import_one", slow_one)
+    importing = threading.Event()
+    done = threading.Event()
+    saved_while_importing: list[int] = []
+
+    def other_program() -> None:
+        importing.wait(10)
+        n = 0
+        while not done.is_set():
+            other = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                n += 1
+                other.execute("UPDATE documents SET title = ? WHERE id = 'mine'", (f"edit {n}",))
+                other.execute("COMMIT")
+                if not done.is_set():
+                    saved_while_importing.append(n)
+            except sqlite3.OperationalError:  # database is locked
+                pass
+            finally:
+                other.close()
+            time.sleep(0.01)
+
+    t = threading.Thread(target=other_program)
+    t.start()
+    try:
+        with Project.open(path) as p:
+            importing.set()
+            summary = import_paths(p, [src], kind=kind)
+            done.set()
+            assert not summary.failed, summary.failed
+            assert summary.documents_added == 120
+    finally:
+        done.set()
+        importing.set()
+        t.join()
+    assert len(saved_while_importing) >= 3, saved_while_importing

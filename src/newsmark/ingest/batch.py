@@ -251,14 +251,28 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
             group.maybe_commit()
             return
         records: list[Record]
+        # a large file of any kind is written in batches, as a large JSONL file is, so that
+        # the window's edits get in while it is imported (docs/adr/0003, 0009)
+        big = size > BATCHED_IMPORT_BYTES
         if k not in ("csv", "html", "text"):  # a format of another annotation tool
             from newsmark.formats.registry import reader as format_reader
 
             target = path.with_suffix(".txt") if k == "brat" else path
-            group.enter()
-            import_records(project, list(format_reader(k)(target)), summary, source=str(path),
-                           skip_bad=skip_bad)
-            group.maybe_commit()
+            if big:
+                group.commit()
+                import_records(project, functools.partial(format_reader(k), target), summary,
+                               source=str(path), skip_bad=skip_bad, batch=BATCH_DOCUMENTS)
+            else:
+                group.enter()
+                import_records(project, list(format_reader(k)(target)), summary, source=str(path),
+                               skip_bad=skip_bad)
+                group.maybe_commit()
+            tick(size)
+            return
+        if k == "csv" and big:
+            group.commit()
+            import_records(project, functools.partial(read_csv, path, fields), summary, source=str(path),
+                           skip_bad=skip_bad, dedupe_text=True, batch=BATCH_DOCUMENTS)
             tick(size)
             return
         if k == "csv":
