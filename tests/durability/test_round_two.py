@@ -536,3 +536,59 @@ def test_edits_get_in_while_a_large_file_of_another_format_is_imported(
         importing.set()
         t.join()
     assert len(saved_while_importing) >= 3, saved_while_importing
+
+
+# ---------------------------------------------------------------- 24. what the schema forbids
+_OFF_SCHEMA = {
+    "id": "d", "text": TEXT,
+    "annotations": [{"id": "q", "start": 13, "end": 21, "label": "QUOTE", "attributes": {"type": "nonsense"}},
+                    {"id": "p", "start": 0, "end": 7, "label": "PERSON"},
+                    {"id": "t", "start": 37, "end": 42, "label": "DATE"}],
+    "relations": [{"id": "r1", "type": "cue", "from": "p", "to": "t"},
+                  {"id": "r2", "type": "said_by", "from": "q", "to": "q"},
+                  {"id": "r3", "type": "said_by", "from": "q", "to": "p"}],
+}
+
+
+@pytest.mark.parametrize("packed", [True, False])
+def test_an_import_reports_what_the_schema_forbids(tmp_path: Path, packed: bool) -> None:
+    """Imported as they are (files from other tools often differ from the schema) and each listed
+    with file and line; the window's checks then apply only to what is edited."""
+    from newsmark.core.errors import ValidationError
+    from newsmark.formats import jsonl
+    from newsmark.store.importer import ImportSummary, import_records
+
+    src = tmp_path / "off.jsonl"
+    src.write_text(json.dumps({"id": "ok", "text": "fine"}) + "\n" + json.dumps(_OFF_SCHEMA) + "\n")
+    path = tmp_path / "p.newsmark"
+    with Project.create(path) as p:
+        s = ImportSummary()
+        layers = p.label_layers() if packed else None
+        import_records(p, lambda: jsonl.read(src, layers=layers), s, source=str(src))
+        problems = [line.split(": ", 1)[1] for line in s.off_schema]
+        assert all(line.startswith(f"{src}, line 2: ") for line in s.off_schema)
+        assert len(problems) == 3, problems
+        assert any("annotation 'q' (QUOTE): type must be one of direct, indirect, mixed, not 'nonsense'" in x
+                   for x in problems)
+        assert any("relation 'r1' (cue) cannot start at a PERSON annotation (allowed: QUOTE); "
+                   "cannot end at a DATE annotation (allowed: CUE)" in x for x in problems)
+        assert any("relation 'r2' (said_by) goes from annotation 'q' to itself" in x for x in problems)
+        assert any("do not follow the project's schema" in line for line in s.lines())
+        # a later edit that does not touch the refused value goes through; one that does is checked
+        p.update_annotation("d", "q", end=22)
+        p.update_annotation("d", "q", note="checked")
+        with pytest.raises(ValidationError, match="type must be one of"):
+            p.update_annotation("d", "q", attributes={"type": "nonsense", "speaker": "Panetta"})
+        p.update_annotation("d", "q", attributes={"type": "direct"})
+        assert p.annotation("d", "q").attributes == {"type": "direct"}
+
+
+def test_the_cli_lists_what_the_schema_forbids(tmp_path: Path) -> None:
+    src = tmp_path / "off.jsonl"
+    src.write_text(json.dumps(_OFF_SCHEMA) + "\n")
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    r = run("import", path, src)
+    assert r.exit_code == 0, r.output
+    assert "3 annotations or relations do not follow the project's schema" in r.output
+    assert f"{src}, line 1: relation 'r2' (said_by) goes from annotation 'q' to itself" in r.output

@@ -710,7 +710,8 @@ class Project:
             new_label = old.label if label is None else label
             lab = self.label(new_label)
             attrs = old.attributes if attributes is None else dict(attributes)
-            check_attributes(lab.attributes, attrs, f"label {new_label}")
+            if attributes is not None or label is not None:  # an imported value the schema refuses
+                check_attributes(lab.attributes, attrs, f"label {new_label}")  # stays until edited
             new = Annotation(
                 id=old.id, document=doc_id, start=s, end=e, label=new_label, text=text[s:e],
                 attributes=attrs,
