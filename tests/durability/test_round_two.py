@@ -476,12 +476,12 @@ def _label_studio_tasks(path: Path, n: int) -> Path:
 def test_edits_get_in_while_a_large_file_of_another_format_is_imported(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
     """While a large Label Studio or CSV file is imported, another program's edits are saved
-    (with a busy timeout of 0.1 s) between its batches; the file still imports whole."""
+    (with a busy timeout of 0.1 s) between its batches of 20 documents; the file still imports
+    whole."""
     import threading
 
     from newsmark.ingest import batch
     from newsmark.ingest.batch import import_paths
-    from newsmark.store import importer
 
     path = tmp_path / "p.newsmark"
     with Project.create(path) as p:
@@ -493,13 +493,21 @@ def test_edits_get_in_while_a_large_file_of_another_format_is_imported(
         src = _label_studio_tasks(tmp_path / "many.json", 120)
     monkeypatch.setattr(batch, "BATCHED_IMPORT_BYTES", 1000)
     monkeypatch.setattr(batch, "BATCH_DOCUMENTS", 20)
-    real_one = importer._import_one
+    from newsmark.formats import registry
+    from newsmark.ingest import collections
 
-    def slow_one(*args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(0.005)  # a large file: the import takes a while
-        return real_one(*args, **kwargs)
+    def slowly(read):  # type: ignore[no-untyped-def]
+        def records(*args):  # type: ignore[no-untyped-def]
+            for rec in read(*args):
+                time.sleep(0.005)  # a large file: reading it takes a while
+                yield rec
+        return records
 
-    monkeypatch.setattr(importer, "_import_one", slow_one)
+    if kind == "csv":
+        monkeypatch.setattr(batch, "read_csv", slowly(collections.read_csv))
+    else:
+        real_reader = registry.reader
+        monkeypatch.setattr(registry, "reader", lambda k: slowly(real_reader(k)))
     importing = threading.Event()
     done = threading.Event()
     saved_while_importing: list[int] = []
@@ -513,9 +521,10 @@ def test_edits_get_in_while_a_large_file_of_another_format_is_imported(
                 other.execute("BEGIN IMMEDIATE")
                 n += 1
                 other.execute("UPDATE documents SET title = ? WHERE id = 'mine'", (f"edit {n}",))
+                imported = other.execute("SELECT count(*) FROM documents").fetchone()[0] - 1
                 other.execute("COMMIT")
-                if not done.is_set():
-                    saved_while_importing.append(n)
+                if 0 < imported < 120:  # saved between two batches of the file
+                    saved_while_importing.append(imported)
             except sqlite3.OperationalError:  # database is locked
                 pass
             finally:
@@ -535,7 +544,8 @@ def test_edits_get_in_while_a_large_file_of_another_format_is_imported(
         done.set()
         importing.set()
         t.join()
-    assert len(saved_while_importing) >= 3, saved_while_importing
+    assert saved_while_importing, "no edit got in while the file was imported"
+    assert all(n % 20 == 0 for n in saved_while_importing), saved_while_importing  # whole batches
 
 
 # ---------------------------------------------------------------- 24. what the schema forbids

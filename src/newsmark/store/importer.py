@@ -11,24 +11,20 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from newsmark.core import jsonutil
 from newsmark.core.atomicfile import remove_stale_partials
-from newsmark.core.errors import InputError, NewsmarkError, ProjectError, ValidationError
+from newsmark.core.errors import InputError, NewsmarkError, ProjectError
 from newsmark.core.model import (
     Annotation,
-    Label,
     NativeAnnotation,
     NativeRelation,
     Relation,
-    RelationType,
     default_title,
     now,
     text_sha256,
 )
-from newsmark.core.packing import Packed, decode_annotations, decode_relations, pack, relayer
-from newsmark.core.schema import check_attributes, label_matches
+from newsmark.core.packing import decode_annotations, decode_relations, pack, relayer
+from newsmark.core.rules import Rules
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
@@ -98,6 +94,7 @@ class ImportSummary:
 
 
 RecordSource = Iterable[Record] | Callable[[], Iterable[Record]]
+MAX_LISTED = 20  # what breaks the schema, listed in the summary; the rest are counted
 
 
 @dataclass(slots=True)
@@ -234,7 +231,7 @@ class _Reserve:
             with open(self.path, "ab") as f:
                 if hasattr(os, "posix_fallocate"):
                     os.posix_fallocate(f.fileno(), 0, want)
-                else:  # pragma: no cover (Windows, macOS)
+                else:  # pragma: no cover (Windows; macOS, where the file may be sparse)
                     f.seek(want - 1)
                     f.write(b"\0")
                 f.flush()
@@ -251,12 +248,12 @@ class _Reserve:
 
 
 def _stored_size(rec: Record) -> int:
-    """About what a record takes in the project (its text, in UTF-8 at most 4 bytes a character,
-    its annotations and metadata), for the reserve."""
+    """About what a record takes in the project's journal (its text in UTF-8, its annotations,
+    a margin for its rows' pages and metadata), for the reserve."""
     doc = rec.document
     if doc is None:
         return 0
-    size = 2 * len(doc.text) + 512
+    size = len(doc.text.encode("utf-8", "surrogatepass")) + 1024
     if rec.packed is not None:
         size += len(rec.packed.annotations) + len(rec.packed.relations)
     elif rec.native is not None:
@@ -276,7 +273,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
             reserve.hold(chunk)
             with project.write():
                 known.layers = None
-                known.labels = None
+                known.rules = None
                 known.pending = None
                 added.in_batch.clear()
                 for rec in chunk:
@@ -484,7 +481,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
         if packed is not None:  # packed by the reader, which guessed the layers of new labels
             _ensure_schema(project, [c[0] for c in packed.label_counts], [c[0] for c in packed.type_counts], rec,
                            summary, known)
-            _check_packed_rules(project, packed, known, summary, source, rec.line)
+            _note_rule_problems(project, rec, [], [], known, summary, source)
             assert known.layers is not None
             if packed.annotation_count > PACKED_MAX:
                 anns, rels = decode_annotations(packed.annotations), decode_relations(packed.relations)
@@ -493,7 +490,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
                 relayer(packed, known.layers)
         else:
             _ensure_schema(project, [a.label for a in anns], [r.type for r in rels], rec, summary, known)
-            _check_rules(project, anns, rels, anns, known, summary, source, rec.line)
+            _note_rule_problems(project, rec, anns, rels, known, summary, source)
             assert known.layers is not None
             if len(anns) <= PACKED_MAX:
                 packed = pack(anns, rels, known.layers, rec.label_layers, stamp)
@@ -528,8 +525,9 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             return
     # added to an existing document: as rows
     _ensure_schema(project, [a.label for a in new_anns], [r.type for r in new_rels], rec, summary, known)
-    _check_rules(project, new_anns, new_rels, [*project.annotations(doc.id), *anns] if new_rels else (),
-                 known, summary, source, rec.line)
+    rec.rule_problems = None  # the reader checked the whole record; only what is new counts here
+    _note_rule_problems(project, rec, new_anns, new_rels, known, summary, source,
+                        [*project.annotations(doc.id), *anns] if new_rels else None)
     project._unpack([doc.id])
     _insert_rows(project, doc.id, new_anns, new_rels, stamp)
     summary.annotations_added += len(new_anns)
@@ -563,85 +561,23 @@ def _ensure_schema(project: Project, label_names: list[str], type_names: list[st
         known.types.update(types)
 
 
-class _IdLabel(msgspec.Struct, gc=False):
-    """What a relation's check needs of an annotation (decoding only this skips the rest)."""
-
-    id: str
-    label: str
-    attributes: dict[str, Any] | None = None
-
-
-_decode_id_labels = msgspec.json.Decoder(list[_IdLabel]).decode
-
-
-def _check_packed_rules(project: Project, packed: Packed, known: _Known, summary: ImportSummary,
-                        source: str, line: int) -> None:
-    """``_check_rules`` for a packed record, decoding only what there is to check: annotations
-    with attributes (an empty object is written ``{}``), labels with a required attribute, and
-    relations."""
-    _load_rules(project, known)
-    assert known.labels is not None
-    needs = {name for name, _, _ in packed.label_counts
-             if (lab := known.labels.get(name)) is not None and lab.attributes
-             and (b'"attributes":{"' in packed.annotations or any(d.required for d in lab.attributes))}
-    if not needs and not packed.relation_count:
-        return
-    anns = _decode_id_labels(packed.annotations)
-    _check_rules(project, [a for a in anns if a.label in needs], decode_relations(packed.relations), anns,
-                 known, summary, source, line)
-
-
-def _load_rules(project: Project, known: _Known) -> None:
-    if known.labels is None:
-        known.labels = {lab.name: lab for lab in project.labels()}
-        known.relation_types = {rt.name: rt for rt in project.relation_types()}
-
-
-Checkable = NativeAnnotation | Annotation | _IdLabel
-MAX_LISTED = 20  # problems listed in the summary per file; the rest are counted
-
-
-def _check_rules(project: Project, anns: Iterable[Checkable], rels: Iterable[NativeRelation],
-                 every: Iterable[Checkable], known: _Known, summary: ImportSummary, source: str,
-                 line: int) -> None:
+def _note_rule_problems(project: Project, rec: Record, anns: list[NativeAnnotation], rels: list[NativeRelation],
+                        known: _Known, summary: ImportSummary, source: str,
+                        every: Iterable[NativeAnnotation | Annotation] | None = None) -> None:
     """Note in the summary what breaks the schema's rules as the window's edits check them
-    (store.project): attribute values (a choice among its values, a number, a required one), a
-    relation's type between the labels it allows, a relation from an annotation to itself.
-    Such records are imported as they are (files from other tools and other projects' schemas
-    often differ; refusing them would refuse whole files), and listed.  Labels and relation types
-    the import adds to the schema have no rules yet."""
-    _load_rules(project, known)
-    assert known.labels is not None and known.relation_types is not None
-    problems: list[str] = []
-    for a in anns:
-        lab = known.labels.get(a.label)
-        if lab is not None and lab.attributes:
-            try:
-                check_attributes(lab.attributes, a.attributes or {}, f"annotation {a.id!r} ({a.label})")
-            except ValidationError as e:
-                problems.append(str(e))
-    rels = list(rels)
-    if rels:
-        label_of = {a.id: a.label for a in every}
-        for r in rels:
-            where = f"relation {r.id!r} ({r.type})"
-            wrong = []
-            if r.from_ == r.to:
-                wrong.append(f"goes from annotation {r.from_!r} to itself")
-            rt = known.relation_types.get(r.type)
-            if rt is not None:
-                for end, allowed, side in ((r.from_, rt.from_labels, "start"), (r.to, rt.to_labels, "end")):
-                    lab = known.labels.get(label_of.get(end, ""))
-                    if lab is not None and not label_matches(lab, allowed):
-                        wrong.append(f"cannot {side} at a {lab.name} annotation (allowed: {', '.join(allowed)})")
-                try:
-                    check_attributes(rt.attributes, r.attributes or {}, where)
-                except ValidationError as e:
-                    wrong.append(str(e).removeprefix(where).lstrip(": "))
-            if wrong:
-                problems.append(f"{where} " + "; ".join(wrong))
-    for problem in problems:
-        summary.off_schema.append(f"{source}, line {line}: {problem}")
+    (core.rules: attribute values, the labels a relation type allows, a relation from an
+    annotation to itself).  Such records are imported as they are: files from other tools and
+    from projects with other schemas often differ, and refusing them would refuse whole files;
+    the window checks a value when it is edited.  The reader has usually checked already (in
+    its worker processes, for a large file); else the record's annotations are checked here."""
+    problems = rec.rule_problems
+    if problems is None:
+        if known.rules is None:
+            known.rules = Rules.of(project.labels(), project.relation_types())
+        if rec.packed is not None and not anns and not rels:
+            anns, rels = decode_annotations(rec.packed.annotations), decode_relations(rec.packed.relations)
+        problems = known.rules.problems(anns, rels, every)
+    summary.off_schema += [f"{source}, line {rec.line}: {p}" for p in problems]
 
 
 @dataclass(slots=True)
@@ -654,6 +590,4 @@ class _Known:
     # the documents of batched imports in progress, by their project-table row (see _adopt)
     pending: dict[str, set[str]] | None = None
     own_key: str = ""
-    # the schema's rules, as the window's edits check them (see _check_rules)
-    labels: dict[str, Label] | None = None
-    relation_types: dict[str, RelationType] | None = None
+    rules: Rules | None = None  # the schema's rules (see _note_rule_problems)
