@@ -560,8 +560,8 @@ _OFF_SCHEMA = {
 }
 
 
-@pytest.mark.parametrize("packed", [True, False])
-def test_an_import_reports_what_the_schema_forbids(tmp_path: Path, packed: bool) -> None:
+@pytest.mark.parametrize("packed", [True, False, "workers"])
+def test_an_import_reports_what_the_schema_forbids(tmp_path: Path, packed: bool | str) -> None:
     """Imported as they are (files from other tools often differ from the schema) and each listed
     with file and line; the window's checks then apply only to what is edited."""
     from newsmark.core.errors import ValidationError
@@ -573,8 +573,15 @@ def test_an_import_reports_what_the_schema_forbids(tmp_path: Path, packed: bool)
     path = tmp_path / "p.newsmark"
     with Project.create(path) as p:
         s = ImportSummary()
+        from newsmark.core.rules import Rules
+
         layers = p.label_layers() if packed else None
-        import_records(p, lambda: jsonl.read(src, layers=layers), s, source=str(src))
+        if packed == "workers":  # a large file: the worker processes check the records
+            rules = Rules.of(p.labels(), p.relation_types())
+            import_records(p, lambda: jsonl.read(src, layers=layers, workers=2, rules=rules), s, source=str(src),
+                           batch=1)
+        else:
+            import_records(p, lambda: jsonl.read(src, layers=layers), s, source=str(src))
         problems = [line.split(": ", 1)[1] for line in s.off_schema]
         assert all(line.startswith(f"{src}, line 2: ") for line in s.off_schema)
         assert len(problems) == 3, problems
