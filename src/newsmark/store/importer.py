@@ -99,7 +99,7 @@ MAX_LISTED = 20  # what breaks the schema, listed in the summary; the rest are c
 
 @dataclass(slots=True)
 class _Added:
-    """What one file has added so far, to take back on cancel in batched mode (docs/adr/0009).
+    """What one file has added so far, to take back on cancel in batched mode (docs/adr/0010).
 
     Each document it created or added to has the fingerprint it had after this import wrote
     it: the take-back removes only what nobody has touched since."""
@@ -203,7 +203,7 @@ def _pending_key() -> str:
 
 class _Reserve:
     """Disk space held beside the project while a batched import runs, and given back to the
-    disk for its take-back (docs/adr/0009).  If the disk fills, the journal may hold committed
+    disk for its take-back (docs/adr/0010).  If the disk fills, the journal may hold committed
     batches that the project file has not received yet; the take-back's first checkpoint needs
     that much room in the project file, then its deletes a little more.  So before each batch
     it holds as much as the journal can hold after it: the journal's size so far, or the batch's
@@ -352,9 +352,9 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
     """Undo the batches already committed by a cancelled or failed import: its documents, the
     annotations and relations it added to existing ones, and the labels and relation types it
     added to the schema (unless something else uses them meanwhile); returns the documents
-    kept because others edited them, or another import found them, since (docs/adr/0009).
+    kept because others edited them, or another import found them, since (docs/adr/0010).
 
-    The take-back needs no new disk space (docs/adr/0009): it deletes in small transactions,
+    The take-back needs no new disk space (docs/adr/0010): it deletes in small transactions,
     each checkpointed, so that the journal (-wal) is written over from its start, in the space
     the import's own batches took; deleted rows free pages in the project file."""
     conn = project.conn
