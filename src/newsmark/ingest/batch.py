@@ -255,7 +255,7 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
             return
         records: list[Record]
         # a large file of any kind is written in batches, as a large JSONL file is, so that
-        # the window's edits get in while it is imported (docs/adr/0003, 0009)
+        # the window's edits get in while it is imported (docs/adr/0003, 0010)
         big = size > BATCHED_IMPORT_BYTES
         if k not in ("csv", "html", "text"):  # a format of another annotation tool
             from newsmark.formats.registry import reader as format_reader
