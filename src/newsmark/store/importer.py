@@ -354,9 +354,10 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
     added to the schema (unless something else uses them meanwhile); returns the documents
     kept because others edited them, or another import found them, since (docs/adr/0010).
 
-    The take-back needs no new disk space (docs/adr/0010): it deletes in small transactions,
-    each checkpointed, so that the journal (-wal) is written over from its start, in the space
-    the import's own batches took; deleted rows free pages in the project file."""
+    The take-back needs no new disk space (docs/adr/0010): the import's reserve has just been
+    given back; the journal (-wal) is checkpointed into the project file and emptied, then the
+    deletes go in small transactions, each checkpointed the same way; deleted rows free pages
+    in the project file."""
     conn = project.conn
     _checkpoint(project)  # the journal into the project file, then emptied
     try:
@@ -417,7 +418,7 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
                          " (SELECT 1 FROM packed p, json_each(p.types) j WHERE j.value ->> 0 = relation_types.name)",
                          [(name,) for name in summary.relation_types_added])
         conn.execute("DELETE FROM project WHERE key = ?", (added.key,))
-    return kept
+    return list(dict.fromkeys(kept))  # a step retried after a full disk may list one twice
 
 
 def _checkpoint(project: Project) -> None:
