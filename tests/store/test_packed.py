@@ -339,9 +339,9 @@ def test_the_cli_imports_a_large_file_in_workers(project_path: Path, tmp_path: P
     calls: list[int] = []
     real = jsonl._read_packed_in_workers
 
-    def spy(*args: Any) -> Any:
+    def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[-1])
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(jsonl, "_read_packed_in_workers", spy)
     monkeypatch.setattr("os.cpu_count", lambda: 2)

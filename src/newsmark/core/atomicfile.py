@@ -5,12 +5,99 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from newsmark.core.errors import NewsmarkError
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# A project's own files, by the suffix SQLite or Newsmark gives them beside the project.
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+_BACKUPS_FOLDER = ".backups"
+# A ".partial" file left by a process that no longer runs is removed; where that cannot be
+# told (Windows), once it has not been written for this long.
+_STALE_PARTIAL_SECONDS = 24 * 3600
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def protected_file_problem(path: str | Path) -> str | None:
+    """Why ``path`` must never be replaced by an export (it is a database such as a project,
+    the journal of one, or one of a project's backups), or None."""
+    path = Path(path)
+    if path.is_dir():
+        return None
+    if _is_sqlite(path):
+        return "it is a project (an SQLite database)"
+    name = path.name
+    for suffix in _SIDE_FILES:
+        if name.endswith(suffix) and _is_sqlite(path.with_name(name[: -len(suffix)])):
+            return f"it is the {suffix[1:]} file of the project {name[: -len(suffix)]}"
+    folder = path.parent.resolve() if str(path.parent) else Path.cwd()
+    if folder.name.endswith(_BACKUPS_FOLDER):
+        project = folder.with_name(folder.name[: -len(_BACKUPS_FOLDER)])
+        if _is_sqlite(project):
+            return f"it is in the backups folder of the project {project.name}"
+    return None
+
+
+def refuse_protected(path: str | Path) -> None:
+    """Raise a NewsmarkError if ``path`` is a file an export must not replace."""
+    why = protected_file_problem(path)
+    if why:
+        raise NewsmarkError(f"will not write over {path}: {why}; nothing was written. "
+                            "Choose another file to export to")
+
+
+def _pid_alive(pid: int) -> bool | None:
+    """Whether a process runs (None: cannot tell on this platform)."""
+    if sys.platform == "win32":
+        return None  # os.kill(pid, 0) would end the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
+
+
+def remove_stale_partials(path: str | Path) -> list[Path]:
+    """Remove the temporary files that an earlier write of ``path`` left when its process was
+    killed (``.NAME.PID-XXXX.partial``); returns those removed."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    prefix = f".{path.name}."
+    removed: list[Path] = []
+    try:
+        candidates = [f for f in folder.iterdir()
+                      if f.name.startswith(prefix) and f.name.endswith(".partial")]
+    except OSError:
+        return removed
+    for f in candidates:
+        middle = f.name[len(prefix):-len(".partial")]
+        pid_text = middle.split("-", 1)[0]
+        alive = _pid_alive(int(pid_text)) if pid_text.isdigit() and "-" in middle else None
+        if alive is None:
+            try:
+                alive = time.time() - f.stat().st_mtime < _STALE_PARTIAL_SECONDS
+            except OSError:
+                continue
+        if not alive:
+            with contextlib.suppress(OSError):
+                f.unlink()
+                removed.append(f)
+    return removed
 
 
 @contextlib.contextmanager
@@ -18,12 +105,16 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
     """Yield a binary file; on success it replaces ``path`` in one step, on error it vanishes.
 
     The data is flushed to disk before the rename, so a crash leaves either the old file or
-    the complete new one, never a partial file.
+    the complete new one, never a partial file (and the temporary file a killed process left
+    is removed by the next write of ``path``).  A project, its journal files and its backups
+    are never replaced (``refuse_protected``).
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
+    refuse_protected(path)
+    remove_stale_partials(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".partial", dir=folder)
     except OSError as e:
         raise NewsmarkError(f"cannot write {path}: {e.strerror or e}") from None
     ok = False
@@ -32,6 +123,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
             yield f
             f.flush()
             os.fsync(f.fileno())
+        refuse_protected(path)  # it may have become one while this was written
         try:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:

@@ -31,10 +31,38 @@ def loads(data: bytes | str) -> Any:
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if _NINETEEN in raw.translate(_DIGITS_TO_ZERO):
         try:
-            return json.loads(raw, parse_constant=_no_constants)
+            value = json.loads(raw, parse_constant=_no_constants)
         except RecursionError:
             raise ValueError("the JSON is nested too deeply") from None
+        if b"\\u" in raw:
+            _refuse_lone_surrogates(value)
+        return value
     return orjson.loads(raw)
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    """The standard library accepts an escaped lone surrogate (``\\ud800``), which is not a
+    character and cannot be stored as UTF-8; orjson (the usual path) refuses it, and so does this."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            strings: Any = (item,)
+        elif isinstance(item, dict):
+            strings = item.keys()
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+            continue
+        else:
+            continue
+        for s in strings:
+            try:
+                s.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise ValueError(f"a lone surrogate (U+{ord(s[e.start]):04X}), which is not a Unicode "
+                                 "character, in the string starting "
+                                 f"{s[:20]!a}") from None
 
 
 def depth(value: Any) -> int:

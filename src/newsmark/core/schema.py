@@ -201,10 +201,14 @@ def load_schema(path: str | Path) -> Schema:
         raise InputError("the schema is not UTF-8 text", file=path) from None
     except json.JSONDecodeError as e:
         raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", file=path, line=e.lineno) from None
+    except RecursionError:
+        raise InputError("the schema nests lists and objects too deeply to be a schema", file=path) from None
     try:
         return schema_from_dict(data)
     except ValidationError as e:
         raise InputError(str(e), file=path) from None
+    except RecursionError:
+        raise InputError("the schema nests lists and objects too deeply to be a schema", file=path) from None
 
 
 def check_attributes(defs: list[AttributeDef], attributes: dict[str, Any], owner: str) -> None:

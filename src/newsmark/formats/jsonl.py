@@ -27,6 +27,7 @@ from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import now, text_sha256
 from newsmark.core.packing import pack
+from newsmark.core.rules import Rules
 from newsmark.core.wording import counted
 from newsmark.formats.records import (
     NATIVE_KEYS,
@@ -48,25 +49,25 @@ NATIVE_FIELDS = ("text", "title", "id")
 
 def read(path: str | Path, progress: Progress | None = None,
          fields: tuple[str, str, str] = NATIVE_FIELDS, layers: dict[str, str] | None = None,
-         workers: int = 0) -> Iterator[Record]:
+         workers: int = 0, rules: Rules | None = None) -> Iterator[Record]:
     """Records of a JSONL file, each a document or the error that line has.
 
     ``progress`` is called with the number of bytes read since the last call.  ``fields``
     names the fields holding the text, title and id (for collections from elsewhere); other
     fields that are not native go to the document's meta.  Given the schema's ``layers``, the
     records come packed for the store (docs/adr/0008), by ``workers`` processes if more than
-    one (native fields only).
+    one (native fields only); given the schema's ``rules``, each record notes what breaks them.
     """
     lines = _lines(path)
     if layers is not None and workers > 1 and fields == NATIVE_FIELDS:
-        yield from _read_packed_in_workers(lines, path, progress, layers, workers)
+        yield from _read_packed_in_workers(lines, path, progress, layers, workers, rules=rules)
         return
     for number, raw in lines:
         if progress:
             progress(len(raw))
         if raw.strip():
             rec = parse_line(raw, path, number, fields)
-            yield rec if layers is None else _packed(rec, layers)
+            yield rec if layers is None else _packed(rec, layers, rules)
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
@@ -82,22 +83,48 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
             yield number, raw
 
 
-def _packed(rec: Record, layers: dict[str, str]) -> Record:
+def _packed(rec: Record, layers: dict[str, str], rules: Rules | None = None) -> Record:
     if rec.native is not None and rec.document is not None:
+        if rules is not None:
+            rec.rule_problems = rules.problems(*rec.native)
         rec.packed = pack(*rec.native, layers, rec.label_layers, now())
         rec.native = None
         rec.sha256 = text_sha256(rec.document.text)
     return rec
 
 
-def _worker_setup() -> None:
+def _worker_setup(parent: int) -> None:
     """In a worker: Ctrl+C is for the importer, which stops the workers (no tracebacks from
-    them); and the importer, which writes, has the CPU first (the workers keep ahead of it)."""
+    them); and the importer, which writes, has the CPU first (the workers keep ahead of it).
+    A worker ends itself when the importer is gone (killed: it had no chance to stop them)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(AttributeError, OSError):  # os.nice: not on Windows
         os.nice(10)
+    die_with_parent(parent)
+
+
+PARENT_CHECK_SECONDS = 0.25
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process started by process ``parent``: exit as soon as that process is gone
+    (a SIGKILLed import cannot stop its workers, which would otherwise run on for the rest of
+    the file)."""
+    import threading
+    import time
+
+    if os.getppid() != parent:  # gone while this worker started
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:  # re-parented: the importer is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="newsmark-parent-watch", daemon=True).start()
 
 
 CHUNK_LINES = 64  # lines per task given to a worker process
@@ -105,7 +132,7 @@ _AHEAD = 16  # tasks queued per worker
 
 
 def _read_packed_in_workers(lines: Iterator[tuple[int, bytes]], path: str | Path, progress: Progress | None,
-                            layers: dict[str, str], workers: int) -> Iterator[Record]:
+                            layers: dict[str, str], workers: int, rules: Rules | None = None) -> Iterator[Record]:
     """Lines are checked and packed by worker processes (spawned: the window may run Qt
     threads), in order; a line the fast path leaves is read here by the full path.  Closing
     the iterator (a cancel, a bad record) stops the workers."""
@@ -113,14 +140,14 @@ def _read_packed_in_workers(lines: Iterator[tuple[int, bytes]], path: str | Path
     from concurrent.futures import Future, ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_setup)
+                               initializer=_worker_setup, initargs=(os.getpid(),))
     pending: deque[tuple[list[tuple[int, bytes]], Future[list[Any]]]] = deque()
     snapshot = dict(layers)
 
     def submit() -> None:
         chunk = list(islice(lines, CHUNK_LINES))
         if chunk:
-            pending.append((chunk, pool.submit(pack_lines, [raw for _, raw in chunk], snapshot)))
+            pending.append((chunk, pool.submit(pack_lines, [raw for _, raw in chunk], snapshot, rules)))
 
     try:
         for _ in range(workers * _AHEAD):
@@ -134,7 +161,7 @@ def _read_packed_in_workers(lines: Iterator[tuple[int, bytes]], path: str | Path
                 if result is not None:
                     yield unpack_line(number, result)
                 elif raw.strip():
-                    yield _packed(parse_line(raw, path, number), layers)
+                    yield _packed(parse_line(raw, path, number), layers, rules)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -289,15 +316,16 @@ def _write(project: Project, out: BinaryIO, statuses: Sequence[str], labels: Seq
                 n_anns, n_kept_rels = len(anns), len(rels)
                 ann_json, rel_json = b"[" + b",".join(anns) + b"]", b"[" + b",".join(rels) + b"]"
             elif filtered:  # a packed document, filtered: the only case that parses it
-                ann_list = [a for a in orjson.loads(packed_anns)
+                # jsonutil: integers beyond 64 bits stay integers (orjson would make them floats)
+                ann_list = [a for a in jsonutil.loads(packed_anns)
                             if (not wanted or a["label"] in wanted)
                             and (not wanted_annotators or a.get("annotator") in wanted_annotators)]
                 kept = {a["id"] for a in ann_list}
-                all_rels = orjson.loads(packed_rels)
+                all_rels = jsonutil.loads(packed_rels)
                 rel_list = [r for r in all_rels if r["from"] in kept and r["to"] in kept]
                 summary.relations_dropped += len(all_rels) - len(rel_list)
                 n_anns, n_kept_rels = len(ann_list), len(rel_list)
-                ann_json, rel_json = dumps(ann_list), dumps(rel_list)
+                ann_json, rel_json = jsonutil.dumps(ann_list).encode(), jsonutil.dumps(rel_list).encode()
             else:  # a packed document is stored in the export's shape and order (docs/adr/0008)
                 ann_json, rel_json = packed_anns, packed_rels
                 n_anns, n_kept_rels = packed_n_anns, packed_n_rels

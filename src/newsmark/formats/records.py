@@ -27,6 +27,7 @@ from newsmark.core.model import (
 )
 from newsmark.core.offsets import check_span
 from newsmark.core.packing import Packed, finish_packing, layers_of
+from newsmark.core.rules import Rules
 
 _MAX_SHOWN = 40
 
@@ -89,6 +90,8 @@ class Record:
     # or already packed for the store by the reader (large native JSONL files), with the text's hash
     packed: Packed | None = None
     sha256: str | None = None
+    # what breaks the schema's rules (core.rules), when the reader checked (None: it did not)
+    rule_problems: list[str] | None = None
 
 
 def _check_annotation(a: dict[str, Any], i: int, text: str) -> tuple[str | None, int, int, str]:
@@ -408,10 +411,11 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
 
 
 # A packed line as a worker sends it: plain values pickle ~10x faster than dataclasses.
-PackedLine = tuple[tuple[str, str, str, dict[str, Any], str, str, str], dict[str, str], bool, tuple[Any, ...], str]
+PackedLine = tuple[tuple[str, str, str, dict[str, Any], str, str, str], dict[str, str], bool, tuple[Any, ...], str,
+                   list[str] | None]
 
 
-def pack_lines(lines: list[bytes], layers: dict[str, str]) -> list[PackedLine | None]:
+def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None = None) -> list[PackedLine | None]:
     """Check and pack native JSONL lines by the fast path (run in worker processes for large
     files): each the checked record's document (without its annotations), the layers it
     names, whether it gave its id, its packed annotations (``core.packing.Packed`` as a
@@ -427,18 +431,19 @@ def pack_lines(lines: list[bytes], layers: dict[str, str]) -> list[PackedLine | 
             continue
         checked, along = result
         assert along is not None
+        problems = None if rules is None else rules.problems(checked.annotations, checked.relations)
         packed = finish_packing(checked.annotations, checked.relations, along.by_label, along.written, stamp)
         d = checked.document
         out.append(((d.id, d.title, d.text, d.meta, d.status, d.created, d.updated), checked.layers,
                     checked.id_given,
                     (packed.annotations, packed.relations, packed.label_counts, packed.type_counts,
-                     packed.annotation_count, packed.relation_count, packed.layers), text_sha256(d.text)))
+                     packed.annotation_count, packed.relation_count, packed.layers), text_sha256(d.text), problems))
     return out
 
 
 def unpack_line(number: int, line: PackedLine) -> Record:
     """The Record for a line packed by ``pack_lines``."""
-    (doc_id, title, text, meta, status, created, updated), given, id_given, packed, sha = line
+    (doc_id, title, text, meta, status, created, updated), given, id_given, packed, sha, problems = line
     doc = Document(id=doc_id, text=text, title=title, meta=meta, status=status, created=created, updated=updated)
     return Record(number, document=doc, label_layers=given, id_given=id_given, packed=Packed(*packed),
-                  sha256=sha)
+                  sha256=sha, rule_problems=problems)

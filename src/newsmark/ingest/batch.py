@@ -188,7 +188,10 @@ class _Extractor:
             from concurrent.futures import ProcessPoolExecutor
 
             # spawn: no fork of a process that may run Qt threads (the window's import dialog)
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            from newsmark.formats.jsonl import die_with_parent
+
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=die_with_parent, initargs=(os.getpid(),))
             self._fill(workers * 4)
         return self
 
@@ -267,21 +270,38 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
                 group.enter()
             # a large file is checked and packed in worker processes while this one writes
             workers = min(os.cpu_count() or 1, JSONL_WORKERS) if big else 0
+            from newsmark.core.rules import Rules
+
             reader = functools.partial(jsonl.read, path, tick, (fields.text, fields.title, fields.id),
-                                       project.label_layers(), workers)
+                                       project.label_layers(), workers,
+                                       Rules.of(project.labels(), project.relation_types()))
             import_records(project, reader, summary, source=str(path), skip_bad=skip_bad,
                            batch=BATCH_DOCUMENTS if big else None)
             group.maybe_commit()
             return
         records: list[Record]
+        # a large file of any kind is written in batches, as a large JSONL file is, so that
+        # the window's edits get in while it is imported (docs/adr/0003, 0012)
+        big = size > BATCHED_IMPORT_BYTES
         if k not in ("csv", "html", "text"):  # a format of another annotation tool
             from newsmark.formats.registry import reader as format_reader
 
             target = path.with_suffix(".txt") if k == "brat" else path
-            group.enter()
-            import_records(project, list(format_reader(k)(target)), summary, source=str(path),
-                           skip_bad=skip_bad)
-            group.maybe_commit()
+            if big:
+                group.commit()
+                import_records(project, functools.partial(format_reader(k), target), summary,
+                               source=str(path), skip_bad=skip_bad, batch=BATCH_DOCUMENTS)
+            else:
+                group.enter()
+                import_records(project, list(format_reader(k)(target)), summary, source=str(path),
+                               skip_bad=skip_bad)
+                group.maybe_commit()
+            tick(size)
+            return
+        if k == "csv" and big:
+            group.commit()
+            import_records(project, functools.partial(read_csv, path, fields), summary, source=str(path),
+                           skip_bad=skip_bad, dedupe_text=True, batch=BATCH_DOCUMENTS)
             tick(size)
             return
         if k == "csv":

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from newsmark.core import jsonutil
-from newsmark.core.errors import InputError
+from newsmark.core.atomicfile import remove_stale_partials
+from newsmark.core.errors import InputError, NewsmarkError, ProjectError
 from newsmark.core.model import (
     Annotation,
     NativeAnnotation,
@@ -20,6 +26,7 @@ from newsmark.core.model import (
     text_sha256,
 )
 from newsmark.core.packing import decode_annotations, decode_relations, pack, relayer
+from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
@@ -50,6 +57,7 @@ class ImportSummary:
     failed: list[str] = field(default_factory=list)  # whole files that could not be imported
     trimmed: list[str] = field(default_factory=list)  # text files whose page chrome was cut
     links_left_out: list[str] = field(default_factory=list)  # links leading out of a folder imported
+    off_schema: list[str] = field(default_factory=list)  # imported, but the schema's rules say otherwise
 
     def lines(self) -> list[str]:
         out = [
@@ -84,6 +92,13 @@ class ImportSummary:
                        "(the whole file is stored with the document; to keep everything, import with --whole-text or turn "
                        "this off in the window's Preferences):")
             out += [f"  {t}" for t in self.trimmed]
+        if self.off_schema:
+            out.append(f"{len(self.off_schema)} annotations or relations do not follow the project's schema; "
+                       "they were imported as they are, and the window asks for a valid value when one "
+                       "of them is edited:")
+            out += [f"  {p}" for p in self.off_schema[:MAX_LISTED]]
+            if len(self.off_schema) > MAX_LISTED:
+                out.append(f"  … and {len(self.off_schema) - MAX_LISTED} more")
         return out
 
     def failure_lines(self) -> list[str]:
@@ -95,15 +110,23 @@ class ImportSummary:
 
 
 RecordSource = Iterable[Record] | Callable[[], Iterable[Record]]
+MAX_LISTED = 20  # what breaks the schema, listed in the summary; the rest are counted
 
 
 @dataclass(slots=True)
 class _Added:
-    """What one file has added so far, to take back on cancel in batched mode."""
+    """What one file has added so far, to take back on cancel in batched mode (docs/adr/0012).
+
+    Each document it created or added to has the fingerprint it had after this import wrote
+    it: the take-back removes only what nobody has touched since."""
 
     documents: list[str] = field(default_factory=list)
     annotations: list[tuple[str, str]] = field(default_factory=list)  # (doc, id) in existing docs
     relations: list[tuple[str, str]] = field(default_factory=list)
+    fingerprints: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    merged: list[str] = field(default_factory=list)  # existing documents it added to
+    key: str = ""  # its row in the project table, listing its documents for other writers
+    in_batch: list[str] = field(default_factory=list)  # documents written by the current batch
 
 
 def import_records(
@@ -138,12 +161,15 @@ def import_records(
     local = ImportSummary()
     known = _Known()
     items = records() if callable(records) else records
-    if batch is None:
-        with project.write():
-            for rec in items:
-                _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
-    else:
-        _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch)
+    try:
+        if batch is None:
+            with project.write():
+                for rec in items:
+                    _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
+        else:
+            _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch)
+    finally:
+        _close(items)
     summary.files += 1
     summary.documents_added += local.documents_added
     summary.documents_merged += local.documents_merged
@@ -156,6 +182,7 @@ def import_records(
     summary.labels_added += local.labels_added
     summary.relation_types_added += local.relation_types_added
     summary.skipped += local.skipped
+    summary.off_schema += local.off_schema
 
 
 def _import_checked(project: Project, rec: Record, summary: ImportSummary, known: _Known,
@@ -174,15 +201,99 @@ def _import_checked(project: Project, rec: Record, summary: ImportSummary, known
         summary.skipped.append(str(e))
 
 
+def _close(items: object) -> None:
+    """Stop a reader (its worker processes) here and now: left to the garbage collector, a
+    generator may be finalised in one of the pool's own threads, which cannot join itself."""
+    close = getattr(items, "close", None)
+    if close is not None:
+        close()
+
+
+PENDING_PREFIX = "import-pending:"  # project-table rows of batched imports in progress
+
+
+def _pending_key() -> str:
+    import socket
+    import uuid
+
+    return f"{PENDING_PREFIX}{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class _Reserve:
+    """Disk space held beside the project while a batched import runs, and given back to the
+    disk for its take-back (docs/adr/0012).  If the disk fills, the journal may hold committed
+    batches that the project file has not received yet; the take-back's first checkpoint needs
+    that much room in the project file, then its deletes a little more.  So before each batch
+    it holds as much as the journal can hold after it: the journal's size so far, or the batch's
+    own size if larger, and a margin.  Named like a temporary file (core.atomicfile), so that a
+    killed import's is removed by the next."""
+
+    MARGIN = 2 * 1024 * 1024
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.path = project.path.with_name(f".{project.path.name}.{os.getpid()}-take-back-reserve.partial")
+        self.size = 0
+        remove_stale_partials(project.path)
+
+    def hold(self, chunk: list[Record]) -> None:
+        """Before a batch: hold enough for a take-back after it (a full disk stops the import)."""
+        try:
+            journal = Path(f"{self.project.path}-wal").stat().st_size
+        except OSError:
+            journal = 0
+        want = self.MARGIN + max(journal, sum(_stored_size(rec) for rec in chunk))
+        if want <= self.size:
+            return
+        try:
+            with open(self.path, "ab") as f:
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(f.fileno(), 0, want)
+                else:  # pragma: no cover (Windows; macOS, where the file may be sparse)
+                    f.seek(want - 1)
+                    f.write(b"\0")
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as e:
+            raise ProjectError(f"{self.project.path}: the disk is full ({e.strerror or e}); nothing was "
+                               "changed by this import") from None
+        self.size = want
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        self.size = 0
+
+
+def _stored_size(rec: Record) -> int:
+    """About what a record takes in the project's journal (its text in UTF-8, its annotations,
+    a margin for its rows' pages and metadata), for the reserve."""
+    doc = rec.document
+    if doc is None:
+        return 0
+    size = len(doc.text.encode("utf-8", "surrogatepass")) + 1024
+    if rec.packed is not None:
+        size += len(rec.packed.annotations) + len(rec.packed.relations)
+    elif rec.native is not None:
+        size += 200 * (len(rec.native[0]) + len(rec.native[1]))
+    return size
+
+
 def _import_batched(project: Project, records: Iterable[Record], summary: ImportSummary,
                     known: _Known, source: str, skip_bad: bool, dedupe_text: bool,
                     unique_ids: bool, batch: int) -> None:
-    added = _Added()
+    added = _Added(key=_pending_key())
+    known.own_key = added.key
     items = iter(records)
+    reserve = _Reserve(project)
     try:
         while chunk := list(islice(items, batch)):
+            reserve.hold(chunk)
             with project.write():
                 known.layers = None
+                known.rules = None
+                known.pending = None
+                added.in_batch.clear()
                 for rec in chunk:
                     if rec.error is not None:
                         if not skip_bad:
@@ -196,21 +307,126 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                         if not skip_bad:
                             raise
                         summary.skipped.append(str(e))
-    except BaseException:
-        _take_back(project, added, summary)
+                _remember(project, added)
+        with project.write():  # complete: its documents are nobody's to take back any more
+            project.conn.execute("DELETE FROM project WHERE key = ?", (added.key,))
+        reserve.release()
+    except BaseException as e:
+        _close(items)  # the workers stop before the take-back
+        reserve.release()  # the space the take-back may need
+        try:
+            kept = _take_back(project, added, summary)
+        finally:
+            reserve.release()
+        if kept and isinstance(e, InputError):
+            raise InputError(e.problem + f" (kept {len(kept)} of the file's documents, which others "
+                             f"edited or imported meanwhile: {', '.join(kept[:5])}"
+                             + ("…" if len(kept) > 5 else "") + ")", file=e.file, line=e.line) from None
         raise
 
 
-def _take_back(project: Project, added: _Added, summary: ImportSummary) -> None:
-    """Undo the batches already committed by a cancelled or failed import: its documents,
-    the annotations and relations it added to existing ones, and the labels and relation
-    types it added to the schema (unless something else uses them meanwhile)."""
+def _fingerprint(project: Project, doc_id: str) -> tuple[Any, ...]:
+    """What changes when anyone edits a document: its row, its packed row, its rows' counts and
+    times (every edit of the store unpacks the document and stamps it, docs/adr/0008)."""
+    return tuple(project.conn.execute(
+        "SELECT d.updated, d.status, d.title, d.meta,"
+        " (SELECT annotation_count || '/' || relation_count FROM packed WHERE doc = d.id),"
+        " (SELECT count(*) || '/' || coalesce(max(updated), '') FROM annotations WHERE doc = d.id),"
+        " (SELECT count(*) || '/' || coalesce(max(updated), '') FROM relations WHERE doc = d.id)"
+        " FROM documents d WHERE d.id = ?", (doc_id,)).fetchone() or ())
+
+
+def _remember(project: Project, added: _Added) -> None:
+    """At the end of each batch (in its transaction): the fingerprints of what it wrote, and the
+    import's row listing its documents, which other writers take documents off (``_adopt``)."""
+    for doc in dict.fromkeys(added.in_batch):
+        added.fingerprints[doc] = _fingerprint(project, doc)
+    row = project.conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
+    listed = set(jsonutil.loads(row[0])) if row else set()  # less those others have taken off
+    listed.update(added.in_batch)
+    added.in_batch.clear()
+    project.conn.execute("INSERT OR REPLACE INTO project(key, value) VALUES (?, ?)",
+                         (added.key, jsonutil.dumps(sorted(listed))))
+
+
+def _adopt(project: Project, known: _Known, doc_id: str) -> None:
+    """This import found ``doc_id`` already in the project: if a batched import still in progress
+    (or killed) wrote it, take it off that import's list, so that its take-back leaves it."""
+    if known.pending is None:
+        known.pending = {key: set(jsonutil.loads(value)) for key, value in project.conn.execute(
+            "SELECT key, value FROM project WHERE key >= ? AND key < ?",
+            (PENDING_PREFIX, PENDING_PREFIX[:-1] + chr(ord(PENDING_PREFIX[-1]) + 1)))}
+    for key, docs in known.pending.items():
+        if doc_id in docs and key != known.own_key:
+            docs.discard(doc_id)
+            project.conn.execute("UPDATE project SET value = ? WHERE key = ?",
+                                 (jsonutil.dumps(sorted(docs)), key))
+
+
+TAKE_BACK_DOCUMENTS = 20  # documents deleted per transaction by a take-back
+
+
+def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[str]:
+    """Undo the batches already committed by a cancelled or failed import: its documents, the
+    annotations and relations it added to existing ones, and the labels and relation types it
+    added to the schema (unless something else uses them meanwhile); returns the documents
+    kept because others edited them, or another import found them, since (docs/adr/0012).
+
+    The take-back needs no new disk space (docs/adr/0012): the import's reserve has just been
+    given back; the journal (-wal) is checkpointed into the project file and emptied, then the
+    deletes go in small transactions, each checkpointed the same way; deleted rows free pages
+    in the project file."""
     conn = project.conn
+    _checkpoint(project)  # the journal into the project file, then emptied
+    try:
+        row = conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
+    except sqlite3.Error:
+        row = None
+    listed = set(jsonutil.loads(row[0])) if row else set(added.fingerprints)
+    kept: list[str] = []
+    todo: list[tuple[str, Any]] = []  # ("doc", id) or ("merged", id)
+    for doc in added.documents:
+        if doc in added.fingerprints:  # committed (the failing batch was rolled back)
+            todo.append(("doc", doc))
+    for doc in dict.fromkeys(added.merged):
+        todo.append(("merged", doc))
+    anns_of: dict[str, list[tuple[str, str]]] = {}
+    for key in added.annotations:
+        anns_of.setdefault(key[0], []).append(key)
+    rels_of: dict[str, list[tuple[str, str]]] = {}
+    for key in added.relations:
+        rels_of.setdefault(key[0], []).append(key)
+
+    def step(items: list[tuple[str, Any]]) -> None:
+        with project.write():
+            for kind, doc in items:
+                if doc not in listed or _fingerprint(project, doc) != added.fingerprints.get(doc):
+                    if kind == "doc" and project.has_document(doc):
+                        kept.append(doc)
+                    continue
+                if kind == "doc":
+                    conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
+                else:
+                    conn.executemany("DELETE FROM relations WHERE doc = ? AND id = ?", rels_of.get(doc, []))
+                    conn.executemany("DELETE FROM annotations WHERE doc = ? AND id = ?", anns_of.get(doc, []))
+
+    size = TAKE_BACK_DOCUMENTS
+    while todo:
+        try:
+            step(todo[:size])
+        except (NewsmarkError, sqlite3.Error) as e:
+            if size == 1:
+                left = sum(1 for kind, doc in todo if kind == "doc" and project.has_document(doc))
+                raise ProjectError(
+                    f"{project.path}: the import failed and could not be taken back ({e}); {left} of "
+                    "its documents are still in the project, each whole. Importing the file again "
+                    "adds the rest; or restore the backup made before the import") from None
+            _checkpoint(project)
+            size = max(1, size // 4)
+            continue
+        del todo[:size]
+        _checkpoint(project)
     with project.write():
-        for doc in added.documents:
-            conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
-        conn.executemany("DELETE FROM relations WHERE doc = ? AND id = ?", added.relations)
-        conn.executemany("DELETE FROM annotations WHERE doc = ? AND id = ?", added.annotations)
         conn.executemany("DELETE FROM labels WHERE name = ? AND NOT EXISTS"
                          " (SELECT 1 FROM annotations WHERE label = labels.name) AND NOT EXISTS"
                          " (SELECT 1 FROM packed p, json_each(p.labels) j WHERE j.value ->> 0 = labels.name)",
@@ -219,6 +435,15 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> None:
                          " (SELECT 1 FROM relations WHERE type = relation_types.name) AND NOT EXISTS"
                          " (SELECT 1 FROM packed p, json_each(p.types) j WHERE j.value ->> 0 = relation_types.name)",
                          [(name,) for name in summary.relation_types_added])
+        conn.execute("DELETE FROM project WHERE key = ?", (added.key,))
+    return list(dict.fromkeys(kept))  # a step retried after a full disk may list one twice
+
+
+def _checkpoint(project: Project) -> None:
+    """Copy the journal into the project file and empty it (waiting for readers as long as the
+    busy timeout), so that the deletes after it need no more space than they free."""
+    with contextlib.suppress(sqlite3.Error):
+        project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
 
 def _different_text(doc_id: str, source: str, line: int) -> InputError:
@@ -235,6 +460,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
     if not rec.id_given or dedupe_text:
         existing = project.document_by_sha(sha)
         if existing is not None and (not rec.id_given or existing != doc.id):
+            _adopt(project, known, existing)
             summary.duplicates.append(f"{source}, line {rec.line}: same text as document {existing!r}")
             return
     if not doc.id:
@@ -268,11 +494,13 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             project.put_source(doc.id, *rec.source)
         if added is not None:
             added.documents.append(doc.id)
+            added.in_batch.append(doc.id)
         # a new document: packed until its first edit (docs/adr/0008), unless it is long
         packed = rec.packed
         if packed is not None:  # packed by the reader, which guessed the layers of new labels
             _ensure_schema(project, [c[0] for c in packed.label_counts], [c[0] for c in packed.type_counts], rec,
                            summary, known)
+            _note_rule_problems(project, rec, [], [], known, summary, source)
             assert known.layers is not None
             if packed.annotation_count > PACKED_MAX:
                 anns, rels = decode_annotations(packed.annotations), decode_relations(packed.relations)
@@ -281,6 +509,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
                 relayer(packed, known.layers)
         else:
             _ensure_schema(project, [a.label for a in anns], [r.type for r in rels], rec, summary, known)
+            _note_rule_problems(project, rec, anns, rels, known, summary, source)
             assert known.layers is not None
             if len(anns) <= PACKED_MAX:
                 packed = pack(anns, rels, known.layers, rec.label_layers, stamp)
@@ -296,6 +525,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
     else:
         if row[0] != sha:
             raise _different_text(doc.id, source, rec.line)
+        _adopt(project, known, doc.id)
         if rec.packed is not None:
             anns, rels = decode_annotations(rec.packed.annotations), decode_relations(rec.packed.relations)
         new_anns, new_rels = _not_yet_there(project, doc.id, anns, rels, summary)
@@ -304,11 +534,17 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             if added is not None:
                 added.annotations += [(doc.id, a.id) for a in new_anns]
                 added.relations += [(doc.id, r.id) for r in new_rels]
+                if doc.id not in added.fingerprints and doc.id not in added.merged:
+                    added.merged.append(doc.id)
+                added.in_batch.append(doc.id)
         else:
             summary.documents_unchanged += 1
             return
     # added to an existing document: as rows
     _ensure_schema(project, [a.label for a in new_anns], [r.type for r in new_rels], rec, summary, known)
+    rec.rule_problems = None  # the reader checked the whole record; only what is new counts here
+    _note_rule_problems(project, rec, new_anns, new_rels, known, summary, source,
+                        [*project.annotations(doc.id), *anns] if new_rels else None)
     project._unpack([doc.id])
     _insert_rows(project, doc.id, new_anns, new_rels, stamp)
     summary.annotations_added += len(new_anns)
@@ -368,12 +604,10 @@ def _not_yet_there(project: Project, doc_id: str, anns: list[NativeAnnotation],
 
 def _insert_rows(project: Project, doc_id: str, anns: list[NativeAnnotation], rels: list[NativeRelation],
                  stamp: str) -> None:
-    for a in anns:
-        a.created = a.created or stamp
-        a.updated = a.updated or stamp
-    for r in rels:
-        r.created = r.created or stamp
-        r.updated = r.updated or stamp
+    items: list[NativeAnnotation | NativeRelation] = [*anns, *rels]
+    for item in items:
+        item.created = item.created or stamp
+        item.updated = item.updated or stamp
     project._insert_annotations(Annotation.from_native(a, doc_id) for a in anns)
     project._insert_relations(Relation.from_native(r, doc_id) for r in rels)
 
@@ -395,6 +629,25 @@ def _ensure_schema(project: Project, label_names: list[str], type_names: list[st
         known.types.update(types)
 
 
+def _note_rule_problems(project: Project, rec: Record, anns: list[NativeAnnotation], rels: list[NativeRelation],
+                        known: _Known, summary: ImportSummary, source: str,
+                        every: Iterable[NativeAnnotation | Annotation] | None = None) -> None:
+    """Note in the summary what breaks the schema's rules as the window's edits check them
+    (core.rules: attribute values, the labels a relation type allows, a relation from an
+    annotation to itself).  Such records are imported as they are: files from other tools and
+    from projects with other schemas often differ, and refusing them would refuse whole files;
+    the window checks a value when it is edited.  The reader has usually checked already (in
+    its worker processes, for a large file); else the record's annotations are checked here."""
+    problems = rec.rule_problems
+    if problems is None:
+        if known.rules is None:
+            known.rules = Rules.of(project.labels(), project.relation_types())
+        if rec.packed is not None and not anns and not rels:
+            anns, rels = decode_annotations(rec.packed.annotations), decode_relations(rec.packed.relations)
+        problems = known.rules.problems(anns, rels, every)
+    summary.off_schema += [f"{source}, line {rec.line}: {p}" for p in problems]
+
+
 @dataclass(slots=True)
 class _Known:
     """The schema as this import has seen it: each label's layer and the relation types
@@ -402,3 +655,7 @@ class _Known:
 
     layers: dict[str, str] | None = None
     types: set[str] = field(default_factory=set)
+    # the documents of batched imports in progress, by their project-table row (see _adopt)
+    pending: dict[str, set[str]] | None = None
+    own_key: str = ""
+    rules: Rules | None = None  # the schema's rules (see _note_rule_problems)

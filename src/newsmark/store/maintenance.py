@@ -54,6 +54,16 @@ def _copy_database(src: sqlite3.Connection, dest: Path) -> None:
         raise
 
 
+def _make_folder(folder: Path) -> None:
+    """Create a folder a backup or a restored project goes to, or say why it cannot be."""
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ProjectError(f"cannot create the folder {folder}: {e.strerror or e}") from None
+
+
 def make_backup(project: Project, dest: str | Path | None = None, *, keep: int = KEEP_BACKUPS) -> Path:
     """Back up the open project; to ``dest``, or as the newest rolling backup (keeping ``keep``)."""
     if dest is None:
@@ -67,6 +77,7 @@ def make_backup(project: Project, dest: str | Path | None = None, *, keep: int =
         target = Path(dest)
         if target.exists():
             raise ProjectError(f"{target} already exists; choose another name")
+        _make_folder(target.parent)
     try:
         _copy_database(project.conn, target)
     except sqlite3.Error as e:
@@ -244,6 +255,7 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
     report = check_file(backup)
     if not report.ok:
         raise ProjectError(f"the backup {backup} is not usable: {report.problems[0]}")
+    _make_folder(path.parent if str(path.parent) else Path("."))
     src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
     try:
         current_ok = path.exists() and check_file(path).ok

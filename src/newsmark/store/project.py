@@ -97,6 +97,10 @@ def environment_error(path: Path, e: sqlite3.Error) -> ProjectError:
         return ProjectError(f"{path}: the project cannot be written (read-only file or folder)")
     if "disk is full" in low or "database or disk is full" in low:
         return ProjectError(f"{path}: the disk is full; nothing was changed by this edit")
+    if "could not decode" in low:  # a flipped bit in stored text; SQLite's message quotes it all
+        column = msg.split(" with text ", 1)[0].replace("Could not decode to UTF-8 ", "")
+        return ProjectError(f"{path}: the project file is damaged (stored text that is not UTF-8, "
+                            f"{column}); it was not changed" + _backup_hint(path))
     if "malformed" in low or "not a database" in low or "corrupt" in low:
         return ProjectError(
             f"{path}: the project file is damaged ({msg}); it was not changed" + _backup_hint(path)
@@ -186,6 +190,7 @@ class Project:
         self.conn: sqlite3.Connection = db.conn
         self._texts: dict[str, tuple[tuple[int, str], str]] = {}  # see _text
         self._spans: tuple[tuple[str, int, int], dict[tuple[int, int, str, str | None], str]] | None = None
+        self._scratch: Path | None = None  # a read-only copy's folder (_connect_readonly)
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -250,14 +255,16 @@ class Project:
             if why:
                 raise ProjectError(f"{path}: the project cannot be written: {why}. "
                                    "Copy it to a writable folder to work on it")
+        scratch: Path | None = None
         try:
             if readonly:
-                conn = _connect_readonly(path)
+                conn, scratch = _connect_readonly(path)
             else:
                 conn = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as e:
             raise environment_error(path, e) from None
         project = cls(path, sqlite_utils.Database(conn))
+        project._scratch = scratch
         try:
             # check what the file is before anything (even the journal mode) changes it
             project._check_version()
@@ -311,6 +318,11 @@ class Project:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
+        if self._scratch is not None:
+            import shutil
+
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     def __enter__(self) -> Project:
         return self
@@ -757,7 +769,8 @@ class Project:
             new_label = old.label if label is None else label
             lab = self.label(new_label)
             attrs = old.attributes if attributes is None else dict(attributes)
-            check_attributes(lab.attributes, attrs, f"label {new_label}")
+            if attributes is not None or label is not None:  # an imported value the schema refuses
+                check_attributes(lab.attributes, attrs, f"label {new_label}")  # stays until edited
             new = Annotation(
                 id=old.id, document=doc_id, start=s, end=e, label=new_label, text=text[s:e],
                 attributes=attrs,
@@ -980,17 +993,40 @@ def _not_writable(path: Path) -> str | None:
     return None
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
+def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    """A read-only connection, and the scratch folder it reads from (None: the project itself)."""
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:
-        # a WAL project in a read-only folder without its -shm file: nobody can be writing
-        # it, so it can be read as an immutable file
+        # a WAL project in a read-only folder without its -shm file: nobody can be writing it.
+        # Opened as an immutable file, SQLite would ignore the -wal and the edits committed in
+        # it; so a project with a -wal is read from a copy of both in a scratch folder.
         conn.close()
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return _connect_copy(path, wal)
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
-    return conn
+    return conn, None
+
+
+def _connect_copy(path: Path, wal: Path) -> tuple[sqlite3.Connection, Path]:
+    import shutil
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix="newsmark-readonly-"))
+    try:
+        copy = scratch / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, f"{copy}-wal")
+        conn = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    except OSError as e:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise ProjectError(f"{path}: its folder is read-only and its last edits are in {wal.name}, "
+                           f"which can only be read from a copy, and the copy failed ({e.strerror or e}); "
+                           "copy the project with its -wal file to a writable folder") from None
+    return conn, scratch
 
 
 def is_sqlite_environment_problem(e: sqlite3.Error) -> bool:
@@ -998,7 +1034,8 @@ def is_sqlite_environment_problem(e: sqlite3.Error) -> bool:
     low = str(e).lower()
     return any(k in low for k in ("malformed", "not a database", "corrupt", "locked", "busy",
                                   "readonly", "read-only", "disk is full", "disk i/o",
-                                  "unable to open", "no such table"))
+                                  "unable to open", "no such table",
+                                  "could not decode"))  # text that is not UTF-8: damaged
 
 
 def is_project_file(path: str | Path) -> bool:
