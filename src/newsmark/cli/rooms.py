@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from newsmark.cli import corpus as _corpus
+
 # One line per module (each defines COMMANDS, a list of click commands), e.g.
 # from newsmark.cli import suggest as _suggest
-MODULES: tuple[ModuleType, ...] = ()
+MODULES: tuple[ModuleType, ...] = (_corpus,)
