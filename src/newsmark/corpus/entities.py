@@ -157,7 +157,7 @@ def merge(project: Project, label: str, names: list[str], name: str | None = Non
                          [(label, k, ent) for k in sorted(keys)])
         if identifier is not None:
             conn.execute("UPDATE entities SET identifier = ? WHERE id = ?", (identifier.strip(), ent))
-    return ent
+    return str(ent)
 
 
 def _entity(project: Project, entity: str) -> str:
@@ -175,7 +175,8 @@ def find_entity(project: Project, label: str, name: str) -> str:
         row = project.conn.execute("SELECT id FROM entities WHERE label = ? AND name = ?", (label, name)).fetchone()
     if row is None:
         raise NotFoundError(f"no canonical {label} entity named {name!r} (merge names into one first)")
-    return str(row[0])
+    found: str = row[0]
+    return found
 
 
 def rename(project: Project, entity: str, name: str) -> None:

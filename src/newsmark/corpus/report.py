@@ -125,8 +125,8 @@ def quotes_table(project: Project) -> list[QuoteRow]:
     canon = Canon(project)
     props: dict[tuple[str, str], str] = {}
     for p in disputed_points(project):
-        for d, a in p.annotations:
-            props[(d, a)] = p.proposition
+        for doc, ann in p.annotations:
+            props[(doc, ann)] = p.proposition
     quote_labels = [n for n, lay in layers.items() if lay == "quote"]
     marks = ["l:" + n for n in quote_labels]
     rows: list[QuoteRow] = []

@@ -176,7 +176,6 @@ def _v8_corpus(db: sqlite_utils.Database) -> None:
         CREATE VIRTUAL TABLE search_text USING fts5(
             text, content='documents', content_rowid='rowid',
             tokenize='unicode61 remove_diacritics 2');
-        INSERT INTO search_text(search_text) VALUES ('rebuild');
         CREATE TRIGGER search_text_insert AFTER INSERT ON documents BEGIN
             INSERT INTO search_text(rowid, text) VALUES (NEW.rowid, NEW.text);
         END;
@@ -300,7 +299,14 @@ def _v8_corpus(db: sqlite_utils.Database) -> None:
         CREATE INDEX dispute_links_dispute ON dispute_links(dispute);
         """
     )
-    # marks for the documents already in the project
+    rebuild_search(db)
+
+
+def rebuild_search(db: sqlite_utils.Database) -> None:
+    """Build the search index and marks of every document again from the stored data (the
+    migration's first build, and a repair; the caller holds the write transaction)."""
+    db.execute("INSERT INTO search_text(search_text) VALUES ('rebuild')")
+    db.execute("DELETE FROM search_marks")
     db.execute("INSERT INTO search_marks(mark, doc, n) SELECT m, doc, count(*) FROM ("
                " SELECT 'l:' || label AS m, doc FROM annotations"
                " UNION ALL SELECT 'a:' || annotator, doc FROM annotations WHERE annotator IS NOT NULL"
