@@ -37,7 +37,7 @@ def svg_to_png(svg: str, path: str | Path, scale: float = 2.0) -> Path:
 
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buf, b"PNG"):
+    if not image.save(buf, "PNG"):  # type: ignore[call-overload]  # the stub says bytes; Qt wants str
         raise NewsmarkError(f"{path}: the PNG could not be encoded")
     buf.close()
     with atomic_write(path) as f:
