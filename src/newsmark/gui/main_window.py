@@ -34,6 +34,7 @@ from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import STATUSES, Annotation, Label
 from newsmark.core.schema import label_matches
 from newsmark.gui import commands as cmd
+from newsmark.gui.corpus_menu import CorpusMenu
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
 from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
@@ -284,6 +285,8 @@ class MainWindow(QMainWindow):
         self._action(m, "Focus the document &list", lambda: self.doc_view.setFocus(), "Ctrl+L")
         for dock in (self.doc_dock, self.palette_dock, self.ann_dock, self.detail_dock):
             m.addAction(dock.toggleViewAction())
+
+        self.corpus = CorpusMenu(self)  # search, entities, disputes, stance map (gui/corpus_menu.py)
 
         m = bar.addMenu("&Help")
         self._action(m, "&Keyboard shortcuts", self.show_help, ["F1", "Ctrl+/"])

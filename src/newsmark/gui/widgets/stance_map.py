@@ -8,10 +8,20 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from newsmark.core.atomicfile import atomic_write
 from newsmark.core.errors import NewsmarkError
+from newsmark.corpus import report
+from newsmark.store.project import Project
 
 
 def _renderer(svg: str) -> QSvgRenderer:
@@ -63,16 +73,64 @@ class _SvgCanvas(QWidget):
         p.end()
 
 
-class StanceMapView(QScrollArea):
-    """A scrollable view of the stance map."""
+class StanceMapView(QWidget):
+    """The stance map of the project, scrollable, with Refresh and Save as (HTML, SVG, PNG, CSV)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stance_map")
-        self.canvas = _SvgCanvas()
-        self.setWidget(self.canvas)
+        self.project = project
+        self.map: report.StanceMap | None = None
         self.svg = ""
+        self.canvas = _SvgCanvas()
+        self.scroller = QScrollArea()
+        self.scroller.setWidget(self.canvas)
+        self.summary = QLabel()
+        refresh = QPushButton("Refresh")
+        save = QPushButton("Save as…")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(refresh)
+        buttons.addWidget(save)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.scroller)
+        layout.addLayout(buttons)
+        refresh.clicked.connect(self.refresh)
+        save.clicked.connect(lambda: self.save_as())
 
-    def show_svg(self, svg: str) -> None:
-        self.svg = svg
-        self.canvas.set_svg(svg)
+    def refresh(self) -> None:
+        self.map = report.stance_map(self.project)
+        self.svg = report.render_svg(self.map)
+        self.canvas.set_svg(self.svg)
+        self.summary.setText(f"{len(self.map.speakers)} speakers × {len(self.map.points)} disputed points")
+
+    def save_as(self, path: str | Path | None = None) -> Path | None:
+        if self.map is None:
+            self.refresh()
+        assert self.map is not None
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Save the stance map", "stances.html",
+                                                  "HTML (*.html);;SVG (*.svg);;PNG (*.png);;CSV matrix (*.csv)")
+            if not name:
+                return None
+            path = name
+        path = Path(path)
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".png":
+                svg_to_png(self.svg, path)
+            else:
+                if suffix == ".svg":
+                    data = self.svg
+                elif suffix == ".csv":
+                    data = report.matrix_csv(self.map)
+                else:
+                    data = report.render_html(self.map, report.quotes_table(self.project))
+                with atomic_write(path) as f:
+                    f.write(data.encode("utf-8"))
+        except NewsmarkError as e:
+            self.summary.setText(str(e))
+            return None
+        self.summary.setText(f"Saved {path}")
+        return path
