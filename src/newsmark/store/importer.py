@@ -19,6 +19,7 @@ from newsmark.core.model import (
 )
 from newsmark.core.packing import decode_annotations, decode_relations, pack, relayer
 from newsmark.formats.records import Record
+from newsmark.store import search_index
 from newsmark.store.project import Project
 
 # A new document with more annotations than this is stored as rows, not packed: its first edit
@@ -123,7 +124,7 @@ def import_records(
     known = _Known()
     items = records() if callable(records) else records
     if batch is None:
-        with project.write():
+        with project.write(), search_index.deferred(project.conn):
             for rec in items:
                 _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
     else:
@@ -163,7 +164,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
     items = iter(records)
     try:
         while chunk := list(islice(items, batch)):
-            with project.write():
+            with project.write(), search_index.deferred(project.conn):
                 known.layers = None
                 for rec in chunk:
                     if rec.error is not None:
