@@ -3,12 +3,14 @@ accents folded), combined with annotation conditions (label or layer, speaker, c
 attribute values, annotator) and document status.
 
 The index and the marks (``search_marks``) find the candidate documents; each candidate is then
-read and the hits are found exactly, as code-point offsets into its text (``text.find_terms``).
+read and the hits are found exactly, as code-point offsets into its text, by the index's own
+tokenizer (FTS5's ``highlight()``).
 Without annotation conditions a hit is an occurrence of a term; with them it is an annotation
 that meets them (and holds every term, when there are terms)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,14 +20,18 @@ from newsmark.core.model import Annotation, normalise_status
 from newsmark.corpus.entities import Canon
 from newsmark.corpus.quotes import quote_infos
 from newsmark.corpus.text import (
+    CLOSE,
+    OPEN,
     ascii_lower,
     context,
     find_terms,
     fold_name,
     folded_words,
+    fts_phrase,
     fts_query,
+    highlighted_spans,
     name_matches,
-    parse_query,
+    parse_terms,
 )
 from newsmark.store.project import Project
 
@@ -85,8 +91,8 @@ def _check(project: Project, q: Query) -> None:
     q.status = statuses
 
 
-def candidates(project: Project, q: Query, terms: list[list[str]], canon: Canon) -> Iterator[tuple[str, str, str]]:
-    """(id, title, text) of the documents that may hold hits, in project order."""
+def candidates(project: Project, q: Query, terms: list[str], canon: Canon) -> Iterator[tuple[int, str, str, str]]:
+    """(rowid, id, title, text) of the documents that may hold hits, in project order."""
     where: list[str] = []
     args: list[Any] = []
     if terms:
@@ -109,12 +115,33 @@ def candidates(project: Project, q: Query, terms: list[list[str]], canon: Canon)
         names = _speaker_marks(project, q.speaker, canon)
         where.append(f"d.id IN (SELECT doc FROM search_marks WHERE mark IN ({','.join('?' * len(names))}))")
         args.extend(names)
-    sql = "SELECT d.id, d.title, d.text FROM documents d"
+    sql = "SELECT d.rowid, d.id, d.title, d.text FROM documents d"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY d.rowid"
-    for row in project.conn.execute(sql, args):
-        yield row[0], row[1], row[2]
+    try:
+        rows = project.conn.execute(sql, args)
+    except sqlite3.OperationalError as e:
+        if "fts5" in str(e).lower():
+            raise ValidationError(f"cannot search for {q.text!r}: {e}") from None
+        raise
+    for row in rows:
+        yield row[0], row[1], row[2], row[3]
+
+
+def find_hits(project: Project, rowid: int, text: str, terms: list[str]) -> list[list[tuple[int, int]]]:
+    """For each term, the spans of its occurrences in a document, as the index's tokenizer
+    reads the text (FTS5's highlight()); Python's reading of the words where the text holds the
+    highlight markers."""
+    if OPEN in text or CLOSE in text or "\x00" in text:  # highlight() stops at a NUL
+        return find_terms(text, [folded_words(t) for t in terms])
+    found = []
+    for term in terms:
+        row = project.conn.execute(
+            "SELECT highlight(search_text, 0, ?, ?) FROM search_text WHERE search_text MATCH ? AND rowid = ?",
+            (OPEN, CLOSE, fts_phrase(term), rowid)).fetchone()
+        found.append(highlighted_spans(row[0]) if row else [])
+    return found
 
 
 def _speaker_marks(project: Project, speaker: str, canon: Canon) -> list[str]:
@@ -143,7 +170,7 @@ def _speaker_ok(names: list[str], label: str | None, wanted: list[str], aliases:
 def search(project: Project, q: Query, limit: int | None = 200) -> list[Hit]:
     """The hits of ``q``, in project order then text order; at most ``limit`` (None: all)."""
     _check(project, q)
-    terms = parse_query(q.text)
+    terms = parse_terms(q.text)
     if not terms and not q.annotation_conditions():
         raise ValidationError("search for words or a phrase, or give a condition (label, speaker...)")
     canon = Canon(project)
@@ -151,11 +178,9 @@ def search(project: Project, q: Query, limit: int | None = 200) -> list[Hit]:
     wanted_speaker = folded_words(q.speaker) if q.speaker is not None else []
     aliases = canon.aliases(q.speaker) if q.speaker is not None else set()
     hits: list[Hit] = []
-    for doc_id, title, text in candidates(project, q, terms, canon):
-        found = find_terms(text, terms) if terms else []
-        if terms and not all(found):
-            continue  # the index matched words the exact reading does not (never expected)
+    for rowid, doc_id, title, text in candidates(project, q, terms, canon):
         if not q.annotation_conditions():
+            found = find_hits(project, rowid, text, terms)
             spans = sorted({s for term_hits in found for s in term_hits})
             for s, e in spans:
                 b, t, a = context(text, s, e)
@@ -166,9 +191,9 @@ def search(project: Project, q: Query, limit: int | None = 200) -> list[Hit]:
         anns = project.annotations(doc_id)
         rels = project.relations(doc_id) if (q.speaker or q.cue or q.stance) else []
         infos = quote_infos(anns, rels, layers) if rels or q.speaker or q.cue else {}
-        for ann in anns:
-            if not _meets(ann, q, layers, infos, wanted_speaker, aliases, canon):
-                continue
+        meeting = [a for a in anns if _meets(a, q, layers, infos, wanted_speaker, aliases, canon)]
+        found = find_hits(project, rowid, text, terms) if terms and meeting else []
+        for ann in meeting:
             inside: list[tuple[int, int]] = []
             if terms:
                 per_term = [[m for m in th if ann.start <= m[0] and m[1] <= ann.end] for th in found]

@@ -1,7 +1,11 @@
 """Words as the search index sees them: SQLite FTS5's ``unicode61`` tokenizer with
-``remove_diacritics 2`` (letters, digits, private-use and combining marks make words; case and
-accents are folded).  The index finds the documents; these functions find the exact offsets
-(code points) in them."""
+``remove_diacritics 2`` (letters, digits, private-use characters and combining diacritical
+marks make words; case and accents are folded).  Hits are found by the index's own tokenizer
+(``search.find_hits``); this reading of the words serves names (speakers, cues, entities) and
+texts FTS5's highlight() cannot mark (a NUL, the markers).  It agrees with the index on the
+letters, digits and marks of every script tried (tests/corpus/test_text.py); folding is
+approximated by Unicode decomposition, which differs from unicode61's tables for a few letters
+of Indic, Thai and Hebrew scripts."""
 
 from __future__ import annotations
 
@@ -12,30 +16,14 @@ from functools import lru_cache
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _is_word_char(c: str) -> bool:
-    cat = unicodedata.category(c)
-    return cat[0] in "LNM" or cat == "Co"
-
-
-@lru_cache(maxsize=4096)
-def _word_char(c: str) -> bool:
-    return _is_word_char(c)
+# letters and digits ([^\W_]), the combining diacritical marks (U+0300-U+036F: unicode61
+# joins them to the word, other marks split it) and private-use characters
+_WORD = re.compile("(?:[^\\W_]|[\u0300-\u036f\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd])+")
 
 
 def words(text: str) -> list[tuple[int, int]]:
     """The (start, end) code-point spans of the words of ``text``."""
-    spans: list[tuple[int, int]] = []
-    start = -1
-    for i, c in enumerate(text):
-        if c.isalnum() or (not c.isascii() and _word_char(c)):
-            if start < 0:
-                start = i
-        elif start >= 0:
-            spans.append((start, i))
-            start = -1
-    if start >= 0:
-        spans.append((start, len(text)))
-    return spans
+    return [m.span() for m in _WORD.finditer(text)]
 
 
 @lru_cache(maxsize=65536)
@@ -44,11 +32,12 @@ def fold(word: str) -> str:
     if word.isascii():
         return word.lower()
     decomposed = unicodedata.normalize("NFD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().replace("ς", "σ")
 
 
 def folded_words(text: str) -> list[str]:
-    return [fold(text[s:e]) for s, e in words(text)]
+    """The words of ``text`` folded (a word of marks alone folds to nothing and is no word)."""
+    return [w for s, e in words(text) if (w := fold(text[s:e]))]
 
 
 def ascii_lower(text: str) -> str:
@@ -59,27 +48,58 @@ def ascii_lower(text: str) -> str:
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 
 
-def parse_query(query: str) -> list[list[str]]:
-    """A query's terms: each a word or a "quoted phrase", as lists of folded words; every term
-    must occur (AND).  Punctuation inside a term separates words, as in the text."""
-    terms: list[list[str]] = []
+def parse_terms(query: str) -> list[str]:
+    """A query's terms as typed: each a word or a "quoted phrase"; every term must occur (AND).
+    The index's own tokenizer reads them (``fts_query``)."""
+    terms: list[str] = []
     for m in _TERM.finditer(query):
         phrase = m.group(1) if m.group(1) is not None else m.group(2)
-        ws = folded_words(phrase)
-        if ws:
-            terms.append(ws)
+        if folded_words(phrase):
+            terms.append(phrase)
     return terms
 
 
-def fts_query(terms: list[list[str]]) -> str:
-    """The FTS5 MATCH expression for parsed terms: each a quoted phrase, all required."""
-    return " AND ".join('"' + " ".join(t).replace('"', '""') + '"' for t in terms)
+def parse_query(query: str) -> list[list[str]]:
+    """A query's terms as lists of folded words (``find_terms``)."""
+    return [folded_words(t) for t in parse_terms(query)]
+
+
+def fts_query(terms: list[str]) -> str:
+    """The FTS5 MATCH expression for terms: each a quoted phrase, all required."""
+    return " AND ".join(fts_phrase(t) for t in terms)
+
+
+def fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+# markers for FTS5's highlight(): noncharacters, which text interchange does not use
+OPEN, CLOSE = "﷐", "﷑"
+
+
+def highlighted_spans(marked: str) -> list[tuple[int, int]]:
+    """The (start, end) code-point spans between OPEN and CLOSE in a text highlight() marked."""
+    spans = []
+    removed = 0
+    start = 0
+    for i, c in enumerate(marked):
+        if c == OPEN:
+            start = i - removed
+            removed += 1
+        elif c == CLOSE:
+            spans.append((start, i - removed))
+            removed += 1
+    return spans
 
 
 def find_terms(text: str, terms: list[list[str]]) -> list[list[tuple[int, int]]]:
     """For each term, the (start, end) spans of its occurrences in ``text``."""
-    spans = words(text)
-    folded = [fold(text[s:e]) for s, e in spans]
+    spans, folded = [], []
+    for s, e in words(text):
+        w = fold(text[s:e])
+        if w:
+            spans.append((s, e))
+            folded.append(w)
     found: list[list[tuple[int, int]]] = []
     for term in terms:
         n = len(term)

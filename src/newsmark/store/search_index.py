@@ -20,9 +20,13 @@ import msgspec
 from newsmark.core import jsonutil
 
 
+class _Speaker(msgspec.Struct, gc=False):
+    speaker: Any = None  # the only attribute the marks need (the others are skipped unread)
+
+
 class _MarkAnnotation(msgspec.Struct, gc=False):
     label: str
-    attributes: dict[str, Any] | None = None
+    attributes: _Speaker | None = None
 
 
 _decode = msgspec.json.Decoder(list[_MarkAnnotation]).decode
@@ -50,10 +54,16 @@ def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str
             marks["a:" + annotator] = marks.get("a:" + annotator, 0) + n
     for rtype, n in type_counts:
         marks["t:" + rtype] = marks.get("t:" + rtype, 0) + n
-    with_speaker = {r[0] for r in conn.execute(
-        "SELECT name FROM labels WHERE instr(attributes, '\"speaker\"') > 0")}
-    for a in _decode(annotations):
-        speaker = a.attributes.get("speaker") if a.attributes else None
+    with_speaker = _speaker_labels.get(id(conn))
+    if with_speaker is None:
+        with_speaker = _labels_with_speaker(conn)
+    if b'"speaker"' not in (annotations if isinstance(annotations, bytes) else annotations.encode()) and not (
+            with_speaker and any(c[0] in with_speaker for c in label_counts)):
+        anns: list[_MarkAnnotation] = []
+    else:
+        anns = _decode(annotations)
+    for a in anns:
+        speaker = a.attributes.speaker if a.attributes is not None else None
         if speaker is not None:
             mark = "s:" + _sql_text(speaker)
         elif a.label in with_speaker:
@@ -61,9 +71,31 @@ def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str
         else:
             continue
         marks[mark] = marks.get(mark, 0) + 1
-    conn.executemany("INSERT INTO search_marks(mark, doc, n) VALUES (?, ?, ?)"
-                     " ON CONFLICT (mark, doc) DO UPDATE SET n = n + excluded.n",
-                     [(m, doc_id, n) for m, n in marks.items()])
+    rows = [(m, doc_id, n) for m, n in marks.items()]
+    waiting = _waiting.get(id(conn))
+    if waiting is not None:  # written with the import's other marks, at its end
+        waiting.extend(rows)
+    else:
+        _write_marks(conn, rows)
+
+
+def _write_marks(conn: sqlite3.Connection, rows: list[tuple[str, str, int]]) -> None:
+    # new documents: none of their marks exist yet
+    rows.sort()
+    conn.executemany("INSERT INTO search_marks(mark, doc, n) VALUES (?, ?, ?)", rows)
+
+
+_waiting: dict[int, list[tuple[str, str, int]]] = {}
+
+
+# the labels with a speaker attribute, while an import runs (the labels it adds have no
+# attribute definitions)
+_speaker_labels: dict[int, frozenset[str]] = {}
+
+
+def _labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
+    return frozenset(r[0] for r in conn.execute(
+        "SELECT name FROM labels WHERE instr(attributes, '\"speaker\"') > 0"))
 
 
 @contextlib.contextmanager
@@ -72,7 +104,18 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
     write transaction, which an error rolls back with everything done here)."""
     cur = conn.execute("INSERT INTO search_defer(n) VALUES (NULL)")
     mine = cur.lastrowid
-    yield
+    outer = id(conn) not in _speaker_labels
+    if outer:
+        _speaker_labels[id(conn)] = _labels_with_speaker(conn)
+        _waiting[id(conn)] = []
+    try:
+        yield
+        if outer:
+            _write_marks(conn, _waiting[id(conn)])
+    finally:
+        if outer:
+            del _speaker_labels[id(conn)]
+            del _waiting[id(conn)]
     conn.execute("DELETE FROM search_defer WHERE n = ?", (mine,))
     if conn.execute("SELECT 1 FROM search_defer").fetchone() is None:
         conn.execute("INSERT INTO search_text(rowid, text) SELECT d.rowid, d.text"
