@@ -81,14 +81,14 @@ def highlighted_spans(marked: str) -> list[tuple[int, int]]:
     """The (start, end) code-point spans between OPEN and CLOSE in a text highlight() marked."""
     spans = []
     removed = 0
-    start = 0
-    for i, c in enumerate(marked):
-        if c == OPEN:
-            start = i - removed
-            removed += 1
-        elif c == CLOSE:
-            spans.append((start, i - removed))
-            removed += 1
+    i = marked.find(OPEN)
+    while i >= 0:
+        j = marked.find(CLOSE, i + 1)
+        if j < 0:
+            break
+        spans.append((i - removed, j - removed - 1))
+        removed += 2
+        i = marked.find(OPEN, j + 1)
     return spans
 
 
