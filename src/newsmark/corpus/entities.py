@@ -8,21 +8,42 @@ merged into; mentions whose names fold alike are one entity even unmerged."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from newsmark.core.errors import NotFoundError, ValidationError
 from newsmark.core.model import new_id, now
 from newsmark.corpus.text import fold_name
 from newsmark.store.project import Project
 
-# every entity-layer annotation as (label, text, doc), from rows and from packed documents
-_MENTIONS = (
-    "SELECT a.label, a.text, a.doc FROM annotations a JOIN labels l ON l.name = a.label"
-    " WHERE l.layer = 'entity'"
-    " UNION ALL SELECT j.value ->> 'label', j.value ->> 'text', p.doc"
-    " FROM packed p, json_each(p.annotations) j WHERE j.value ->> 'layer' = 'entity'"
-)
+
+class _Mention(msgspec.Struct, gc=False):
+    label: str
+    text: str | None = None  # the other fields of a packed annotation are skipped unread
+
+
+_decode_mentions = msgspec.json.Decoder(list[_Mention]).decode
+
+
+def _mentions(project: Project) -> Iterator[tuple[str, str, str, int]]:
+    """(label, text, doc, count) of every entity-layer annotation, from rows and from packed
+    documents (decoded here: SQLite's json_each was 5x slower)."""
+    conn = project.conn
+    entity_labels = {n for n, lay in project.label_layers().items() if lay == "entity"}
+    yield from conn.execute(
+        "SELECT a.label, a.text, a.doc, count(*) FROM annotations a JOIN labels l ON l.name = a.label"
+        " WHERE l.layer = 'entity' GROUP BY a.label, a.text, a.doc")
+    for doc, anns in conn.execute("SELECT doc, annotations FROM packed WHERE annotation_count > 0"):
+        counts: dict[tuple[str, str], int] = {}
+        for m in _decode_mentions(anns):
+            if m.label in entity_labels and m.text is not None:
+                key = (m.label, m.text)
+                counts[key] = counts.get(key, 0) + 1
+        for (label, text), n in counts.items():
+            yield label, text, doc, n
 
 
 @dataclass(slots=True)
@@ -85,8 +106,7 @@ def list_entities(project: Project, label: str | None = None) -> list[Entity]:
     canon = Canon(project)
     counts: dict[tuple[str, str], int] = defaultdict(int)  # (label, text) -> mentions
     docs_of: dict[tuple[str, str], set[str]] = defaultdict(set)
-    sql = f"SELECT label, text, doc, count(*) FROM ({_MENTIONS}) GROUP BY label, text, doc"
-    for lab, text, doc, n in project.conn.execute(sql):
+    for lab, text, doc, n in _mentions(project):
         if label is not None and lab != label:
             continue
         counts[(lab, text)] += n
