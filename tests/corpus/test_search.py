@@ -199,3 +199,14 @@ def test_cli_search(corpus_project: Project) -> None:
     assert r.exit_code == 0 and r.stdout.startswith("d3\t") and "[main disputed point]" in r.stdout
     r = CliRunner().invoke(cli, ["search", path, "x", "--attr", "novalue"])
     assert r.exit_code == 1 and "KEY=VALUE" in r.output and "Traceback" not in r.output
+
+
+def test_common_and_rare_marks_choose_documents_alike(corpus_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsmark.corpus import search as search_module
+
+    rare = {i: [h.to_dict() for h in search(corpus_project, q)] for i, q in enumerate(QUERIES)}
+    monkeypatch.setattr(search_module, "SELECTIVE", 0)  # every mark common: checked per document
+    common = {i: [h.to_dict() for h in search(corpus_project, q)] for i, q in enumerate(QUERIES)}
+    assert rare == common and all(rare.values())
+    # a limit stops the reading early, with the first hits in project order
+    assert [h.document for h in search(corpus_project, Query(label="QUOTE"), limit=2)] == ["d1", "d2"]

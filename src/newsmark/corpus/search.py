@@ -91,34 +91,49 @@ def _check(project: Project, q: Query) -> None:
     q.status = statuses
 
 
+# a mark held by more documents than this is checked document by document as they are read in
+# project order (reading stops at the limit); a rarer one chooses the documents first
+SELECTIVE = 5000
+
+
 def candidates(project: Project, q: Query, terms: list[str], canon: Canon) -> Iterator[tuple[int, str, str, str]]:
-    """(rowid, id, title, text) of the documents that may hold hits, in project order."""
+    """(rowid, id, title, text) of the documents that may hold hits, in project order, read
+    lazily: the caller stops at its limit."""
+    layers = project.label_layers()
+    groups: list[list[str]] = []  # each: the document must have one of these marks
+    if q.label is not None:
+        labels = [q.label] if q.label in layers else [n for n, lay in layers.items() if lay == q.label]
+        groups.append(["l:" + lab for lab in labels])
+    if q.annotator is not None:
+        groups.append(["a:" + q.annotator])
+    if q.stance is not None:
+        groups.append(["t:stance"])
+    if q.speaker is not None:
+        groups.append(_speaker_marks(project, q.speaker, canon))
     where: list[str] = []
     args: list[Any] = []
-    if terms:
-        where.append("d.rowid IN (SELECT rowid FROM search_text WHERE search_text MATCH ?)")
+    if terms:  # the index gives its documents in rowid order
+        sql = ("SELECT d.rowid, d.id, d.title, d.text FROM search_text s JOIN documents d ON d.rowid = s.rowid"
+               " WHERE search_text MATCH ?")
         args.append(fts_query(terms))
+        order = " ORDER BY s.rowid"
+    else:
+        sql = "SELECT d.rowid, d.id, d.title, d.text FROM documents d WHERE 1"
+        order = " ORDER BY d.rowid"
+        if groups:
+            sizes = [_documents_with(project, g) for g in groups]
+            k = min(range(len(groups)), key=sizes.__getitem__)
+            if sizes[k] <= SELECTIVE:
+                g = groups.pop(k)
+                where.append(f"d.id IN (SELECT doc FROM search_marks WHERE mark IN ({','.join('?' * len(g))}))")
+                args.extend(g)
+    for g in groups:
+        where.append(f"EXISTS (SELECT 1 FROM search_marks m WHERE m.doc = d.id AND m.mark IN ({','.join('?' * len(g))}))")
+        args.extend(g)
     if q.status:
         where.append(f"d.status IN ({','.join('?' * len(q.status))})")
         args.extend(q.status)
-    layers = project.label_layers()
-    if q.label is not None:
-        labels = [q.label] if q.label in layers else [n for n, lay in layers.items() if lay == q.label]
-        where.append(f"d.id IN (SELECT doc FROM search_marks WHERE mark IN ({','.join('?' * len(labels))}))")
-        args.extend("l:" + lab for lab in labels)
-    if q.annotator is not None:
-        where.append("d.id IN (SELECT doc FROM search_marks WHERE mark = ?)")
-        args.append("a:" + q.annotator)
-    if q.stance is not None:
-        where.append("d.id IN (SELECT doc FROM search_marks WHERE mark = 't:stance')")
-    if q.speaker is not None:
-        names = _speaker_marks(project, q.speaker, canon)
-        where.append(f"d.id IN (SELECT doc FROM search_marks WHERE mark IN ({','.join('?' * len(names))}))")
-        args.extend(names)
-    sql = "SELECT d.rowid, d.id, d.title, d.text FROM documents d"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY d.rowid"
+    sql += "".join(" AND " + w for w in where) + order
     try:
         rows = project.conn.execute(sql, args)
     except sqlite3.OperationalError as e:
@@ -127,6 +142,17 @@ def candidates(project: Project, q: Query, terms: list[str], canon: Canon) -> It
         raise
     for row in rows:
         yield row[0], row[1], row[2], row[3]
+
+
+def _documents_with(project: Project, marks: list[str]) -> int:
+    """How many documents hold one of ``marks`` (counted up to SELECTIVE + 1)."""
+    n = 0
+    for mark in marks:
+        n += project.conn.execute("SELECT count(*) FROM (SELECT 1 FROM search_marks WHERE mark = ? LIMIT ?)",
+                                  (mark, SELECTIVE + 1)).fetchone()[0]
+        if n > SELECTIVE:
+            break
+    return n
 
 
 def find_hits(project: Project, rowid: int, text: str, terms: list[str]) -> list[list[tuple[int, int]]]:
