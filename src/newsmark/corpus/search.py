@@ -177,11 +177,17 @@ def _speaker_marks(project: Project, speaker: str, canon: Canon) -> list[str]:
     wanted = folded_words(speaker)
     aliases = canon.aliases(speaker)
     marks = ["s?"]
-    for (mark,) in project.conn.execute("SELECT DISTINCT mark FROM search_marks WHERE mark > 's:' AND mark < 's;'"):
+    # each distinct speaker mark by one seek in the primary key (mark, doc), not a scan
+    mark = "s:"
+    while True:
+        row = project.conn.execute("SELECT mark FROM search_marks WHERE mark > ? AND mark < 's;'"
+                                   " ORDER BY mark LIMIT 1", (mark,)).fetchone()
+        if row is None:
+            return marks
+        mark = row[0]
         name = mark[2:]
         if name_matches(name, wanted) or fold_name(name) in aliases:
             marks.append(mark)
-    return marks
 
 
 def _speaker_ok(names: list[str], label: str | None, wanted: list[str], aliases: set[str], canon: Canon) -> bool:
