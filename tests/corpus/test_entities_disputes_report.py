@@ -149,3 +149,16 @@ def test_cli_entities_disputes_and_report(corpus_project: Project, tmp_path: Pat
     assert r.exit_code == 2 and "choose a file ending" in r.output
     r = run(cli, ["disputes", "link", path, "d4", "q", pid])
     assert r.exit_code == 1 and "not a disputed point" in r.output and "Traceback" not in r.output
+
+
+def test_packed_and_unpacked_documents_give_the_same_points_map_and_quotes(corpus_project: Project,
+                                                                          tmp_path: Path) -> None:
+    entities.merge(corpus_project, "PERSON", ["Leon Panetta", "Mr Panetta"])
+    rows = unpacked_copy(corpus_project, tmp_path)
+    try:
+        assert [p.to_dict() for p in disputes.disputed_points(rows)] == \
+            [p.to_dict() for p in disputes.disputed_points(corpus_project)]
+        assert report.render_svg(report.stance_map(rows)) == report.render_svg(report.stance_map(corpus_project))
+        assert report.quotes_table(rows) == report.quotes_table(corpus_project)
+    finally:
+        rows.close()

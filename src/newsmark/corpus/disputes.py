@@ -14,7 +14,7 @@ from newsmark.core import jsonutil
 from newsmark.core.errors import NotFoundError, ValidationError
 from newsmark.core.model import new_id, now
 from newsmark.corpus.entities import Canon
-from newsmark.corpus.quotes import quote_infos
+from newsmark.corpus.quotes import quote_infos, read_items
 from newsmark.corpus.text import fold_name
 from newsmark.store.project import Project
 
@@ -131,7 +131,7 @@ def disputed_points(project: Project) -> list[DisputedPoint]:
         f"SELECT d.id, d.title FROM documents d WHERE d.id IN (SELECT doc FROM search_marks WHERE mark IN"
         f" ({','.join('?' * len(marks))})) ORDER BY d.rowid", marks).fetchall()
     for doc_id, title in docs:
-        anns = project.annotations(doc_id)
+        anns, rels = read_items(project, doc_id)
         by_id = {a.id: a for a in anns}
         point_of: dict[str, DisputedPoint] = {}
         for a in anns:
@@ -149,7 +149,6 @@ def disputed_points(project: Project) -> list[DisputedPoint]:
             point_of[a.id] = p
         if not point_of:
             continue
-        rels = project.relations(doc_id)
         infos = quote_infos(anns, rels, layers)
         for r in rels:
             if r.type != "stance" or r.to_id not in point_of or r.from_id not in by_id:

@@ -6,6 +6,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsmark.core.model import Annotation, Relation
+from newsmark.core.packing import decode_annotations, decode_relations
+from newsmark.store.project import Project
+
+
+def read_items(project: Project, doc_id: str) -> tuple[list[Annotation], list[Relation]]:
+    """A document's annotations (in the store's order) and relations, packed or in rows, the
+    packed row read and decoded once (``Project.annotations`` and ``relations`` each read it)."""
+    row = project.conn.execute("SELECT annotations, relations FROM packed WHERE doc = ?", (doc_id,)).fetchone()
+    if row is None:
+        return project.annotations(doc_id), project.relations(doc_id)
+    anns = [Annotation.from_native(a, doc_id) for a in decode_annotations(row[0])]
+    anns.sort(key=lambda a: (a.start, a.end, a.id))
+    return anns, [Relation.from_native(r, doc_id) for r in decode_relations(row[1])]
 
 
 @dataclass(slots=True)

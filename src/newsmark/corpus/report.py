@@ -14,7 +14,7 @@ from typing import Any
 
 from newsmark.corpus.disputes import UNKNOWN_SPEAKER, DisputedPoint, disputed_points
 from newsmark.corpus.entities import Canon
-from newsmark.corpus.quotes import quote_infos
+from newsmark.corpus.quotes import quote_infos, read_items
 from newsmark.store.project import Project
 
 STANCES = ("supports", "opposes", "neutral")
@@ -136,8 +136,8 @@ def quotes_table(project: Project) -> list[QuoteRow]:
         f"SELECT id, title FROM documents WHERE id IN (SELECT doc FROM search_marks WHERE mark IN"
         f" ({','.join('?' * len(marks))})) ORDER BY rowid", marks).fetchall()
     for doc_id, title in docs:
-        anns = project.annotations(doc_id)
-        infos = quote_infos(anns, project.relations(doc_id), layers)
+        anns, rels = read_items(project, doc_id)
+        infos = quote_infos(anns, rels, layers)
         for a in anns:
             info = infos.get(a.id)
             if info is None or layers.get(a.label) != "quote" or a.label == "CUE":

@@ -18,7 +18,7 @@ from typing import Any
 from newsmark.core.errors import ValidationError
 from newsmark.core.model import Annotation, normalise_status
 from newsmark.corpus.entities import Canon
-from newsmark.corpus.quotes import quote_infos
+from newsmark.corpus.quotes import quote_infos, read_items
 from newsmark.corpus.text import (
     CLOSE,
     OPEN,
@@ -220,8 +220,10 @@ def search(project: Project, q: Query, limit: int | None = 200) -> list[Hit]:
                 if limit is not None and len(hits) >= limit:
                     return hits
             continue
-        anns = project.annotations(doc_id)
-        rels = project.relations(doc_id) if (q.speaker or q.cue or q.stance) else []
+        if q.speaker or q.cue or q.stance:
+            anns, rels = read_items(project, doc_id)
+        else:
+            anns, rels = project.annotations(doc_id), []
         infos = quote_infos(anns, rels, layers) if rels or q.speaker or q.cue else {}
         meeting = [a for a in anns if _meets(a, q, layers, infos, wanted_speaker, aliases, canon)]
         found = find_hits(project, rowid, text, terms) if terms and meeting else []
