@@ -86,6 +86,21 @@ def test_window_opens_offscreen_and_closes(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "newsmark" / "default.newsmark").exists()  # the sample project
 
 
+def test_search_index_and_stance_map(tmp_path: Path) -> None:
+    """The frozen app's SQLite has FTS5 with unicode61 remove_diacritics 2, and Qt's SVG
+    renderer draws the stance map (issue #18)."""
+    proj = tmp_path / "s.newsmark"
+    run("init", str(proj), home=tmp_path)
+    run("import", str(proj), str(SEED_JSONL), home=tmp_path)
+    hits = [json.loads(x) for x in run("search", str(proj), "IMMUNITY", "--label", "QUOTE", "--speaker", "panetta",
+                                       "--json", home=tmp_path).stdout.splitlines()]
+    assert hits and all(h["label"] == "QUOTE" and h["speaker"] == "Leon Panetta" for h in hits)
+    out = tmp_path / "stances.png"
+    run("report", str(proj), "-o", str(out), "-o", str(tmp_path / "stances.html"), home=tmp_path,
+        extra={"QT_QPA_PLATFORM": "offscreen"})
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
 def test_render_png(tmp_path: Path) -> None:
     proj = tmp_path / "r.newsmark"
     run("init", str(proj), home=tmp_path)

@@ -20,6 +20,7 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "conll": ("file", "CoNLL BIO (IOB2) of the entity layer"),
     "citron": ("folder", "quote attribution, BBC R&D Citron format: one JSON file per document"),
     "spacy": ("binary", "spaCy DocBin (.spacy); needs spaCy"),
+    "parquet": ("folder", "Parquet tables (documents, annotations, relations) for DuckDB, Polars, Spark; needs pyarrow"),
 }
 IMPORT_FORMATS = ("jsonl", "csv", "html", "text", "doccano", "prodigy", "label-studio", "brat", "w3c",
                   "conll", "citron")
@@ -68,6 +69,7 @@ def write(fmt: str, project: Any, target: Any, **filters: Any) -> Any:
         conll,
         doccano,
         labelstudio,
+        parquet,
         prodigy,
         spacy_docbin,
         w3c,
@@ -79,5 +81,6 @@ def write(fmt: str, project: Any, target: Any, **filters: Any) -> Any:
         return doccano.write(project, target, relations=True, **filters)
     writers: dict[str, Any] = {"prodigy": prodigy.write, "label-studio": labelstudio.write,
                                "brat": brat.write, "w3c": w3c.write, "conll": conll.write,
-                               "citron": citron.write, "spacy": spacy_docbin.write}
+                               "citron": citron.write, "spacy": spacy_docbin.write,
+                               "parquet": parquet.write}
     return writers[fmt](project, target, **filters)

@@ -34,6 +34,7 @@ from newsmark.core.model import STATUSES, Annotation, Label
 from newsmark.core.schema import label_matches
 from newsmark.core.wording import counted
 from newsmark.gui import commands as cmd
+from newsmark.gui.corpus_menu import CorpusMenu
 from newsmark.gui.linking import Linker, short
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
 from newsmark.gui.models.documents import DocumentListModel
@@ -325,6 +326,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Team")
         self._action(m, "&Agreement…", self.show_agreement, "F7", "Agreement between the annotators")
         self._action(m, "A&djudication…", self.show_adjudication, "F8", "Settle the annotators' disagreements")
+        self.corpus = CorpusMenu(self)  # search, entities, disputes, stance map (gui/corpus_menu.py)
 
         m = bar.addMenu("&Help")
         self._action(m, "&Keyboard shortcuts", self.show_help, ["F1", "Ctrl+/"])

@@ -29,6 +29,7 @@ from newsmark.core.packing import decode_annotations, decode_relations, pack, re
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
 from newsmark.formats.records import Record
+from newsmark.store import search_index
 from newsmark.store.project import Project
 
 # A new document with more annotations than this is stored as rows, not packed: its first edit
@@ -163,7 +164,7 @@ def import_records(
     items = records() if callable(records) else records
     try:
         if batch is None:
-            with project.write():
+            with project.write(), search_index.deferred(project.conn):
                 for rec in items:
                     _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
         else:
@@ -289,7 +290,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
     try:
         while chunk := list(islice(items, batch)):
             reserve.hold(chunk)
-            with project.write():
+            with project.write(), search_index.deferred(project.conn):
                 known.layers = None
                 known.rules = None
                 known.pending = None

@@ -184,7 +184,181 @@ def _v5(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+
+
+def _v6_corpus(db: sqlite_utils.Database) -> None:
+    # Issue #18, across articles.  Version 6.
+    # - search_text: an FTS5 index of the documents' texts (external content: the texts are not
+    #   stored twice), case and accents folded; triggers keep it in every write's transaction.
+    # - search_marks: per document, how many annotations carry each label (l:), annotator
+    #   (a:), speaker as written (s:, lower-cased; s? for a quote without one) and relation type
+    #   (t:), kept by triggers on rows and on packed documents (docs/adr/0008), so that
+    #   annotation conditions find their documents without reading every document.
+    # - entities / entity_names: canonical entities and the mention names merged into them.
+    # - disputes / dispute_links: disputed points shared across articles, and the DISPUTE
+    #   annotations linked to them.
+    run_script(
+        db,
+        """
+        CREATE VIRTUAL TABLE search_text USING fts5(
+            text, content='documents', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2');
+        -- An import indexes its new documents in one statement at the end of its transaction
+        -- (store/search_index.py: a row in search_defer while it runs, the documents' rowids
+        -- in search_pending): a trigger's insert per document made imports 2-3x slower.
+        CREATE TABLE search_defer (n INTEGER PRIMARY KEY);
+        CREATE TABLE search_pending (rowid INTEGER PRIMARY KEY);
+        CREATE TRIGGER search_text_insert AFTER INSERT ON documents
+        WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN
+            INSERT INTO search_text(rowid, text) VALUES (NEW.rowid, NEW.text);
+        END;
+        CREATE TRIGGER search_text_defer AFTER INSERT ON documents
+        WHEN EXISTS (SELECT 1 FROM search_defer) BEGIN
+            INSERT INTO search_pending(rowid) VALUES (NEW.rowid);
+        END;
+        CREATE TRIGGER search_text_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO search_text(search_text, rowid, text) SELECT 'delete', OLD.rowid, OLD.text
+                WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid = OLD.rowid);
+            DELETE FROM search_pending WHERE rowid = OLD.rowid;
+        END;
+        CREATE TRIGGER search_text_update AFTER UPDATE OF text ON documents
+        WHEN NEW.text IS NOT OLD.text
+             AND NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid = OLD.rowid) BEGIN
+            INSERT INTO search_text(search_text, rowid, text) VALUES ('delete', OLD.rowid, OLD.text);
+            INSERT INTO search_text(rowid, text) VALUES (NEW.rowid, NEW.text);
+        END;
+
+        CREATE TABLE search_marks (
+            mark TEXT NOT NULL,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (mark, doc)
+        ) WITHOUT ROWID;
+        CREATE INDEX search_marks_doc ON search_marks(doc);
+
+        CREATE TRIGGER search_marks_ann_insert AFTER INSERT ON annotations BEGIN
+            INSERT INTO search_marks(mark, doc, n)
+            SELECT m, NEW.doc, 1 FROM (
+                SELECT 'l:' || NEW.label AS m
+                UNION ALL SELECT 'a:' || NEW.annotator WHERE NEW.annotator IS NOT NULL
+                UNION ALL SELECT CASE WHEN NEW.attributes ->> 'speaker' IS NOT NULL
+                                      THEN 's:' || lower(NEW.attributes ->> 'speaker') ELSE 's?' END
+                    WHERE NEW.attributes ->> 'speaker' IS NOT NULL
+                       OR instr((SELECT attributes FROM labels WHERE name = NEW.label), '"speaker"') > 0
+            ) WHERE true
+            ON CONFLICT (mark, doc) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER search_marks_ann_delete AFTER DELETE ON annotations BEGIN
+            UPDATE search_marks SET n = n - 1 WHERE doc = OLD.doc AND mark IN (
+                SELECT 'l:' || OLD.label
+                UNION ALL SELECT 'a:' || OLD.annotator WHERE OLD.annotator IS NOT NULL
+                UNION ALL SELECT CASE WHEN OLD.attributes ->> 'speaker' IS NOT NULL
+                                      THEN 's:' || lower(OLD.attributes ->> 'speaker') ELSE 's?' END
+                    WHERE OLD.attributes ->> 'speaker' IS NOT NULL
+                       OR instr((SELECT attributes FROM labels WHERE name = OLD.label), '"speaker"') > 0);
+            DELETE FROM search_marks WHERE doc = OLD.doc AND n <= 0;
+        END;
+        CREATE TRIGGER search_marks_ann_update
+        AFTER UPDATE OF label, annotator, attributes ON annotations BEGIN
+            UPDATE search_marks SET n = n - 1 WHERE doc = OLD.doc AND mark IN (
+                SELECT 'l:' || OLD.label
+                UNION ALL SELECT 'a:' || OLD.annotator WHERE OLD.annotator IS NOT NULL
+                UNION ALL SELECT CASE WHEN OLD.attributes ->> 'speaker' IS NOT NULL
+                                      THEN 's:' || lower(OLD.attributes ->> 'speaker') ELSE 's?' END
+                    WHERE OLD.attributes ->> 'speaker' IS NOT NULL
+                       OR instr((SELECT attributes FROM labels WHERE name = OLD.label), '"speaker"') > 0);
+            DELETE FROM search_marks WHERE doc = OLD.doc AND n <= 0;
+            INSERT INTO search_marks(mark, doc, n)
+            SELECT m, NEW.doc, 1 FROM (
+                SELECT 'l:' || NEW.label AS m
+                UNION ALL SELECT 'a:' || NEW.annotator WHERE NEW.annotator IS NOT NULL
+                UNION ALL SELECT CASE WHEN NEW.attributes ->> 'speaker' IS NOT NULL
+                                      THEN 's:' || lower(NEW.attributes ->> 'speaker') ELSE 's?' END
+                    WHERE NEW.attributes ->> 'speaker' IS NOT NULL
+                       OR instr((SELECT attributes FROM labels WHERE name = NEW.label), '"speaker"') > 0
+            ) WHERE true
+            ON CONFLICT (mark, doc) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER search_marks_rel_insert AFTER INSERT ON relations BEGIN
+            INSERT INTO search_marks(mark, doc, n) VALUES ('t:' || NEW.type, NEW.doc, 1)
+            ON CONFLICT (mark, doc) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER search_marks_rel_delete AFTER DELETE ON relations BEGIN
+            UPDATE search_marks SET n = n - 1 WHERE doc = OLD.doc AND mark = 't:' || OLD.type;
+            DELETE FROM search_marks WHERE doc = OLD.doc AND mark = 't:' || OLD.type AND n <= 0;
+        END;
+        -- the marks of a packed document are written with it (Project.insert_packed,
+        -- store/search_index.py): this trigger's JSON walk made imports 3x slower
+        CREATE TRIGGER search_marks_packed_delete AFTER DELETE ON packed BEGIN
+            DELETE FROM search_marks WHERE doc = OLD.doc;
+        END;
+
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            name TEXT NOT NULL,
+            identifier TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE entity_names (
+            label TEXT NOT NULL,
+            key TEXT NOT NULL,            -- the mention's text, folded (corpus.fold_name)
+            entity TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            PRIMARY KEY (label, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_names_entity ON entity_names(entity);
+        CREATE TABLE disputes (
+            id TEXT PRIMARY KEY,
+            proposition TEXT NOT NULL,
+            parties TEXT NOT NULL DEFAULT '[]',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE dispute_links (
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ann TEXT NOT NULL,            -- a DISPUTE annotation (rows or packed)
+            dispute TEXT NOT NULL REFERENCES disputes(id) ON DELETE CASCADE,
+            PRIMARY KEY (doc, ann)
+        ) WITHOUT ROWID;
+        CREATE INDEX dispute_links_dispute ON dispute_links(dispute);
+        """
+    )
+    rebuild_search(db)
+
+
+def rebuild_search(db: sqlite_utils.Database) -> None:
+    """Build the search index and marks of every document again from the stored data (the
+    migration's first build, and a repair; the caller holds the write transaction)."""
+    db.execute("DELETE FROM search_pending")
+    db.execute("DELETE FROM search_defer")
+    db.execute("INSERT INTO search_text(search_text) VALUES ('rebuild')")
+    db.execute("DELETE FROM search_marks")
+    db.execute("INSERT INTO search_marks(mark, doc, n) SELECT m, doc, count(*) FROM ("
+               " SELECT 'l:' || label AS m, doc FROM annotations"
+               " UNION ALL SELECT 'a:' || annotator, doc FROM annotations WHERE annotator IS NOT NULL"
+               " UNION ALL SELECT CASE WHEN a.attributes ->> 'speaker' IS NOT NULL"
+               "   THEN 's:' || lower(a.attributes ->> 'speaker') ELSE 's?' END, a.doc"
+               "   FROM annotations a WHERE a.attributes ->> 'speaker' IS NOT NULL OR instr("
+               "   (SELECT attributes FROM labels WHERE name = a.label), '\"speaker\"') > 0"
+               " UNION ALL SELECT 't:' || type, doc FROM relations) GROUP BY m, doc")
+    db.execute("INSERT INTO search_marks(mark, doc, n) SELECT m, doc, sum(k) FROM ("
+               " SELECT 'l:' || (j.value ->> 0) AS m, p.doc, j.value ->> 2 AS k"
+               "   FROM packed p, json_each(p.labels) j"
+               " UNION ALL SELECT 'a:' || (j.value ->> 1), p.doc, j.value ->> 2"
+               "   FROM packed p, json_each(p.labels) j WHERE j.value ->> 1 IS NOT NULL"
+               " UNION ALL SELECT 't:' || (j.value ->> 0), p.doc, j.value ->> 1"
+               "   FROM packed p, json_each(p.types) j"
+               " UNION ALL SELECT CASE WHEN j.value -> 'attributes' ->> 'speaker' IS NOT NULL"
+               "   THEN 's:' || lower(j.value -> 'attributes' ->> 'speaker') ELSE 's?' END, p.doc, 1"
+               "   FROM packed p, json_each(p.annotations) j"
+               "   WHERE j.value -> 'attributes' ->> 'speaker' IS NOT NULL"
+               "   OR (instr((SELECT attributes FROM labels"
+               "       WHERE name = j.value ->> 'label'), '\"speaker\"') > 0)"
+               ") GROUP BY m, doc")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6_corpus]
 LATEST = len(MIGRATIONS)
 
 

@@ -51,7 +51,7 @@ from newsmark.core.schema import (
     label_matches,
     parse_attribute_defs,
 )
-from newsmark.store import migrations
+from newsmark.store import migrations, search_index
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PROJECT_SUFFIX = ".newsmark"
@@ -950,6 +950,7 @@ class Project:
              packed.annotations.decode(), packed.relations.decode(), packed.annotation_count,
              packed.relation_count),
         )
+        search_index.packed_marks(self.conn, doc_id, packed.annotations, packed.label_counts, packed.type_counts)
 
     def label_layers(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT name, layer FROM labels"))

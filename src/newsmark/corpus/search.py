@@ -1,0 +1,283 @@
+"""Search the project: words and phrases in the texts (the FTS5 index ``search_text``, case and
+accents folded), combined with annotation conditions (label or layer, speaker, cue, stance,
+attribute values, annotator) and document status.
+
+The index and the marks (``search_marks``) find the candidate documents; each candidate is then
+read and the hits are found exactly, as code-point offsets into its text, by the index's own
+tokenizer (FTS5's ``highlight()``).
+Without annotation conditions a hit is an occurrence of a term; with them it is an annotation
+that meets them (and holds every term, when there are terms)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsmark.core.errors import ValidationError
+from newsmark.core.model import Annotation, normalise_status
+from newsmark.corpus.entities import Canon
+from newsmark.corpus.quotes import quote_infos, read_items
+from newsmark.corpus.text import (
+    CLOSE,
+    OPEN,
+    ascii_lower,
+    context,
+    find_terms,
+    fold_name,
+    folded_words,
+    fts_phrase,
+    fts_query,
+    highlighted_spans,
+    name_matches,
+    parse_terms,
+)
+from newsmark.store.project import Project
+
+STANCES = ("supports", "opposes", "neutral")
+
+
+@dataclass(slots=True)
+class Query:
+    text: str = ""
+    label: str | None = None  # a label or a layer
+    speaker: str | None = None
+    cue: str | None = None
+    stance: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+    annotator: str | None = None
+    status: list[str] = field(default_factory=list)
+
+    def annotation_conditions(self) -> bool:
+        return any(x is not None for x in (self.label, self.speaker, self.cue, self.stance,
+                                            self.annotator)) or bool(self.attrs)
+
+
+@dataclass(slots=True)
+class Hit:
+    document: str
+    title: str
+    start: int  # code points into the document's text, end exclusive
+    end: int
+    text: str
+    before: str
+    after: str
+    annotation: str | None = None
+    label: str | None = None
+    speaker: str | None = None
+    matches: list[tuple[int, int]] = field(default_factory=list)  # the terms' spans in the hit
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document": self.document, "title": self.title, "start": self.start, "end": self.end,
+                "text": self.text, "before": self.before, "after": self.after,
+                "annotation": self.annotation, "label": self.label, "speaker": self.speaker,
+                "matches": [list(m) for m in self.matches]}
+
+
+def _check(project: Project, q: Query) -> None:
+    if q.stance is not None and q.stance not in STANCES:
+        raise ValidationError(f"stance {q.stance!r} is not one of {', '.join(STANCES)}")
+    if q.label is not None:
+        layers = set(project.label_layers().values())
+        if q.label not in project.label_layers() and q.label not in layers:
+            raise ValidationError(f"no label or layer {q.label!r} in this project")
+    statuses = []
+    for s in q.status:
+        canonical = normalise_status(s)
+        if canonical is None:
+            raise ValidationError(f"status {s!r} is not one of new, in progress, done, review")
+        statuses.append(canonical)
+    q.status = statuses
+
+
+# a mark held by more documents than this is checked document by document as they are read in
+# project order (reading stops at the limit); a rarer one chooses the documents first
+SELECTIVE = 5000
+
+
+def candidates(project: Project, q: Query, terms: list[str], canon: Canon) -> Iterator[tuple[int, str, str, str]]:
+    """(rowid, id, title, text) of the documents that may hold hits, in project order, read
+    lazily: the caller stops at its limit."""
+    layers = project.label_layers()
+    groups: list[list[str]] = []  # each: the document must have one of these marks
+    if q.label is not None:
+        labels = [q.label] if q.label in layers else [n for n, lay in layers.items() if lay == q.label]
+        groups.append(["l:" + lab for lab in labels])
+    if q.annotator is not None:
+        groups.append(["a:" + q.annotator])
+    if q.stance is not None:
+        groups.append(["t:stance"])
+    if q.speaker is not None:
+        groups.append(_speaker_marks(project, q.speaker, canon))
+    where: list[str] = []
+    args: list[Any] = []
+    if terms:  # the index gives its documents in rowid order
+        sql = ("SELECT d.rowid, d.id, d.title, d.text FROM search_text s JOIN documents d ON d.rowid = s.rowid"
+               " WHERE search_text MATCH ?")
+        args.append(fts_query(terms))
+        order = " ORDER BY s.rowid"
+    else:
+        sql = "SELECT d.rowid, d.id, d.title, d.text FROM documents d WHERE 1"
+        order = " ORDER BY d.rowid"
+        if groups:
+            sizes = [_documents_with(project, g) for g in groups]
+            k = min(range(len(groups)), key=sizes.__getitem__)
+            if sizes[k] <= SELECTIVE:
+                g = groups.pop(k)
+                where.append(f"d.id IN (SELECT doc FROM search_marks WHERE mark IN ({','.join('?' * len(g))}))")
+                args.extend(g)
+    for g in groups:
+        where.append(f"EXISTS (SELECT 1 FROM search_marks m WHERE m.doc = d.id AND m.mark IN ({','.join('?' * len(g))}))")
+        args.extend(g)
+    if q.status:
+        where.append(f"d.status IN ({','.join('?' * len(q.status))})")
+        args.extend(q.status)
+    sql += "".join(" AND " + w for w in where) + order
+    try:
+        rows = project.conn.execute(sql, args)
+    except sqlite3.OperationalError as e:
+        if "fts5" in str(e).lower():
+            raise ValidationError(f"cannot search for {q.text!r}: {e}") from None
+        raise
+    for row in rows:
+        yield row[0], row[1], row[2], row[3]
+
+
+def _documents_with(project: Project, marks: list[str]) -> int:
+    """How many documents hold one of ``marks`` (counted up to SELECTIVE + 1)."""
+    n = 0
+    for mark in marks:
+        n += project.conn.execute("SELECT count(*) FROM (SELECT 1 FROM search_marks WHERE mark = ? LIMIT ?)",
+                                  (mark, SELECTIVE + 1)).fetchone()[0]
+        if n > SELECTIVE:
+            break
+    return n
+
+
+def find_hits(project: Project, rowid: int, text: str, terms: list[str]) -> list[list[tuple[int, int]]]:
+    """For each term, the spans of its occurrences in a document, as the index's tokenizer
+    reads the text (FTS5's highlight()); Python's reading of the words where the text holds the
+    highlight markers."""
+    if OPEN in text or CLOSE in text or "\x00" in text:  # highlight() stops at a NUL
+        return find_terms(text, [folded_words(t) for t in terms])
+    found = []
+    for term in terms:
+        row = project.conn.execute(
+            "SELECT highlight(search_text, 0, ?, ?) FROM search_text WHERE search_text MATCH ? AND rowid = ?",
+            (OPEN, CLOSE, fts_phrase(term), rowid)).fetchone()
+        found.append(highlighted_spans(row[0]) if row else [])
+    return found
+
+
+def _speaker_marks(project: Project, speaker: str, canon: Canon) -> list[str]:
+    """The marks of the documents that may have a quote by ``speaker``: every speaker name
+    written in the project that contains the name's words or is an alias of its entity, and
+    "s?" (quotes whose speaker is only linked)."""
+    wanted = folded_words(speaker)
+    aliases = canon.aliases(speaker)
+    marks = ["s?"]
+    # each distinct speaker mark by one seek in the primary key (mark, doc), not a scan
+    mark = "s:"
+    while True:
+        row = project.conn.execute("SELECT mark FROM search_marks WHERE mark > ? AND mark < 's;'"
+                                   " ORDER BY mark LIMIT 1", (mark,)).fetchone()
+        if row is None:
+            return marks
+        mark = row[0]
+        name = mark[2:]
+        if name_matches(name, wanted) or fold_name(name) in aliases:
+            marks.append(mark)
+
+
+def _speaker_ok(names: list[str], label: str | None, wanted: list[str], aliases: set[str], canon: Canon) -> bool:
+    for n in names:
+        if name_matches(n, wanted) or fold_name(n) in aliases:
+            return True
+        if name_matches(canon.canonical(label, n), wanted):
+            return True
+    return False
+
+
+def search(project: Project, q: Query, limit: int | None = 200) -> list[Hit]:
+    """The hits of ``q``, in project order then text order; at most ``limit`` (None: all)."""
+    _check(project, q)
+    terms = parse_terms(q.text)
+    if not terms and not q.annotation_conditions():
+        raise ValidationError("search for words or a phrase, or give a condition (label, speaker...)")
+    canon = Canon(project)
+    layers = project.label_layers()
+    wanted_speaker = folded_words(q.speaker) if q.speaker is not None else []
+    aliases = canon.aliases(q.speaker) if q.speaker is not None else set()
+    hits: list[Hit] = []
+    for rowid, doc_id, title, text in candidates(project, q, terms, canon):
+        if not q.annotation_conditions():
+            found = find_hits(project, rowid, text, terms)
+            spans = sorted({s for term_hits in found for s in term_hits})
+            for s, e in spans:
+                b, t, a = context(text, s, e)
+                hits.append(Hit(doc_id, title, s, e, text[s:e], b, a, matches=[(s, e)]))
+                if limit is not None and len(hits) >= limit:
+                    return hits
+            continue
+        if q.speaker or q.cue or q.stance:
+            anns, rels = read_items(project, doc_id)
+        else:
+            anns, rels = project.annotations(doc_id), []
+        infos = quote_infos(anns, rels, layers) if rels or q.speaker or q.cue else {}
+        meeting = [a for a in anns if _meets(a, q, layers, infos, wanted_speaker, aliases, canon)]
+        found = find_hits(project, rowid, text, terms) if terms and meeting else []
+        for ann in meeting:
+            inside: list[tuple[int, int]] = []
+            if terms:
+                per_term = [[m for m in th if ann.start <= m[0] and m[1] <= ann.end] for th in found]
+                if not all(per_term):
+                    continue
+                inside = sorted({m for th in per_term for m in th})
+            b, t, a = context(text, ann.start, ann.end)
+            info = infos.get(ann.id)
+            speaker = canon.canonical(info.speaker_label, info.speaker) if info and info.speaker else None
+            hits.append(Hit(doc_id, title, ann.start, ann.end, ann.text, b, a, ann.id, ann.label,
+                            speaker, inside))
+            if limit is not None and len(hits) >= limit:
+                return hits
+    return hits
+
+
+def _meets(ann: Annotation, q: Query, layers: dict[str, str], infos: dict[str, Any],
+           wanted_speaker: list[str], aliases: set[str], canon: Canon) -> bool:
+    if q.label is not None and ann.label != q.label and layers.get(ann.label) != q.label:
+        return False
+    if q.annotator is not None and ann.annotator != q.annotator:
+        return False
+    for key, value in q.attrs.items():
+        have = ann.attributes.get(key)
+        if isinstance(have, list):
+            if value not in [str(v) for v in have]:
+                return False
+        elif have is None or (str(have).lower() if isinstance(have, bool) else str(have)) != value:
+            return False
+    info = infos.get(ann.id)
+    if q.speaker is not None:
+        if info is None or not _speaker_ok(info.speaker_names, info.speaker_label, wanted_speaker, aliases, canon):
+            return False
+    if q.cue is not None:
+        if info is None or not any(name_matches(c, folded_words(q.cue)) for c in info.cues):
+            return False
+    if q.stance is not None:
+        if info is None or not any(v == q.stance for _d, v in info.stances):
+            return False
+    return True
+
+
+def parse_attrs(items: tuple[str, ...] | list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValidationError(f"--attr {item!r}: write it as KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+__all__ = ["Hit", "Query", "ascii_lower", "parse_attrs", "search"]

@@ -1,0 +1,132 @@
+"""The window's Corpus menu (issue #18): search the project, the Entities and Disputes views,
+the stance map, and linking a DISPUTE annotation to a shared disputed point.  Each view is a
+dock made when first asked for; a hit or a stance opens its document at the place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QWidget
+
+from newsmark.core.errors import NewsmarkError
+from newsmark.corpus import disputes
+
+
+class CorpusMenu:
+    """Installed by the main window; holds the views it makes."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.docks: dict[str, QDockWidget] = {}
+        self.search: Any = None
+        self.entities: Any = None
+        self.disputes: Any = None
+        self.stance_map: Any = None
+        m = window.menuBar().addMenu("&Corpus")
+        window._action(m, "&Search the project…", self.show_search, "Ctrl+Shift+F",
+                       "Words, phrases, labels, speakers… across every article")
+        window._action(m, "&Entities", self.show_entities, "Ctrl+Shift+N",
+                       "Every entity across the articles; merge names into canonical entities")
+        window._action(m, "&Disputed points", self.show_disputes, "Ctrl+Shift+P",
+                       "Every disputed point with every stance on it")
+        window._action(m, "Stance &map", self.show_stance_map, "Ctrl+Shift+M",
+                       "Speakers × disputed points, coloured by stance")
+        m.addSeparator()
+        window._action(m, "&Link the disputed point to a shared one…", self.link_dispute, "Ctrl+Shift+J",
+                       "Share the selected DISPUTE annotation's point with other articles")
+
+    def _dock(self, key: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = self.docks.get(key)
+        if dock is None:
+            dock = self.window._dock(title, widget, Qt.DockWidgetArea.BottomDockWidgetArea)
+            others = [d for k, d in self.docks.items() if k != key]
+            if others:
+                self.window.tabifyDockWidget(others[0], dock)
+            self.docks[key] = dock
+        dock.show()
+        dock.raise_()
+        return dock
+
+    def open_at(self, doc_id: str, start: int, end: int, ann_id: str = "") -> None:
+        w = self.window
+        if w.doc_id != doc_id:
+            w.open_document(doc_id)
+        if ann_id and w.session.annotation(ann_id) is not None:
+            w.select_annotation(ann_id)
+        else:
+            w.article.select_span(start, end)
+        w.article.setFocus()
+
+    def show_search(self) -> None:
+        if self.search is None:
+            from newsmark.gui.widgets.search_results import SearchPanel
+
+            self.search = SearchPanel(self.window.project)
+            self.search.hit_activated.connect(self.open_at)
+        self._dock("search", "Search the project", self.search)
+        sel = self.window.article.textCursor().selectedText()
+        if sel and "\u2029" not in sel and not self.search.query.text():
+            self.search.query.setText(sel)
+        self.search.focus()
+
+    def show_entities(self) -> None:
+        if self.entities is None:
+            from newsmark.gui.widgets.entities_view import EntitiesView
+
+            self.entities = EntitiesView(self.window.project)
+            self.entities.entity_chosen.connect(self._on_entities_entity_chosen)
+        self._dock("entities", "Entities", self.entities)
+        self.entities.refresh()
+
+    def _on_entities_entity_chosen(self, label: str, name: str) -> None:
+        self.show_search()
+        self.search.query.setText(f'"{name}"')
+        self.search.label.setCurrentIndex(max(0, self.search.label.findText(label)))
+        self.search.run()
+
+    def show_disputes(self) -> None:
+        if self.disputes is None:
+            from newsmark.gui.widgets.disputes_view import DisputesView
+
+            self.disputes = DisputesView(self.window.project)
+            self.disputes.stance_activated.connect(self.open_at)
+        self._dock("disputes", "Disputed points", self.disputes)
+        self.disputes.refresh()
+
+    def show_stance_map(self) -> None:
+        if self.stance_map is None:
+            from newsmark.gui.widgets.stance_map import StanceMapView
+
+            self.stance_map = StanceMapView(self.window.project)
+        self._dock("stance_map", "Stance map", self.stance_map)
+        self.stance_map.refresh()
+
+    def link_dispute(self, choice: str | None = None) -> None:
+        w = self.window
+        ann = w._current_annotation()
+        project = w.project
+        if ann is None or w.doc_id is None or w.labels.get(ann.label) is None or w.labels[ann.label].layer != "dispute":
+            w.statusBar().showMessage("Select a disputed point (a DISPUTE annotation) first.", 4000)
+            return
+        points = project.conn.execute("SELECT id, proposition FROM disputes ORDER BY proposition").fetchall()
+        new = "New shared point: " + str(ann.attributes.get("proposition") or ann.text)
+        options = [new, *(f"{prop}  [{pid}]" for pid, prop in points)]
+        if choice is None:
+            choice, ok = QInputDialog.getItem(w, "Shared disputed point", "Link to:", options, 0, False)
+            if not ok:
+                return
+        try:
+            if choice == new:
+                parties = ann.attributes.get("parties")
+                pid = disputes.add_point(project, str(ann.attributes.get("proposition") or ann.text),
+                                         [str(p) for p in parties] if isinstance(parties, list) else None)
+            else:
+                pid = points[options.index(choice) - 1][0]
+            disputes.link(project, w.doc_id, ann.id, pid)
+        except (NewsmarkError, ValueError) as e:
+            w.statusBar().showMessage(str(e), 6000)
+            return
+        w.statusBar().showMessage("Linked to the shared disputed point.", 4000)
+        if self.disputes is not None:
+            self.disputes.refresh()

@@ -1,0 +1,69 @@
+"""The Disputes view: each disputed point of the project with every stance on it from every
+article (who, supports / opposes / neutral, the quote, the article); a click opens it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from newsmark.corpus.disputes import DisputedPoint, disputed_points
+from newsmark.corpus.report import COLOURS
+from newsmark.store.project import Project
+
+
+class DisputesView(QWidget):
+    stance_activated = Signal(str, int, int, str)  # document, start, end, annotation id
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("disputes_view")
+        self.project = project
+        self.points: list[DisputedPoint] = []
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["disputed point / who", "stance", "quote", "article"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel()
+        refresh = QPushButton("Refresh")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tree)
+        layout.addWidget(self.summary)
+        layout.addWidget(refresh)
+        refresh.clicked.connect(self.refresh)
+        self.tree.itemActivated.connect(self._on_tree_item)
+        self.tree.itemClicked.connect(self._on_tree_item)
+
+    def refresh(self) -> None:
+        self.points = disputed_points(self.project)
+        self.tree.clear()
+        for p in self.points:
+            shared = "" if p.id else "  (not linked to a shared point)"
+            top = QTreeWidgetItem([p.proposition, f"{len(p.stances)} stances", ", ".join(p.parties),
+                                   f"{p.documents} articles{shared}"])
+            for s in p.stances:
+                child = QTreeWidgetItem([s.who, s.value, s.quote, s.title or s.document])
+                child.setData(0, Qt.ItemDataRole.UserRole, (s.document, s.start, s.end, s.annotation))
+                if s.value in COLOURS:
+                    child.setForeground(1, QBrush(QColor(COLOURS[s.value])))
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+        if self.points:
+            self.tree.expandAll()
+        self.summary.setText(f"{len(self.points)} disputed points, "
+                             f"{sum(len(p.stances) for p in self.points)} stances")
+
+    def _on_tree_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        where = item.data(0, Qt.ItemDataRole.UserRole)
+        if where:
+            doc, start, end, ann = where
+            self.stance_activated.emit(doc, int(start), int(end), ann)

@@ -1,0 +1,212 @@
+"""The Entities view: each distinct entity across the project with its mentions and documents;
+merge names into a canonical entity, rename it, give it an identifier (typed, never fetched)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from newsmark.core.errors import NewsmarkError
+from newsmark.corpus import entities
+from newsmark.store.project import Project
+
+COLUMNS = ("label", "name", "mentions", "documents", "identifier", "also written")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class EntityModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[entities.Entity] = []
+
+    def set_rows(self, rows: list[entities.Entity]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self.rows[index.row()]
+        c = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (e.label, e.name, e.mentions, e.documents, e.identifier,
+                    ", ".join(n for n in e.names if n != e.name))[c]
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            return (e.label, e.name.casefold(), -e.mentions, -e.documents, e.identifier, "")[c]
+        return None
+
+
+class EntitiesView(QWidget):
+    entity_chosen = Signal(str, str)  # label, name: show its mentions
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("entities_view")
+        self.project = project
+        self.model = EntityModel()
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter entities")
+        self.filter.setClearButtonEnabled(True)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setSortingEnabled(True)
+        self.summary = QLabel()
+        buttons = QHBoxLayout()
+        self.merge_button = QPushButton("&Merge…")
+        self.merge_button.setToolTip("Merge the selected entities (one label) into one canonical entity")
+        self.rename_button = QPushButton("Re&name…")
+        self.id_button = QPushButton("&Identifier…")
+        self.id_button.setToolTip("An identifier you type, such as a Wikidata id (Q…)")
+        self.split_button = QPushButton("&Split")
+        self.split_button.setToolTip("Take the selected entity's spellings out of it")
+        refresh = QPushButton("Refresh")
+        for b in (self.merge_button, self.rename_button, self.id_button, self.split_button, refresh):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.merge_button.clicked.connect(lambda: self.merge_selected())
+        self.rename_button.clicked.connect(lambda: self.rename_selected())
+        self.id_button.clicked.connect(lambda: self.identify_selected())
+        self.split_button.clicked.connect(lambda: self.split_selected())
+        refresh.clicked.connect(self.refresh)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
+
+    def refresh(self) -> None:
+        rows = entities.list_entities(self.project)
+        self.model.set_rows(rows)
+        self.summary.setText(f"{len(rows)} entities, {sum(e.mentions for e in rows)} mentions")
+
+    def selected(self) -> list[entities.Entity]:
+        rows = sorted({self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()})
+        return [self.model.rows[r] for r in rows]
+
+    def _fail(self, e: NewsmarkError) -> None:
+        self.summary.setText(str(e))
+
+    def merge_selected(self, name: str | None = None) -> None:
+        chosen = self.selected()
+        if len(chosen) < 1:
+            self.summary.setText("Select the entities to merge (Ctrl+click).")
+            return
+        labels = {e.label for e in chosen}
+        if len(labels) > 1:
+            self.summary.setText("Merge entities of one label at a time.")
+            return
+        if name is None:
+            names = [e.name for e in chosen]
+            name, ok = QInputDialog.getItem(self, "Merge entities", "The canonical name:", names, 0, True)
+            if not ok or not name.strip():
+                return
+        spellings = [n for e in chosen for n in (e.names or {e.name: 0})]
+        try:
+            entities.merge(self.project, labels.pop(), spellings, name.strip())
+        except NewsmarkError as e:
+            self._fail(e)
+            return
+        self.refresh()
+
+    def _one(self) -> entities.Entity | None:
+        chosen = self.selected()
+        if len(chosen) != 1:
+            self.summary.setText("Select one entity.")
+            return None
+        return chosen[0]
+
+    def _ensure_entity(self, e: entities.Entity) -> str:
+        return e.id or entities.merge(self.project, e.label, list(e.names) or [e.name], e.name)
+
+    def rename_selected(self, name: str | None = None) -> None:
+        e = self._one()
+        if e is None:
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Rename entity", "Canonical name:", text=e.name)
+            if not ok:
+                return
+        try:
+            entities.rename(self.project, self._ensure_entity(e), name)
+        except NewsmarkError as err:
+            self._fail(err)
+            return
+        self.refresh()
+
+    def identify_selected(self, identifier: str | None = None) -> None:
+        e = self._one()
+        if e is None:
+            return
+        if identifier is None:
+            identifier, ok = QInputDialog.getText(self, "Identifier", "An identifier (e.g. a Wikidata id):",
+                                                  text=e.identifier)
+            if not ok:
+                return
+        try:
+            entities.set_identifier(self.project, self._ensure_entity(e), identifier)
+        except NewsmarkError as err:
+            self._fail(err)
+            return
+        self.refresh()
+
+    def split_selected(self) -> None:
+        e = self._one()
+        if e is None or e.id is None:
+            self.summary.setText("Select a merged entity.")
+            return
+        for name in e.names:
+            if name != e.name:
+                try:
+                    entities.split(self.project, e.label, name)
+                except NewsmarkError:
+                    pass
+        self.refresh()
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        e = self.model.rows[self.proxy.mapToSource(index).row()]
+        self.entity_chosen.emit(e.label, e.name)

@@ -1,0 +1,121 @@
+"""Search the project (Ctrl+Shift+F): a query, conditions, and the hits with their context; a
+click (or Enter) opens the document at the hit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from newsmark.core.errors import NewsmarkError
+from newsmark.core.model import STATUSES
+from newsmark.corpus.search import Hit, Query, search
+from newsmark.store.project import Project
+
+LIMIT = 500
+ANY = "any"
+
+
+class SearchPanel(QWidget):
+    """The query, its conditions and the list of hits."""
+
+    hit_activated = Signal(str, int, int, str)  # document, start, end, annotation id ("" for none)
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("search_panel")
+        self.project = project
+        self.hits: list[Hit] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.query = QLineEdit()
+        self.query.setPlaceholderText('Words or "a phrase" in every article (case and accents ignored)')
+        self.query.setClearButtonEnabled(True)
+        row = QHBoxLayout()
+        self.label = QComboBox()
+        self.speaker = QLineEdit()
+        self.speaker.setPlaceholderText("speaker")
+        self.cue = QLineEdit()
+        self.cue.setPlaceholderText("cue")
+        self.stance = QComboBox()
+        self.stance.addItems([ANY, "supports", "opposes", "neutral"])
+        self.status = QComboBox()
+        self.status.addItems([ANY, *STATUSES])
+        for text, w in (("label", self.label), ("", self.speaker), ("", self.cue), ("stance", self.stance),
+                        ("status", self.status)):
+            if text:
+                row.addWidget(QLabel(text))
+            row.addWidget(w)
+        self.results = QTreeWidget()
+        self.results.setRootIsDecorated(False)
+        self.results.setUniformRowHeights(True)
+        self.results.setHeaderLabels(["document", "label", "speaker", "hit in context"])
+        self.results.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel()
+        layout.addWidget(self.query)
+        layout.addLayout(row)
+        layout.addWidget(self.results)
+        layout.addWidget(self.summary)
+        self.reload_labels()
+        for edit in (self.query, self.speaker, self.cue):
+            edit.returnPressed.connect(self.run)
+        for combo in (self.label, self.stance, self.status):
+            combo.activated.connect(lambda _i: self.run())
+        self.results.itemActivated.connect(self._on_results_item)
+        self.results.itemClicked.connect(self._on_results_item)
+
+    def reload_labels(self) -> None:
+        current = self.label.currentText()
+        self.label.clear()
+        layers = list(dict.fromkeys(lab.layer for lab in self.project.labels()))
+        self.label.addItems([ANY, *(lab.name for lab in self.project.labels()), *layers])
+        i = self.label.findText(current)
+        self.label.setCurrentIndex(max(0, i))
+
+    def focus(self) -> None:
+        self.query.setFocus()
+        self.query.selectAll()
+
+    def current_query(self) -> Query:
+        def opt(text: str) -> str | None:
+            return None if text in ("", ANY) else text
+        return Query(text=self.query.text(), label=opt(self.label.currentText()),
+                     speaker=opt(self.speaker.text().strip()), cue=opt(self.cue.text().strip()),
+                     stance=opt(self.stance.currentText()),
+                     status=[s] if (s := opt(self.status.currentText())) else [])
+
+    def run(self) -> None:
+        q = self.current_query()
+        self.results.clear()
+        if not q.text.strip() and not q.annotation_conditions():
+            self.summary.setText("Type words to search for, or choose a condition.")
+            return
+        try:
+            self.hits = search(self.project, q, limit=LIMIT)
+        except NewsmarkError as e:
+            self.hits = []
+            self.summary.setText(str(e))
+            return
+        items = []
+        for i, h in enumerate(self.hits):
+            item = QTreeWidgetItem([h.title or h.document, h.label or "", h.speaker or "",
+                                    f"{h.before}【{h.text}】{h.after}"])
+            item.setData(0, Qt.ItemDataRole.UserRole, i)
+            item.setToolTip(3, h.text)
+            items.append(item)
+        self.results.addTopLevelItems(items)
+        more = f" (the first {LIMIT})" if len(self.hits) >= LIMIT else ""
+        self.summary.setText(f"{len(self.hits)} hits{more}" if self.hits else "No hits.")
+
+    def _on_results_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        h = self.hits[int(item.data(0, Qt.ItemDataRole.UserRole))]
+        self.hit_activated.emit(h.document, h.start, h.end, h.annotation or "")
