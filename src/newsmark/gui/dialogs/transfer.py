@@ -237,6 +237,7 @@ def run_export(window: MainWindow, choices: tuple[str, list[str], list[str], str
 
 
 def render_current(window: MainWindow, target: str | None = None) -> Path | None:
+    from newsmark.core.names import safe_file_name
     from newsmark.gui.render_qt import render_file
 
     doc = window.session.document
@@ -244,7 +245,7 @@ def render_current(window: MainWindow, target: str | None = None) -> Path | None
         return None
     if target is None:
         target, _ = QFileDialog.getSaveFileName(window, "Render the annotated article",
-                                                f"{doc.id}.html", "HTML (*.html);;PDF (*.pdf);;PNG (*.png)")
+                                                f"{safe_file_name(doc.id)}.html", "HTML (*.html);;PDF (*.pdf);;PNG (*.png)")
     if not target:
         return None
     from newsmark.core.errors import NewsmarkError
