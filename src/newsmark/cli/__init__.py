@@ -74,7 +74,10 @@ def _open(project: Path, readonly: bool = False) -> Any:
     from newsmark.store.project import Project
 
     click.get_current_context().meta["newsmark.project"] = str(project)
-    return Project.open(project, readonly=readonly)
+    opened = Project.open(project, readonly=readonly)
+    if opened.journal_note:  # a network share or synced folder (#20)
+        click.echo(opened.journal_note, err=True)
+    return opened
 
 
 def _progress(total: int, desc: str, unit: str = "B") -> Any:
@@ -240,6 +243,8 @@ def init(project: Path, schema_file: Path | None) -> None:
 
     schema = load_schema(schema_file) if schema_file else None
     with Project.create(project, schema) as p:
+        if p.journal_note:  # a network share or synced folder (#20)
+            click.echo(p.journal_note, err=True)
         labels = p.labels()
     click.echo(f"created {project} with {counted(len(labels), 'label')}: " + ", ".join(lab.name for lab in labels))
 

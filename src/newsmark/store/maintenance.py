@@ -25,6 +25,7 @@ from newsmark.store.project import (
     environment_error,
     list_backups,
 )
+from newsmark.store.uri import project_uri
 
 KEEP_BACKUPS = 5
 
@@ -244,7 +245,7 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
     report = check_file(backup)
     if not report.ok:
         raise ProjectError(f"the backup {backup} is not usable: {report.problems[0]}")
-    src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    src = sqlite3.connect(project_uri(backup.resolve(), mode="ro"), uri=True)
     try:
         current_ok = path.exists() and check_file(path).ok
         if current_ok:
@@ -257,11 +258,7 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
         saved_current: Path | None = None
         if path.exists():
             saved_current = path.with_name(f"{path.name}.damaged-{_stamp()}")
-            os.replace(path, saved_current)
-            for suffix in ("-wal", "-shm"):
-                side = Path(str(path) + suffix)
-                if side.exists():
-                    os.replace(side, Path(str(saved_current) + suffix))
+            _set_aside(path, saved_current)
         _copy_database(src, path)
         Project.open(path).close()  # back to WAL; proves it opens
         return RestoreResult(backup, saved_current)
@@ -269,6 +266,27 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
         raise environment_error(path, e) from None
     finally:
         src.close()
+
+
+def _set_aside(path: Path, to: Path) -> None:
+    """Move a damaged project and its journal files to ``to``, all or none: the journal files
+    first (a -wal left beside the restored file would be replayed into it), and a message, not
+    an OSError, when another program holds them (Windows cannot rename an open file, #20)."""
+    moves = [(Path(f"{path}{s}"), Path(f"{to}{s}")) for s in ("-wal", "-shm", "")]
+    done: list[tuple[Path, Path]] = []
+    try:
+        for a, b in moves:
+            if a.exists() or a == path:
+                os.replace(a, b)
+                done.append((a, b))
+    except OSError as e:
+        for a, b in reversed(done):
+            with contextlib.suppress(OSError):
+                os.replace(b, a)
+        raise ProjectError(
+            f"{path}: cannot restore while {e.filename or path} is open in another program "
+            f"({e.strerror or e}); close the Newsmark windows and commands using it and try again"
+        ) from None
 
 
 __all__ = [
