@@ -32,8 +32,9 @@ from newsmark.core.atomicfile import atomic_folder
 from newsmark.core.errors import InputError
 from newsmark.core.folders import link_leaving
 from newsmark.core.model import Annotation, Document
+from newsmark.core.names import SafeNamer
 from newsmark.core.schema import Schema
-from newsmark.formats.base import ExportReport, SafeNamer, documents, record
+from newsmark.formats.base import ExportReport, documents, record
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 

@@ -26,9 +26,9 @@ from typing import Any
 from newsmark.core import jsonutil
 from newsmark.core.atomicfile import atomic_folder
 from newsmark.core.errors import InputError
+from newsmark.core.names import SafeNamer
 from newsmark.formats.base import (
     ExportReport,
-    SafeNamer,
     documents,
     read_json_document,
     read_json_lines,

@@ -61,10 +61,10 @@ def shared_folder(path: str | os.PathLike[str], *, platform: str | None = None,
             kind = (drive_type or _windows_drive_type)(p.drive + "\\")
             if kind == DRIVE_REMOTE:
                 return f"a network drive ({p.drive})"
-        for var, name in SYNC_ENV.items():
+        for var, client in SYNC_ENV.items():
             root = env.get(var)
             if root and _under(p, PureWindowsPath(root)):
-                return f"a {name} folder"
+                return f"a {client} folder"
     else:
         if platform == "darwin":
             parts = [x.casefold() for x in p.parts]
@@ -74,15 +74,15 @@ def shared_folder(path: str | os.PathLike[str], *, platform: str | None = None,
                     return "an iCloud Drive folder"
                 if rest[:1] == ["cloudstorage"] and len(rest) > 1:
                     return f"a {rest[1].split('-')[0].title()} folder (synced)"
-        for mount, kind in sorted(_mounts() if mounts is None else mounts, key=lambda m: -len(m[0])):
+        for mount, fs in sorted(_mounts() if mounts is None else mounts, key=lambda m: -len(m[0])):
             if _under(p, PurePosixPath(mount)):
-                if kind.casefold() in NETWORK_FS or kind.casefold().startswith(("nfs", "smb", "cifs")):
-                    return f"a network file system ({kind})"
+                if fs.casefold() in NETWORK_FS or fs.casefold().startswith(("nfs", "smb", "cifs")):
+                    return f"a network file system ({fs})"
                 break
     for part in p.parts[1:]:
-        name = SYNCED_PARTS.get(part.casefold().split(" - ")[0]) or SYNCED_PARTS.get(part.casefold())
-        if name:
-            return f"a {name} folder (synced)"
+        synced = SYNCED_PARTS.get(part.casefold().split(" - ")[0]) or SYNCED_PARTS.get(part.casefold())
+        if synced:
+            return f"a {synced} folder (synced)"
     return None
 
 
@@ -113,7 +113,7 @@ def _windows_drive_type(root: str) -> int:
         return 0
     import ctypes
 
-    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+    return int(getattr(ctypes, "windll").kernel32.GetDriveTypeW(root))  # noqa: B009
 
 
 def write_problem(path: Path) -> str | None:
