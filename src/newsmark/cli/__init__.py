@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -53,7 +54,7 @@ class _Group(click.Group):
             raise click.ClickException(str(environment_error(project, e))) from None
         except BrokenPipeError:  # e.g. `newsmark export p | head`
             with contextlib.suppress(OSError):
-                sys.stdout = open("/dev/null", "w")  # noqa: SIM115
+                sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
             ctx.exit(1)
         finally:
             _release_journal(ctx)
@@ -618,10 +619,28 @@ def _add_room_commands() -> None:
 _add_room_commands()
 
 
+def utf8_output() -> None:
+    """Write UTF-8 to stdout and stderr whatever the locale: piped or redirected on Windows,
+    Python writes the ANSI code page (cp1252...), and a title in Arabic, Cyrillic, CJK or with
+    an emoji crashed the command after its edit was stored (#20).  A console keeps its own
+    encoding (Windows' console takes any character; a POSIX terminal says what it reads)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if reconfigure is None or encoding in ("utf-8", "utf8"):
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            if stream.isatty() and os.name != "nt":
+                reconfigure(errors="backslashreplace")  # a terminal that cannot show it
+            else:
+                reconfigure(encoding="utf-8", errors="backslashreplace" if stream is sys.stderr else "strict")
+
+
 def main(argv: list[str] | None = None) -> None:
     import multiprocessing
 
     multiprocessing.freeze_support()  # web imports extract pages in worker processes
+    utf8_output()
     cli.main(args=argv, prog_name="newsmark")
 
 
