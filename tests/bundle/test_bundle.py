@@ -13,19 +13,37 @@ import pytest
 
 from tests.conftest import REPO, SEED_JSONL
 
-BINARY = REPO / "dist" / "newsmark" / "newsmark"
+EXE = ".exe" if os.name == "nt" else ""
+BINARY = REPO / "dist" / "newsmark" / f"newsmark{EXE}"
+WINDOW_BINARY = REPO / "dist" / "newsmark" / f"newsmark-window{EXE}"  # the windowed app (docs/adr/0010)
 pytestmark = [
     pytest.mark.bundle,
     pytest.mark.skipif(not BINARY.exists(), reason="no PyInstaller build in dist/ (run: pyinstaller build.spec)"),
 ]
+# a clean environment as a user's: the system's folders only; on Windows Python and Qt need
+# SYSTEMROOT, and the user folders come from APPDATA/LOCALAPPDATA, not HOME or XDG
+CLEAN_PATH = ([os.path.join(os.environ.get("SYSTEMROOT", r"C:\Windows"), "System32")] if os.name == "nt"
+              else ["/usr/bin", "/bin"])
+
+
+def windows_env(home: Path) -> dict[str, str]:
+    if os.name != "nt":
+        return {}
+    return {"SYSTEMROOT": os.environ.get("SYSTEMROOT", r"C:\Windows"), "USERPROFILE": str(home),
+            "APPDATA": str(home / "AppData" / "Roaming"), "LOCALAPPDATA": str(home / "AppData" / "Local"),
+            "TEMP": str(home / "Temp"), "TMP": str(home / "Temp")}
+
+
 # lines Qt may print offscreen that say nothing about the app
 HARMLESS = ("propagateSizeHints",)
 
 
-def run(*args: str, home: Path, extra: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
-           "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"), **(extra or {})}
-    r = subprocess.run([str(BINARY), *args], capture_output=True, text=True, env=env, timeout=timeout,
+def run(*args: str, home: Path, extra: dict[str, str] | None = None, timeout: int = 120,
+        binary: Path = BINARY) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.pathsep.join(CLEAN_PATH), "HOME": str(home), "LANG": "C.UTF-8",
+           "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+           **windows_env(home), **(extra or {})}
+    r = subprocess.run([str(binary), *args], capture_output=True, text=True, env=env, timeout=timeout,
                        check=False, cwd=home)
     unexpected = [line for line in r.stderr.splitlines()
                   if line.strip() and not any(h in line for h in HARMLESS)
@@ -84,6 +102,20 @@ def test_web_page_import(tmp_path: Path) -> None:
 def test_window_opens_offscreen_and_closes(tmp_path: Path) -> None:
     run(home=tmp_path, extra={"QT_QPA_PLATFORM": "offscreen", "NEWSMARK_QUIT_AFTER_MS": "1500"})
     assert (tmp_path / "data" / "newsmark" / "default.newsmark").exists()  # the sample project
+
+
+def test_the_windowed_app_opens_the_project_it_is_given(tmp_path: Path) -> None:
+    """The windowed executable (no console on Windows, the .app's on macOS) beside the console
+    one, and a project file as its argument, as a double-click gives it."""
+    assert WINDOW_BINARY.exists(), "build.spec builds the windowed app too"
+    proj = tmp_path / "w.newsmark"
+    run("init", str(proj), home=tmp_path)
+    r = run(str(proj), home=tmp_path, binary=WINDOW_BINARY,
+            extra={"QT_QPA_PLATFORM": "offscreen", "NEWSMARK_QUIT_AFTER_MS": "1500"})
+    assert r.stdout == ""
+    assert not (tmp_path / "data" / "newsmark" / "default.newsmark").exists()  # it opened proj instead
+    conf = next((tmp_path / "config").rglob("*.ini")).read_text(encoding="utf-8")
+    assert "w.newsmark" in conf  # remembered as the last project
 
 
 def test_render_png(tmp_path: Path) -> None:
@@ -148,7 +180,7 @@ def _check_deb(deb: Path, where: Path) -> None:
     out = subprocess.run([str(where / "opt/newsmark/newsmark"), "--version"], capture_output=True, text=True,
                          env={"PATH": "/usr/bin:/bin", "HOME": str(home)}, check=False)
     assert out.returncode == 0 and __version__ in out.stdout, out.stderr
-    if os.environ.get("CI") and os.geteuid() == 0 and not Path("/opt/newsmark").exists():
+    if os.environ.get("CI") and os.name != "nt" and os.geteuid() == 0 and not Path("/opt/newsmark").exists():
         # in CI's throwaway container: install it for real, run it from the PATH, remove it
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": str(home), "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["dpkg", "-i", str(deb)], check=True, capture_output=True, env=env)

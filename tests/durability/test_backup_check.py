@@ -164,7 +164,8 @@ def test_full_disk_leaves_the_project_as_it_was(tmp_path: Path) -> None:
 SETPRIV = "/usr/bin/setpriv"
 
 
-@pytest.mark.skipif(os.geteuid() == 0 and not os.path.exists(SETPRIV),
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes (Windows' ACLs: tests/store/test_portability.py)")
+@pytest.mark.skipif(os.name != "nt" and os.geteuid() == 0 and not os.path.exists(SETPRIV),
                     reason="root ignores file permissions and setpriv is missing to drop that power")
 def test_read_only_file_and_folder(tmp_path: Path) -> None:
     import subprocess
