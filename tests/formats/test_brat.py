@@ -210,7 +210,7 @@ def test_a_failed_export_leaves_no_folder_and_an_existing_one_as_it_was(
 
 def test_export_into_a_file_is_refused(project: Project, tmp_path: Path) -> None:
     target = tmp_path / "file"
-    target.write_text("x")
+    target.write_text("x", encoding="utf-8")
     with pytest.raises(NewsmarkError, match="not a folder"):
         brat.write(project, target)
 

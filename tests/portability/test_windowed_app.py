@@ -18,7 +18,7 @@ def test_the_windowed_entry_opens_the_project_it_is_given(tmp_path: Path) -> Non
     proj = tmp_path / "w.newsmark"
     subprocess.run([sys.executable, "-m", "newsmark", "init", str(proj)], env=env, check=True, capture_output=True)
     r = subprocess.run([sys.executable, "-m", "newsmark.gui.launcher", str(proj), "-psn_0_12345"], env=env,
-                       capture_output=True, text=True, timeout=120, check=False)
+                       capture_output=True, text=True, timeout=120, check=False, encoding="utf-8")
     assert r.returncode == 0, r.stderr
     assert not (tmp_path / "data" / "newsmark" / "default.newsmark").exists()
     conf = next((tmp_path / "config").rglob("*.ini")).read_text(encoding="utf-8")

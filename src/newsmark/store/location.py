@@ -94,6 +94,8 @@ def _under(path: PurePath, root: PurePath) -> bool:
 
 def _mounts() -> list[tuple[str, str]]:
     """(mount point, type) for each mount on Linux; nothing elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return []
     try:
         with open("/proc/self/mounts", encoding="utf-8", errors="replace") as f:
             lines = f.read().splitlines()
