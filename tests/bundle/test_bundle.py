@@ -65,8 +65,8 @@ def test_jsonl_round_trip(tmp_path: Path) -> None:
     assert "imported 1 new document" in run("import", str(proj), str(SEED_JSONL), home=tmp_path).stdout
     out = tmp_path / "out.jsonl"
     run("export", str(proj), "-o", str(out), home=tmp_path)
-    (rec,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines(encoding="utf-8")]
-    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text(encoding="utf-8").splitlines(encoding="utf-8")]
+    (rec,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text(encoding="utf-8").splitlines()]
     assert rec["text"] == orig["text"] and len(rec["annotations"]) == len(orig["annotations"]) == 20
     run("check", str(proj), home=tmp_path)
 
@@ -74,7 +74,7 @@ def test_jsonl_round_trip(tmp_path: Path) -> None:
 def test_large_jsonl_is_packed_in_worker_processes(tmp_path: Path) -> None:
     from newsmark.ingest.batch import BATCHED_IMPORT_BYTES
 
-    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text(encoding="utf-8").splitlines(encoding="utf-8")]
+    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text(encoding="utf-8").splitlines()]
     big = tmp_path / "big.jsonl"
     n = 0
     with big.open("w", encoding="utf-8") as f:

@@ -72,7 +72,7 @@ def test_text_import_annotate_export_stats(proj: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     err = run("export", proj, "-o", target).stderr
     assert "exported 1 document, 2 annotations, 1 relation" in err
-    (rec,) = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines(encoding="utf-8")]
+    (rec,) = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert rec["status"] == "done" and {a["label"] for a in rec["annotations"]} == {"CUE", "QUOTE"}
     stats = json.loads(run("stats", proj, "--json").output)
     assert stats["by_status"] == {"done": 1}
@@ -132,7 +132,7 @@ def test_export_is_atomic(proj: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")] == []
     monkeypatch.setattr(jsonl, "write", real_write)
     run("export", proj, "-o", target)
-    assert json.loads(target.read_text(encoding="utf-8"), encoding="utf-8")["id"] == "000_b24136a7fc6a8277"
+    assert json.loads(target.read_text(encoding="utf-8"))["id"] == "000_b24136a7fc6a8277"
 
 
 def test_bad_file_is_refused_whole_with_file_and_line(proj: Path, tmp_path: Path) -> None:

@@ -145,7 +145,7 @@ def test_batched_import_with_a_bad_record_adds_nothing(project: Project, tmp_pat
     labels = [lab.name for lab in project.labels()]
     types = [t.name for t in project.schema().relation_types]
     src = _many(tmp_path, 250, bad_at=240)
-    lines = src.read_text(encoding="utf-8").splitlines(encoding="utf-8")  # the first record also brings a new relation type
+    lines = src.read_text(encoding="utf-8").splitlines()  # the first record also brings a new relation type
     first = json.loads(lines[0])
     first["annotations"].append({"id": "b", "start": 0, "end": 3, "label": "X"})
     first["relations"] = [{"id": "r", "type": "NEW_LINK", "from": "a", "to": "b"}]

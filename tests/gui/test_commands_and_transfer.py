@@ -107,7 +107,7 @@ def test_export_in_a_worker_thread(qtbot: Any, window: Any, tmp_path: Path) -> N
     run_export(window, ("jsonl", [], ["QUOTE"], str(target)))
     qtbot.waitUntil(lambda: target.exists(), timeout=10000)
     qtbot.waitUntil(lambda: window._transfer[0].isFinished(), timeout=10000)
-    lines = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines(encoding="utf-8")]
+    lines = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
     assert {a["label"] for rec in lines for a in rec["annotations"]} == {"QUOTE"}
     folder = tmp_path / "brat"
     run_export(window, ("brat", ["new"], [], str(folder)))
@@ -143,7 +143,7 @@ def test_startup_opens_the_sample_then_the_last_project(qapp: Any, tmp_path: Pat
     # `newsmark open PROJECT` opens another; plain `newsmark` then reopens that one
     other = tmp_path / "other.newsmark"
     with Project.create(other) as p:
-        p.add_document(Document(id="o", text=SEED_TXT.read_text(encoding="utf-8"), encoding="utf-8"), encoding="utf-8")
+        p.add_document(Document(id="o", text=SEED_TXT.read_text(encoding="utf-8")))
     for argv in (["open", str(other)], []):
         try:
             main(argv)

@@ -92,14 +92,14 @@ def test_markdown_and_clean_text_are_left_whole(tmp_path: Path) -> None:
     assert "main_text" not in read_text(md).document.meta  # type: ignore[union-attr]
     short = tmp_path / "short.txt"
     short.write_text("Menu\n\nHome\n\nOne line of text.", encoding="utf-8")
-    assert main_text_span(short.read_text(encoding="utf-8"), encoding="utf-8") is None
+    assert main_text_span(short.read_text(encoding="utf-8")) is None
 
 
 def test_clean_articles_are_never_cut(corpus: Path) -> None:
     files = sorted((corpus / "plaintext" / "wikinews").glob("*.txt"))
     assert files
     for f in files:
-        assert main_text_span(f.read_text(encoding="utf-8"), encoding="utf-8") is None, f.name
+        assert main_text_span(f.read_text(encoding="utf-8")) is None, f.name
 
 
 def test_page_dumps_of_real_news_pages(corpus: Path) -> None:
@@ -107,9 +107,9 @@ def test_page_dumps_of_real_news_pages(corpus: Path) -> None:
     and never lose much of an article."""
     folder = corpus / "html" / "news-pages"
     whole_f1, cut_f1 = [], []
-    for page in json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"), encoding="utf-8"):
+    for page in json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8")):
         text = page_dump((folder / page["file"]).read_bytes())
-        want = json.loads((folder / page["truth"]).read_text(encoding="utf-8"), encoding="utf-8")["articleBody"]
+        want = json.loads((folder / page["truth"]).read_text(encoding="utf-8"))["articleBody"]
         span = main_text_span(text)
         got = text if span is None else text[span[0]:span[1]]
         whole_f1.append(token_f1(text, want))

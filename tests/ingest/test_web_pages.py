@@ -33,7 +33,7 @@ def token_f1(got: str, want: str) -> float:
 def pages(corpus: Path) -> list[dict[str, str]]:
     folder = corpus / "html" / "news-pages"
     return [dict(m, path=str(folder / m["file"]), truth_path=str(folder / m["truth"]))
-            for m in json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"), encoding="utf-8")]
+            for m in json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))]
 
 
 def test_main_text_f1_on_real_news_pages(project: Project, pages: list[dict[str, str]]) -> None:
@@ -42,7 +42,7 @@ def test_main_text_f1_on_real_news_pages(project: Project, pages: list[dict[str,
     scores = {}
     for page in pages:
         doc = project.document(Path(page["path"]).stem, with_annotations=False)
-        truth = json.loads(Path(page["truth_path"]).read_text(encoding="utf-8"), encoding="utf-8")["articleBody"]
+        truth = json.loads(Path(page["truth_path"]).read_text(encoding="utf-8"))["articleBody"]
         scores[page["file"]] = token_f1(doc.text, truth)
     mean = sum(scores.values()) / len(scores)
     print(f"\nmean token F1 over {len(scores)} pages: {mean:.4f}; lowest: "
