@@ -45,3 +45,16 @@ def test_the_spec_builds_a_console_and_a_windowed_executable() -> None:
     assert ast.unparse(coll.args[0]) == "window_exe"  # the .app's executable is the windowed one
     (bundle,) = _calls("BUNDLE")
     assert "version" in {k.arg for k in bundle.keywords}
+
+
+def test_user_folders_are_isolated_whatever_the_system(monkeypatch, tmp_path: Path) -> None:
+    """platformdirs asks Windows and macOS for their folders, not HOME/XDG: the autouse
+    fixture replaces its answers, so that no test writes into the user's real data folder."""
+    import platformdirs
+
+    from newsmark.store.project import default_project_path
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    home = Path(os.environ["HOME"])
+    assert default_project_path().is_relative_to(home)
+    assert platformdirs.user_config_path("newsmark").is_relative_to(home)

@@ -19,6 +19,7 @@ from newsmark.store import location
 from newsmark.store.maintenance import make_backup, restore
 from newsmark.store.project import Project
 from newsmark.store.uri import project_uri
+from tests.conftest import unicode_file_names
 
 # ---------------------------------------------------------------- point 4: URIs
 
@@ -60,6 +61,7 @@ def test_every_windows_path_round_trips_through_its_uri(root: str, parts: list[s
         assert back == "/" + (plain + "\\".join(parts)).replace("\\", "/")
 
 
+@unicode_file_names
 def test_a_project_with_uri_characters_in_its_name_opens_read_only(tmp_path: Path) -> None:
     folder = tmp_path / "news #1 100% ?é😀"
     folder.mkdir()
