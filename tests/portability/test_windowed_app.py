@@ -58,3 +58,16 @@ def test_user_folders_are_isolated_whatever_the_system(monkeypatch, tmp_path: Pa
     home = Path(os.environ["HOME"])
     assert default_project_path().is_relative_to(home)
     assert platformdirs.user_config_path("newsmark").is_relative_to(home)
+
+
+def test_the_window_says_when_a_project_uses_a_rollback_journal(qtbot, tmp_path: Path) -> None:
+    from newsmark.gui.app import open_window
+    from newsmark.store.project import Project
+
+    path = tmp_path / "OneDrive - Uni" / "p.newsmark"
+    path.parent.mkdir()
+    Project.create(path).close()
+    window = open_window(path, show=False)
+    qtbot.addWidget(window)
+    assert "rollback journal" in window.statusBar().currentMessage()  # type: ignore[attr-defined]
+    window.project.close()  # type: ignore[attr-defined]
