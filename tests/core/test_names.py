@@ -17,6 +17,7 @@ from newsmark.core.names import (
     safe_file_name,
 )
 from newsmark.ingest.text import id_from_name
+from tests.conftest import unicode_file_names
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
 
@@ -108,3 +109,18 @@ def test_ids_do_not_depend_on_the_system_or_normal_form(parts):
     assert "\\" not in posix and "/" not in posix
     assert names.posix_relative(PureWindowsPath("C:\\", *nfc), PureWindowsPath("C:\\")) \
         == names.posix_relative(PurePosixPath("/", *nfd), PurePosixPath("/"))
+
+
+@unicode_file_names
+def test_brat_folders_listed_by_macos_give_the_same_ids(tmp_path) -> None:
+    from newsmark.formats import brat
+
+    folder = tmp_path / "brat"
+    (folder / "2023").mkdir(parents=True)
+    nfd = unicodedata.normalize("NFD", "Zürich")
+    (folder / "2023" / f"{nfd}.txt").write_text("Zürich said so.", encoding="utf-8")
+    (folder / "2023" / f"{nfd}.ann").write_text("T1\tGPE 0 6\tZürich\n", encoding="utf-8")
+    (rec,) = list(brat.read(folder))
+    assert rec.document is not None, rec.error
+    assert rec.document.id == "2023/Zürich" and unicodedata.is_normalized("NFC", rec.document.id)
+    assert rec.document.meta["source_file"] == "2023/Zürich.txt"

@@ -108,6 +108,13 @@ def posix_relative(path: PurePath, root: PurePath | None = None) -> str:
     return str(PurePosixPath(*parts)) if parts else ""
 
 
+def nfc_name(path: PurePath) -> str:
+    """A file's name (or, for a stem, pass ``path.with_suffix("")``) in NFC: macOS lists names
+    decomposed, other systems as they were typed, and an id or a source name must not depend
+    on where the files were imported."""
+    return unicodedata.normalize("NFC", path.name)
+
+
 def id_from_path(path: PurePath | str, flavour: type[PurePath] | None = None) -> str:
     """A document id from a file's name: its stem in NFC, with anything but word characters,
     dots and dashes turned into dashes (so "Zürich.txt" is "Zürich" on macOS too, and

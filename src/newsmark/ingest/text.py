@@ -91,7 +91,7 @@ def read_text(path: str | Path, whole_text: bool = False) -> Record:
         return Record(1, error=e)
     except OSError as e:
         return Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
-    meta: dict[str, Any] = {"source_file": path.name, "encoding": encoding}
+    meta: dict[str, Any] = {"source_file": names.nfc_name(path), "encoding": encoding}
     source = None
     if path.suffix.lower() in (".md", ".markdown"):
         meta["format"] = "markdown"
