@@ -294,3 +294,14 @@ def test_a_file_windows_refuses_to_write_is_reported_though_os_access_says_yes(
     monkeypatch.setattr(os, "open", acl_open)
     with pytest.raises(ProjectError, match="the file is read-only"):
         Project.open(path)
+
+
+def test_macos_mount_output_is_read() -> None:
+    output = ("/dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)\n"
+              "//ann@nas.local/team on /Volumes/team share (smbfs, nodev, nosuid, mounted by ann)\n"
+              "nas:/export on /Volumes/nfs (nfs, asynchronous)\n")
+    mounts = location.parse_bsd_mount(output)
+    assert mounts == [("/", "apfs"), ("/Volumes/team share", "smbfs"), ("/Volumes/nfs", "nfs")]
+    found = location.shared_folder("/Volumes/team share/p.newsmark", platform="darwin", mounts=mounts)
+    assert found is not None and "smbfs" in found
+    assert location.shared_folder("/Users/ann/p.newsmark", platform="darwin", mounts=mounts) is None

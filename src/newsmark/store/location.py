@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -92,8 +93,31 @@ def _under(path: PurePath, root: PurePath) -> bool:
     return a[:len(b)] == b
 
 
+_BSD_MOUNT = re.compile(r"^.+? on (?P<point>.+) \((?P<fs>[^,)]+)[,)]")
+
+
+def parse_bsd_mount(output: str) -> list[tuple[str, str]]:
+    """(mount point, type) from macOS's ``mount`` output:
+    ``//ann@nas/team on /Volumes/team (smbfs, nodev, nosuid, mounted by ann)``."""
+    out = []
+    for line in output.splitlines():
+        m = _BSD_MOUNT.match(line)
+        if m:
+            out.append((m["point"], m["fs"].strip()))
+    return out
+
+
 def _mounts() -> list[tuple[str, str]]:
-    """(mount point, type) for each mount on Linux; nothing elsewhere."""
+    """(mount point, type) for each mount: /proc/self/mounts on Linux, ``mount`` on macOS."""
+    if sys.platform == "darwin":
+        import subprocess
+
+        try:
+            listed = subprocess.run(["/sbin/mount"], capture_output=True, text=True, encoding="utf-8",
+                                    errors="replace", timeout=5, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        return parse_bsd_mount(listed)
     if not sys.platform.startswith("linux"):
         return []
     try:
