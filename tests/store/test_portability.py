@@ -305,3 +305,33 @@ def test_macos_mount_output_is_read() -> None:
     found = location.shared_folder("/Volumes/team share/p.newsmark", platform="darwin", mounts=mounts)
     assert found is not None and "smbfs" in found
     assert location.shared_folder("/Users/ann/p.newsmark", platform="darwin", mounts=mounts) is None
+
+
+def test_restore_refuses_a_damaged_project_another_process_has_open(tmp_path: Path) -> None:
+    import subprocess
+    import sys as _sys
+
+    path = tmp_path / "p.newsmark"
+    with Project.create(path) as p:
+        make_backup(p)
+    holder = subprocess.Popen(
+        [_sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         "c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM sqlite_master').fetchone()\n"
+         "print('open', flush=True); time.sleep(60)\n", str(path)],
+        stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        size = path.stat().st_size
+        with open(path, "r+b") as f:  # damage the header's page size: unreadable
+            f.seek(16)
+            f.write(b"\x00\x03")
+        with pytest.raises(ProjectError, match="open in another program"):
+            restore(path)
+        assert path.stat().st_size == size and not [f for f in tmp_path.iterdir() if ".damaged-" in f.name]
+    finally:
+        holder.kill()
+        holder.communicate()
+    restore(path)  # closed: now it goes ahead
+    with Project.open(path) as p:
+        assert p.document_ids() == []

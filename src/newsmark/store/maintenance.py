@@ -258,6 +258,9 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
         saved_current: Path | None = None
         if path.exists():
             saved_current = path.with_name(f"{path.name}.damaged-{_stamp()}")
+            if _held_elsewhere(path):  # its writes would go on into the file moved aside
+                raise ProjectError(f"{path}: cannot restore while the project is open in another "
+                                   "program; close the Newsmark windows and commands using it and try again")
             _set_aside(path, saved_current)
         _copy_database(src, path)
         Project.open(path).close()  # back to WAL; proves it opens
@@ -266,6 +269,30 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
         raise environment_error(path, e) from None
     finally:
         src.close()
+
+
+def _held_elsewhere(path: Path) -> bool:
+    """Whether another process has this WAL project open: each SQLite connection holds a shared
+    lock on byte 128 of the -shm file (its "dead man switch") while it is open.  POSIX only:
+    on Windows the rename itself is refused (``_set_aside``)."""
+    shm = Path(f"{path}-shm")
+    if os.name == "nt" or not shm.exists():
+        return False
+    import fcntl
+
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, 128)
+        return False
+    finally:
+        os.close(fd)
 
 
 def _set_aside(path: Path, to: Path) -> None:
