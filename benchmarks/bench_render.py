@@ -61,7 +61,7 @@ def child(chars: int, annotations: int, out: str) -> None:
     t = time.perf_counter()
     render_file(doc, labels, out)  # type: ignore[arg-type]
     seconds = time.perf_counter() - t
-    with open("/proc/self/status") as f:
+    with open("/proc/self/status", encoding="utf-8") as f:  # linux-only: peak memory (VmHWM)
         peak = next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
     files = [p for p in Path(out).parent.iterdir() if p.suffix == Path(out).suffix]  # PNG pages
     print(json.dumps({"seconds": round(seconds, 2), "peak_mb": round(peak), "files": len(files),
@@ -72,7 +72,7 @@ def measure(chars: int, annotations: int, suffix: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / f"out{suffix}")
         run = subprocess.run([sys.executable, __file__, "--child", str(chars), str(annotations), out],
-                             capture_output=True, text=True, check=True, timeout=1800)
+                             capture_output=True, text=True, check=True, timeout=1800, encoding="utf-8")
         return json.loads(run.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 

@@ -67,7 +67,7 @@ def main() -> None:
                        stdout=subprocess.DEVNULL)
         t = time.perf_counter()
         r = subprocess.run([sys.executable, "-m", "newsmark", "import", str(proj), str(folder)],
-                           capture_output=True, text=True, check=False)
+                           capture_output=True, text=True, check=False, encoding="utf-8")
         ours = time.perf_counter() - t
         print(r.stdout.strip().splitlines()[0] if r.stdout else r.stderr[-500:])
         print(f"baseline (trafilatura alone):  {base:7.1f} s  ({base / args.pages * 1000:.0f} ms a page)")

@@ -54,7 +54,7 @@ def _paint_spy() -> type:
 
 
 def rss_mb() -> float:
-    with open("/proc/self/status") as f:
+    with open("/proc/self/status", encoding="utf-8") as f:  # linux-only: the benchmark's memory figure
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024

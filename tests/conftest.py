@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,13 @@ NAUGHTY = (
 )
 
 
+# File names in any script: always on Windows (UTF-16) and macOS; on Linux only when the
+# locale's encoding is UTF-8 (.ci/run also runs tests under cp1252, as Windows' code page)
+unicode_file_names = pytest.mark.skipif(
+    sys.platform not in ("win32", "darwin") and sys.getfilesystemencoding().lower().replace("-", "") != "utf8",
+    reason="file names beyond the locale's code page (a Linux-only limit; Windows and macOS take any)")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path_factory.mktemp("home")
@@ -32,6 +40,24 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
                      ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
+    # Windows: USERPROFILE and APPDATA for child processes and Qt; platformdirs asks Windows
+    # itself (SHGetKnownFolderPath), which no variable redirects, so its answers are replaced
+    # by the same folders as XDG's above, on every system
+    monkeypatch.setenv("USERPROFILE", str(home))
+    monkeypatch.setenv("APPDATA", str(home / "config"))
+    monkeypatch.setenv("LOCALAPPDATA", str(home / "data"))
+    import platformdirs
+
+    for name, sub in (("user_data_path", "data"), ("user_config_path", "config"),
+                      ("user_cache_path", "cache"), ("user_state_path", "state")):
+        monkeypatch.setattr(platformdirs, name, _user_path(home / sub))
+
+
+def _user_path(base: Path) -> object:
+    def user_path(appname: str | None = None, *args: object, **kwargs: object) -> Path:
+        return base / appname if appname else base
+
+    return user_path
 
 
 @pytest.fixture

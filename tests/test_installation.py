@@ -96,7 +96,7 @@ def _cli_without(blocked: str, *args: str) -> subprocess.CompletedProcess[str]:
             "from newsmark.cli import main\n"
             f"main({list(args)!r})")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={**__import__("os").environ, "PYTHONPATH": str(REPO / "src")})
+                          env={**__import__("os").environ, "PYTHONPATH": str(REPO / "src")}, encoding="utf-8")
 
 
 def test_a_web_page_import_without_the_html_cleaner_says_what_to_install(tmp_path: Path) -> None:

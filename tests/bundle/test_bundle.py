@@ -13,20 +13,38 @@ import pytest
 
 from tests.conftest import REPO, SEED_JSONL
 
-BINARY = REPO / "dist" / "newsmark" / "newsmark"
+EXE = ".exe" if os.name == "nt" else ""
+BINARY = REPO / "dist" / "newsmark" / f"newsmark{EXE}"
+WINDOW_BINARY = REPO / "dist" / "newsmark" / f"newsmark-window{EXE}"  # the windowed app (docs/adr/0014)
 pytestmark = [
     pytest.mark.bundle,
     pytest.mark.skipif(not BINARY.exists(), reason="no PyInstaller build in dist/ (run: pyinstaller build.spec)"),
 ]
+# a clean environment as a user's: the system's folders only; on Windows Python and Qt need
+# SYSTEMROOT, and the user folders come from APPDATA/LOCALAPPDATA, not HOME or XDG
+CLEAN_PATH = ([os.path.join(os.environ.get("SYSTEMROOT", r"C:\Windows"), "System32")] if os.name == "nt"
+              else ["/usr/bin", "/bin"])
+
+
+def windows_env(home: Path) -> dict[str, str]:
+    if os.name != "nt":
+        return {}
+    return {"SYSTEMROOT": os.environ.get("SYSTEMROOT", r"C:\Windows"), "USERPROFILE": str(home),
+            "APPDATA": str(home / "AppData" / "Roaming"), "LOCALAPPDATA": str(home / "AppData" / "Local"),
+            "TEMP": str(home / "Temp"), "TMP": str(home / "Temp")}
+
+
 # lines Qt may print offscreen that say nothing about the app
 HARMLESS = ("propagateSizeHints",)
 
 
-def run(*args: str, home: Path, extra: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
-           "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"), **(extra or {})}
-    r = subprocess.run([str(BINARY), *args], capture_output=True, text=True, env=env, timeout=timeout,
-                       check=False, cwd=home)
+def run(*args: str, home: Path, extra: dict[str, str] | None = None, timeout: int = 120,
+        binary: Path = BINARY) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.pathsep.join(CLEAN_PATH), "HOME": str(home), "LANG": "C.UTF-8",
+           "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+           **windows_env(home), **(extra or {})}
+    r = subprocess.run([str(binary), *args], capture_output=True, text=True, env=env, timeout=timeout,
+                       check=False, cwd=home, encoding="utf-8")
     unexpected = [line for line in r.stderr.splitlines()
                   if line.strip() and not any(h in line for h in HARMLESS)
                   and not line.startswith(("exported ", "created ", "wrote "))]
@@ -47,8 +65,8 @@ def test_jsonl_round_trip(tmp_path: Path) -> None:
     assert "imported 1 new document" in run("import", str(proj), str(SEED_JSONL), home=tmp_path).stdout
     out = tmp_path / "out.jsonl"
     run("export", str(proj), "-o", str(out), home=tmp_path)
-    (rec,) = [json.loads(x) for x in out.read_text().splitlines()]
-    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text().splitlines()]
+    (rec,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text(encoding="utf-8").splitlines()]
     assert rec["text"] == orig["text"] and len(rec["annotations"]) == len(orig["annotations"]) == 20
     run("check", str(proj), home=tmp_path)
 
@@ -56,10 +74,10 @@ def test_jsonl_round_trip(tmp_path: Path) -> None:
 def test_large_jsonl_is_packed_in_worker_processes(tmp_path: Path) -> None:
     from newsmark.ingest.batch import BATCHED_IMPORT_BYTES
 
-    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text().splitlines()]
+    (orig,) = [json.loads(x) for x in SEED_JSONL.read_text(encoding="utf-8").splitlines()]
     big = tmp_path / "big.jsonl"
     n = 0
-    with big.open("w") as f:
+    with big.open("w", encoding="utf-8") as f:
         while f.tell() <= BATCHED_IMPORT_BYTES:  # large enough for worker processes
             f.write(json.dumps({**orig, "id": f"d{n}"}, ensure_ascii=False) + "\n")
             n += 1
@@ -75,7 +93,7 @@ def test_web_page_import(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text("<html lang='en'><body><article><h1>Budget passed</h1><p>The council approved the "
                     "budget on Tuesday after a long debate about schools and roads in the city.</p></article>"
-                    "</body></html>")
+                    "</body></html>", encoding="utf-8")
     proj = tmp_path / "w.newsmark"
     run("init", str(proj), home=tmp_path)
     assert "imported 1 new document" in run("import", str(proj), str(page), home=tmp_path).stdout
@@ -101,6 +119,20 @@ def test_search_index_and_stance_map(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
+def test_the_windowed_app_opens_the_project_it_is_given(tmp_path: Path) -> None:
+    """The windowed executable (no console on Windows, the .app's on macOS) beside the console
+    one, and a project file as its argument, as a double-click gives it."""
+    assert WINDOW_BINARY.exists(), "build.spec builds the windowed app too"
+    proj = tmp_path / "w.newsmark"
+    run("init", str(proj), home=tmp_path)
+    r = run(str(proj), home=tmp_path, binary=WINDOW_BINARY,
+            extra={"QT_QPA_PLATFORM": "offscreen", "NEWSMARK_QUIT_AFTER_MS": "1500"})
+    assert r.stdout == ""
+    assert not (tmp_path / "data" / "newsmark" / "default.newsmark").exists()  # it opened proj instead
+    conf = next((tmp_path / "config").rglob("*.ini")).read_text(encoding="utf-8")
+    assert "w.newsmark" in conf  # remembered as the last project
+
+
 def test_render_png(tmp_path: Path) -> None:
     proj = tmp_path / "r.newsmark"
     run("init", str(proj), home=tmp_path)
@@ -117,7 +149,7 @@ def test_linux_archive_installs_into_the_menu(tmp_path: Path) -> None:
     import tarfile
 
     r = subprocess.run(["bash", str(REPO / ".ci" / "package-linux")], capture_output=True, text=True,
-                       cwd=REPO, check=False, timeout=600)
+                       cwd=REPO, check=False, timeout=600, encoding="utf-8")
     assert r.returncode == 0, r.stderr
     made = [REPO / line for line in r.stdout.split()]
     (archive,) = [m for m in made if m.name.endswith(".tar.gz")]
@@ -131,15 +163,15 @@ def test_linux_archive_installs_into_the_menu(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home)}
-    r = subprocess.run(["sh", str(top / "install.sh")], capture_output=True, text=True, env=env, check=False)
+    r = subprocess.run(["sh", str(top / "install.sh")], capture_output=True, text=True, env=env, check=False, encoding="utf-8")
     assert r.returncode == 0, r.stderr
     share = home / ".local" / "share"
-    desktop = (share / "applications" / "newsmark.desktop").read_text()
+    desktop = (share / "applications" / "newsmark.desktop").read_text(encoding="utf-8")
     assert "Name=Newsmark" in desktop and f"Exec={home}/.local/bin/newsmark" in desktop
     for size in (16, 48, 256):
         assert (share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "newsmark.png").read_bytes().startswith(b"\x89PNG")
     out = subprocess.run([str(home / ".local" / "bin" / "newsmark"), "--version"], capture_output=True, text=True,
-                         env=env, check=False)
+                         env=env, check=False, encoding="utf-8")
     assert out.returncode == 0 and "newsmark" in out.stdout
     archive.unlink()
 
@@ -149,26 +181,26 @@ def _check_deb(deb: Path, where: Path) -> None:
     """The .deb: its control fields, the files it installs, and its command running."""
     from newsmark import __version__
 
-    fields = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True).stdout
+    fields = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True, encoding="utf-8").stdout
     assert "Package: newsmark" in fields and f"Version: {__version__}" in fields
     assert "Depends: libgl1, libegl1, fontconfig-config, fonts-dejavu-core" in fields
-    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True, encoding="utf-8").stdout
     assert "./usr/bin/newsmark -> /opt/newsmark/newsmark" in listing
     assert "root/root" in listing and "./usr/share/icons/hicolor/256x256/apps/newsmark.png" in listing
     subprocess.run(["dpkg-deb", "-x", str(deb), str(where)], check=True)
-    desktop = (where / "usr/share/applications/newsmark.desktop").read_text()
+    desktop = (where / "usr/share/applications/newsmark.desktop").read_text(encoding="utf-8")
     assert "Exec=newsmark\n" in desktop and "Icon=newsmark" in desktop
     home = where / "home"
     home.mkdir()
     out = subprocess.run([str(where / "opt/newsmark/newsmark"), "--version"], capture_output=True, text=True,
-                         env={"PATH": "/usr/bin:/bin", "HOME": str(home)}, check=False)
+                         env={"PATH": "/usr/bin:/bin", "HOME": str(home)}, check=False, encoding="utf-8")
     assert out.returncode == 0 and __version__ in out.stdout, out.stderr
-    if os.environ.get("CI") and os.geteuid() == 0 and not Path("/opt/newsmark").exists():
+    if os.environ.get("CI") and os.name != "nt" and os.geteuid() == 0 and not Path("/opt/newsmark").exists():
         # in CI's throwaway container: install it for real, run it from the PATH, remove it
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": str(home), "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["dpkg", "-i", str(deb)], check=True, capture_output=True, env=env)
         try:
-            out = subprocess.run(["newsmark", "--version"], capture_output=True, text=True, env=env, check=False)
+            out = subprocess.run(["newsmark", "--version"], capture_output=True, text=True, env=env, check=False, encoding="utf-8")
             assert out.returncode == 0 and __version__ in out.stdout, out.stderr
             assert Path("/usr/share/applications/newsmark.desktop").exists()
         finally:
@@ -184,7 +216,7 @@ def test_windows_and_macos_icons_are_drawn_from_the_svg(tmp_path: Path) -> None:
     # in its own process: it makes a QGuiApplication, which would stay for the tests after this
     r = subprocess.run([sys.executable, str(REPO / "resources" / "packaging" / "make_icons.py"), str(tmp_path)],
                        capture_output=True, text=True, check=False, timeout=120,
-                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, encoding="utf-8")
     assert r.returncode == 0, r.stderr
     made = {Path(line).name: Path(line) for line in r.stdout.split()}
     assert {"16.png", "512.png", "newsmark.ico", "newsmark.icns"} <= set(made)
@@ -236,12 +268,12 @@ view = QPlainTextEdit()
 view.setPlainText("漢字 😀 عربي ไทย ק\u05b8 e\u0301\r\nline\u2028two\u00a0x")
 view.resize(400, 200); view.show(); app.processEvents()
 assert view.document().blockCount() == 2
-icu = {line.split()[-1] for line in open("/proc/self/maps") if "libicudata" in line}
+icu = {line.split()[-1] for line in open("/proc/self/maps") if "libicudata" in line}  # linux-only: ICU_LIB
 assert icu and all("dist/newsmark" in p for p in icu), icu
 print("ok")
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
-                       env={**os.environ, "LD_PRELOAD": str(_icu_data()), "QT_QPA_PLATFORM": "offscreen"})
+                       env={**os.environ, "LD_PRELOAD": str(_icu_data()), "QT_QPA_PLATFORM": "offscreen"}, encoding="utf-8")
     problems = [line for line in r.stderr.splitlines() if line.strip() and not any(h in line for h in HARMLESS)]
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
     assert problems == [], problems

@@ -42,7 +42,7 @@ def test_version() -> None:
 
 def test_init_with_a_custom_schema(tmp_path: Path) -> None:
     schema = tmp_path / "s.json"
-    schema.write_text(json.dumps({"name": "mine", "labels": [{"name": "CLAIM", "layer": "claims", "shortcut": "k"}]}))
+    schema.write_text(json.dumps({"name": "mine", "labels": [{"name": "CLAIM", "layer": "claims", "shortcut": "k"}]}), encoding="utf-8")
     out = run("init", tmp_path / "c.newsmark", "--schema", schema).output
     assert "1 label: CLAIM" in out
     dumped = json.loads(run("schema", tmp_path / "c.newsmark").output)
@@ -58,7 +58,7 @@ def test_text_import_annotate_export_stats(proj: Path, tmp_path: Path) -> None:
     assert "skipped 1 duplicate" in run("import", proj, copy).output  # the same text, another name
     doc = run("list", proj).output.split("\t")[0]
     made = json.loads(run("annotate", proj, "--doc", doc, "--label", "CUE", "--match", "said", "--nth", "2").output)
-    text = SEED_TXT.read_text()
+    text = SEED_TXT.read_text(encoding="utf-8")
     first = text.index("said")
     assert made["start"] == text.index("said", first + 1) and made["text"] == "said"
     quote = json.loads(run("annotate", proj, "--doc", doc, "--label", "QUOTE", "--match",
@@ -72,7 +72,7 @@ def test_text_import_annotate_export_stats(proj: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     err = run("export", proj, "-o", target).stderr
     assert "exported 1 document, 2 annotations, 1 relation" in err
-    (rec,) = [json.loads(line) for line in target.read_text().splitlines()]
+    (rec,) = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert rec["status"] == "done" and {a["label"] for a in rec["annotations"]} == {"CUE", "QUOTE"}
     stats = json.loads(run("stats", proj, "--json").output)
     assert stats["by_status"] == {"done": 1}
@@ -116,7 +116,7 @@ def test_exact_offsets_with_unicode(proj: Path, tmp_path: Path) -> None:
 def test_export_is_atomic(proj: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run("import", proj, SEED_JSONL)
     target = tmp_path / "keep.jsonl"
-    target.write_text("previous export\n")
+    target.write_text("previous export\n", encoding="utf-8")
     from newsmark.formats import jsonl
 
     real_write = jsonl.write
@@ -128,17 +128,17 @@ def test_export_is_atomic(proj: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(jsonl, "write", failing)
     r = run("export", proj, "-o", target, ok=False)
     assert r.exit_code == 1 and "No space left" in r.stderr
-    assert target.read_text() == "previous export\n"
+    assert target.read_text(encoding="utf-8") == "previous export\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")] == []
     monkeypatch.setattr(jsonl, "write", real_write)
     run("export", proj, "-o", target)
-    assert json.loads(target.read_text())["id"] == "000_b24136a7fc6a8277"
+    assert json.loads(target.read_text(encoding="utf-8"))["id"] == "000_b24136a7fc6a8277"
 
 
 def test_bad_file_is_refused_whole_with_file_and_line(proj: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "fine"}\n{"id": "b", "text": "abc", "annotations": '
-                   '[{"start": 1, "end": 0, "label": "X"}]}\n')
+                   '[{"start": 1, "end": 0, "label": "X"}]}\n', encoding="utf-8")
     r = run("import", proj, bad, ok=False)
     assert r.exit_code == 1
     assert f"{bad}, line 2: annotation 1: span 1-0 is reversed" in r.stderr
@@ -150,11 +150,11 @@ def test_bad_file_is_refused_whole_with_file_and_line(proj: Path, tmp_path: Path
 
 def test_bad_project_files(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
-    notes.write_text("hello")
+    notes.write_text("hello", encoding="utf-8")
     r = run("list", notes, ok=False)
     assert r.exit_code == 1 and "not a Newsmark project" in r.stderr
     r = run("init", notes, ok=False)
-    assert "already exists" in r.stderr and notes.read_text() == "hello"
+    assert "already exists" in r.stderr and notes.read_text(encoding="utf-8") == "hello"
 
 
 def test_no_command_creates_the_default_project_with_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,7 +177,7 @@ def _subprocess_env() -> dict[str, str]:
 
 def test_python_dash_m_and_errors_without_traceback(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "newsmark", "--version"], capture_output=True, text=True,
-                       env=_subprocess_env(), check=False)
+                       env=_subprocess_env(), check=False, encoding="utf-8")
     assert r.returncode == 0 and "newsmark" in r.stdout
     bad = tmp_path / "x.jsonl"
     bad.write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
@@ -185,7 +185,7 @@ def test_python_dash_m_and_errors_without_traceback(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "newsmark", "init", str(proj)], check=True, capture_output=True,
                    env=_subprocess_env())
     r = subprocess.run([sys.executable, "-m", "newsmark", "import", str(proj), str(bad)],
-                       capture_output=True, text=True, env=_subprocess_env(), check=False)
+                       capture_output=True, text=True, env=_subprocess_env(), check=False, encoding="utf-8")
     assert r.returncode == 1
     assert f"{bad}, line 2: bytes that are not UTF-8" in r.stderr
     assert "Traceback" not in r.stderr

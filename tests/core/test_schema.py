@@ -31,11 +31,11 @@ def test_default_news_schema() -> None:
 
 def test_schema_file_errors_name_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text('{"labels": [\n{"name": "A"},\n]}')
+    bad.write_text('{"labels": [\n{"name": "A"},\n]}', encoding="utf-8")
     with pytest.raises(InputError) as e:
         load_schema(bad)
     assert str(bad) in str(e.value) and "line 3" in str(e.value)
-    bad.write_text(json.dumps({"labels": [{"name": "A", "colour": "red"}]}))
+    bad.write_text(json.dumps({"labels": [{"name": "A", "colour": "red"}]}), encoding="utf-8")
     with pytest.raises(InputError, match="colour 'red'"):
         load_schema(bad)
 

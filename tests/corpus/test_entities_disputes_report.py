@@ -143,8 +143,8 @@ def test_cli_entities_disputes_and_report(corpus_project: Project, tmp_path: Pat
                   "-o", str(out / "s.png"), "--quotes-csv", str(out / "q.csv")])
     assert r.exit_code == 0, r.output
     assert (out / "s.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "<svg" in (out / "s.html").read_text() and (out / "s.svg").read_text().startswith("<svg")
-    assert "Leon Panetta,said" in (out / "q.csv").read_text()
+    assert "<svg" in (out / "s.html").read_text(encoding="utf-8") and (out / "s.svg").read_text(encoding="utf-8").startswith("<svg")
+    assert "Leon Panetta,said" in (out / "q.csv").read_text(encoding="utf-8")
     r = run(cli, ["report", path, "-o", str(out / "s.txt")])
     assert r.exit_code == 2 and "choose a file ending" in r.output
     r = run(cli, ["disputes", "link", path, "d4", "q", pid])

@@ -141,7 +141,7 @@ def test_restore_refuses_a_bad_backup(tmp_path: Path) -> None:
     path = tmp_path / "p.newsmark"
     _filled(path).close()
     bad = tmp_path / "bad.newsmark"
-    bad.write_text("not a database")
+    bad.write_text("not a database", encoding="utf-8")
     with pytest.raises(ProjectError, match="not usable"):
         restore(path, bad)
     assert check_file(path).ok
@@ -164,7 +164,8 @@ def test_full_disk_leaves_the_project_as_it_was(tmp_path: Path) -> None:
 SETPRIV = "/usr/bin/setpriv"
 
 
-@pytest.mark.skipif(os.geteuid() == 0 and not os.path.exists(SETPRIV),
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes (Windows' ACLs: tests/store/test_portability.py)")
+@pytest.mark.skipif(os.name != "nt" and os.geteuid() == 0 and not os.path.exists(SETPRIV),
                     reason="root ignores file permissions and setpriv is missing to drop that power")
 def test_read_only_file_and_folder(tmp_path: Path) -> None:
     import subprocess
@@ -187,11 +188,11 @@ def test_read_only_file_and_folder(tmp_path: Path) -> None:
 
     # as root, drop the capabilities that bypass file permissions, as an ordinary user has none
     drop = [SETPRIV, "--bounding-set=-dac_override,-dac_read_search",
-            "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+            "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []  # linux-only: skipif
 
     def as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*drop, sys.executable, "-c", code, *args], capture_output=True,
-                              text=True, check=False)
+                              text=True, check=False, encoding="utf-8")
 
     try:
         r = as_nobody("annotate", str(path), "--doc", "d", "--label", "PERSON", "--start", "0", "--end", "3")
@@ -214,7 +215,7 @@ def test_import_backs_up_the_project_first(tmp_path: Path) -> None:
     path = tmp_path / "p.newsmark"
     _filled(path).close()
     src = tmp_path / "more.txt"
-    src.write_text("Another article.")
+    src.write_text("Another article.", encoding="utf-8")
     assert run("import", path, src).exit_code == 0
     (b,) = list_backups(path)
     with Project.open(b, readonly=True) as before:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import threading
@@ -88,16 +87,16 @@ def test_sigkill_at_random_moments_loses_no_committed_edit(tmp_path: Path) -> No
     edits_confirmed = 0
     for kill in range(KILLS):
         with subprocess.Popen([sys.executable, "-c", EDITOR.format(src=SRC), str(path), str(kill)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8") as child:
             assert child.stdout is not None and child.stderr is not None
             assert child.stdout.readline().strip() == "ready", child.stderr.read()
             time.sleep(rng.uniform(0.0, 0.08))
-            child.send_signal(signal.SIGKILL)
+            child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
             # read through the same buffered stream that read "ready" (communicate() would
             # skip what that stream had already buffered)
             out = child.stdout.read()
             err = child.stderr.read()
-        assert child.returncode == -signal.SIGKILL, err
+        assert child.returncode == (1 if os.name == "nt" else -9), err  # killed, not exited
         lines = out.splitlines()
         edits_confirmed += sum(1 for x in lines if x == "ok")
         expected, pending = _replay(lines, expected)
@@ -133,7 +132,7 @@ def test_two_processes_writing_one_project_lose_nothing(tmp_path: Path) -> None:
         p.add_document(Document(id="d", text=TEXT))
     n = 300
     procs = [subprocess.Popen([sys.executable, "-c", WRITER.format(src=SRC), str(path), name, str(n)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
              for name in ("a", "b")]
     for proc in procs:
         out, err = proc.communicate(timeout=120)
@@ -154,7 +153,7 @@ def test_edits_get_in_while_a_large_import_runs(tmp_path: Path) -> None:
     with Project.create(path) as p:
         p.add_document(Document(id="d", text=TEXT))
     src = tmp_path / "many.jsonl"
-    with src.open("w") as f:
+    with src.open("w", encoding="utf-8") as f:
         for i in range(3000):
             anns = [{"id": f"a{k}", "start": k, "end": k + 5, "label": "ORG"} for k in range(30)]
             f.write(json.dumps({"id": f"doc{i}", "text": TEXT + str(i), "annotations": anns}) + "\n")

@@ -76,7 +76,7 @@ def test_huge_attribute_values(project: Project, tmp_path: Path) -> None:
     big = {"blob": "y" * 5_000_000, "list": list(range(100_000))}
     src = tmp_path / "big.jsonl"
     src.write_text(json.dumps({"id": "b", "text": "abc", "annotations": [
-        {"id": "a", "start": 0, "end": 1, "label": "X", "attributes": big}]}) + "\n")
+        {"id": "a", "start": 0, "end": 1, "label": "X", "attributes": big}]}) + "\n", encoding="utf-8")
     _import(project, src)
     assert _export(project)[0]["annotations"][0]["attributes"] == big
 
@@ -88,7 +88,7 @@ def test_deeply_nested_attributes(project: Project, tmp_path: Path, depth: int) 
         nested = [nested]
     src = tmp_path / "deep.jsonl"
     line = '{"id": "d", "text": "abc", "annotations": [{"id": "a", "start": 0, "end": 1, "label": "X", "attributes": {"v": '
-    src.write_text(line + "[" * depth + '"leaf"' + "]" * depth + "}}]}\n")
+    src.write_text(line + "[" * depth + '"leaf"' + "]" * depth + "}}]}\n", encoding="utf-8")
     if depth + 4 <= jsonl.MAX_DEPTH:
         _import(project, src)
         assert _export(project)[0]["annotations"][0]["attributes"] == {"v": nested}
@@ -131,7 +131,7 @@ def test_a_100_mb_line(project: Project, tmp_path: Path) -> None:
 
 def _many(tmp_path: Path, n: int, bad_at: int | None = None) -> Path:
     src = tmp_path / "many.jsonl"
-    with src.open("w") as f:
+    with src.open("w", encoding="utf-8") as f:
         for i in range(n):
             if i == bad_at:
                 f.write('{"id": "bad", "text": "abc", "annotations": [{"start": 2, "end": 9, "label": "X"}]}\n')
@@ -145,11 +145,11 @@ def test_batched_import_with_a_bad_record_adds_nothing(project: Project, tmp_pat
     labels = [lab.name for lab in project.labels()]
     types = [t.name for t in project.schema().relation_types]
     src = _many(tmp_path, 250, bad_at=240)
-    lines = src.read_text().splitlines()  # the first record also brings a new relation type
+    lines = src.read_text(encoding="utf-8").splitlines()  # the first record also brings a new relation type
     first = json.loads(lines[0])
     first["annotations"].append({"id": "b", "start": 0, "end": 3, "label": "X"})
     first["relations"] = [{"id": "r", "type": "NEW_LINK", "from": "a", "to": "b"}]
-    src.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+    src.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 241: .*past the end"):
         _import(project, src, batch=50)  # four batches were committed, then taken back
     assert project.count_documents() == 0

@@ -83,16 +83,16 @@ def test_a_killed_export_s_partial_file_is_removed_by_the_next_one(tmp_path: Pat
             "from newsmark.store import Project\n"
             "with Project.open(sys.argv[1], readonly=True) as p, af.atomic_write(sys.argv[2]) as f:\n"
             "    f.write(b'x' * 1000); f.flush(); print('writing', flush=True); time.sleep(60)\n")
-    child = subprocess.Popen([sys.executable, "-c", code, str(path), str(out)], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", code, str(path), str(out)], stdout=subprocess.PIPE, text=True, encoding="utf-8")
     assert child.stdout is not None and child.stdout.readline().strip() == "writing"
-    child.send_signal(signal.SIGKILL)
+    child.kill()
     child.wait()
     child.stdout.close()
     left = [f for f in tmp_path.iterdir() if f.name.endswith(".partial")]
     assert len(left) == 1 and not out.exists()
     assert run("export", path, "-o", out).exit_code == 0
     assert [f.name for f in tmp_path.iterdir() if f.name.endswith(".partial")] == []
-    assert len(out.read_text().splitlines()) == 301
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 301
 
 
 def test_a_running_export_s_partial_file_is_left_alone(tmp_path: Path) -> None:
@@ -105,8 +105,8 @@ def test_a_running_export_s_partial_file_is_left_alone(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- 3. read-only folder, -wal, no -shm
-@pytest.mark.skipif(os.geteuid() == 0 and not os.path.exists(SETPRIV),
-                    reason="root ignores file permissions and setpriv is missing to drop that power")
+@pytest.mark.skipif(sys.platform == "win32" or (os.geteuid() == 0 and not os.path.exists(SETPRIV)),
+                    reason="POSIX permissions; root ignores them and setpriv is missing to drop that power")
 def test_committed_edits_in_the_wal_of_a_read_only_folder_are_read(tmp_path: Path) -> None:
     import shutil
 
@@ -127,12 +127,12 @@ def test_committed_edits_in_the_wal_of_a_read_only_folder_are_read(tmp_path: Pat
         os.chmod(f, 0o444)
     os.chmod(folder, 0o555)
     drop = [SETPRIV, "--bounding-set=-dac_override,-dac_read_search",
-            "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+            "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []  # linux-only: skipped on Windows
     code = f"import sys\nsys.path.insert(0, {str(SRC)!r})\nfrom newsmark.cli import main\nmain(sys.argv[1:])\n"
 
     def as_user(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*drop, sys.executable, "-c", code, *args], capture_output=True, text=True,
-                              check=False)
+                              check=False, encoding="utf-8")
 
     try:
         ro = str(folder / "p.newsmark")
@@ -154,23 +154,24 @@ def test_a_filtered_export_keeps_numbers_beyond_64_bits(tmp_path: Path) -> None:
     big = 123456789012345678901234567890
     src = tmp_path / "big.jsonl"
     src.write_text(f'{{"id": "d", "text": "{TEXT}", "annotations": [{{"id": "a", "start": 0, "end": 7,'
-                   f' "label": "PERSON", "attributes": {{"n": {big}}}}}], "relations": []}}\n')
+                   f' "label": "PERSON", "attributes": {{"n": {big}}}}}], "relations": []}}\n', encoding="utf-8")
     assert run("import", path, src).exit_code == 0
     with Project.open(path) as p:
         assert p.is_packed("d")  # imported, unedited
     out = tmp_path / "out.jsonl"
     assert run("export", path, "--label", "PERSON", "-o", out).exit_code == 0
-    assert f'"n":{big}' in out.read_text()
-    assert json.loads(out.read_text())["annotations"][0]["attributes"]["n"] == big
+    assert f'"n":{big}' in out.read_text(encoding="utf-8")
+    assert json.loads(out.read_text(encoding="utf-8"))["annotations"][0]["attributes"]["n"] == big
 
 
 # ---------------------------------------------------------------- 13. workers die with the importer
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the workers' state from /proc (Linux)")
 def test_worker_processes_end_when_the_import_is_killed(tmp_path: Path) -> None:
     path = tmp_path / "p.newsmark"
     Project.create(path).close()
     src = tmp_path / "big.jsonl"
-    with src.open("w") as f:
+    with src.open("w", encoding="utf-8") as f:
         for i in range(6000):
             anns = [{"id": f"a{k}", "start": k, "end": k + 3, "label": "ORG"} for k in range(40)]
             f.write(json.dumps({"id": f"doc{i}", "text": TEXT + str(i), "annotations": anns}) + "\n")
@@ -190,11 +191,11 @@ def test_worker_processes_end_when_the_import_is_killed(tmp_path: Path) -> None:
             "from newsmark.cli import main\n"
             "main(sys.argv[1:])\n")
     child = subprocess.Popen([sys.executable, "-c", code, "import", str(path), str(src)],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
     assert child.stdout is not None
     pids = [int(x) for x in child.stdout.readline().split()]
     assert pids, "the import ran no worker processes"
-    child.send_signal(signal.SIGKILL)
+    child.kill()
     child.wait()
     child.stdout.close()
     deadline = time.monotonic() + 5
@@ -202,13 +203,13 @@ def test_worker_processes_end_when_the_import_is_killed(tmp_path: Path) -> None:
         time.sleep(0.1)
     alive = [pid for pid in pids if _alive(pid)]
     for pid in alive:
-        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)  # linux-only: the test runs on Linux (/proc)
     assert not alive, "worker processes outlived their importer by 5 s"
 
 
 def _alive(pid: int) -> bool:
     try:
-        with open(f"/proc/{pid}/stat") as f:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:  # linux-only: the test runs on Linux
             return f.read().split(") ", 1)[1][0] != "Z"
     except OSError:
         return False
@@ -236,7 +237,7 @@ def test_a_lone_surrogate_is_refused_with_file_and_line(tmp_path: Path, where: s
            "relation type": raw.replace('"type": "said_by"', f'"type": "s{bad}"')}[where]
     assert bad in raw
     src = tmp_path / "s.jsonl"
-    src.write_text(json.dumps({"id": "ok", "text": "fine"}) + "\n" + raw + "\n")
+    src.write_text(json.dumps({"id": "ok", "text": "fine"}) + "\n" + raw + "\n", encoding="utf-8")
     r = run("import", path, src)
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert f"{src}, line 2: " in r.output and "surrogate" in r.output, r.output
@@ -263,7 +264,7 @@ def test_text_that_is_not_utf8_is_a_message_with_the_backup(tmp_path: Path, comm
 # ---------------------------------------------------------------- 20. a schema nested 100,000 deep
 def test_init_with_a_schema_nested_100000_levels_deep(tmp_path: Path) -> None:
     schema = tmp_path / "deep.json"
-    schema.write_text('{"labels": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    schema.write_text('{"labels": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
     r = CliRunner().invoke(cli, ["init", str(tmp_path / "p.newsmark"), "--schema", str(schema)])
     assert r.exit_code == 1 and not isinstance(r.exception, RecursionError), r.exception
     assert f"{schema}: " in r.output and "too deeply" in r.output
@@ -294,7 +295,7 @@ def test_restore_into_a_missing_folder_creates_it(tmp_path: Path) -> None:
 def test_backup_where_a_folder_cannot_be_made_names_the_problem(tmp_path: Path) -> None:
     path = tmp_path / "p.newsmark"
     _filled(path).close()
-    (tmp_path / "file").write_text("a file, not a folder")
+    (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")
     r = CliRunner().invoke(cli, ["backup", str(path), "-o", str(tmp_path / "file" / "x.newsmark")])
     assert r.exit_code == 1 and "cannot create the folder" in r.output, r.output
 
@@ -306,7 +307,7 @@ def _sqlite_ok(path: Path) -> bool:
 
 # ---------------------------------------------------------------- 2. a take-back and others' work
 def _many_docs(path: Path, n: int, *, bad_last: bool = False, start: int = 0) -> Path:
-    with path.open("w") as f:
+    with path.open("w", encoding="utf-8") as f:
         for i in range(start, start + n):
             anns = [{"id": f"a{k}", "start": k, "end": k + 5, "label": "ORG"} for k in range(5)]
             f.write(json.dumps({"id": f"doc{i}", "text": f"{TEXT} {i}", "annotations": anns}) + "\n")
@@ -371,7 +372,7 @@ def test_a_take_back_leaves_what_others_confirmed_meanwhile(tmp_path: Path) -> N
         assert check(p).ok
         assert not [k for k in p.info() if k.startswith("import-pending:")]
     # the file, fixed, imports the rest
-    src.write_text("".join(src.read_text().splitlines(keepends=True)[:-1]))
+    src.write_text("".join(src.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]), encoding="utf-8")
     assert run("import", path, src).exit_code == 0
     with Project.open(path) as p:
         assert p.count_documents() == 400
@@ -444,7 +445,7 @@ def test_an_import_that_fills_the_disk_adds_nothing(tmp_path: Path, small_disk: 
         p.add_document(Document(id="mine", text=TEXT))
         p.add_annotation("mine", 0, 7, "PERSON")
     src = tmp_path / "big.jsonl"
-    with src.open("w") as f:  # 21 MB: batched, in worker processes
+    with src.open("w", encoding="utf-8") as f:  # 21 MB: batched, in worker processes
         for i in range(1400):
             anns = [{"id": f"a{k}", "start": k, "end": k + 5, "label": "ORG"} for k in range(60)]
             f.write(json.dumps({"id": f"doc{i}", "text": f"{TEXT} {i} " + "filler text " * 1000,
@@ -452,7 +453,7 @@ def test_an_import_that_fills_the_disk_adds_nothing(tmp_path: Path, small_disk: 
     assert src.stat().st_size > 21_000_000
     code = f"import sys\nsys.path.insert(0, {str(SRC)!r})\nfrom newsmark.cli import main\nmain(sys.argv[1:])\n"
     r = subprocess.run([sys.executable, "-c", code, "import", str(path), str(src)], capture_output=True,
-                       text=True, check=False, timeout=300)
+                       text=True, check=False, timeout=300, encoding="utf-8")
     assert r.returncode == 1, r.stdout + r.stderr
     assert "disk is full" in r.stderr and "Traceback" not in r.stderr and "cannot join" not in r.stderr, r.stderr
     with Project.open(path, readonly=True) as p:
@@ -468,7 +469,7 @@ def _label_studio_tasks(path: Path, n: int) -> Path:
                                            "to_name": "text", "value": {"start": 0, "end": 7,
                                                                         "labels": ["PERSON"]}}]}]}
              for i in range(n)]
-    path.write_text(json.dumps(tasks))
+    path.write_text(json.dumps(tasks), encoding="utf-8")
     return path
 
 
@@ -488,7 +489,7 @@ def test_edits_get_in_while_a_large_file_of_another_format_is_imported(
         p.add_document(Document(id="mine", text=TEXT))
     if kind == "csv":
         src = tmp_path / "many.csv"
-        src.write_text("id,text\n" + "".join(f'c{i},"{TEXT} {i}"\n' for i in range(120)))
+        src.write_text("id,text\n" + "".join(f'c{i},"{TEXT} {i}"\n' for i in range(120)), encoding="utf-8")
     else:
         src = _label_studio_tasks(tmp_path / "many.json", 120)
     monkeypatch.setattr(batch, "BATCHED_IMPORT_BYTES", 1000)
@@ -569,7 +570,7 @@ def test_an_import_reports_what_the_schema_forbids(tmp_path: Path, packed: bool 
     from newsmark.store.importer import ImportSummary, import_records
 
     src = tmp_path / "off.jsonl"
-    src.write_text(json.dumps({"id": "ok", "text": "fine"}) + "\n" + json.dumps(_OFF_SCHEMA) + "\n")
+    src.write_text(json.dumps({"id": "ok", "text": "fine"}) + "\n" + json.dumps(_OFF_SCHEMA) + "\n", encoding="utf-8")
     path = tmp_path / "p.newsmark"
     with Project.create(path) as p:
         s = ImportSummary()
@@ -602,7 +603,7 @@ def test_an_import_reports_what_the_schema_forbids(tmp_path: Path, packed: bool 
 
 def test_the_cli_lists_what_the_schema_forbids(tmp_path: Path) -> None:
     src = tmp_path / "off.jsonl"
-    src.write_text(json.dumps(_OFF_SCHEMA) + "\n")
+    src.write_text(json.dumps(_OFF_SCHEMA) + "\n", encoding="utf-8")
     path = tmp_path / "p.newsmark"
     Project.create(path).close()
     r = run("import", path, src)

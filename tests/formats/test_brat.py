@@ -16,6 +16,7 @@ from newsmark.formats import brat
 from newsmark.ingest.batch import import_paths
 from newsmark.store import Project
 from newsmark.store.importer import ImportSummary, import_records
+from tests.conftest import unicode_file_names
 
 # six documents: spans across \n, \r, a tab and U+2028, a note with U+0085, and a plain one
 DOCS = {
@@ -156,6 +157,7 @@ def test_every_standoff_form(project: Project, tmp_path: Path) -> None:
     assert "\tCertain T1 High\n" in ann and re.search(r"\tNegation T\d+\n", ann)
 
 
+@unicode_file_names
 def test_long_cjk_ids_fit_file_name_limits(project: Project, tmp_path: Path) -> None:
     for k in range(3):
         project.add_document(Document(id="新闻" * 40 + str(k) * 3, text=f"text {k}"))
@@ -210,7 +212,7 @@ def test_a_failed_export_leaves_no_folder_and_an_existing_one_as_it_was(
 
 def test_export_into_a_file_is_refused(project: Project, tmp_path: Path) -> None:
     target = tmp_path / "file"
-    target.write_text("x")
+    target.write_text("x", encoding="utf-8")
     with pytest.raises(NewsmarkError, match="not a folder"):
         brat.write(project, target)
 

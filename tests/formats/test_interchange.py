@@ -96,7 +96,7 @@ def test_doccano_relation_form_round_trip(filled: Project, tmp_path: Path) -> No
 
 def test_prodigy_round_trip(filled: Project, tmp_path: Path) -> None:
     out = _export(filled, "prodigy", tmp_path)
-    rec = json.loads(out.read_text())
+    rec = json.loads(out.read_text(encoding="utf-8"))
     for span in rec["spans"]:  # token indices agree with the character offsets
         assert rec["tokens"][span["token_start"]]["start"] == span["start"]
         assert rec["tokens"][span["token_end"]]["end"] == span["end"]
@@ -110,7 +110,7 @@ def test_prodigy_round_trip(filled: Project, tmp_path: Path) -> None:
 
 def test_label_studio_round_trip_with_utf16_offsets(filled: Project, tmp_path: Path) -> None:
     out = _export(filled, "label-studio", tmp_path)
-    (task,) = json.loads(out.read_text())
+    (task,) = json.loads(out.read_text(encoding="utf-8"))
     region = next(r for r in task["annotations"][0]["result"] if r.get("id") == "q1" and r["type"] == "labels")
     js_text = TEXT.encode("utf-16-le")
     s, e = region["value"]["start"], region["value"]["end"]
@@ -249,7 +249,7 @@ def test_brat_news_tutorial(project: Project, corpus: Path) -> None:
     summary = import_paths(project, sorted(folder.glob("*.txt")))
     assert summary.failed == []
     doc = project.document("060-relation_annotation")
-    for line in (folder / "060-relation_annotation.ann").read_text().splitlines():
+    for line in (folder / "060-relation_annotation.ann").read_text(encoding="utf-8").splitlines():
         if line.startswith("T"):
             ident, spec, text = line.split("\t")
             _, s, e = spec.split()
@@ -316,7 +316,7 @@ def test_prodigy_example(project: Project, corpus: Path) -> None:
     path = next((corpus / "formats" / "prodigy").glob("*.jsonl"))
     assert detect_kind(path) == "prodigy"
     summary = _import_real(project, path)
-    lines = [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     spans = sum(len(r.get("spans") or []) for r in lines)
     assert summary.annotations_added + sum(1 for _ in summary.duplicates) > 0
     assert summary.annotations_added <= spans

@@ -92,7 +92,7 @@ def _relations(p: Project) -> set[tuple[str, str, str, str, str]]:
 def _sdk_check(label_studio: Path, config: Path, tasks: Path, out: Path) -> dict[str, Any]:
     out.mkdir()
     run = subprocess.run([str(label_studio.parent / "python"), str(Path(__file__).with_name("label_studio_sdk_check.py")),
-                          str(config), str(tasks), str(out)], capture_output=True, text=True, timeout=300)
+                          str(config), str(tasks), str(out)], capture_output=True, text=True, timeout=300, encoding="utf-8")
     assert run.returncode == 0, run.stderr[-3000:]
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return result
@@ -125,7 +125,7 @@ def test_label_studio_sdk_and_converter_read_our_files(tmp_path: Path) -> None:
                                   for t in json.loads(tasks.read_text(encoding="utf-8"))]), encoding="utf-8")
     (tmp_path / "sdk3").mkdir()
     run = subprocess.run([str(label_studio.parent / "python"), str(Path(__file__).with_name("label_studio_sdk_check.py")),
-                          str(config), str(no_ids), str(tmp_path / "sdk3")], capture_output=True, text=True, timeout=300)
+                          str(config), str(no_ids), str(tmp_path / "sdk3")], capture_output=True, text=True, timeout=300, encoding="utf-8")
     assert run.returncode != 0 and "KeyError: 'id'" in run.stderr
 
 
@@ -170,7 +170,7 @@ def server(tmp_path: Path) -> Iterator[_Server]:
         while True:
             if proc.poll() is not None:
                 raise AssertionError("Label Studio stopped while starting: "
-                                     + (tmp_path / "label-studio.log").read_text(errors="replace")[-3000:])
+                                     + (tmp_path / "label-studio.log").read_text(errors="replace", encoding="utf-8")[-3000:])
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
                     if r.status == 200:
@@ -188,7 +188,7 @@ def server(tmp_path: Path) -> Iterator[_Server]:
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                os.killpg(proc.pid, signal.SIGKILL)  # linux-only: CI runs the server on Linux
                 proc.wait(timeout=30)
         log.close()
 

@@ -24,7 +24,7 @@ MY_FORMATS = {"doccano", "prodigy", "label-studio"}
 
 
 def _manifest(corpus: Path) -> list[dict[str, Any]]:
-    files: list[dict[str, Any]] = json.loads((corpus / INTEROP / "MANIFEST.json").read_text())["files"]
+    files: list[dict[str, Any]] = json.loads((corpus / INTEROP / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
     return [f for f in files if f["format"] in MY_FORMATS]
 
 
@@ -108,7 +108,7 @@ def test_doccano_categories_through_every_format(project: Project, corpus: Path,
     assert line["cats"] in (["flight"], ["airport"]) and "categories" not in line  # doccano's own key
     bare = {"text": "Just a sentence.", "label": ["flight", "booking"]}  # doccano text classification
     src = tmp_path / "textcat.jsonl"
-    src.write_text(json.dumps(bare) + "\n")
+    src.write_text(json.dumps(bare) + "\n", encoding="utf-8")
     assert detect_kind(src) == "doccano"
     with Project.create(tmp_path / "textcat.newsmark") as p:
         assert import_paths(p, [src]).failed == []
@@ -118,7 +118,7 @@ def test_doccano_categories_through_every_format(project: Project, corpus: Path,
 
 def test_prodigy_choice_task_fields_are_kept_and_written_back(project: Project, corpus: Path) -> None:
     path = corpus / INTEROP / "prodigy" / "explosion-projects__nel_emerson__emerson_annotated_text.jsonl"
-    original = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    original = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     summary = import_paths(project, [path])
     assert summary.failed == []
     first = project.document(project.document_ids()[0])

@@ -24,12 +24,12 @@ def _suite(corpus: Path) -> tuple[Any, list[tuple[str, dict[str, Any]]]]:
     resources = []
     for folder in ("definitions", "annotations"):
         for f in sorted((root / folder).glob("*.json")):
-            schema = json.loads(f.read_text())
+            schema = json.loads(f.read_text(encoding="utf-8"))
             resources.append((f.name, Resource.from_contents(schema, default_specification=DRAFT4)))
     registry = Registry().with_resources(resources)
     musts = []
     for f in sorted((root / "annotations").glob("*.json")):
-        schema = json.loads(f.read_text())
+        schema = json.loads(f.read_text(encoding="utf-8"))
         if schema.get("assertionType") == "must" and schema.get("expectedResult", "valid") == "valid":
             musts.append((f.name, schema))
     return registry, musts
@@ -57,7 +57,7 @@ def test_exported_annotations_validate(filled: Any, corpus: Path) -> None:  # no
     caught = 0
     for f in sorted(bad_dir.glob("*.json")):
         try:
-            sample = json.loads(f.read_text())
+            sample = json.loads(f.read_text(encoding="utf-8"))
         except ValueError:
             continue  # some incorrect samples are not even JSON
         for _name, schema in musts:

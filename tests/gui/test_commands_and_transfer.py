@@ -54,8 +54,8 @@ def test_import_in_a_worker_thread(qtbot: Any, window: Any, tmp_path: Path) -> N
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(5):
-        (folder / f"a{i}.txt").write_text(f"Article number {i} about the budget.")
-    (folder / "empty.txt").write_text("")
+        (folder / f"a{i}.txt").write_text(f"Article number {i} about the budget.", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
     worker = run_import(window, folder=True, paths=[folder])
     assert worker is not None
     qtbot.waitUntil(lambda: "a4" in window.doc_model.row_of, timeout=10000)
@@ -90,7 +90,7 @@ def test_import_can_be_cancelled(qtbot: Any, window: Any, tmp_path: Path, sample
     from newsmark.gui.dialogs.transfer import run_import
 
     big = tmp_path / "big.jsonl"
-    big.write_text("".join(json.dumps({"id": f"n{i}", "text": f"Text {i}."}) + "\n" for i in range(3000)))
+    big.write_text("".join(json.dumps({"id": f"n{i}", "text": f"Text {i}."}) + "\n" for i in range(3000)), encoding="utf-8")
     worker = run_import(window, folder=False, paths=[big])
     assert worker is not None
     worker.cancelled = True
@@ -107,7 +107,7 @@ def test_export_in_a_worker_thread(qtbot: Any, window: Any, tmp_path: Path) -> N
     run_export(window, ("jsonl", [], ["QUOTE"], str(target)))
     qtbot.waitUntil(lambda: target.exists(), timeout=10000)
     qtbot.waitUntil(lambda: window._transfer[0].isFinished(), timeout=10000)
-    lines = [json.loads(x) for x in target.read_text().splitlines()]
+    lines = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
     assert {a["label"] for rec in lines for a in rec["annotations"]} == {"QUOTE"}
     folder = tmp_path / "brat"
     run_export(window, ("brat", ["new"], [], str(folder)))
@@ -143,7 +143,7 @@ def test_startup_opens_the_sample_then_the_last_project(qapp: Any, tmp_path: Pat
     # `newsmark open PROJECT` opens another; plain `newsmark` then reopens that one
     other = tmp_path / "other.newsmark"
     with Project.create(other) as p:
-        p.add_document(Document(id="o", text=SEED_TXT.read_text()))
+        p.add_document(Document(id="o", text=SEED_TXT.read_text(encoding="utf-8")))
     for argv in (["open", str(other)], []):
         try:
             main(argv)

@@ -87,7 +87,7 @@ def test_disputes_view_opens_a_stance_and_the_stance_map_saves(qtbot: Any, windo
     assert "Leon Panetta" in smap.map.speakers
     png = smap.save_as(tmp_path / "map.png")
     assert png is not None and png.read_bytes()[:4] == b"\x89PNG"
-    assert "<svg" in smap.save_as(tmp_path / "map.html").read_text()
+    assert "<svg" in smap.save_as(tmp_path / "map.html").read_text(encoding="utf-8")
 
 
 def test_link_a_dispute_to_a_shared_point(qtbot: Any, window: Any, sample_project: Project) -> None:

@@ -41,7 +41,7 @@ def test_the_windows_own_import_is_not_another_program(qtbot: Any, window: Any, 
     monkeypatch.setattr(app, "WATCH_MS", 100)
     app._start_timers(window)
     article = tmp_path / "new.txt"
-    article.write_text("A new article\n\nThe minister said the budget was fine.")
+    article.write_text("A new article\n\nThe minister said the budget was fine.", encoding="utf-8")
     run_import(window, folder=False, paths=[article])
     qtbot.waitUntil(lambda: "new" in window.doc_model.row_of and window._transfer[0].isFinished(), timeout=10000)
     qtbot.wait(400)  # several turns of the watcher

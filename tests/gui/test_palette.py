@@ -29,7 +29,7 @@ CONFUSED_BEFORE = [("PERSON", "GPE"), ("LOCATION", "DISPUTE"), ("CUE", "EVENT")]
 
 
 def news_colours() -> dict[str, str]:
-    schema = json.loads(default_schema_path().read_text())
+    schema = json.loads(default_schema_path().read_text(encoding="utf-8"))
     return {lab_["name"]: lab_["colour"] for lab_ in schema["labels"]}
 
 

@@ -25,6 +25,6 @@ print("ok", sys.getrefcount(None) > 0)
 def test_200000_qt_calls_returning_none_do_not_abort() -> None:
     r = subprocess.run([sys.executable, "-c", "import sys\n" + CHILD], capture_output=True, text=True,
                        timeout=300, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
-                       check=False)
+                       check=False, encoding="utf-8")
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip() == "ok True"

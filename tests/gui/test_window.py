@@ -319,7 +319,7 @@ def test_render_from_the_window(qtbot: Any, window: Any, tmp_path: Any) -> None:
         assert path.stat().st_size > 1000
     assert (tmp_path / "article.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "article.png").read_bytes().startswith(b"\x89PNG")
-    html = (tmp_path / "article.html").read_text()
+    html = (tmp_path / "article.html").read_text(encoding="utf-8")
     assert "Ali al-Dabbagh" in html and "<h2>Quotes</h2>" in html
 
 

@@ -42,7 +42,7 @@ def test_line_endings_become_newlines_for_raw_text(project: Project, tmp_path: P
 
 def test_markdown_is_text(project: Project, tmp_path: Path) -> None:
     f = tmp_path / "note.md"
-    f.write_text("# A heading\n\nSome *text*.\n")
+    f.write_text("# A heading\n\nSome *text*.\n", encoding="utf-8")
     import_paths(project, [f])
     doc = project.document("note")
     assert doc.text == "# A heading\n\nSome *text*.\n" and doc.title == "A heading"
@@ -51,20 +51,20 @@ def test_markdown_is_text(project: Project, tmp_path: Path) -> None:
 
 def test_bad_files_each_get_a_message_and_the_rest_go_on(project: Project, tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
-    good.write_text("A perfectly fine article.")
+    good.write_text("A perfectly fine article.", encoding="utf-8")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     binary = tmp_path / "image.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     broken = tmp_path / "broken.html"
-    broken.write_text("<html><body><div><p>unclosed <b>tags <table><tr><td>cell")
+    broken.write_text("<html><body><div><p>unclosed <b>tags <table><tr><td>cell", encoding="utf-8")
     nothing = tmp_path / "nothing.html"
-    nothing.write_text("<html><head><title>Empty</title></head><body><nav><a href='/'>Home</a></nav></body></html>")
+    nothing.write_text("<html><head><title>Empty</title></head><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as f:
         f.truncate(100 * 1024 * 1024)  # 100 MB (sparse)
     bad_json = tmp_path / "bad.jsonl"
-    bad_json.write_text('{"text": "ok"}\n{"text": \n')
+    bad_json.write_text('{"text": "ok"}\n{"text": \n', encoding="utf-8")
     unknown = tmp_path / "mystery.txt"
     unknown.write_bytes(bytes([0xC3, 0x28, 0xA0, 0xA1, 0xE2, 0x28, 0xA1, 0xF0, 0x28, 0x8C, 0xBC]) * 3)
     files = [good, empty, binary, broken, nothing, huge, bad_json, unknown]
@@ -85,9 +85,9 @@ def test_bad_files_each_get_a_message_and_the_rest_go_on(project: Project, tmp_p
 
 
 def test_duplicates_are_skipped_and_reported(project: Project, tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("Same article text.")
-    (tmp_path / "b.txt").write_text("Same article text.")
-    (tmp_path / "c.txt").write_text("Another article.")
+    (tmp_path / "a.txt").write_text("Same article text.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Same article text.", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Another article.", encoding="utf-8")
     summary = import_paths(project, list(expand([tmp_path])))
     assert summary.documents_added == 2 and len(summary.duplicates) == 1
     assert "same text as document 'a'" in summary.duplicates[0]
@@ -98,19 +98,19 @@ def test_duplicates_are_skipped_and_reported(project: Project, tmp_path: Path) -
 def test_files_with_the_same_name_in_different_folders(project: Project, tmp_path: Path) -> None:
     for sub in ("x", "y"):
         (tmp_path / sub).mkdir()
-        (tmp_path / sub / "story.txt").write_text(f"Story from {sub}.")
+        (tmp_path / sub / "story.txt").write_text(f"Story from {sub}.", encoding="utf-8")
     import_paths(project, list(expand([tmp_path])))
     assert project.document_ids() == ["story", "story-2"]
 
 
 def test_folders_are_searched_recursively_for_mixed_files(project: Project, tmp_path: Path) -> None:
     (tmp_path / "deep" / "er").mkdir(parents=True)
-    (tmp_path / "one.txt").write_text("Text one.")
-    (tmp_path / "deep" / "two.md").write_text("Text two.")
-    (tmp_path / "deep" / "er" / "three.jsonl").write_text(json.dumps({"id": "three", "text": "Text three."}) + "\n")
-    (tmp_path / "deep" / "four.csv").write_text("id,text\nfour,Text four.\n")
+    (tmp_path / "one.txt").write_text("Text one.", encoding="utf-8")
+    (tmp_path / "deep" / "two.md").write_text("Text two.", encoding="utf-8")
+    (tmp_path / "deep" / "er" / "three.jsonl").write_text(json.dumps({"id": "three", "text": "Text three."}) + "\n", encoding="utf-8")
+    (tmp_path / "deep" / "four.csv").write_text("id,text\nfour,Text four.\n", encoding="utf-8")
     (tmp_path / ".hidden").mkdir()
-    (tmp_path / ".hidden" / "secret.txt").write_text("hidden")
+    (tmp_path / ".hidden" / "secret.txt").write_text("hidden", encoding="utf-8")
     (tmp_path / "picture.png").write_bytes(b"\x89PNG")
     summary = import_paths(project, list(expand([tmp_path])))
     assert summary.failed == []
@@ -129,7 +129,7 @@ def test_csv_collection_with_chosen_columns(project: Project, tmp_path: Path) ->
     assert first.meta == {"author": "Ann", "source_file": "articles.csv"}
     assert summary.skipped == [f"{f}, line 5: the row has no text in 'body'"]
     missing = tmp_path / "nocol.csv"
-    missing.write_text("a,b\n1,2\n")
+    missing.write_text("a,b\n1,2\n", encoding="utf-8")
     s = import_paths(project, [missing])
     assert "no column 'text' for the text (columns: a, b)" in s.failed[0]
 
@@ -137,7 +137,7 @@ def test_csv_collection_with_chosen_columns(project: Project, tmp_path: Path) ->
 def test_jsonl_collection_with_chosen_fields(project: Project, tmp_path: Path) -> None:
     f = tmp_path / "dump.jsonl"
     f.write_text(json.dumps({"article_id": 5, "headline": "H", "content": "The content.", "url": "u",
-                             "tags": ["a"]}) + "\n")
+                             "tags": ["a"]}) + "\n", encoding="utf-8")
     import_paths(project, [f], fields=FieldMap(text="content", title="headline", id="article_id"))
     doc = project.document("5")
     assert (doc.title, doc.text) == ("H", "The content.")
@@ -145,10 +145,10 @@ def test_jsonl_collection_with_chosen_fields(project: Project, tmp_path: Path) -
 
 
 def test_cancel_leaves_the_file_in_progress_out(project: Project, tmp_path: Path) -> None:
-    (tmp_path / "1.jsonl").write_text(json.dumps({"id": "one", "text": "One."}) + "\n")
+    (tmp_path / "1.jsonl").write_text(json.dumps({"id": "one", "text": "One."}) + "\n", encoding="utf-8")
     (tmp_path / "2.jsonl").write_text("".join(json.dumps({"id": f"two-{i}", "text": f"Two {i}."}) + "\n"
-                                             for i in range(100)))
-    (tmp_path / "3.txt").write_text("Three.")
+                                             for i in range(100)), encoding="utf-8")
+    (tmp_path / "3.txt").write_text("Three.", encoding="utf-8")
     calls = 0
 
     def progress(n: int) -> None:
@@ -167,9 +167,9 @@ def test_cli_summary_and_exit_status(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["init", str(proj)]).exit_code == 0
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Article A.")
-    (tmp_path / "in" / "b.txt").write_text("Article A.")
-    (tmp_path / "in" / "c.html").write_text("<html><body></body></html>")
+    (tmp_path / "in" / "a.txt").write_text("Article A.", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("Article A.", encoding="utf-8")
+    (tmp_path / "in" / "c.html").write_text("<html><body></body></html>", encoding="utf-8")
     r = runner.invoke(cli, ["import", str(proj), str(tmp_path / "in")])
     assert r.exit_code == 1
     assert "imported 1 new document" in r.output and "skipped 1 duplicate" in r.output

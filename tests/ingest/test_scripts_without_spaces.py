@@ -74,7 +74,7 @@ def test_word_counts_hold_across_scripts() -> None:
 
 def test_the_japanese_page_of_the_corpus(corpus: Path, project: Project) -> None:
     folder = corpus / "html" / "news-pages"
-    pages = [m for m in json.loads((folder / "MANIFEST.json").read_text()) if m["lang"] in ("ja", "zh", "th")]
+    pages = [m for m in json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8")) if m["lang"] in ("ja", "zh", "th")]
     assert pages, "the corpus lists a Japanese page"
     summary = import_paths(project, [folder / m["file"] for m in pages])
     assert summary.failed == [] and summary.documents_added == len(pages)

@@ -62,7 +62,7 @@ def page_dump(html: bytes) -> str:
 
 
 def test_the_seed_keeps_its_article_and_stores_the_whole_file(project: Project) -> None:
-    whole = SEED_TXT.read_text()
+    whole = SEED_TXT.read_text(encoding="utf-8")
     summary = import_paths(project, [SEED_TXT])
     (doc_id,) = project.document_ids()
     doc = project.document(doc_id)
@@ -78,28 +78,28 @@ def test_the_seed_keeps_its_article_and_stores_the_whole_file(project: Project) 
 def test_whole_text_keeps_everything(project: Project, tmp_path: Path) -> None:
     summary = import_paths(project, [SEED_TXT], whole_text=True)
     doc = project.document(project.document_ids()[0])
-    assert doc.text == SEED_TXT.read_text() and "main_text" not in doc.meta and not summary.trimmed
+    assert doc.text == SEED_TXT.read_text(encoding="utf-8") and "main_text" not in doc.meta and not summary.trimmed
     assert CliRunner().invoke(cli, ["init", str(tmp_path / "p.newsmark")]).exit_code == 0
     out = CliRunner().invoke(cli, ["import", str(tmp_path / "p.newsmark"), str(SEED_TXT), "--whole-text"])
     assert out.exit_code == 0 and "kept only the article" not in out.output
     with Project.open(tmp_path / "p.newsmark") as p:
-        assert p.document(p.document_ids()[0]).text == SEED_TXT.read_text()
+        assert p.document(p.document_ids()[0]).text == SEED_TXT.read_text(encoding="utf-8")
 
 
 def test_markdown_and_clean_text_are_left_whole(tmp_path: Path) -> None:
     md = tmp_path / "notes.md"
-    md.write_text("# Title\n\n- one\n- two\n- three\n\n" + "A sentence of running text that is long enough. " * 5)
+    md.write_text("# Title\n\n- one\n- two\n- three\n\n" + "A sentence of running text that is long enough. " * 5, encoding="utf-8")
     assert "main_text" not in read_text(md).document.meta  # type: ignore[union-attr]
     short = tmp_path / "short.txt"
-    short.write_text("Menu\n\nHome\n\nOne line of text.")
-    assert main_text_span(short.read_text()) is None
+    short.write_text("Menu\n\nHome\n\nOne line of text.", encoding="utf-8")
+    assert main_text_span(short.read_text(encoding="utf-8")) is None
 
 
 def test_clean_articles_are_never_cut(corpus: Path) -> None:
     files = sorted((corpus / "plaintext" / "wikinews").glob("*.txt"))
     assert files
     for f in files:
-        assert main_text_span(f.read_text()) is None, f.name
+        assert main_text_span(f.read_text(encoding="utf-8")) is None, f.name
 
 
 def test_page_dumps_of_real_news_pages(corpus: Path) -> None:
@@ -107,9 +107,9 @@ def test_page_dumps_of_real_news_pages(corpus: Path) -> None:
     and never lose much of an article."""
     folder = corpus / "html" / "news-pages"
     whole_f1, cut_f1 = [], []
-    for page in json.loads((folder / "MANIFEST.json").read_text()):
+    for page in json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8")):
         text = page_dump((folder / page["file"]).read_bytes())
-        want = json.loads((folder / page["truth"]).read_text())["articleBody"]
+        want = json.loads((folder / page["truth"]).read_text(encoding="utf-8"))["articleBody"]
         span = main_text_span(text)
         got = text if span is None else text[span[0]:span[1]]
         whole_f1.append(token_f1(text, want))

@@ -33,7 +33,7 @@ def token_f1(got: str, want: str) -> float:
 def pages(corpus: Path) -> list[dict[str, str]]:
     folder = corpus / "html" / "news-pages"
     return [dict(m, path=str(folder / m["file"]), truth_path=str(folder / m["truth"]))
-            for m in json.loads((folder / "MANIFEST.json").read_text())]
+            for m in json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))]
 
 
 def test_main_text_f1_on_real_news_pages(project: Project, pages: list[dict[str, str]]) -> None:
@@ -42,7 +42,7 @@ def test_main_text_f1_on_real_news_pages(project: Project, pages: list[dict[str,
     scores = {}
     for page in pages:
         doc = project.document(Path(page["path"]).stem, with_annotations=False)
-        truth = json.loads(Path(page["truth_path"]).read_text())["articleBody"]
+        truth = json.loads(Path(page["truth_path"]).read_text(encoding="utf-8"))["articleBody"]
         scores[page["file"]] = token_f1(doc.text, truth)
     mean = sum(scores.values()) / len(scores)
     print(f"\nmean token F1 over {len(scores)} pages: {mean:.4f}; lowest: "
@@ -99,7 +99,7 @@ def test_nothing_in_the_page_runs_or_is_fetched(project: Project, tmp_path: Path
 <p onclick="alert(1)">Residents will see the changes next year, officials said in a statement on Wednesday.</p>
 </article>
 <aside><h2>Related stories</h2><ul><li><a href="/a">Other story one</a></li><li><a href="/b">Other story two</a></li></ul></aside>
-<footer>Copyright 2026 Example News. All rights reserved.</footer></body></html>""")
+<footer>Copyright 2026 Example News. All rights reserved.</footer></body></html>""", encoding="utf-8")
     summary = import_paths(project, [page])
     assert summary.failed == [], summary.failed
     doc = project.document("evil")

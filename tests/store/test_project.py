@@ -179,10 +179,10 @@ def test_open_missing(tmp_path: Path) -> None:
 
 def test_open_not_sqlite(tmp_path: Path) -> None:
     f = tmp_path / "notes.newsmark"
-    f.write_text("just some notes")
+    f.write_text("just some notes", encoding="utf-8")
     with pytest.raises(ProjectError, match="not an SQLite database"):
         Project.open(f)
-    assert f.read_text() == "just some notes"
+    assert f.read_text(encoding="utf-8") == "just some notes"
     empty = tmp_path / "empty.newsmark"
     empty.write_bytes(b"")
     with pytest.raises(ProjectError, match="empty file"):
@@ -214,10 +214,10 @@ def test_open_newer_version(project_path: Path) -> None:
 
 
 def test_create_refuses_existing(project_path: Path) -> None:
-    project_path.write_text("precious")
+    project_path.write_text("precious", encoding="utf-8")
     with pytest.raises(ProjectError, match="already exists"):
         Project.create(project_path)
-    assert project_path.read_text() == "precious"
+    assert project_path.read_text(encoding="utf-8") == "precious"
 
 
 def test_kept_texts_never_check_a_span_against_an_old_text(project: Project, project_path: Path) -> None:

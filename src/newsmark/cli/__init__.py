@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -53,7 +54,7 @@ class _Group(click.Group):
             raise click.ClickException(str(environment_error(project, e))) from None
         except BrokenPipeError:  # e.g. `newsmark export p | head`
             with contextlib.suppress(OSError):
-                sys.stdout = open("/dev/null", "w")  # noqa: SIM115
+                sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
             ctx.exit(1)
         finally:
             _release_journal(ctx)
@@ -74,7 +75,10 @@ def _open(project: Path, readonly: bool = False) -> Any:
     from newsmark.store.project import Project
 
     click.get_current_context().meta["newsmark.project"] = str(project)
-    return Project.open(project, readonly=readonly)
+    opened = Project.open(project, readonly=readonly)
+    if opened.journal_note:  # a network share or synced folder (#20)
+        click.echo(opened.journal_note, err=True)
+    return opened
 
 
 def _progress(total: int, desc: str, unit: str = "B") -> Any:
@@ -242,6 +246,8 @@ def init(project: Path, schema_file: Path | None) -> None:
 
     schema = load_schema(schema_file) if schema_file else None
     with Project.create(project, schema) as p:
+        if p.journal_note:  # a network share or synced folder (#20)
+            click.echo(p.journal_note, err=True)
         labels = p.labels()
     click.echo(f"created {project} with {counted(len(labels), 'label')}: " + ", ".join(lab.name for lab in labels))
 
@@ -630,10 +636,28 @@ def _add_room_commands() -> None:
 _add_room_commands()
 
 
+def utf8_output() -> None:
+    """Write UTF-8 to stdout and stderr whatever the locale: piped or redirected on Windows,
+    Python writes the ANSI code page (cp1252...), and a title in Arabic, Cyrillic, CJK or with
+    an emoji crashed the command after its edit was stored (#20).  A console keeps its own
+    encoding (Windows' console takes any character; a POSIX terminal says what it reads)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if reconfigure is None or encoding in ("utf-8", "utf8"):
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            if stream.isatty() and os.name != "nt":
+                reconfigure(errors="backslashreplace")  # a terminal that cannot show it
+            else:
+                reconfigure(encoding="utf-8", errors="backslashreplace" if stream is sys.stderr else "strict")
+
+
 def main(argv: list[str] | None = None) -> None:
     import multiprocessing
 
     multiprocessing.freeze_support()  # web imports extract pages in worker processes
+    utf8_output()
     cli.main(args=argv, prog_name="newsmark")
 
 

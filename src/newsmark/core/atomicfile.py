@@ -100,6 +100,47 @@ def remove_stale_partials(path: str | Path) -> list[Path]:
     return removed
 
 
+# How long a rename waits for a file another program holds open (a PDF in a viewer, a file
+# being scanned by antivirus: Windows refuses to replace it meanwhile)
+RETRY_SECONDS = 2.0
+_F_FULLFSYNC = 51  # fcntl.h on macOS; Python's fcntl module names it there
+
+
+def full_fsync(fd: int) -> None:
+    """Flush a file to the disk itself: on macOS ``fsync`` leaves it in the drive's cache, and
+    only ``F_FULLFSYNC`` survives a power cut (falls back to fsync where the file system
+    cannot, e.g. on a network share)."""
+    if sys.platform == "darwin":
+        import fcntl
+
+        try:
+            fcntl.fcntl(fd, getattr(fcntl, "F_FULLFSYNC", _F_FULLFSYNC))
+            return
+        except OSError:
+            pass
+    os.fsync(fd)
+
+
+def replace_retrying(src: str | Path, dst: str | Path, *, seconds: float | None = None,
+                     blocking: str | Path | None = None) -> None:
+    """``os.replace``, retried for a while when a file is held open by another program (on
+    Windows it cannot be replaced or moved meanwhile); then a NewsmarkError naming the
+    blocking file (``blocking``, by default ``dst``)."""
+    deadline = time.monotonic() + (RETRY_SECONDS if seconds is None else seconds)
+    delay = 0.05
+    while True:
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if time.monotonic() >= deadline:
+                raise NewsmarkError(
+                    f"cannot write {blocking or dst}: the file is open in another program (a viewer, an "
+                    "editor, an antivirus scan); close it and try again") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
     """Yield a binary file; on success it replaces ``path`` in one step, on error it vanishes.
@@ -122,7 +163,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            full_fsync(f.fileno())
         refuse_protected(path)  # it may have become one while this was written
         try:
             mode = path.stat().st_mode & 0o777
@@ -131,7 +172,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        replace_retrying(tmp, path)
         ok = True
         with contextlib.suppress(OSError):  # not every platform can fsync a folder
             dfd = os.open(folder, os.O_RDONLY)
@@ -173,7 +214,7 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
         for path in staging.rglob("*"):
             if path.is_file():
                 with open(path, "rb") as f:
-                    os.fsync(f.fileno())
+                    full_fsync(f.fileno())
         if not exists:
             os.rename(staging, target)
         elif not any(p != staging for p in target.iterdir()):
@@ -213,10 +254,10 @@ def _move_in(staging: Path, target: Path) -> None:
             if dst.exists():
                 old = aside / rel
                 old.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(dst, old)
+                replace_retrying(dst, old, blocking=dst)
             done.append((dst, old))
             os.rename(src, dst)
-    except OSError:
+    except (OSError, NewsmarkError):
         for dst, old in reversed(done):
             with contextlib.suppress(OSError):
                 if dst.exists():

@@ -4,7 +4,6 @@ file names, and a tokenizer for the token-based formats."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any, BinaryIO
 
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import Document
+from newsmark.core.names import NAME_BYTES, SafeNamer  # the one rule for file names (#20)
 from newsmark.core.wording import counted
 from newsmark.formats.records import Record, document_from_record
 from newsmark.store.project import Project
@@ -85,48 +85,6 @@ def add_categories(native: dict[str, Any], values: list[str]) -> None:
         old = meta.get(CATEGORIES)
         old = old if isinstance(old, list) else []
         meta[CATEGORIES] = list(dict.fromkeys([*old, *values]))
-
-
-_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-
-
-# File names are limited in bytes (255 on most file systems), and a name gets affixes: an
-# extension, a "_2" to make it unique, a temporary file's prefix and suffix while written.
-NAME_BYTES = 120
-
-
-class SafeNamer:
-    """File name stems for documents, one at a time (an export streams its documents): from
-    the id, with no path separators, no dot-dot, no control characters, no reserved Windows
-    names, at most ``limit`` bytes of UTF-8, unique without regard to case."""
-
-    def __init__(self, limit: int = NAME_BYTES) -> None:
-        self.limit = limit
-        self.taken: set[str] = set()
-        self.changed = 0
-
-    def __call__(self, doc_id: str) -> str:
-        base = unicodedata.normalize("NFC", doc_id)
-        stem = _clip(_UNSAFE.sub("_", base).strip("._-"), self.limit) or "document"
-        if stem.lower() in _RESERVED:
-            stem = f"_{stem}"
-        name, n = stem, 1
-        while name.lower() in self.taken:
-            n += 1
-            suffix = f"_{n}"
-            name = _clip(stem, self.limit - len(suffix)) + suffix
-        self.taken.add(name.lower())
-        self.changed += name != doc_id
-        return name
-
-
-def _clip(name: str, limit: int) -> str:
-    """``name`` cut to at most ``limit`` bytes of UTF-8, at a character boundary."""
-    raw = name.encode("utf-8")
-    if len(raw) <= limit:
-        return name
-    return raw[:limit].decode("utf-8", "ignore").rstrip("._-")
 
 
 def safe_names(docs: Sequence[Document], limit: int = NAME_BYTES) -> dict[str, str]:

@@ -32,8 +32,9 @@ from newsmark.core.atomicfile import atomic_folder
 from newsmark.core.errors import InputError
 from newsmark.core.folders import link_leaving
 from newsmark.core.model import Annotation, Document
+from newsmark.core.names import SafeNamer, posix_relative
 from newsmark.core.schema import Schema
-from newsmark.formats.base import ExportReport, SafeNamer, documents, record
+from newsmark.formats.base import ExportReport, documents, record
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
@@ -257,7 +258,9 @@ def read(path: str | Path) -> Iterator[Record]:
             yield Record(e.line or 1, error=e)
             continue
         rel = txt.relative_to(path) if path.is_dir() else Path(txt.name)
-        native.update({"id": str(rel.with_suffix("")), "text": text, "meta": {"source_file": str(rel)}})
+        # POSIX separators and NFC: the same id from Windows, macOS and Linux (core/names.py)
+        native.update({"id": posix_relative(rel.with_suffix("")), "text": text,
+                       "meta": {"source_file": posix_relative(rel)}})
         yield record(native, ann, 1)
 
 

@@ -26,9 +26,9 @@ from typing import Any
 from newsmark.core import jsonutil
 from newsmark.core.atomicfile import atomic_folder
 from newsmark.core.errors import InputError
+from newsmark.core.names import SafeNamer, nfc_name
 from newsmark.formats.base import (
     ExportReport,
-    SafeNamer,
     documents,
     read_json_document,
     read_json_lines,
@@ -186,7 +186,7 @@ def read(path: str | Path) -> Iterator[Record]:
         whole = None  # JSON Lines, or not JSON: read line by line, naming the bad line
     if isinstance(whole, dict):  # one document: a line number only if it is on one line
         one_line = b"\n" not in path.read_bytes().strip()
-        yield _record(whole, path, 1 if one_line else None, path.stem)
+        yield _record(whole, path, 1 if one_line else None, nfc_name(path.with_suffix("")))
         return
     for item in read_json_lines(path):
         if isinstance(item, Record):

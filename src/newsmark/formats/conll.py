@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newsmark.core.errors import InputError
+from newsmark.core.names import nfc_name
 from newsmark.formats.base import TOKENIZER_NAME, ExportReport, documents, record, tokenize
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
@@ -200,7 +201,8 @@ def read(path: str | Path, column: int | None = None) -> Iterator[Record]:
         sentence.append((body[0], tags, [body[c] for c in other_cols]))
     end_document(len(raw_lines) + 1)
     for k, (line_no, sentences) in enumerate(docs, start=1):
-        native = _to_native(sentences, f"{path.stem}-{k}" if len(docs) > 1 else path.stem)
+        stem = nfc_name(path.with_suffix(""))  # the same id wherever the file was listed (core/names.py)
+        native = _to_native(sentences, f"{stem}-{k}" if len(docs) > 1 else stem)
         columns = {str(c + 1): [tok[2][j] for s in sentences for tok in s]
                    for j, c in enumerate(other_cols)}
         kept = {c: " ".join(values) for c, values in columns.items() if any(v != "_" for v in values)}

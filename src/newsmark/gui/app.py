@@ -108,6 +108,8 @@ def open_window(project_path: Path | None = None, *, show: bool = True) -> objec
         ensure_recent_backup(project)
     conf.setValue("last_project", str(project.path.resolve()))
     window = MainWindow(project, conf)
+    if project.journal_note:  # a network share or synced folder: a rollback journal (#20)
+        window.statusBar().showMessage(project.journal_note)
     _start_timers(window)
     if show:
         window.show()

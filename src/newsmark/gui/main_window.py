@@ -40,6 +40,7 @@ from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListMode
 from newsmark.gui.models.documents import DocumentListModel
 from newsmark.gui.models.session import Session
 from newsmark.gui.plain import escape, plain_label
+from newsmark.gui.shortcuts import keys, sequences
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.links import LinkOverlay
@@ -254,15 +255,15 @@ class MainWindow(QMainWindow):
         self._action(m, "&Merge annotators' files…", self.merge_files, None,
                      "Bring annotators' project files into this project")
         m.addSeparator()
-        self._action(m, "&Preferences…", self.preferences, "Ctrl+,")
+        self._action(m, "&Preferences…", self.preferences, sequences("preferences"))
         m.addSeparator()
-        self._action(m, "&Quit", self.close, "Ctrl+Q")
+        self._action(m, "&Quit", self.close, sequences("quit"))
 
         m = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        undo.setShortcuts(sequences("undo"))
         redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        redo.setShortcuts(sequences("redo"))
         for a, name in ((undo, "Undo"), (redo, "Redo")):
             a.setProperty("help_text", name)  # their text names the edit: the shortcut list must not
             m.addAction(a)
@@ -273,19 +274,19 @@ class MainWindow(QMainWindow):
         self._action(m, "Start →", lambda: self.adjust(start=+1), "Alt+Right")
         self._action(m, "End ←", lambda: self.adjust(end=-1), "Alt+Shift+Left")
         self._action(m, "End →", lambda: self.adjust(end=+1), "Alt+Shift+Right")
-        self._action(m, "Start a word ←", lambda: self.adjust_word(start=-1), "Ctrl+Alt+Left",
+        self._action(m, "Start a word ←", lambda: self.adjust_word(start=-1), keys("start_word_left"),
                      "Move the start to the previous word boundary")
-        self._action(m, "Start a word →", lambda: self.adjust_word(start=+1), "Ctrl+Alt+Right")
-        self._action(m, "End a word ←", lambda: self.adjust_word(end=-1), "Ctrl+Alt+Shift+Left")
-        self._action(m, "End a word →", lambda: self.adjust_word(end=+1), "Ctrl+Alt+Shift+Right")
-        self.snap_action = self._action(m, "&Snap selections to words", self.toggle_snap, "Ctrl+W",
+        self._action(m, "Start a word →", lambda: self.adjust_word(start=+1), keys("start_word_right"))
+        self._action(m, "End a word ←", lambda: self.adjust_word(end=-1), keys("end_word_left"))
+        self._action(m, "End a word →", lambda: self.adjust_word(end=+1), keys("end_word_right"))
+        self.snap_action = self._action(m, "&Snap selections to words", self.toggle_snap, keys("snap"),
                                         "Off: tag exactly the selected characters")
         self.snap_action.setCheckable(True)
         self.snap_action.setChecked(self.snap)
         m.addSeparator()
-        self._action(m, "&Find…", self.open_find, "Ctrl+F")
-        self._action(m, "Find &next", lambda: self.find_step(+1), ["F3", "Ctrl+G"])
-        self._action(m, "Find &previous", lambda: self.find_step(-1), ["Shift+F3", "Ctrl+Shift+G"])
+        self._action(m, "&Find…", self.open_find, sequences("find"))
+        self._action(m, "Find &next", lambda: self.find_step(+1), sequences("find_next"))
+        self._action(m, "Find &previous", lambda: self.find_step(-1), sequences("find_previous"))
 
         m = bar.addMenu("&Annotate")
         self.speaker_action = self._action(
@@ -311,8 +312,8 @@ class MainWindow(QMainWindow):
             self._action(m, f"Mark {status}", lambda _=False, s=status: self.set_status(s), f"Ctrl+{i}")
 
         m = bar.addMenu("&View")
-        self._action(m, "Zoom &in", lambda: self.zoom(+1), ["Ctrl++", "Ctrl+="])
-        self._action(m, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
+        self._action(m, "Zoom &in", lambda: self.zoom(+1), sequences("zoom_in"))
+        self._action(m, "Zoom &out", lambda: self.zoom(-1), sequences("zoom_out"))
         self._action(m, "Focus the &article", lambda: self.article.setFocus(), "Ctrl+0")
         self._action(m, "Focus the document &list", lambda: self.doc_view.setFocus(), "Ctrl+L")
         self.all_links_action = self._action(m, "Show every &link", self.toggle_all_links, "Ctrl+Shift+K",
@@ -329,7 +330,7 @@ class MainWindow(QMainWindow):
         self.corpus = CorpusMenu(self)  # search, entities, disputes, stance map (gui/corpus_menu.py)
 
         m = bar.addMenu("&Help")
-        self._action(m, "&Keyboard shortcuts", self.show_help, ["F1", "Ctrl+/"])
+        self._action(m, "&Keyboard shortcuts", self.show_help, sequences("help"))
         self._action(m, "&About Newsmark", self.about)
 
     def _connect(self) -> None:

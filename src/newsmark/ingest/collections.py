@@ -11,6 +11,7 @@ from pathlib import Path
 
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
+from newsmark.core.names import nfc_name
 from newsmark.core.wording import counted
 from newsmark.formats.records import Record
 from newsmark.ingest.text import decode_text
@@ -91,6 +92,6 @@ def read_csv(path: str | Path, fields: FieldMap = DEFAULT_FIELDS) -> Iterator[Re
         title = values.pop(fields.title, "") or default_title(text)
         doc_id = values.pop(fields.id, "").strip()
         meta = {k: v for k, v in values.items() if v != ""}
-        meta["source_file"] = path.name
+        meta["source_file"] = nfc_name(path)
         yield Record(start_line, document=Document(id=doc_id, text=text, title=title, meta=meta),
                      id_given=bool(doc_id))

@@ -15,6 +15,7 @@ from typing import Any
 
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
+from newsmark.core.names import nfc_name
 from newsmark.formats.records import Record
 from newsmark.ingest.text import id_from_name
 from newsmark.ingest.words import word_count
@@ -98,7 +99,7 @@ def extract(html: bytes, path: Path) -> tuple[str, dict[str, Any]]:
         found = f" (only {text.strip()[:60]!r})" if text and text.strip() else ""
         raise InputError(f"no article text found in the page{found}", file=path)
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
-    meta: dict[str, Any] = {"source_file": path.name}
+    meta: dict[str, Any] = {"source_file": nfc_name(path)}
     for key, field in (("title", "title"), ("author", "author"), ("date", "date"),
                        ("site", "sitename"), ("url", "url"), ("description", "description")):
         value = getattr(result, field, None)

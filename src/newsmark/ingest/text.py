@@ -10,16 +10,15 @@ the file itself is stored with the document, so nothing is lost.
 from __future__ import annotations
 
 import codecs
-import re
 import zlib
 from pathlib import Path
 from typing import Any
 
+from newsmark.core import names
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
 from newsmark.formats.records import Record
 
-_SAFE_ID = re.compile(r"[^\w.\-]+", re.UNICODE)
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 _PREFERRED_ON_TIE = ("cp1252", "iso8859_15", "latin_1")
 _BOMS = (
@@ -29,9 +28,9 @@ _BOMS = (
 
 
 def id_from_name(path: Path) -> str:
-    """A document id from a file name: its stem, with anything but word characters, dots and
-    dashes turned into dashes."""
-    return _SAFE_ID.sub("-", path.stem).strip("-.") or "document"
+    """A document id from a file name: its stem in NFC, with anything but word characters, dots
+    and dashes turned into dashes (core/names.py: the same id on every system)."""
+    return names.id_from_path(path)
 
 
 def normalise_newlines(text: str) -> str:
@@ -92,7 +91,7 @@ def read_text(path: str | Path, whole_text: bool = False) -> Record:
         return Record(1, error=e)
     except OSError as e:
         return Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
-    meta: dict[str, Any] = {"source_file": path.name, "encoding": encoding}
+    meta: dict[str, Any] = {"source_file": names.nfc_name(path), "encoding": encoding}
     source = None
     if path.suffix.lower() in (".md", ".markdown"):
         meta["format"] = "markdown"

@@ -25,6 +25,7 @@ from newsmark.store.project import (
     environment_error,
     list_backups,
 )
+from newsmark.store.uri import project_uri
 
 KEEP_BACKUPS = 5
 
@@ -256,7 +257,7 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
     if not report.ok:
         raise ProjectError(f"the backup {backup} is not usable: {report.problems[0]}")
     _make_folder(path.parent if str(path.parent) else Path("."))
-    src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    src = sqlite3.connect(project_uri(backup.resolve(), mode="ro"), uri=True)
     try:
         current_ok = path.exists() and check_file(path).ok
         if current_ok:
@@ -269,11 +270,10 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
         saved_current: Path | None = None
         if path.exists():
             saved_current = path.with_name(f"{path.name}.damaged-{_stamp()}")
-            os.replace(path, saved_current)
-            for suffix in ("-wal", "-shm"):
-                side = Path(str(path) + suffix)
-                if side.exists():
-                    os.replace(side, Path(str(saved_current) + suffix))
+            if _held_elsewhere(path):  # its writes would go on into the file moved aside
+                raise ProjectError(f"{path}: cannot restore while the project is open in another "
+                                   "program; close the Newsmark windows and commands using it and try again")
+            _set_aside(path, saved_current)
         _copy_database(src, path)
         Project.open(path).close()  # back to WAL; proves it opens
         return RestoreResult(backup, saved_current)
@@ -281,6 +281,51 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
         raise environment_error(path, e) from None
     finally:
         src.close()
+
+
+def _held_elsewhere(path: Path) -> bool:
+    """Whether another process has this WAL project open: each SQLite connection holds a shared
+    lock on byte 128 of the -shm file (its "dead man switch") while it is open.  POSIX only:
+    on Windows the rename itself is refused (``_set_aside``)."""
+    shm = Path(f"{path}-shm")
+    if os.name == "nt" or not shm.exists():
+        return False
+    import fcntl
+
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, 128)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _set_aside(path: Path, to: Path) -> None:
+    """Move a damaged project and its journal files to ``to``, all or none: the journal files
+    first (a -wal left beside the restored file would be replayed into it), and a message, not
+    an OSError, when another program holds them (Windows cannot rename an open file, #20)."""
+    moves = [(Path(f"{path}{s}"), Path(f"{to}{s}")) for s in ("-wal", "-shm", "")]
+    done: list[tuple[Path, Path]] = []
+    try:
+        for a, b in moves:
+            if a.exists() or a == path:
+                os.replace(a, b)
+                done.append((a, b))
+    except OSError as e:
+        for a, b in reversed(done):
+            with contextlib.suppress(OSError):
+                os.replace(b, a)
+        raise ProjectError(
+            f"{path}: cannot restore while {e.filename or path} is open in another program "
+            f"({e.strerror or e}); close the Newsmark windows and commands using it and try again"
+        ) from None
 
 
 __all__ = [

@@ -8,8 +8,8 @@ and checks that the file is a Newsmark project of a version this code can read.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
+import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -51,7 +51,8 @@ from newsmark.core.schema import (
     label_matches,
     parse_attribute_defs,
 )
-from newsmark.store import migrations, search_index
+from newsmark.store import location, migrations, search_index
+from newsmark.store.uri import project_uri
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PROJECT_SUFFIX = ".newsmark"
@@ -188,6 +189,7 @@ class Project:
         self.path = path
         self.db = db
         self.conn: sqlite3.Connection = db.conn
+        self.shared_folder: str | None = None  # see _configure
         self._texts: dict[str, tuple[tuple[int, str], str]] = {}  # see _text
         self._spans: tuple[tuple[str, int, int], dict[tuple[int, int, str, str | None], str]] | None = None
         self._scratch: Path | None = None  # a read-only copy's folder (_connect_readonly)
@@ -283,11 +285,27 @@ class Project:
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         c.execute("PRAGMA foreign_keys = ON")
         if not readonly:
-            mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise ProjectError(f"{self.path}: cannot switch the project to WAL mode ({mode})")
-        # FULL: the WAL is synced at every commit, so a committed edit survives a power cut.
+            # WAL, except on a network share or in a synced folder where it does not work:
+            # a rollback journal there, and journal_note says so (store/location.py, #20)
+            self.shared_folder = location.shared_folder(self.path.resolve())
+            want = "delete" if self.shared_folder else "wal"
+            mode = c.execute(f"PRAGMA journal_mode = {want.upper()}").fetchone()[0]
+            if mode.lower() != want:
+                raise ProjectError(f"{self.path}: cannot switch the project to {want.upper()} mode ({mode})")
+        # FULL: the WAL is synced at every commit, so a committed edit survives a power cut;
+        # on macOS fsync leaves the data in the drive's cache: F_FULLFSYNC flushes it (#20)
         c.execute("PRAGMA synchronous = FULL")
+        if sys.platform == "darwin":
+            c.execute("PRAGMA fullfsync = ON")
+            c.execute("PRAGMA checkpoint_fullfsync = ON")
+
+    @property
+    def journal_note(self) -> str | None:
+        """A line for the user when the project is in a place where WAL does not work."""
+        if not self.shared_folder:
+            return None
+        return (f"note: {self.path} is in {self.shared_folder}, where SQLite's WAL does not work: "
+                "it is used with a rollback journal (do not open it from two computers at once)")
 
     def _check_version(self) -> None:
         app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
@@ -984,19 +1002,13 @@ class Project:
 
 
 def _not_writable(path: Path) -> str | None:
-    """Why SQLite could not write this project, or None (it needs the file and, for its
-    -wal and -shm files, the folder)."""
-    folder = path.resolve().parent
-    if not os.access(path, os.W_OK):
-        return "the file is read-only"
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return f"its folder {folder} is read-only (SQLite keeps a journal beside the file)"
-    return None
+    """Why SQLite could not write this project, or None (store/location.py)."""
+    return location.write_problem(path)
 
 
 def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, Path | None]:
     """A read-only connection, and the scratch folder it reads from (None: the project itself)."""
-    uri = path.resolve().as_uri()
+    uri = project_uri(path.resolve())  # not as_uri(): SQLite refuses file://server/... (#20)
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -1021,7 +1033,7 @@ def _connect_copy(path: Path, wal: Path) -> tuple[sqlite3.Connection, Path]:
         copy = scratch / path.name
         shutil.copyfile(path, copy)
         shutil.copyfile(wal, f"{copy}-wal")
-        conn = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn = sqlite3.connect(f"{project_uri(copy)}?mode=ro", uri=True, isolation_level=None)
     except OSError as e:
         shutil.rmtree(scratch, ignore_errors=True)
         raise ProjectError(f"{path}: its folder is read-only and its last edits are in {wal.name}, "

@@ -309,12 +309,14 @@ def run_export(window: MainWindow, choices: tuple[str, list[str], list[str], str
 def render_current(window: MainWindow, target: str | None = None) -> Worker | None:
     """Render the open article (HTML, PDF or PNG) in a worker thread, with progress and cancel;
     the window stays usable and a cancel leaves no file."""
+    from newsmark.core.names import safe_file_name
+
     doc = window.session.document
     if doc is None:
         return None
     if target is None:
         target, _ = QFileDialog.getSaveFileName(window, "Render the annotated article",
-                                                str(window.project.path.parent / f"{doc.id}.html"),
+                                                str(window.project.path.parent / f"{safe_file_name(doc.id)}.html"),
                                                 "HTML (*.html);;PDF (*.pdf);;PNG (*.png)")
     if not target:
         return None
