@@ -171,6 +171,21 @@ def undo_accept(project: Project, done: Accepted) -> None:
                              (done.document, done.suggestion))
 
 
+def redo_accept(project: Project, done: Accepted) -> None:
+    """Accept a suggestion again after its undo: the very annotations and relations the
+    accept made (ids included, as later edits on the undo stack name them), in one transaction."""
+    _sug, status = suggestion(project, done.document, done.suggestion)
+    if status != "open":
+        raise ValidationError(f"suggestion {done.suggestion!r} was already {status}")
+    with project.write():
+        for a in done.annotations:
+            project.restore_annotation(a)
+        for r in done.relations:
+            project.restore_relation(r)
+        project.conn.execute("UPDATE suggestions SET status = 'accepted' WHERE doc = ? AND id = ?",
+                             (done.document, done.suggestion))
+
+
 def reject(project: Project, doc_id: str, sid: str) -> None:
     """Reject a suggestion: it is not shown again, nor suggested again for the same span."""
     suggestion(project, doc_id, sid)

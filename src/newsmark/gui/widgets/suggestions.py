@@ -230,7 +230,10 @@ class AcceptSuggestion(QUndoCommand):
         self.done: store.Accepted | None = None
 
     def redo(self) -> None:
-        self.done = store.accept(self.session.project, self.doc_id, self.sid, annotator=self.annotator)
+        if self.done is None:  # the first time: new annotations
+            self.done = store.accept(self.session.project, self.doc_id, self.sid, annotator=self.annotator)
+        else:  # after an undo: the same ones again (later commands refer to their ids)
+            store.redo_accept(self.session.project, self.done)
         _adopt(self.session, self.done.annotations, self.done.relations)
         self.changed()
 
