@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsmark.core import jsonutil
 from newsmark.core.errors import NotFoundError, ValidationError
-from newsmark.core.model import Annotation, Relation, new_id, now
+from newsmark.core.model import Annotation, Label, Relation, RelationType, new_id, now
+from newsmark.core.schema import label_matches
 from newsmark.core.suggestion import Suggestion
 
 if TYPE_CHECKING:
@@ -43,11 +44,16 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
     """Store a recommender's suggestions for a document in place of its earlier open ones.
 
     Left out: those the annotator rejected or accepted before (same recommender, label and
-    span) and those whose head is already an annotation.  Returns what was stored."""
+    span), those whose head is already an annotation and those whose head's label the
+    project's schema does not have; of the rest, the spans and links the schema cannot hold
+    (a user's schema without CUE, PERSON or ``said_by``).  Returns what was stored."""
     text = project._text(doc_id)
     existing = {(a.label, a.start, a.end) for a in project.annotations(doc_id)}
     stamp = now()
     stored: list[Suggestion] = []
+    labels = {lab.name: lab for lab in project.labels()}
+    relation_types = {rt.name: rt for rt in project.relation_types()}
+    suggestions = (f for f in (_fit(s, labels, relation_types) for s in suggestions) if f is not None)
     with project.write():
         decided = {(r[0], r[1], r[2]) for r in project.conn.execute(
             "SELECT label, start, \"end\" FROM suggestions WHERE doc = ? AND recommender = ? AND status != 'open'",
@@ -77,6 +83,24 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
                                  [(doc_id, sid) for sid, _ in was_open.values()])
         project.conn.executemany(f"INSERT OR REPLACE INTO suggestions({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     return stored
+
+
+def _fit(s: Suggestion, labels: dict[str, Label], relation_types: dict[str, RelationType]) -> Suggestion | None:
+    """The suggestion without what the schema cannot hold, or None if its head is such."""
+    if s.label not in labels:
+        return None
+    spans = [sp for sp in s.spans if sp.label in labels]
+    by_key = {sp.key: sp for sp in spans}
+    relations = []
+    for r in s.relations:
+        rt = relation_types.get(r.type)
+        f, t = by_key.get(r.from_key), by_key.get(r.to_key)
+        if rt is not None and f is not None and t is not None and f is not t \
+                and label_matches(labels[f.label], rt.from_labels) and label_matches(labels[t.label], rt.to_labels):
+            relations.append(r)
+    if len(spans) == len(s.spans) and len(relations) == len(s.relations):
+        return s
+    return Suggestion(s.recommender, s.score, spans, relations, s.id, s.document, s.created)
 
 
 def open_suggestions(project: Project, doc_id: str, *, min_score: float = 0.0,
