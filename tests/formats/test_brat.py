@@ -262,3 +262,21 @@ def test_discontinuous_spans_and_notes_like_ours_come_back_as_they_were(project:
     (b,) = back.annotations(doc_id)
     assert (b.start, b.end, b.attributes, b.note) == (0, 17, a.attributes, "newsmark-attributes: typed by hand")
     back.close()
+
+
+def test_an_exported_folder_has_the_usual_permissions(project: Project, tmp_path: Path) -> None:
+    # the staging folder (mkdtemp: 0700) became the export: a brat server running as another
+    # user could not read it, and an empty folder the user had shared (0775) lost its mode
+    project.add_document(Document(id="d0", text="text"))
+    umask = os.umask(0o022)
+    try:
+        brat.write(project, tmp_path / "new")
+        assert (tmp_path / "new").stat().st_mode & 0o777 == 0o755
+        shared = tmp_path / "shared"
+        shared.mkdir()
+        shared.chmod(0o775)
+        brat.write(project, shared)
+        assert shared.stat().st_mode & 0o777 == 0o775
+        assert (shared / "d0.txt").read_text(encoding="utf-8") == "text"
+    finally:
+        os.umask(umask)
