@@ -114,3 +114,28 @@ def test_a_schema_without_cues_or_people_gets_only_what_it_can_hold(tmp_path: Pa
         # and a suggestion whose head the schema has no label for is not stored at all
         assert store.replace(p, "d1", "spacy:x", [Suggestion("spacy:x", 0.9, [
             SuggestedSpan("e", 0, 9, "ORG", TEXT[0:9])])]) == []
+
+
+def test_one_span_suggested_by_two_recommenders_is_one_suggestion(project: Any, doc: str) -> None:
+    # the same quote proposed by ``quotes`` and by ``strings`` (a wire story tagged in another
+    # document) was two stacked ghosts: Backspace rejected one and the other stayed, and the
+    # rejected one came back from the other recommender
+    quotes = suggest_quotes(TEXT)
+    head = quotes[0].head
+    again = Suggestion("strings", 0.7, [SuggestedSpan("s", head.start, head.end, "QUOTE", head.text)])
+    store.replace(project, doc, "quotes", quotes)
+    store.replace(project, doc, "strings", [again])
+    shown = [s for s in store.open_suggestions(project, doc) if s.head.text == head.text]
+    assert len(shown) == 1 and shown[0].recommender == "quotes"  # the better scored one
+    store.reject(project, doc, shown[0].id)
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == ["the appeal would be filed in May"]
+    store.replace(project, doc, "strings", [again])  # made again by either: not back
+    store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == ["the appeal would be filed in May"]
+    store.reopen(project, doc, shown[0].id)  # the undo of the reject: back, once
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == [
+        "We will appeal the ruling", "the appeal would be filed in May"]
+    # accepting it settles the span for every recommender
+    store.accept(project, doc, store.open_suggestions(project, doc)[0].id)
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == ["the appeal would be filed in May"]
+    assert store.count_open(project) == 1
