@@ -9,8 +9,10 @@ rejected, plus its untagged occurrences in finished (``done``) documents.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
+from itertools import accumulate
 
 from newsmark.core.model import Document
 from newsmark.core.suggestion import SuggestedSpan, Suggestion
@@ -145,10 +147,17 @@ class StringsRecommender:
             labels_of.setdefault(text, []).append(label)
         have = {(a.start, a.end) for a in doc.annotations}
         covered = sorted((a.start, a.end) for a in doc.annotations if a.label not in SKIP_LABELS)
+        # inside a longer annotation: one of those starting at or before s ends at or after e
+        # (the furthest end of those, by bisection: not a scan of them all for every match)
+        starts = [cs for cs, _ in covered]
+        furthest = list(accumulate((ce for _, ce in covered), max))
         out = []
         for m in self._pattern.finditer(doc.text):
             s, e = m.start(), m.end()
-            if (s, e) in have or any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in covered):
+            if (s, e) in have:
+                continue
+            i = bisect_right(starts, s)
+            if i and furthest[i - 1] >= e:  # not the same span (that is in ``have``): a longer one
                 continue
             for label in sorted(labels_of.get(m.group(), [])):
                 sc = self.score(m.group(), label)
