@@ -24,6 +24,12 @@ MAX_LENGTH = 60
 SKIP_LABELS = frozenset({"QUOTE", "DISPUTE"})
 
 
+def _learnable(text: str, label: str) -> bool:
+    """Whether a tag is one to learn: a short string without blanks at its ends, of a label
+    that names things (not a quote or a disputed point)."""
+    return label not in SKIP_LABELS and bool(text) and len(text) <= MAX_LENGTH and text == text.strip()
+
+
 class StringsRecommender:
     """Suggests known strings with the labels they were tagged with."""
 
@@ -49,9 +55,9 @@ class StringsRecommender:
             if doc.id == skip:
                 continue
             for a in doc.annotations:
-                t = a.text.strip()
-                if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+                if not _learnable(a.text, a.label):
                     continue
+                t = a.text
                 rec.tagged[(t, a.label)] += 1
                 rec.any_label[t] += 1
             if doc.status == "done":
@@ -79,9 +85,9 @@ class StringsRecommender:
         rec.misses = self.misses - self._misses_by_doc.get(doc.id, Counter())
         rec.rejected = self.rejected
         for a in doc.annotations:
-            t = a.text.strip()
-            if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+            if not _learnable(a.text, a.label):
                 continue
+            t = a.text
             rec.tagged[(t, a.label)] -= 1
             rec.any_label[t] -= 1
         rec.tagged = +rec.tagged  # drop what is left at zero
@@ -98,9 +104,9 @@ class StringsRecommender:
         rec.misses = self.misses
         rec.rejected = self.rejected
         for a in doc.annotations:
-            t = a.text.strip()
-            if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+            if not _learnable(a.text, a.label):
                 continue
+            t = a.text
             rec.tagged[(t, a.label)] += 1
             rec.any_label[t] += 1
         rec._compile()
@@ -108,9 +114,9 @@ class StringsRecommender:
 
     def note(self, text: str, label: str, times: int = 1) -> None:
         """An annotation was made (``times`` 1) or taken back (-1): learn it as it happens."""
-        t = text.strip()
-        if label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != text:
+        if not _learnable(text, label):
             return
+        t = text
         self.tagged[(t, label)] += times
         self.any_label[t] += times
         if self.tagged[(t, label)] <= 0:
