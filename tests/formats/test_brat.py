@@ -280,3 +280,20 @@ def test_an_exported_folder_has_the_usual_permissions(project: Project, tmp_path
         assert (shared / "d0.txt").read_text(encoding="utf-8") == "text"
     finally:
         os.umask(umask)
+
+
+def test_a_relation_from_a_span_to_itself_is_refused(project: Project, tmp_path: Path) -> None:
+    # imported as it was (an R line, a native relation): "said_by: PERSON T1 -> PERSON T1",
+    # which no edit can make ("a relation needs two different annotations"), and check said ok
+    folder = tmp_path / "self"
+    folder.mkdir()
+    (folder / "x.txt").write_text("Hello you", encoding="utf-8")
+    (folder / "x.ann").write_text("T1\tPERSON 0 5\tHello\nR1\tsaid_by Arg1:T1 Arg2:T1\n", encoding="utf-8")
+    [rec] = list(brat.read(folder))
+    assert isinstance(rec.error, InputError)
+    assert "x.ann" in str(rec.error) and "itself" in str(rec.error)
+    native = tmp_path / "n.jsonl"
+    native.write_text('{"id":"n","text":"Hello you","annotations":[{"id":"a","start":0,"end":5,"label":"PERSON"}],'
+                      '"relations":[{"type":"said_by","from":"a","to":"a"}]}\n', encoding="utf-8")
+    summary = import_paths(project, [native])
+    assert not project.document_ids() and summary.failed

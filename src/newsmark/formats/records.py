@@ -262,6 +262,8 @@ def check_record(obj: Any, *, check_depth: bool = True) -> Checked:
             if end_id not in seen:
                 raise ValidationError(f"{what}: its '{key}' annotation {end_id!r} is not in this document")
             ends.append(end_id)
+        if ends[0] == ends[1]:
+            raise ValidationError(f"{what} links annotation {ends[0]!r} to itself (a relation needs two)")
         rel_id = rel_id or new_id()
         if rel_id in rel_ids:
             raise ValidationError(f"relation id {rel_id!r} appears twice in the record")
