@@ -139,3 +139,18 @@ def test_strings_on_a_long_document_with_many_annotations_takes_linear_time() ->
     assert len(found) == 10000 and all(text[s.start - 1] == " " and s.head.text == "Smith" for s in found)
     assert not any(a.start <= s.start and s.end <= a.end for s in found[:50] for a in anns)
     assert elapsed < 4.0, f"{elapsed:.1f} s"
+
+
+@pytest.mark.parametrize("meta", ['{}', '{"lang": "xx-nonexistent"}', "not json"])
+def test_a_folder_that_is_no_spacy_pipeline_is_a_clear_error(tmp_path: Path, meta: str) -> None:
+    # spaCy raised ValueError (no 'lang' in meta.json, an unknown language): a traceback
+    pytest.importorskip("spacy")
+    from newsmark.core.errors import NewsmarkError
+
+    folder = tmp_path / "half-copied"
+    folder.mkdir()
+    (folder / "config.cfg").write_text("[nlp]\n", encoding="utf-8")
+    (folder / "meta.json").write_text(meta, encoding="utf-8")
+    rec = make(f"spacy:{folder}")
+    with pytest.raises(NewsmarkError, match="cannot load the spaCy pipeline"):
+        rec.suggest(Document("d", "Jane Doe left."))
