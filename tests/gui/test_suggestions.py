@@ -258,3 +258,24 @@ def test_redo_of_an_accept_brings_back_the_same_annotations(qtbot: Any, suggest_
     assert w.project.annotation("a", quote.id).note == "checked"
     assert {a.id for a in w.session.document.annotations} == set(accepted)  # the window agrees
     assert ("QUOTE", "We gave them every chance") not in heads(w)
+
+
+def test_spacy_suggestions_go_when_spacy_no_longer_makes_them(qtbot: Any, suggest_window: Any,
+                                                              tmp_path: Path) -> None:
+    # a recommender that made nothing this time was not stored at all: its earlier ghosts
+    # stayed (here over spans the annotator had since tagged by hand)
+    spacy = pytest.importorskip("spacy")
+    from newsmark.gui.commands import AddAnnotation
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "GPE", "pattern": "Geneva"}])
+    nlp.to_disk(tmp_path / "ner")
+    w = suggest_window
+    w.settings.setValue("suggestions/spacy_model", str(tmp_path / "ner"))
+    w.suggestions.settings_changed()
+    qtbot.waitUntil(lambda: ("GPE", "Geneva") in heads(w), timeout=10000)
+    text = w.session.document.text
+    for at in (text.index("Geneva"), text.rindex("Geneva")):
+        w.undo_stack.push(AddAnnotation(w.session, "a", at, at + 6, "GPE"))
+    qtbot.waitUntil(lambda: ("GPE", "Geneva") not in heads(w), timeout=5000)
+    assert not [s for s in store.open_suggestions(w.project, "a") if s.label == "GPE"]

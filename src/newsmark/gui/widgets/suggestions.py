@@ -382,7 +382,11 @@ class Suggestions(QObject):
         by_rec: dict[str, list[Suggestion]] = {}
         for s in sugs:
             by_rec.setdefault(s.recommender, []).append(s)
+        # every recommender that ran, also one that made nothing this time (its earlier ones go)
         names = {"quotes", "strings"} | set(by_rec)
+        model = str(self.window.settings.value("suggestions/spacy_model", "") or "")
+        if model:
+            names.add(f"spacy:{model}")
         try:
             with project.write():
                 for name in sorted(names):
