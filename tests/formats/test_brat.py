@@ -297,3 +297,14 @@ def test_a_relation_from_a_span_to_itself_is_refused(project: Project, tmp_path:
                       '"relations":[{"type":"said_by","from":"a","to":"a"}]}\n', encoding="utf-8")
     summary = import_paths(project, [native])
     assert not project.document_ids() and summary.failed
+
+
+def test_reserved_windows_names_with_an_extension_are_made_safe(project: Project, tmp_path: Path) -> None:
+    # Windows reserves "CON" whatever follows a dot: "con.txt" became con.txt.txt, which
+    # Windows cannot create (nor a brat folder copied there)
+    for doc_id in ("con.txt", "Aux.2024", "nul.", "console"):
+        project.add_document(Document(id=doc_id, text=f"text of {doc_id}"))
+    brat.write(project, tmp_path / "out")
+    stems = {p.name.split(".")[0].lower() for p in (tmp_path / "out").iterdir()}
+    assert not stems & {"con", "aux", "nul"}
+    assert "console" in stems

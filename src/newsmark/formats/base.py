@@ -85,7 +85,7 @@ class SafeNamer:
     def __call__(self, doc_id: str) -> str:
         base = unicodedata.normalize("NFC", doc_id)
         stem = _clip(_UNSAFE.sub("_", base).strip("._-"), self.limit) or "document"
-        if stem.lower() in _RESERVED:
+        if stem.split(".")[0].lower() in _RESERVED:  # whatever follows a dot: "con.txt" too
             stem = f"_{stem}"
         name, n = stem, 1
         while name.lower() in self.taken:
