@@ -726,16 +726,16 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
             continue
         s_start, _ = sentence_of(q.open_at)
         _, s_end = sentence_of(q.close_at)
-        after_toks = _tokens(text, q.close_at + 1, s_end)
-        # stop at the next quote's opening mark
+        # the words between this quote and the next one's opening mark, and between the last
+        # one's closing mark and this one, in its sentence: tokenized only there (tokenizing
+        # the whole sentence for each quote was quadratic in a long run-on sentence of quotes;
+        # no token holds an opening mark, so none is cut at the next one)
         i_next = bisect_right(open_marks, q.close_at)
         nxt = open_marks[i_next] if i_next < len(open_marks) else None
-        if nxt is not None:
-            after_toks = [t for t in after_toks if t.end <= nxt]
-        before_toks = _tokens(text, s_start, q.open_at)
+        after_toks = _tokens(text, q.close_at + 1, s_end if nxt is None else min(s_end, nxt))
         i_prev = bisect_left(close_marks, q.open_at)
         prev_close = close_marks[i_prev - 1] if i_prev else -1
-        before_toks = [t for t in before_toks if t.start > prev_close]
+        before_toks = _tokens(text, max(s_start, prev_close + 1), q.open_at)
         words = len(text[q.start:q.end].split())
         att = None
         qtype = "direct"
