@@ -389,7 +389,8 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     rels = rec.relations or []
     rel_ids: set[str] = set()
     for r in rels:
-        if not (r.id and r.type.strip() and r.from_ in seen and r.to in seen) or r.id in rel_ids:
+        if not (r.id and r.type.strip() and r.from_ in seen and r.to in seen) or r.id in rel_ids \
+                or r.from_ == r.to:  # a link to itself: the full path words the error
             return None
         rel_ids.add(r.id)
         if r.attributes is None:
