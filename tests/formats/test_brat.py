@@ -264,3 +264,49 @@ def test_discontinuous_spans_and_notes_like_ours_come_back_as_they_were(project:
     (b,) = back.annotations(doc_id)
     assert (b.start, b.end, b.attributes, b.note) == (0, 17, a.attributes, "newsmark-attributes: typed by hand")
     back.close()
+
+
+def test_an_exported_folder_has_the_usual_permissions(project: Project, tmp_path: Path) -> None:
+    # the staging folder (mkdtemp: 0700) became the export: a brat server running as another
+    # user could not read it, and an empty folder the user had shared (0775) lost its mode
+    project.add_document(Document(id="d0", text="text"))
+    umask = os.umask(0o022)
+    try:
+        brat.write(project, tmp_path / "new")
+        assert (tmp_path / "new").stat().st_mode & 0o777 == 0o755
+        shared = tmp_path / "shared"
+        shared.mkdir()
+        shared.chmod(0o775)
+        brat.write(project, shared)
+        assert shared.stat().st_mode & 0o777 == 0o775
+        assert (shared / "d0.txt").read_text(encoding="utf-8") == "text"
+    finally:
+        os.umask(umask)
+
+
+def test_a_relation_from_a_span_to_itself_is_refused(project: Project, tmp_path: Path) -> None:
+    # imported as it was (an R line, a native relation): "said_by: PERSON T1 -> PERSON T1",
+    # which no edit can make ("a relation needs two different annotations"), and check said ok
+    folder = tmp_path / "self"
+    folder.mkdir()
+    (folder / "x.txt").write_text("Hello you", encoding="utf-8")
+    (folder / "x.ann").write_text("T1\tPERSON 0 5\tHello\nR1\tsaid_by Arg1:T1 Arg2:T1\n", encoding="utf-8")
+    [rec] = list(brat.read(folder))
+    assert isinstance(rec.error, InputError)
+    assert "x.ann" in str(rec.error) and "itself" in str(rec.error)
+    native = tmp_path / "n.jsonl"
+    native.write_text('{"id":"n","text":"Hello you","annotations":[{"id":"a","start":0,"end":5,"label":"PERSON"}],'
+                      '"relations":[{"type":"said_by","from":"a","to":"a"}]}\n', encoding="utf-8")
+    summary = import_paths(project, [native])
+    assert not project.document_ids() and summary.failed
+
+
+def test_reserved_windows_names_with_an_extension_are_made_safe(project: Project, tmp_path: Path) -> None:
+    # Windows reserves "CON" whatever follows a dot: "con.txt" became con.txt.txt, which
+    # Windows cannot create (nor a brat folder copied there)
+    for doc_id in ("con.txt", "Aux.2024", "nul.", "console"):
+        project.add_document(Document(id=doc_id, text=f"text of {doc_id}"))
+    brat.write(project, tmp_path / "out")
+    stems = {p.name.split(".")[0].lower() for p in (tmp_path / "out").iterdir()}
+    assert not stems & {"con", "aux", "nul"}
+    assert "console" in stems

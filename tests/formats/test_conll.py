@@ -156,3 +156,18 @@ def test_plain_text_is_not_taken_for_conll(tmp_path: Path) -> None:
     f = tmp_path / "notes.txt"
     f.write_text("A title\n\nSome text that talks about O\nand more lines here O\nthird line\n", encoding="utf-8")
     assert detect_kind(f) == "text"
+
+
+def test_words_keep_their_combining_marks_and_emoji_stay_whole(project: Project) -> None:
+    # Python's \w has no combining marks: a Hindi word fell apart into letters and vowel
+    # signs, a decomposed "José" into "Jose" and a lone accent, a family emoji into five tokens
+    text = "हिन्दी समाचार: Jose\u0301 Garci\u0301a met 👩\u200d👩\u200d👧 fans 👍🏽 in 🇫🇷."
+    project.add_document(Document(id="h", text=text))
+    for needle, label in (("हिन्दी", "NORP"), ("Jose\u0301 Garci\u0301a", "PERSON")):
+        s = text.index(needle)
+        project.add_annotation("h", s, s + len(needle), label)
+    assert _words(text) == ["हिन्दी", "समाचार", ":", "Jose\u0301", "Garci\u0301a", "met",
+                            "👩\u200d👩\u200d👧", "fans", "👍🏽", "in", "🇫🇷", "."]
+    [sentence] = _sentences(_export(project))
+    assert sentence[:5] == [("हिन्दी", "B-NORP"), ("समाचार", "O"), (":", "O"), ("Jose\u0301", "B-PERSON"),
+                            ("Garci\u0301a", "I-PERSON")]

@@ -233,3 +233,49 @@ def test_a_deleted_tag_is_unlearnt(qtbot: Any, suggest_window: Any) -> None:
     qtbot.waitUntil(lambda: any(x.head.text == "Geneva" for x in w.suggestions.items), timeout=5000)
     w.undo_stack.undo()  # the tag is taken back: "Geneva" is no longer suggested
     qtbot.waitUntil(lambda: not any(x.head.text == "Geneva" for x in w.suggestions.items), timeout=5000)
+
+
+def test_redo_of_an_accept_brings_back_the_same_annotations(qtbot: Any, suggest_window: Any) -> None:
+    # a redo made the group again under new ids: an edit of the accepted quote, redone after
+    # it, then named an annotation that no longer existed
+    from newsmark.gui.commands import UpdateAnnotation
+
+    w = suggest_window
+    text = w.session.document.text
+    caret(w, text.index("every chance"))
+    qtbot.keyClick(w.article, Qt.Key.Key_Return)
+    accepted = {a.id: a for a in w.project.annotations("a")}
+    links = {(r.id, r.type, r.from_id, r.to_id) for r in w.project.relations("a")}
+    quote = next(a for a in accepted.values() if a.label == "QUOTE")
+    w.undo_stack.push(UpdateAnnotation(w.session, "a", quote.id, note="checked"))
+    w.undo_stack.undo()
+    w.undo_stack.undo()
+    assert w.project.annotations("a") == [] and w.project.relations("a") == []
+    w.undo_stack.redo()
+    w.undo_stack.redo()
+    assert set(a.id for a in w.project.annotations("a")) == set(accepted)
+    assert {(r.id, r.type, r.from_id, r.to_id) for r in w.project.relations("a")} == links
+    assert w.project.annotation("a", quote.id).note == "checked"
+    assert {a.id for a in w.session.document.annotations} == set(accepted)  # the window agrees
+    assert ("QUOTE", "We gave them every chance") not in heads(w)
+
+
+def test_spacy_suggestions_go_when_spacy_no_longer_makes_them(qtbot: Any, suggest_window: Any,
+                                                              tmp_path: Path) -> None:
+    # a recommender that made nothing this time was not stored at all: its earlier ghosts
+    # stayed (here over spans the annotator had since tagged by hand)
+    spacy = pytest.importorskip("spacy")
+    from newsmark.gui.commands import AddAnnotation
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "GPE", "pattern": "Geneva"}])
+    nlp.to_disk(tmp_path / "ner")
+    w = suggest_window
+    w.settings.setValue("suggestions/spacy_model", str(tmp_path / "ner"))
+    w.suggestions.settings_changed()
+    qtbot.waitUntil(lambda: ("GPE", "Geneva") in heads(w), timeout=10000)
+    text = w.session.document.text
+    for at in (text.index("Geneva"), text.rindex("Geneva")):
+        w.undo_stack.push(AddAnnotation(w.session, "a", at, at + 6, "GPE"))
+    qtbot.waitUntil(lambda: ("GPE", "Geneva") not in heads(w), timeout=5000)
+    assert not [s for s in store.open_suggestions(w.project, "a") if s.label == "GPE"]

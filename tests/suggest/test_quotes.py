@@ -203,3 +203,32 @@ def test_the_naughty_strings_do_not_break_it(corpus: Any) -> None:
     for g in suggest_quotes(text):
         for s in g.spans:
             assert text[s.start:s.end] == s.text
+
+
+def test_a_long_article_dense_with_quotes_takes_linear_time() -> None:
+    # every quote looked up the names, the quotes and the covered sentences before it: a
+    # 400,000-character article of quotes by one speaker took minutes
+    import time
+
+    unit = ("“We will appeal the ruling,” said Jane Doe. Jane Doe added that the appeal would be "
+            "filed in May. ")
+    text = unit * 4000
+    started = time.perf_counter()
+    found = suggest_quotes(text)
+    elapsed = time.perf_counter() - started
+    assert len(found) == 8000
+    assert found[-1].head.attributes["speaker"] == "Jane Doe"
+    assert elapsed < 8.0, f"{elapsed:.1f} s for {len(text):,} characters"
+
+
+def test_ten_thousand_quotation_marks_in_one_sentence_take_linear_time() -> None:
+    # each quote tokenized its whole sentence twice: 15,000 characters of short quotes with
+    # no full stop took 5 s, 60,000 nearly 3 minutes
+    import time
+
+    text = "Critics called it “a hit” and " * 5000 + "“We will appeal,” said Jane Doe."
+    started = time.perf_counter()
+    found = suggest_quotes(text)
+    elapsed = time.perf_counter() - started
+    assert [g.head.text for g in found][-1:] == ["We will appeal"]
+    assert elapsed < 5.0, f"{elapsed:.1f} s for {text.count('“')} quotes"

@@ -9,6 +9,7 @@ import pytest
 
 from newsmark.core.errors import ValidationError
 from newsmark.core.model import Document
+from newsmark.core.suggestion import SuggestedSpan, Suggestion
 from newsmark.store import suggestions as store
 from newsmark.suggest.quotes import suggest_quotes
 
@@ -91,3 +92,50 @@ def test_a_suggestion_made_again_keeps_its_id(project: Any, doc: str) -> None:
     again = store.replace(project, doc, "quotes", suggest_quotes(TEXT)[:1])
     assert [s.id for s in again] == [first[0].id]
     assert [s.id for s in store.open_suggestions(project, doc)] == [first[0].id]
+
+
+def test_a_schema_without_cues_or_people_gets_only_what_it_can_hold(tmp_path: Path) -> None:
+    # a user's schema with QUOTE but no CUE, no PERSON, no relation types: the quotes were
+    # stored with CUE and PERSON spans, drawn and offered, and every accept failed on them
+    from newsmark.core.schema import schema_from_dict
+    from newsmark.store import Project
+
+    schema = schema_from_dict({"name": "mini", "labels": [
+        {"name": "QUOTE", "layer": "quote", "colour": "#ff0000"},
+        {"name": "SOURCE", "layer": "entity", "colour": "#00ff00"}], "relation_types": []})
+    with Project.create(tmp_path / "mini.newsmark", schema) as p:
+        p.add_document(Document("d1", TEXT))
+        stored = store.replace(p, "d1", "quotes", suggest_quotes(TEXT))
+        assert [s.head.text for s in stored] == ["We will appeal the ruling", "the appeal would be filed in May"]
+        assert all([sp.label for sp in s.spans] == ["QUOTE"] and not s.relations for s in stored)
+        for s in stored:
+            store.accept(p, "d1", s.id)
+        assert sorted(a.label for a in p.annotations("d1")) == ["QUOTE", "QUOTE"]
+        # and a suggestion whose head the schema has no label for is not stored at all
+        assert store.replace(p, "d1", "spacy:x", [Suggestion("spacy:x", 0.9, [
+            SuggestedSpan("e", 0, 9, "ORG", TEXT[0:9])])]) == []
+
+
+def test_one_span_suggested_by_two_recommenders_is_one_suggestion(project: Any, doc: str) -> None:
+    # the same quote proposed by ``quotes`` and by ``strings`` (a wire story tagged in another
+    # document) was two stacked ghosts: Backspace rejected one and the other stayed, and the
+    # rejected one came back from the other recommender
+    quotes = suggest_quotes(TEXT)
+    head = quotes[0].head
+    again = Suggestion("strings", 0.7, [SuggestedSpan("s", head.start, head.end, "QUOTE", head.text)])
+    store.replace(project, doc, "quotes", quotes)
+    store.replace(project, doc, "strings", [again])
+    shown = [s for s in store.open_suggestions(project, doc) if s.head.text == head.text]
+    assert len(shown) == 1 and shown[0].recommender == "quotes"  # the better scored one
+    store.reject(project, doc, shown[0].id)
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == ["the appeal would be filed in May"]
+    store.replace(project, doc, "strings", [again])  # made again by either: not back
+    store.replace(project, doc, "quotes", suggest_quotes(TEXT))
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == ["the appeal would be filed in May"]
+    store.reopen(project, doc, shown[0].id)  # the undo of the reject: back, once
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == [
+        "We will appeal the ruling", "the appeal would be filed in May"]
+    # accepting it settles the span for every recommender
+    store.accept(project, doc, store.open_suggestions(project, doc)[0].id)
+    assert [s.head.text for s in store.open_suggestions(project, doc)] == ["the appeal would be filed in May"]
+    assert store.count_open(project) == 1

@@ -114,3 +114,43 @@ def test_strings_leave_one_out_equals_learning_without_the_document() -> None:
         bare = Document(d.id, d.text)
         assert [(s.head.text, s.label, s.score, s.start) for s in quick.suggest(bare)] == \
             [(s.head.text, s.label, s.score, s.start) for s in slow.suggest(bare)]
+
+
+def test_strings_on_a_long_document_with_many_annotations_takes_linear_time() -> None:
+    # each match was checked against every annotation of the document (inside a longer one?):
+    # 350,000 characters with 10,000 annotations took 13 s, after every edit in the window
+    import time
+
+    def ann(doc: str, s: int, e: int, text: str) -> Annotation:
+        return Annotation(id=f"{doc}{s}", document=doc, start=s, end=e, label="PERSON", text=text)
+
+    names = [f"Name{i} Smith" for i in range(20000)]
+    text = " , ".join(names)
+    anns, pos = [], 0
+    for i, name in enumerate(names):
+        if i % 2 == 0:
+            anns.append(ann("D", pos, pos + len(name), name))
+        pos += len(name) + 3
+    rec = StringsRecommender.learn([Document("L", "Smith", annotations=[ann("L", 0, 5, "Smith")])])
+    started = time.perf_counter()
+    found = rec.suggest(Document("D", text, annotations=anns))
+    elapsed = time.perf_counter() - started
+    # "Smith" inside a tagged name is not suggested; in the 10,000 untagged ones it is
+    assert len(found) == 10000 and all(text[s.start - 1] == " " and s.head.text == "Smith" for s in found)
+    assert not any(a.start <= s.start and s.end <= a.end for s in found[:50] for a in anns)
+    assert elapsed < 4.0, f"{elapsed:.1f} s"
+
+
+@pytest.mark.parametrize("meta", ['{}', '{"lang": "xx-nonexistent"}', "not json"])
+def test_a_folder_that_is_no_spacy_pipeline_is_a_clear_error(tmp_path: Path, meta: str) -> None:
+    # spaCy raised ValueError (no 'lang' in meta.json, an unknown language): a traceback
+    pytest.importorskip("spacy")
+    from newsmark.core.errors import NewsmarkError
+
+    folder = tmp_path / "half-copied"
+    folder.mkdir()
+    (folder / "config.cfg").write_text("[nlp]\n", encoding="utf-8")
+    (folder / "meta.json").write_text(meta, encoding="utf-8")
+    rec = make(f"spacy:{folder}")
+    with pytest.raises(NewsmarkError, match="cannot load the spaCy pipeline"):
+        rec.suggest(Document("d", "Jane Doe left."))

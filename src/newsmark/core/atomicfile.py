@@ -141,6 +141,13 @@ def replace_retrying(src: str | Path, dst: str | Path, *, seconds: float | None 
             delay = min(delay * 2, 0.5)
 
 
+def _default_mode(mode: int) -> int:
+    """``mode`` less the process's umask: what a plain open() or mkdir() would give."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
     """Yield a binary file; on success it replaces ``path`` in one step, on error it vanishes.
@@ -168,9 +175,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
         try:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+            mode = _default_mode(0o666)
         os.chmod(tmp, mode)
         replace_retrying(tmp, path)
         ok = True
@@ -216,8 +221,10 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
                 with open(path, "rb") as f:
                     full_fsync(f.fileno())
         if not exists:
+            os.chmod(staging, _default_mode(0o777))  # mkdtemp's is 0700: others could not read it
             os.rename(staging, target)
         elif not any(p != staging for p in target.iterdir()):
+            os.chmod(staging, target.stat().st_mode & 0o7777)  # the folder keeps its mode
             moved = target.with_name(f".{target.name}.newsmark-old")
             os.rename(target, moved)  # empty but for staging: swap in one step
             try:

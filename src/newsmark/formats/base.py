@@ -3,7 +3,10 @@ file names, and a tokenizer for the token-based formats."""
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -93,8 +96,30 @@ def safe_names(docs: Sequence[Document], limit: int = NAME_BYTES) -> dict[str, s
     return {doc.id: namer(doc.id) for doc in docs}
 
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
-TOKENIZER_NAME = "newsmark-regex-v1 (words with inner hyphens/apostrophes, single punctuation; split at span edges)"
+@functools.cache
+def _token_pattern() -> re.Pattern[str]:
+    """Words (letters, digits and the combining marks that belong to them: Devanagari vowel
+    signs, decomposed accents), with inner hyphens/apostrophes; else one mark or symbol with
+    what joins it (an emoji's skin tone, variation selector and zero-width-joined parts, a
+    flag's two letters).  Python's ``\\w`` has no combining marks: without them a word in
+    Hindi or a decomposed "José" fell apart into letters and lone marks."""
+    ranges: list[str] = []
+    start = prev = -2
+    for cp in range(0x300, sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if cp != prev + 1:
+                if start >= 0:
+                    ranges.append(f"{chr(start)}-{chr(prev)}" if prev > start else chr(start))
+                start = cp
+            prev = cp
+    ranges.append(f"{chr(start)}-{chr(prev)}" if prev > start else chr(start))
+    marks = "".join(ranges)
+    word = rf"\w[\w{marks}]*"
+    join = rf"[{marks}\U0001F3FB-\U0001F3FF]|\u200d[^\w\s]|[\U000E0020-\U000E007F]"
+    return re.compile(rf"{word}(?:[-'’]{word})*|[\U0001F1E6-\U0001F1FF]{{2}}|[^\w\s](?:{join})*")
+
+
+TOKENIZER_NAME = "newsmark-regex-v2 (words with their combining marks and inner hyphens/apostrophes, single punctuation or emoji; split at span edges)"
 
 
 def tokenize(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int]]:
@@ -104,7 +129,7 @@ def tokenize(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int]]:
     tokens: list[tuple[int, int]] = []
     import bisect
 
-    for m in _TOKEN.finditer(text):
+    for m in _token_pattern().finditer(text):
         s, e = m.span()
         i = bisect.bisect_right(cut_set, s)
         while i < len(cut_set) and cut_set[i] < e:

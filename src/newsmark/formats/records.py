@@ -265,6 +265,8 @@ def check_record(obj: Any, *, check_depth: bool = True) -> Checked:
             if end_id not in seen:
                 raise ValidationError(f"{what}: its '{key}' annotation {end_id!r} is not in this document")
             ends.append(end_id)
+        if ends[0] == ends[1]:
+            raise ValidationError(f"{what} links annotation {ends[0]!r} to itself (a relation needs two)")
         rel_id = rel_id or new_id()
         if rel_id in rel_ids:
             raise ValidationError(f"relation id {rel_id!r} appears twice in the record")
@@ -390,7 +392,8 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     rels = rec.relations or []
     rel_ids: set[str] = set()
     for r in rels:
-        if not (r.id and r.type.strip() and r.from_ in seen and r.to in seen) or r.id in rel_ids:
+        if not (r.id and r.type.strip() and r.from_ in seen and r.to in seen) or r.id in rel_ids \
+                or r.from_ == r.to:  # a link to itself: the full path words the error
             return None
         rel_ids.add(r.id)
         if r.attributes is None:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsmark.core import jsonutil
 from newsmark.core.errors import NotFoundError, ValidationError
-from newsmark.core.model import Annotation, Relation, new_id, now
+from newsmark.core.model import Annotation, Label, Relation, RelationType, new_id, now
+from newsmark.core.schema import label_matches
 from newsmark.core.suggestion import Suggestion
 
 if TYPE_CHECKING:
@@ -43,15 +44,20 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
     """Store a recommender's suggestions for a document in place of its earlier open ones.
 
     Left out: those the annotator rejected or accepted before (same recommender, label and
-    span) and those whose head is already an annotation.  Returns what was stored."""
+    span), those whose head is already an annotation and those whose head's label the
+    project's schema does not have; of the rest, the spans and links the schema cannot hold
+    (a user's schema without CUE, PERSON or ``said_by``).  Returns what was stored."""
     text = project._text(doc_id)
     existing = {(a.label, a.start, a.end) for a in project.annotations(doc_id)}
     stamp = now()
     stored: list[Suggestion] = []
+    labels = {lab.name: lab for lab in project.labels()}
+    relation_types = {rt.name: rt for rt in project.relation_types()}
+    suggestions = (f for f in (_fit(s, labels, relation_types) for s in suggestions) if f is not None)
     with project.write():
+        # decided by any recommender: a span rejected once is not brought back by another
         decided = {(r[0], r[1], r[2]) for r in project.conn.execute(
-            "SELECT label, start, \"end\" FROM suggestions WHERE doc = ? AND recommender = ? AND status != 'open'",
-            (doc_id, recommender))}
+            "SELECT label, start, \"end\" FROM suggestions WHERE doc = ? AND status != 'open'", (doc_id,))}
         # an open suggestion made again keeps its id (the window's undo refers to it)
         was_open = {(r[1], r[2], r[3]): (r[0], r[4]) for r in project.conn.execute(
             "SELECT id, label, start, \"end\", created FROM suggestions"
@@ -79,9 +85,28 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
     return stored
 
 
+def _fit(s: Suggestion, labels: dict[str, Label], relation_types: dict[str, RelationType]) -> Suggestion | None:
+    """The suggestion without what the schema cannot hold, or None if its head is such."""
+    if s.label not in labels:
+        return None
+    spans = [sp for sp in s.spans if sp.label in labels]
+    by_key = {sp.key: sp for sp in spans}
+    relations = []
+    for r in s.relations:
+        rt = relation_types.get(r.type)
+        f, t = by_key.get(r.from_key), by_key.get(r.to_key)
+        if rt is not None and f is not None and t is not None and f is not t \
+                and label_matches(labels[f.label], rt.from_labels) and label_matches(labels[t.label], rt.to_labels):
+            relations.append(r)
+    if len(spans) == len(s.spans) and len(relations) == len(s.relations):
+        return s
+    return Suggestion(s.recommender, s.score, spans, relations, s.id, s.document, s.created)
+
+
 def open_suggestions(project: Project, doc_id: str, *, min_score: float = 0.0,
                      recommenders: Sequence[str] = (), label: str | None = None) -> list[Suggestion]:
-    """A document's open suggestions (not accepted, not rejected), by position."""
+    """A document's open suggestions (not accepted, not rejected), by position; of those with
+    the same head (label and span) from several recommenders, the best scored only."""
     sql = f"SELECT {_COLUMNS} FROM suggestions WHERE doc = ? AND status = 'open' AND score >= ?"
     args: list[Any] = [doc_id, min_score]
     if recommenders:
@@ -90,8 +115,14 @@ def open_suggestions(project: Project, doc_id: str, *, min_score: float = 0.0,
     if label is not None:
         sql += " AND label = ?"
         args.append(label)
-    sql += ' ORDER BY start, "end", score DESC'
-    return [_row(r) for r in project.conn.execute(sql, args)]
+    sql += ' ORDER BY start, "end", score DESC, created, id'
+    out: list[Suggestion] = []
+    heads: set[tuple[str, int, int]] = set()
+    for r in project.conn.execute(sql, args):
+        if (r[4], r[5], r[6]) not in heads:
+            heads.add((r[4], r[5], r[6]))
+            out.append(_row(r))
+    return out
 
 
 def suggestion(project: Project, doc_id: str, sid: str) -> tuple[Suggestion, str]:
@@ -102,11 +133,23 @@ def suggestion(project: Project, doc_id: str, sid: str) -> tuple[Suggestion, str
     return _row(r), str(r[8])
 
 
+_COUNT_OPEN = ("SELECT count(*) FROM (SELECT DISTINCT doc, label, start, \"end\" FROM suggestions"
+               " WHERE status = 'open'{})")
+
+
 def count_open(project: Project, doc_ids: Sequence[str] | None = None) -> int:
+    """How many open suggestions (one per head, as open_suggestions gives them)."""
     if doc_ids is None:
-        return int(project.conn.execute("SELECT count(*) FROM suggestions WHERE status = 'open'").fetchone()[0])
-    return sum(int(project.conn.execute("SELECT count(*) FROM suggestions WHERE doc = ? AND status = 'open'",
-                                        (d,)).fetchone()[0]) for d in doc_ids)
+        return int(project.conn.execute(_COUNT_OPEN.format("")).fetchone()[0])
+    return sum(int(project.conn.execute(_COUNT_OPEN.format(" AND doc = ?"), (d,)).fetchone()[0])
+               for d in doc_ids)
+
+
+def _settle(project: Project, sug: Suggestion, status: str, doc_id: str) -> None:
+    """Set the status of every open suggestion with this head (label and span), whichever
+    recommender made it: one decision per span."""
+    project.conn.execute("UPDATE suggestions SET status = ? WHERE doc = ? AND label = ? AND start = ?"
+                         " AND \"end\" = ? AND status = 'open'", (status, doc_id, sug.label, sug.start, sug.end))
 
 
 def accept(project: Project, doc_id: str, sid: str, *, annotator: str | None = None) -> Accepted:
@@ -145,7 +188,7 @@ def accept(project: Project, doc_id: str, sid: str, *, annotator: str | None = N
                 continue
             done.relations.append(project.add_relation(doc_id, rel.type, f, t))
             have.add((rel.type, f, t))
-        project.conn.execute("UPDATE suggestions SET status = 'accepted' WHERE doc = ? AND id = ?", (doc_id, sid))
+        _settle(project, sug, "accepted", doc_id)
     return done
 
 
@@ -171,25 +214,42 @@ def undo_accept(project: Project, done: Accepted) -> None:
                              (done.document, done.suggestion))
 
 
+def redo_accept(project: Project, done: Accepted) -> None:
+    """Accept a suggestion again after its undo: the very annotations and relations the
+    accept made (ids included, as later edits on the undo stack name them), in one transaction."""
+    sug, status = suggestion(project, done.document, done.suggestion)
+    if status != "open":
+        raise ValidationError(f"suggestion {done.suggestion!r} was already {status}")
+    with project.write():
+        for a in done.annotations:
+            project.restore_annotation(a)
+        for r in done.relations:
+            project.restore_relation(r)
+        _settle(project, sug, "accepted", done.document)
+
+
 def reject(project: Project, doc_id: str, sid: str) -> None:
     """Reject a suggestion: it is not shown again, nor suggested again for the same span."""
-    suggestion(project, doc_id, sid)
+    sug, _status = suggestion(project, doc_id, sid)
     with project.write():
-        project.conn.execute("UPDATE suggestions SET status = 'rejected' WHERE doc = ? AND id = ?", (doc_id, sid))
+        _settle(project, sug, "rejected", doc_id)
 
 
 def reopen(project: Project, doc_id: str, sid: str) -> None:
-    """The undo of a reject."""
+    """The undo of a reject (of every recommender's suggestion of that span it rejected)."""
+    sug, _status = suggestion(project, doc_id, sid)
     with project.write():
-        project.conn.execute("UPDATE suggestions SET status = 'open' WHERE doc = ? AND id = ?", (doc_id, sid))
+        project.conn.execute("UPDATE suggestions SET status = 'open' WHERE doc = ? AND label = ? AND start = ?"
+                             " AND \"end\" = ? AND status = 'rejected'", (doc_id, sug.label, sug.start, sug.end))
 
 
 def rejected_strings(project: Project) -> list[tuple[str, str, int]]:
     """(text, label, times) of rejected suggestions' heads: what the ``strings`` recommender
     counts against a string."""
-    rows = project.conn.execute(
-        "SELECT json_extract(grp, '$.spans[0].text'), label, count(*) FROM suggestions"
-        " WHERE status = 'rejected' GROUP BY 1, 2")
+    rows = project.conn.execute(  # a span rejected counts once, however many recommenders made it
+        "SELECT text, label, count(*) FROM (SELECT DISTINCT doc, start, \"end\", label,"
+        " json_extract(grp, '$.spans[0].text') AS text FROM suggestions WHERE status = 'rejected')"
+        " GROUP BY 1, 2")
     return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 

@@ -10,6 +10,7 @@ by the largest overlap.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -113,9 +114,15 @@ def match(pred: list[tuple[int, int]], gold: list[tuple[int, int]]) -> tuple[dic
             pairs[i] = j
             used.add(j)
             exact += 1
+    # the gold spans that overlap a predicted one start less than the longest gold span
+    # before it: found by bisection, not by pairing every predicted span with every gold one
+    order = sorted(range(len(gold)), key=lambda j: gold[j][0])
+    starts = [gold[j][0] for j in order]
+    longest = max((g[1] - g[0] for g in gold), default=0)
     cands = sorted(
-        ((_overlaps(p, g), i, j) for i, p in enumerate(pred) if i not in pairs
-         for j, g in enumerate(gold) if j not in used and _overlaps(p, g) > 0),
+        ((_overlaps(p, gold[j]), i, j) for i, p in enumerate(pred) if i not in pairs
+         for j in order[bisect_right(starts, p[0] - longest):bisect_left(starts, p[1])]
+         if j not in used and _overlaps(p, gold[j]) > 0),
         reverse=True)
     for _, i, j in cands:
         if i in pairs or j in used:

@@ -14,6 +14,7 @@ One pass over the text with precompiled expressions: ~1 ms per 10,000 characters
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from newsmark.core.model import Annotation, Document
@@ -600,26 +601,46 @@ class _Names:
             found.append((s, e, name, kind))
         found.sort()
         self.names = found
+        # indexes for resolve(): the names of each kind and of each last word, by position
+        self._kind: dict[str, tuple[list[int], list[str]]] = {}
+        # last word -> name -> (starts, (position in names, kind) of each)
+        self._last: dict[str, dict[str, tuple[list[int], list[tuple[int, str]]]]] = {}
+        for x, (s, _e, name, kind) in enumerate(found):
+            starts, names = self._kind.setdefault(kind, ([], []))
+            starts.append(s)
+            names.append(name)
+            if not name.split():
+                continue  # a tagged entity of blanks has no last word
+            nstarts, where = self._last.setdefault(name.split()[-1], {}).setdefault(name, ([], []))
+            nstarts.append(s)
+            where.append((x, kind))
 
     def resolve(self, mention: _Mention, text: str) -> str:
         if mention.common:
             return mention.full or mention.text
-        before = [n for n in reversed(self.names) if n[0] < mention.start]
+        # the nearest name before the mention, looked up by bisection (not a scan of all the
+        # names before it for every quote: that was quadratic on long articles)
         if mention.pronoun:
             low = mention.text.lower()
             prefer = ("person", "name") if low not in ("it", "they", "we") else ("org", "name")
             for kind in prefer:
-                for _s, _e, name, k in before:
-                    if k == kind:
-                        return name
+                starts, kind_names = self._kind.get(kind, ([], []))
+                i = bisect_left(starts, mention.start)
+                if i:
+                    return kind_names[i - 1]
             return mention.text
         # a surname alone refers to the full name it shortens
         last = mention.text.split()[-1]
-        for _s, _e, name, _k in before:
+        nearest: tuple[int, str, str] | None = None  # (position in names, name, kind)
+        for name, (nstarts, where) in self._last.get(last, {}).items():
+            j = bisect_left(nstarts, mention.start)
+            if j and len(name) > len(mention.text) and (nearest is None or where[j - 1][0] > nearest[0]):
+                nearest = (where[j - 1][0], name, where[j - 1][1])
+        if nearest is not None:
+            _x, name, _k = nearest
             words = name.split()
-            if words[-1] == last and len(name) > len(mention.text):
-                keep = 3 if len(words) >= 3 and (words[-2].lower() in _PARTICLES or words[-2].endswith(".")) else 2
-                return " ".join(words[-keep:]) if len(words) > keep and _k != "org" else name
+            keep = 3 if len(words) >= 3 and (words[-2].lower() in _PARTICLES or words[-2].endswith(".")) else 2
+            return " ".join(words[-keep:]) if len(words) > keep and _k != "org" else name
         return mention.text
 
 
@@ -644,7 +665,13 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
                    name: str = NAME) -> list[Suggestion]:
     anns = list(annotations or [])
     entities = [a for a in anns if a.label not in ("QUOTE", "CUE", "DISPUTE")]
+    # (order in the annotations, entity) by start: the first covering one is found by bisection
+    entities_by_start = sorted(enumerate(entities), key=lambda x: x[1].start)
+    entity_starts = [a.start for _, a in entities_by_start]
     quoted = find_quotes(text)
+    # the quotes are disjoint and in order: their marks' positions are sorted lists
+    open_marks = [q.open_at for q in quoted]
+    close_marks = [q.close_at for q in quoted]
     sentences = _sentence_bounds(text, quoted)
     names = _Names(text, anns)
     out: list[Suggestion] = []
@@ -675,8 +702,13 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
             rels.append(SuggestedRelation("cue", "quote", "cue"))
         if mention is not None:
             qattrs["speaker"] = speaker_name or names.resolve(mention, text)
-            existing = next((a for a in entities if a.start <= mention.start and mention.end <= a.end
-                             and (a.end - a.start) <= (mention.end - mention.start) + 40), None)
+            # an entity covering the mention and at most 40 longer starts at most 40 before it
+            lo = bisect_left(entity_starts, mention.start - 40)
+            hi = bisect_right(entity_starts, mention.start)
+            existing = min((entities_by_start[x] for x in range(lo, hi)
+                            if mention.end <= entities_by_start[x][1].end
+                            and (entities_by_start[x][1].end - entities_by_start[x][1].start)
+                            <= (mention.end - mention.start) + 40), default=(0, None))[1]
             if existing is not None:
                 spans.append(SuggestedSpan("speaker", existing.start, existing.end, existing.label,
                                            existing.text, existing=existing.id))
@@ -694,14 +726,16 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
             continue
         s_start, _ = sentence_of(q.open_at)
         _, s_end = sentence_of(q.close_at)
-        after_toks = _tokens(text, q.close_at + 1, s_end)
-        # stop at the next quote's opening mark
-        nxt = next((x.open_at for x in quoted if x.open_at > q.close_at), None)
-        if nxt is not None:
-            after_toks = [t for t in after_toks if t.end <= nxt]
-        before_toks = _tokens(text, s_start, q.open_at)
-        prev_close = max((x.close_at for x in quoted if x.close_at < q.open_at), default=-1)
-        before_toks = [t for t in before_toks if t.start > prev_close]
+        # the words between this quote and the next one's opening mark, and between the last
+        # one's closing mark and this one, in its sentence: tokenized only there (tokenizing
+        # the whole sentence for each quote was quadratic in a long run-on sentence of quotes;
+        # no token holds an opening mark, so none is cut at the next one)
+        i_next = bisect_right(open_marks, q.close_at)
+        nxt = open_marks[i_next] if i_next < len(open_marks) else None
+        after_toks = _tokens(text, q.close_at + 1, s_end if nxt is None else min(s_end, nxt))
+        i_prev = bisect_left(close_marks, q.open_at)
+        prev_close = close_marks[i_prev - 1] if i_prev else -1
+        before_toks = _tokens(text, max(s_start, prev_close + 1), q.open_at)
         words = len(text[q.start:q.end].split())
         att = None
         qtype = "direct"
@@ -759,11 +793,13 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
             pending.append(q)
 
     # indirect quotes
-    qspans = [(q.open_at, q.close_at) for q in quoted]
+    # sentences are disjoint: a sentence is covered when it is one of the covered ones
+    covered_set = {c for c in covered if c[0] < c[1]}
     for s, e in sentences:
-        if any(cs <= s < ce or cs < e <= ce for cs, ce in covered):
+        if (s, e) in covered_set:
             continue
-        inner = [(o, c) for o, c in qspans if o < e and s <= c]
+        inner = [(open_marks[x], close_marks[x])
+                 for x in range(bisect_left(close_marks, s), bisect_left(open_marks, e))]
         if any(o < s or c >= e for o, c in inner):
             continue  # a quote running in from another sentence
         for qs, qe, att, score in _indirect(text, s, e):

@@ -32,9 +32,12 @@ class SpacyRecommender:
                 raise NewsmarkError("the spacy recommender needs spaCy: pip install 'newsmark[spacy]'") from None
             try:
                 self._nlp = spacy.load(self.model)
-            except OSError as e:
+            except (OSError, ValueError, KeyError, ImportError) as e:
+                # OSError: not found; ValueError (spaCy's config and catalogue errors too), KeyError,
+                # ImportError: a folder that is no pipeline, half copied, or for another version
+                first = (str(e).splitlines() or [type(e).__name__])[0]
                 raise NewsmarkError(f"cannot load the spaCy pipeline {self.model!r}: install the package or "
-                                    f"give the path of a saved pipeline ({str(e).splitlines()[0]})") from None
+                                    f"give the path of a saved pipeline ({first})") from None
         return self._nlp
 
     def map_label(self, label: str) -> str | None:

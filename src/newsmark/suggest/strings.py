@@ -9,8 +9,10 @@ rejected, plus its untagged occurrences in finished (``done``) documents.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
+from itertools import accumulate
 
 from newsmark.core.model import Document
 from newsmark.core.suggestion import SuggestedSpan, Suggestion
@@ -20,6 +22,12 @@ NAME = "strings"
 # and short phrases only.
 MAX_LENGTH = 60
 SKIP_LABELS = frozenset({"QUOTE", "DISPUTE"})
+
+
+def _learnable(text: str, label: str) -> bool:
+    """Whether a tag is one to learn: a short string without blanks at its ends, of a label
+    that names things (not a quote or a disputed point)."""
+    return label not in SKIP_LABELS and bool(text) and len(text) <= MAX_LENGTH and text == text.strip()
 
 
 class StringsRecommender:
@@ -47,9 +55,9 @@ class StringsRecommender:
             if doc.id == skip:
                 continue
             for a in doc.annotations:
-                t = a.text.strip()
-                if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+                if not _learnable(a.text, a.label):
                     continue
+                t = a.text
                 rec.tagged[(t, a.label)] += 1
                 rec.any_label[t] += 1
             if doc.status == "done":
@@ -77,9 +85,9 @@ class StringsRecommender:
         rec.misses = self.misses - self._misses_by_doc.get(doc.id, Counter())
         rec.rejected = self.rejected
         for a in doc.annotations:
-            t = a.text.strip()
-            if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+            if not _learnable(a.text, a.label):
                 continue
+            t = a.text
             rec.tagged[(t, a.label)] -= 1
             rec.any_label[t] -= 1
         rec.tagged = +rec.tagged  # drop what is left at zero
@@ -96,9 +104,9 @@ class StringsRecommender:
         rec.misses = self.misses
         rec.rejected = self.rejected
         for a in doc.annotations:
-            t = a.text.strip()
-            if a.label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != a.text:
+            if not _learnable(a.text, a.label):
                 continue
+            t = a.text
             rec.tagged[(t, a.label)] += 1
             rec.any_label[t] += 1
         rec._compile()
@@ -106,9 +114,9 @@ class StringsRecommender:
 
     def note(self, text: str, label: str, times: int = 1) -> None:
         """An annotation was made (``times`` 1) or taken back (-1): learn it as it happens."""
-        t = text.strip()
-        if label in SKIP_LABELS or not t or len(t) > MAX_LENGTH or t != text:
+        if not _learnable(text, label):
             return
+        t = text
         self.tagged[(t, label)] += times
         self.any_label[t] += times
         if self.tagged[(t, label)] <= 0:
@@ -145,10 +153,17 @@ class StringsRecommender:
             labels_of.setdefault(text, []).append(label)
         have = {(a.start, a.end) for a in doc.annotations}
         covered = sorted((a.start, a.end) for a in doc.annotations if a.label not in SKIP_LABELS)
+        # inside a longer annotation: one of those starting at or before s ends at or after e
+        # (the furthest end of those, by bisection: not a scan of them all for every match)
+        starts = [cs for cs, _ in covered]
+        furthest = list(accumulate((ce for _, ce in covered), max))
         out = []
         for m in self._pattern.finditer(doc.text):
             s, e = m.start(), m.end()
-            if (s, e) in have or any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in covered):
+            if (s, e) in have:
+                continue
+            i = bisect_right(starts, s)
+            if i and furthest[i - 1] >= e:  # not the same span (that is in ``have``): a longer one
                 continue
             for label in sorted(labels_of.get(m.group(), [])):
                 sc = self.score(m.group(), label)

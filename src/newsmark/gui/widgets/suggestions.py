@@ -230,7 +230,10 @@ class AcceptSuggestion(QUndoCommand):
         self.done: store.Accepted | None = None
 
     def redo(self) -> None:
-        self.done = store.accept(self.session.project, self.doc_id, self.sid, annotator=self.annotator)
+        if self.done is None:  # the first time: new annotations
+            self.done = store.accept(self.session.project, self.doc_id, self.sid, annotator=self.annotator)
+        else:  # after an undo: the same ones again (later commands refer to their ids)
+            store.redo_accept(self.session.project, self.done)
         _adopt(self.session, self.done.annotations, self.done.relations)
         self.changed()
 
@@ -379,7 +382,11 @@ class Suggestions(QObject):
         by_rec: dict[str, list[Suggestion]] = {}
         for s in sugs:
             by_rec.setdefault(s.recommender, []).append(s)
+        # every recommender that ran, also one that made nothing this time (its earlier ones go)
         names = {"quotes", "strings"} | set(by_rec)
+        model = str(self.window.settings.value("suggestions/spacy_model", "") or "")
+        if model:
+            names.add(f"spacy:{model}")
         try:
             with project.write():
                 for name in sorted(names):
