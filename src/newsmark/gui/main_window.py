@@ -42,6 +42,7 @@ from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.links import LinkOverlay
+from newsmark.gui.widgets.tags import LabelTags
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
 from newsmark.gui.widgets.quotes_panel import QuotesPanel
 from newsmark.store.project import Project
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.article = ArticleView()
         self.article.label_keys = set(self.key_to_label)
         self.article.tooltip_provider = self.span_tooltip
+        self.tags = LabelTags(self.article, self.session, self.article.spaced_layout)
         self.links = LinkOverlay(self.article, self.session)
         self.links.colours = self.colours
         self.linker = Linker(self)
@@ -319,6 +321,11 @@ class MainWindow(QMainWindow):
         self.all_links_action.setCheckable(True)
         self.all_links_action.setChecked(bool(self.settings.value("show_all_links", False, type=bool)))
         self.links.set_show_all(self.all_links_action.isChecked())
+        self.tags_action = self._action(m, "Show label &tags", self.toggle_tags, "Ctrl+Shift+T",
+                                        "Write each annotation's label above its first word")
+        self.tags_action.setCheckable(True)
+        self.tags_action.setChecked(bool(self.settings.value("show_label_tags", False, type=bool)))
+        self.tags.set_shown(self.tags_action.isChecked())
         for dock in (self.doc_dock, self.quotes_dock, self.palette_dock, self.ann_dock, self.detail_dock):
             m.addAction(dock.toggleViewAction())
 
@@ -640,6 +647,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("show_all_links", on)
         self.links.set_show_all(on)
 
+    def toggle_tags(self) -> None:
+        on = self.tags_action.isChecked()
+        self.settings.setValue("show_label_tags", on)
+        self.tags.set_shown(on)
+
     def remove_link(self) -> None:
         item = self.relation_panel.list.currentItem() or self.relation_panel.list.item(0)
         if item is not None:
@@ -807,6 +819,7 @@ class MainWindow(QMainWindow):
             font.setFamily(family)
         font.setPointSize(int(str(self.settings.value("font_size", 13))))
         self.article.setFont(font)
+        self.tags.refresh()
 
     def show_help(self) -> None:
         rows = [f"<tr><td><b>{escape(lab.shortcut)}</b></td><td>tag the selection as {escape(lab.name)}; "

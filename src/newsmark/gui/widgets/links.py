@@ -76,7 +76,7 @@ class LinkOverlay:
         self._index: tuple[list[int], list[tuple[int, int, int]], int] | None = None
         self._relations: list[Relation] = []
         self._rects: dict[tuple[int, int, int], list[QRectF]] = {}  # (block, qt start, qt end)
-        self._layout_key: tuple[int, float, str] = (0, 0.0, "")
+        self._layout_key: tuple[int, float, str, float] = (0, 0.0, "", 0.0)
         self.drawn: list[tuple[Relation, QPointF, QPointF]] = []  # the last paint's links (for tests)
         view.overlays.append(self.paint)
 
@@ -182,7 +182,7 @@ class LinkOverlay:
         if self.session.document is None or (not self.show_all and not self.selected_links):
             return
         view = self.view
-        key = (view.viewport().width(), view.font().pointSizeF(), view.font().family())
+        key = (view.viewport().width(), view.font().pointSizeF(), view.font().family(), view.spaced_layout.gap)
         if key != self._layout_key:  # laid out again: the cached rectangles are stale
             self._rects.clear()
             self._layout_key = key
