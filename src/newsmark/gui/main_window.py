@@ -42,9 +42,9 @@ from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.links import LinkOverlay
-from newsmark.gui.widgets.tags import LabelTags
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
 from newsmark.gui.widgets.quotes_panel import QuotesPanel
+from newsmark.gui.widgets.tags import LabelTags
 from newsmark.store.project import Project
 
 QUOTE_LAYER = "quote"

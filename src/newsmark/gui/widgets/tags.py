@@ -14,10 +14,20 @@ every offset, are the same; with the tags off the gap is 0 and the layout is Qt'
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QStaticText, QTextBlock, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QStaticText,
+    QTextBlock,
+    QTextDocument,
+    QTextLine,
+)
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
 if TYPE_CHECKING:
@@ -26,6 +36,11 @@ if TYPE_CHECKING:
 
 TAG_SCALE = 0.62  # the tags' font against the article's
 SHORT = 3  # a tag with no room for the whole label shows its first letters
+
+
+def _x(line: QTextLine, position: int) -> float:
+    x: Any = line.cursorToX(position)  # (x, position) in some PySide6 versions
+    return float(x[0] if isinstance(x, tuple) else x)
 
 
 class SpacedLayout(QPlainTextDocumentLayout):
@@ -148,12 +163,8 @@ class LabelTags:
                     line = layout.lineForTextPosition(s - b0)
                     if not line.isValid():
                         continue
-                    x = line.cursorToX(s - b0)
-                    x = x[0] if isinstance(x, tuple) else x
                     end_in_line = min(e - b0, line.textStart() + line.textLength())
-                    x2 = line.cursorToX(end_in_line)
-                    x2 = x2[0] if isinstance(x2, tuple) else x2
-                    placed.append((line.lineNumber(), float(x), float(x2), ann_id))
+                    placed.append((line.lineNumber(), _x(line, s - b0), _x(line, end_in_line), ann_id))
                 placed.sort(key=lambda p: (p[0], p[1], -(p[2] - p[1])))
                 right = -1e9
                 row = -1
