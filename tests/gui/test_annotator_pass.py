@@ -76,3 +76,37 @@ def test_pointing_at_a_short_mention_keeps_the_full_name(qtbot: Any, window: Any
     quote = sample_project.annotation(DOC, quote.id)
     assert quote.attributes["speaker"] == "Leon Panetta"
     assert not any(k.startswith("Mr Panetta") for k in groups(window))
+
+
+def test_next_suggestion_inside_the_selected_quote_then_backspace_rejects_it_not_the_quote(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    """Click a quote, Alt+N: the caret goes to the suggested GPE "Iraq" inside it and the status
+    bar says "Backspace rejects"; Backspace used to delete the quote and its three links."""
+    qtbot.waitUntil(lambda: len(window.suggestions.items) >= 2, timeout=5000)
+    user = User(qtbot, window)
+    quote = next(a for a in sample_project.annotations(DOC) if a.text.startswith("any US troops remaining in Iraq"))
+    links = {r.id for r in sample_project.relations(DOC) if quote.id in (r.from_id, r.to_id)}
+    user.click(quote.start + 3)
+    assert window.current == quote.id
+    user.key((Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier))
+    text = window.session.document.text
+    iraq = text.index("Iraq", quote.start)
+    caret = window.article.map.from_qt(window.article.textCursor().position())
+    assert caret == iraq and "Backspace rejects" in window.statusBar().currentMessage()
+    ghost = window.suggestions.at(iraq)
+    assert ghost is not None and ghost.label == "GPE"
+    assert window.current is None  # the quote let go: the keys act on the suggestion
+    user.key((Qt.Key.Key_Backspace, NONE))
+    assert sample_project.annotation(DOC, quote.id) is not None
+    assert {r.id for r in sample_project.relations(DOC) if quote.id in (r.from_id, r.to_id)} == links
+    assert window.suggestions.at(iraq) is None or window.suggestions.at(iraq).label != "GPE"
+    # Enter on the next one accepts it
+    user.key((Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier))
+    pos = window.article.map.from_qt(window.article.textCursor().position())
+    nxt = window.suggestions.at(pos)
+    assert nxt is not None
+    before = len(sample_project.annotations(DOC))
+    user.key((Qt.Key.Key_Return, NONE))
+    assert len(sample_project.annotations(DOC)) > before
+    assert any(a.start == nxt.start and a.end == nxt.end and a.label == nxt.label
+               for a in sample_project.annotations(DOC))

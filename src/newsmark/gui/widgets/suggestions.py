@@ -511,6 +511,9 @@ class Suggestions(QObject):
         after = [p for p in heads if p > pos] if delta > 0 else [p for p in heads if p < pos]
         target = (after[0] if delta > 0 else after[-1]) if after else (heads[0] if delta > 0 else heads[-1])
         sug = next(s for s in self.items if s.start == target)
+        # the caret is on a suggestion now: let go of the selected annotation, or Backspace
+        # (which the status bar says rejects) would delete it when the suggestion lies inside it
+        self.window.select_annotation(None, reveal=False)
         self.article.select_span(sug.start, sug.start)
         self.window.statusBar().showMessage(
             f"suggested {sug.label} ({sug.recommender}, score {sug.score:.2f}): Enter accepts, Backspace rejects",
