@@ -110,3 +110,32 @@ def test_next_suggestion_inside_the_selected_quote_then_backspace_rejects_it_not
     assert len(sample_project.annotations(DOC)) > before
     assert any(a.start == nxt.start and a.end == nxt.end and a.label == nxt.label
                for a in sample_project.annotations(DOC))
+
+
+def _listed_selection(window: Any) -> list[str]:
+    """The annotations the list shows as selected."""
+    return [str(window.ann_filter.data(i, Qt.ItemDataRole.UserRole))
+            for i in window.ann_view.selectionModel().selectedRows()]
+
+
+def test_filtering_the_list_never_shows_another_annotation_as_selected(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    """Filtering the annotation list by text hid the selected quote's row and painted the row
+    that took its place as selected, while the keys still acted on the hidden quote."""
+    user = User(qtbot, window)
+    quote = next(a for a in sample_project.annotations(DOC) if a.text == "immunity is not necessary")
+    user.click(quote.start + 2)
+    assert window.current == quote.id and _listed_selection(window) == [quote.id]
+    qtbot.keyClicks(window.ann_search, "Panetta")  # its row is filtered out
+    assert window.current == quote.id
+    assert _listed_selection(window) == []
+    window.ann_search.clear()  # back: its row selected again
+    assert _listed_selection(window) == [quote.id]
+    window.ann_choice.setCurrentIndex(window.ann_choice.findText("PERSON"))
+    assert _listed_selection(window) == []
+    window.ann_choice.setCurrentIndex(0)
+    assert _listed_selection(window) == [quote.id]
+    # sorting keeps the same annotation selected
+    window.ann_view.horizontalHeader().sectionClicked.emit(0)
+    window.ann_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert _listed_selection(window) == [quote.id]

@@ -360,6 +360,8 @@ class MainWindow(QMainWindow):
             lambda _i: self.ann_filter.set_choice(str(self.ann_choice.currentData() or "")))
         self.ann_view.clicked.connect(self._on_ann_view_clicked)
         self.ann_search.textChanged.connect(self.ann_filter.set_text)
+        self.ann_search.textChanged.connect(lambda _t: self._show_current_in_list())
+        self.ann_choice.currentIndexChanged.connect(lambda _i: self._show_current_in_list())
         self.quotes_panel.quote_chosen.connect(self.select_annotation)
         self.ann_view.activated.connect(self._on_ann_view_clicked)
         self.attr_editor.attributes_edited.connect(self._on_attributes_edited)
@@ -671,19 +673,21 @@ class MainWindow(QMainWindow):
         if ann is not None and reveal:
             self.article.reveal(ann.start)
             self._clear_text_selection()
-        row = self.ann_model.row_of(ann_id) if ann_id else None
-        if row is not None:
-            # (the view must hear of the change, or the old row stays painted as selected)
-            proxy = self.ann_filter.mapFromSource(self.ann_model.index(row, 0))
-            if proxy.isValid():
-                self.ann_view.setCurrentIndex(proxy)
-                self.ann_view.scrollTo(proxy)
-            else:  # filtered out
-                self.ann_view.selectionModel().clear()
-        else:
-            self.ann_view.selectionModel().clear()
+        self._show_current_in_list()
         self.quotes_panel.select(ann_id)
         self._refresh_detail()
+
+    def _show_current_in_list(self) -> None:
+        """The annotation list selects the current annotation's row, or none when it is filtered
+        out (never the row that took its place: the keys act on the current one)."""
+        row = self.ann_model.row_of(self.current) if self.current else None
+        proxy = self.ann_filter.mapFromSource(self.ann_model.index(row, 0)) if row is not None else QModelIndex()
+        if proxy.isValid():
+            # (the view must hear of the change, or the old row stays painted as selected)
+            self.ann_view.setCurrentIndex(proxy)
+            self.ann_view.scrollTo(proxy)
+        else:
+            self.ann_view.selectionModel().clear()
 
     def clear_current(self) -> None:
         if self.find_bar.isVisible():
