@@ -139,3 +139,20 @@ def test_filtering_the_list_never_shows_another_annotation_as_selected(
     window.ann_view.horizontalHeader().sectionClicked.emit(0)
     window.ann_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert _listed_selection(window) == [quote.id]
+
+
+def test_a_window_closed_while_suggestions_are_computed_hears_nothing_back(qtbot: Any) -> None:
+    """The benchmark closed its window while a long article's suggestions were computed: the
+    worker emitted into a deleted window ("Signal source has been deleted" on stderr)."""
+    from newsmark.core.model import Document
+    from newsmark.gui.widgets.suggestions import SuggestionWorker
+
+    worker = SuggestionWorker()
+    heard: list[Any] = []
+    worker.computed.connect(lambda *a: heard.append(a))
+    doc = Document(id="d", text="“We will win,” said Anna Berg.")
+    worker.compute(1, doc)
+    assert len(heard) == 1 and heard[0][1] == "d"  # it does answer while the window is open
+    worker.stopping = True  # set by the window's thread when it closes
+    worker.compute(2, doc)
+    assert len(heard) == 1

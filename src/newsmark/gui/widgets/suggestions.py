@@ -109,6 +109,10 @@ class SuggestionWorker(QObject):
                 self.failed.emit(f"suggestions from {rec.name}: {e}")
                 if rec is self.spacy:
                     self.spacy = None
+            if self.stopping:
+                return
+        if self.stopping:  # the window closed while this ran (a long article): no one listens, and
+            return  # the window may be gone ("Signal source has been deleted" on stderr at exit)
         self.computed.emit(job, doc.id, out)
 
 
