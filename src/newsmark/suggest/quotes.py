@@ -556,6 +556,7 @@ _NAME_STOP = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It
               "Mrs.", "Ms.", "Dr.", "Many", "Some", "Several", "Our", "Their", "His", "Her", "Its"}
 
 
+_HONORIFIC_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+[A-Z][\w’'\-]+")
 _CAPITALISED = re.compile(r"(?<![\w’'.-])([A-Z][\w-]+)(?:['’]s)?(?![\w’'-])")
 
 
@@ -598,6 +599,12 @@ class _Names:
             else:
                 kind = "name"
             found.append((s, e, name, kind))
+        # "Mr Panetta": a person named by an honorific and the surname, for a pronoun after it
+        # to refer to ("But Mr Panetta … said: … He added: …" is Panetta's, not the full name
+        # named before him)
+        for m in _HONORIFIC_SURNAME.finditer(text):
+            if not any(s <= m.start() < e for s, e, _n, _k in found):
+                found.append((m.start(), m.end(), m.group(), "titled"))
         found.sort()
         self.names = found
 
@@ -607,20 +614,24 @@ class _Names:
         before = [n for n in reversed(self.names) if n[0] < mention.start]
         if mention.pronoun:
             low = mention.text.lower()
-            prefer = ("person", "name") if low not in ("it", "they", "we") else ("org", "name")
-            for kind in prefer:
-                for _s, _e, name, k in before:
-                    if k == kind:
-                        return name
+            prefer = (("person", "titled"), ("name",)) if low not in ("it", "they", "we") else (("org",), ("name",))
+            for kinds in prefer:
+                for s, _e, name, k in before:
+                    if k in kinds:
+                        return self._full(name, s) if k == "titled" else name
             return mention.text
-        # a surname alone refers to the full name it shortens
-        last = mention.text.split()[-1]
+        return self._full(mention.text, mention.start)
+
+    def _full(self, short: str, start: int) -> str:
+        """A surname alone (or after an honorific) refers to the full name it shortens."""
+        before = [n for n in reversed(self.names) if n[0] < start and n[3] != "titled"]
+        last = short.split()[-1]
         for _s, _e, name, _k in before:
             words = name.split()
-            if words[-1] == last and len(name) > len(mention.text):
+            if words[-1] == last and len(name) > len(short):
                 keep = 3 if len(words) >= 3 and (words[-2].lower() in _PARTICLES or words[-2].endswith(".")) else 2
                 return " ".join(words[-keep:]) if len(words) > keep and _k != "org" else name
-        return mention.text
+        return short
 
 
 def _entity_label(m: _Mention) -> str:
