@@ -156,3 +156,18 @@ def test_the_choice_is_remembered_and_follows_the_zoom(qtbot: Any, window: Any, 
     assert again.tags_action.isChecked() and again.article.spaced_layout.gap > 0
     _shot(again)
     assert again.tags.drawn
+
+
+def test_links_end_above_the_tags_not_on_them(qtbot: Any, window: Any, sample_project: Project) -> None:
+    user = User(qtbot, window)
+    _toggle(qtbot, window)
+    quote = next(a for a in sample_project.annotations(DOC) if a.text == "immunity is not necessary")
+    user.click(quote.start + 2)
+    _shot(window)
+    drawn = window.links.drawn
+    tags = {ann_id: rect for ann_id, _label, rect in window.tags.drawn}
+    assert drawn
+    for rel, _p0, p3 in drawn:
+        rect = tags.get(rel.to_id)
+        if rect is not None:  # the arrow's tip stands on the tag's top, not inside it
+            assert p3.y() <= rect.top() + 1.5, (rel.type, p3, rect)
