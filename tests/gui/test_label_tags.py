@@ -171,3 +171,30 @@ def test_links_end_above_the_tags_not_on_them(qtbot: Any, window: Any, sample_pr
         rect = tags.get(rel.to_id)
         if rect is not None:  # the arrow's tip stands on the tag's top, not inside it
             assert p3.y() <= rect.top() + 1.5, (rel.type, p3, rect)
+
+
+def test_tags_follow_an_edit_and_the_lines_stay_spaced(qtbot: Any, window: Any, sample_project: Project) -> None:
+    _toggle(qtbot, window)
+    user = User(qtbot, window)
+    text = window.session.document.text
+    talks = text.index("Talks are continuing")
+    art = window.article
+    cursor = art.textCursor()
+    cursor.setPosition(qt_pos(text, talks + len("Talks are continuing for several thousand of the ")))
+    cursor.setPosition(qt_pos(text, talks + len("Talks are continuing for several thousand of the 43,000 US troops")),
+                       QTextCursor.MoveMode.KeepAnchor)
+    art.setTextCursor(cursor)
+    before = _char_rect(window, talks)
+    user.key("o")  # "43,000 US troops" as ORG: the block is coloured and laid out again
+    ann = sample_project.annotation(DOC, window.current)
+    assert ann.text == "43,000 US troops"
+    _shot(window)
+    gap = art.spaced_layout.gap
+    block = art.document().findBlock(qt_pos(text, talks))
+    assert block.layout().lineAt(0).position().y() == gap  # still spaced after the re-layout
+    assert _char_rect(window, talks) == before
+    assert any(i == ann.id and label == "ORG" for i, label, _r in window.tags.drawn)
+    window.undo_stack.undo()
+    _shot(window)
+    assert not any(i == ann.id for i, _l, _r in window.tags.drawn)
+    assert _char_rect(window, talks) == before
