@@ -156,3 +156,32 @@ def test_a_window_closed_while_suggestions_are_computed_hears_nothing_back(qtbot
     worker.stopping = True  # set by the window's thread when it closes
     worker.compute(2, doc)
     assert len(heard) == 1
+
+
+def test_a_quote_tagged_a_character_short_of_its_suggestion_leaves_no_ghost(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    """A drag to the end of "negotiation" (snapped to the word, without the period) made the
+    quote; the suggested quote with the period stayed drawn over it, and Enter on it made a
+    second, overlapping QUOTE."""
+    qtbot.waitUntil(lambda: len(window.suggestions.items) >= 2, timeout=5000)
+    text = window.session.document.text
+    q = text.index(LAST_QUOTE)
+    assert window.suggestions.at(q + 3) is not None  # the ghost is there at first
+    user = User(qtbot, window)
+    select(window, q, q + len(LAST_QUOTE) - 1)
+    user.key("q")
+    quote = sample_project.annotation(DOC, window.current)
+    assert quote.text == LAST_QUOTE[:-1]
+
+    def no_quote_ghost() -> bool:
+        ghost = window.suggestions.at(q + 3)
+        return ghost is None or ghost.label != "QUOTE"
+
+    qtbot.waitUntil(no_quote_ghost, timeout=5000)  # recomputed after the edit, in the background
+    window.select_annotation(None)
+    caret = window.article.textCursor()
+    caret.setPosition(qt_pos(text, q + 3))
+    window.article.setTextCursor(caret)
+    user.key((Qt.Key.Key_Return, NONE))
+    assert [a.id for a in sample_project.annotations(DOC) if a.label == "QUOTE" and a.start <= q + 3 < a.end] == [
+        quote.id]
