@@ -215,6 +215,8 @@ class ArticleView(QPlainTextEdit):
         super().__init__(parent)
         # the plain-text layout, able to leave room above lines for label tags (widgets/tags.py)
         document = QTextDocument(self)
+        # (kept as an attribute: PySide does not keep a Python layout alive for the document that
+        # owns it, and Qt would then call into a deleted object: a crash on the next paint)
         self.spaced_layout = SpacedLayout(document)
         document.setDocumentLayout(self.spaced_layout)
         self.setDocument(document)
