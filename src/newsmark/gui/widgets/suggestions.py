@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 MIN_SCORE_DEFAULT = 0.5
 RECOMPUTE_AFTER_EDIT_MS = 250
+SHUTDOWN_PATIENCE_MS = 5000  # then the window is hidden while the last computation ends
 
 
 # ---------------------------------------------------------------- the background thread
@@ -594,4 +595,10 @@ class Suggestions(QObject):
         self._viewport.removeEventFilter(self)
         self._viewport.removeEventFilter(self.overlay)
         self._thread.quit()
-        self._thread.wait(5000)
+        if not self._thread.wait(SHUTDOWN_PATIENCE_MS):
+            # a long article's suggestions still being computed (one recommender's run: the
+            # worker stops between them).  Destroying a running QThread aborts the program
+            # ("QThread: Destroyed while thread is still running"): the window goes away and
+            # the thread is waited for; every edit is already stored.
+            self.window.hide()
+            self._thread.wait()
