@@ -7,6 +7,7 @@ A ~1 MB article with 20,000 annotations, a fifth of them overlapping others:
   add:  tag one more span by a label key (PERSON and QUOTE in turn): stored, and every widget it
         changes (the article too) painted (<= 16 ms; median, 95th percentile and worst of 100)
   scroll: page down through the whole article, painting each page (<= 16 ms a frame, slowest)
+  tags: page down with a label tag over every span (View > Show label tags) (<= 16 ms a frame)
   links: 8,000 links (speaker, cue, stance of every quote); page down with every link drawn, and
         a frame with the selected quote's links (<= 16 ms; median, 95th percentile and worst)
 A project of 100,000 documents: the document list built and shown (<= 1 s), resident memory
@@ -163,6 +164,31 @@ def main() -> None:
             window.article.viewport().repaint()
             frames.append(time.perf_counter() - t)
 
+        # label tags (View > Show label tags): the lines spaced out, a tag over every span's start
+        tag_times: list[float] = []
+        paint_tags = window.tags.paint
+
+        def timed_tags(painter: object, clip: object) -> None:  # the tags' own share of a frame
+            t0 = time.perf_counter()
+            paint_tags(painter, clip)  # type: ignore[arg-type]
+            tag_times.append(time.perf_counter() - t0)
+
+        window.article.overlays[window.article.overlays.index(paint_tags)] = timed_tags
+        t = time.perf_counter()
+        window.tags.set_shown(True)
+        window.article.viewport().repaint()
+        tags_on_s = time.perf_counter() - t
+        bar.setValue(0)
+        tag_frames, tags_drawn = [], []
+        while bar.value() < bar.maximum():
+            t = time.perf_counter()
+            bar.setValue(bar.value() + bar.pageStep())
+            window.article.viewport().repaint()
+            tag_frames.append(time.perf_counter() - t)
+            tags_drawn.append(len(window.tags.drawn))
+        window.tags.set_shown(False)
+        window.article.overlays[window.article.overlays.index(timed_tags)] = paint_tags
+
         # links: every quote of the article said by the PERSON before it, with the CUE after it
         # and a stance on a span 300 annotations away (often off screen: the curve leaves the edge)
         rels = []
@@ -230,6 +256,11 @@ def main() -> None:
             p95 = sorted(frames)[max(0, int(len(frames) * 0.95) - 1)]
             return (f"{statistics.median(frames) * 1000:.1f} ms median, {p95 * 1000:.1f} ms 95th percentile, "
                     f"{max(frames) * 1000:.1f} ms worst")
+
+        print(f"label tags: switched on and painted in {tags_on_s * 1000:.1f} ms; page by page "
+              f"({len(tag_frames)} frames, {statistics.median(tags_drawn):.0f} tags a page): {spread(tag_frames)} "
+              f"(target <= 16 ms; {statistics.median(tag_frames) / statistics.median(frames):.2f}x a frame "
+              f"without tags); drawing the tags: {spread(tag_times)}")
 
         print(f"links: {len(rels):,} ({len(quotes):,} quotes with speaker, cue and stance)")
         print(f"  every link drawn, page by page ({len(all_frames)} frames, {statistics.median(drawn):.0f} links "

@@ -68,7 +68,8 @@ def test_a_quote_with_speaker_and_cue_in_four_actions_and_a_stance_in_three(qtbo
     # "He added:" a sentence after "But Mr Panetta, visiting Brussels, said: …"
     assert (speaker.text, speaker.label) == ("Mr Panetta", "PERSON")
     assert (cue.text, cue.label) == ("added", "CUE")
-    assert quote.attributes == {"type": "direct", "speaker": "Mr Panetta", "cue": "added"}
+    # the mention is "Mr Panetta", the speaker the full name it refers to (quotes-guidelines.md)
+    assert quote.attributes == {"type": "direct", "speaker": "Leon Panetta", "cue": "added"}
     assert len(links["said_by"]) == len(links["cue"]) == 1
     assert quote_actions <= 4, quote_actions
 
@@ -278,7 +279,7 @@ def test_a_typed_name_is_tagged_where_it_occurs(qtbot: Any, window: Any, sample_
     user.key((Qt.Key.Key_S, CTRL_SHIFT))
     speaker = sample_project.annotation(DOC, relations(sample_project, quote.id)["said_by"][0].to_id)
     assert (speaker.text, speaker.label) == ("Mr Panetta", "PERSON")
-    assert sample_project.annotation(DOC, quote.id).attributes["speaker"] == "Mr Panetta"
+    assert sample_project.annotation(DOC, quote.id).attributes["speaker"] == "Leon Panetta"
 
 
 def test_the_quote_type_is_inferred_and_stays_editable(qtbot: Any, window: Any, sample_project: Project) -> None:

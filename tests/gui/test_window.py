@@ -151,7 +151,8 @@ def test_attribute_a_quote_to_a_speaker_by_name(window: Any, sample_project: Pro
     assert speaker.text == "Mr Panetta" and speaker.label == "PERSON"
     nearest = max(i for i in range(len(doc.text)) if doc.text.startswith("Mr Panetta", i) and i < quote_span)
     assert speaker.start == nearest
-    assert sample_project.annotation(DOC, quote_id).attributes["speaker"] == "Mr Panetta"
+    # the mention is "Mr Panetta"; the speaker, the full name it refers to (quotes-guidelines.md)
+    assert sample_project.annotation(DOC, quote_id).attributes["speaker"] == "Leon Panetta"
     # the relations panel shows the link; undo takes back the whole attribution at once
     assert any("said_by" in window.relation_panel.list.item(i).text() for i in range(window.relation_panel.list.count()))
     window.undo_stack.undo()

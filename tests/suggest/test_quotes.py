@@ -232,3 +232,25 @@ def test_ten_thousand_quotation_marks_in_one_sentence_take_linear_time() -> None
     elapsed = time.perf_counter() - started
     assert [g.head.text for g in found][-1:] == ["We will appeal"]
     assert elapsed < 5.0, f"{elapsed:.1f} s for {text.count('“')} quotes"
+
+
+def test_a_pronoun_after_mr_surname_is_that_persons_not_the_last_full_name() -> None:
+    """The sample article: "Government spokesman Ali al-Dabbagh said: … But Mr Panetta, visiting
+    Brussels, said: … He added: …" — "He" is Panetta (the window showed Ali al-Dabbagh)."""
+    text = ("US defence secretary Leon Panetta has insisted that troops must stay.\n\n"
+            "Government spokesman Ali al-Dabbagh said: \"Immunity is the main disputed point.\"\n\n"
+            "But Mr Panetta, visiting Brussels, said: \"I can say very clearly that we will stay.\"\n\n"
+            "He added: \"These issues are still very much in negotiation.\"")
+    _check(_one(text, "These issues are still very much in negotiation."), text, speaker="Leon Panetta",
+           mention="He", cue="added", qtype="direct")
+    # as in the window: the two full names tagged PERSON
+    from newsmark.core.model import Annotation
+
+    tagged = [Annotation(f"a{i}", "d", text.index(n), text.index(n) + len(n), "PERSON", n)
+              for i, n in enumerate(("Leon Panetta", "Ali al-Dabbagh"))]
+    head = next(g for g in suggest_quotes(text, tagged) if g.head.text.startswith("These issues"))
+    assert head.head.attributes["speaker"] == "Leon Panetta"
+    assert head.target("said_by").text == "He"  # type: ignore[union-attr]
+    # an honorific and a surname never named in full stay as written
+    text2 = ("Ali al-Dabbagh said: \"No.\" Then Ms Okafor spoke.\n\nShe said: \"We will see.\"")
+    _check(_one(text2, "We will see."), text2, speaker="Ms Okafor", mention="She", cue="said", qtype="direct")

@@ -11,6 +11,7 @@ from newsmark.attribution.speaker import (
     propose_cue,
     sentence_bounds,
     speaker_choices,
+    speaker_name,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "propose_cue",
     "sentence_bounds",
     "speaker_choices",
+    "speaker_name",
 ]

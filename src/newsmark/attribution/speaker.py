@@ -137,6 +137,17 @@ def _group_key(label: str, text: str) -> tuple[str, str]:
     return label, " ".join(words)
 
 
+def speaker_name(annotations: Sequence[Annotation], mention: Annotation) -> str:
+    """The name a speaker's mention refers to: the fullest way the text names the same person
+    or organisation ("Mr Panetta" -> "Leon Panetta"); the mention itself when nothing fuller."""
+    key = _group_key(mention.label, mention.text)
+    name = " ".join(mention.text.split())
+    for a in annotations:
+        if a.label == mention.label and _group_key(a.label, a.text) == key and _fullness(a.text) > _fullness(name):
+            name = " ".join(a.text.split())
+    return name
+
+
 def _fullness(text: str) -> int:
     return sum(1 for t in _tokens(text) if t.lower() not in TITLES)
 

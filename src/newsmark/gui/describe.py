@@ -57,7 +57,7 @@ class QuoteRow:
     """What the Quotes panel shows of one quote."""
 
     quote: Annotation
-    speaker: str  # the linked entity's text, else the ``speaker`` attribute ("" when none)
+    speaker: str  # the ``speaker`` attribute (the name the mention refers to), else the linked entity's text
     entity: Annotation | None  # the speaker's entity, when linked
     cue: str
     stances: tuple[str, ...] = ()  # "opposes: US troops keep immunity"
@@ -72,7 +72,11 @@ def quote_row(q: Annotation, links: list[Relation], by_id: dict[str, Annotation]
     """A quote with its speaker, cue and stances, from its links (``links``: its outgoing ones)."""
     entity = next((by_id[r.to_id] for r in links if r.type == "said_by" and r.from_id == q.id
                    and r.to_id in by_id), None)
-    speaker = " ".join(entity.text.split()) if entity is not None else str(q.attributes.get("speaker") or "").strip()
+    # the name the quote's speaker goes by ("Leon Panetta"), not the mention linked ("He", "Mr
+    # Panetta"): one person is one group however the article names them near each quote
+    speaker = " ".join(str(q.attributes.get("speaker") or "").split())
+    if not speaker and entity is not None:
+        speaker = " ".join(entity.text.split())
     cues = [by_id[r.to_id].text for r in links if r.type == "cue" and r.from_id == q.id and r.to_id in by_id]
     cue = ", ".join(cues) or str(q.attributes.get("cue") or "")
     stances = []

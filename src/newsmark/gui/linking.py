@@ -8,7 +8,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from newsmark.attribution import SpeakerChoice, infer_quote_type, propose_cue, speaker_choices
+from newsmark.attribution import (
+    SpeakerChoice,
+    infer_quote_type,
+    propose_cue,
+    speaker_choices,
+    speaker_name,
+)
 from newsmark.core.model import Annotation, Label
 from newsmark.core.schema import label_matches
 from newsmark.gui import commands as cmd
@@ -128,7 +134,7 @@ class Linker:
         with self.w._macro("attribute quote"):
             if isinstance(chosen, SpeakerChoice) and chosen.target is not None:
                 self._link_speaker(quote.id, chosen.target.start, chosen.target.end, chosen.target.label,
-                                   chosen.target.ann_id)
+                                   chosen.target.ann_id, chosen.name)
             elif isinstance(chosen, str):
                 self.set_speaker(quote.id, chosen)
             if proposal is not None and dialog.with_cue():
@@ -139,8 +145,10 @@ class Linker:
             said = ", ".join(f"{k} {q.attributes[k]}" for k in ("speaker", "cue") if q.attributes.get(k))
             self.w.statusBar().showMessage(f"Quote attributed: {said} — Ctrl+Z undoes", 8000)
 
-    def _link_speaker(self, quote_id: str, start: int, end: int, label: str, ann_id: str | None) -> None:
-        """Make a mention the quote's one speaker (tagging it first when it is not tagged)."""
+    def _link_speaker(self, quote_id: str, start: int, end: int, label: str, ann_id: str | None,
+                      name: str | None = None) -> None:
+        """Make a mention the quote's one speaker (tagging it first when it is not tagged); the
+        quote's ``speaker`` is the name the mention refers to ("Mr Panetta": "Leon Panetta")."""
         assert self.w.doc_id is not None
         target = self.w.session.annotation(ann_id) if ann_id else None
         with self.w._macro("attribute to speaker"):
@@ -151,9 +159,12 @@ class Linker:
                 target = add.annotation
             self._replace_link("said_by", quote_id, target.id)
             quote = self.w.session.annotation(quote_id)
-            if quote is not None and quote.attributes.get("speaker") != target.text:
+            doc = self.w.session.document
+            if name is None:
+                name = speaker_name(doc.annotations if doc is not None else [], target)
+            if quote is not None and quote.attributes.get("speaker") != name:
                 self.w._push(cmd.UpdateAnnotation(self.w.session, self.w.doc_id, quote_id, "speaker",
-                                                attributes={**quote.attributes, "speaker": target.text}))
+                                                attributes={**quote.attributes, "speaker": name}))
 
     def _link_cue(self, quote_id: str, start: int, end: int, ann_id: str | None) -> None:
         """Make a span the quote's one cue (tagging it CUE first when it is not tagged)."""

@@ -46,6 +46,7 @@ from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.links import LinkOverlay
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
 from newsmark.gui.widgets.quotes_panel import QuotesPanel
+from newsmark.gui.widgets.tags import LabelTags
 from newsmark.store.project import Project
 
 QUOTE_LAYER = "quote"
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.article = ArticleView()
         self.article.label_keys = set(self.key_to_label)
         self.article.tooltip_provider = self.span_tooltip
+        self.tags = LabelTags(self.article, self.session, self.article.spaced_layout)
         self.links = LinkOverlay(self.article, self.session)
         self.links.colours = self.colours
         self.linker = Linker(self)
@@ -321,6 +323,11 @@ class MainWindow(QMainWindow):
         self.all_links_action.setCheckable(True)
         self.all_links_action.setChecked(bool(self.settings.value("show_all_links", False, type=bool)))
         self.links.set_show_all(self.all_links_action.isChecked())
+        self.tags_action = self._action(m, "Show label &tags", self.toggle_tags, "Ctrl+Shift+T",
+                                        "Write each annotation's label above its first word")
+        self.tags_action.setCheckable(True)
+        self.tags_action.setChecked(bool(self.settings.value("show_label_tags", False, type=bool)))
+        self.tags.set_shown(self.tags_action.isChecked())
         for dock in (self.doc_dock, self.quotes_dock, self.palette_dock, self.ann_dock, self.detail_dock):
             m.addAction(dock.toggleViewAction())
 
@@ -356,6 +363,8 @@ class MainWindow(QMainWindow):
             lambda _i: self.ann_filter.set_choice(str(self.ann_choice.currentData() or "")))
         self.ann_view.clicked.connect(self._on_ann_view_clicked)
         self.ann_search.textChanged.connect(self.ann_filter.set_text)
+        self.ann_search.textChanged.connect(lambda _t: self._show_current_in_list())
+        self.ann_choice.currentIndexChanged.connect(lambda _i: self._show_current_in_list())
         self.quotes_panel.quote_chosen.connect(self.select_annotation)
         self.ann_view.activated.connect(self._on_ann_view_clicked)
         self.attr_editor.attributes_edited.connect(self._on_attributes_edited)
@@ -643,6 +652,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("show_all_links", on)
         self.links.set_show_all(on)
 
+    def toggle_tags(self) -> None:
+        on = self.tags_action.isChecked()
+        self.settings.setValue("show_label_tags", on)
+        self.tags.set_shown(on)
+
     def remove_link(self) -> None:
         item = self.relation_panel.list.currentItem() or self.relation_panel.list.item(0)
         if item is not None:
@@ -662,19 +676,21 @@ class MainWindow(QMainWindow):
         if ann is not None and reveal:
             self.article.reveal(ann.start)
             self._clear_text_selection()
-        row = self.ann_model.row_of(ann_id) if ann_id else None
-        if row is not None:
-            # (the view must hear of the change, or the old row stays painted as selected)
-            proxy = self.ann_filter.mapFromSource(self.ann_model.index(row, 0))
-            if proxy.isValid():
-                self.ann_view.setCurrentIndex(proxy)
-                self.ann_view.scrollTo(proxy)
-            else:  # filtered out
-                self.ann_view.selectionModel().clear()
-        else:
-            self.ann_view.selectionModel().clear()
+        self._show_current_in_list()
         self.quotes_panel.select(ann_id)
         self._refresh_detail()
+
+    def _show_current_in_list(self) -> None:
+        """The annotation list selects the current annotation's row, or none when it is filtered
+        out (never the row that took its place: the keys act on the current one)."""
+        row = self.ann_model.row_of(self.current) if self.current else None
+        proxy = self.ann_filter.mapFromSource(self.ann_model.index(row, 0)) if row is not None else QModelIndex()
+        if proxy.isValid():
+            # (the view must hear of the change, or the old row stays painted as selected)
+            self.ann_view.setCurrentIndex(proxy)
+            self.ann_view.scrollTo(proxy)
+        else:
+            self.ann_view.selectionModel().clear()
 
     def clear_current(self) -> None:
         if self.find_bar.isVisible():
@@ -810,6 +826,7 @@ class MainWindow(QMainWindow):
             font.setFamily(family)
         font.setPointSize(int(str(self.settings.value("font_size", 13))))
         self.article.setFont(font)
+        self.tags.refresh()
 
     def show_help(self) -> None:
         rows = [f"<tr><td><b>{escape(lab.shortcut)}</b></td><td>tag the selection as {escape(lab.name)}; "

@@ -8,6 +8,7 @@ suggestions again never brings them back; accepted ones stay as accepted for the
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -44,11 +45,31 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
     """Store a recommender's suggestions for a document in place of its earlier open ones.
 
     Left out: those the annotator rejected or accepted before (same recommender, label and
-    span), those whose head is already an annotation and those whose head's label the
-    project's schema does not have; of the rest, the spans and links the schema cannot hold
-    (a user's schema without CUE, PERSON or ``said_by``).  Returns what was stored."""
+    span), those whose head overlaps an annotation of its label (the annotator tagged that
+    quote or name already, perhaps a character shorter: as INCEpTION hides them) and those whose
+    head's label the project's schema does not have; of the rest, the spans and links the schema
+    cannot hold (a user's schema without CUE, PERSON or ``said_by``).  Returns what was stored."""
     text = project._text(doc_id)
-    existing = {(a.label, a.start, a.end) for a in project.annotations(doc_id)}
+    tagged: dict[str, list[tuple[int, int]]] = {}
+    for a in project.annotations(doc_id):
+        tagged.setdefault(a.label, []).append((a.start, a.end))
+    # per label: starts sorted, and the furthest end among the spans up to each one
+    reach: dict[str, tuple[list[int], list[int]]] = {}
+    for label, spans in tagged.items():
+        spans.sort()
+        furthest, ends = 0, []
+        for _s, e in spans:
+            furthest = max(furthest, e)
+            ends.append(furthest)
+        reach[label] = ([s for s, _e in spans], ends)
+
+    def overlaps_tagged(label: str, start: int, end: int) -> bool:
+        found = reach.get(label)
+        if found is None:
+            return False
+        i = bisect.bisect_left(found[0], end)  # the spans starting before this one ends
+        return i > 0 and found[1][i - 1] > start
+
     stamp = now()
     stored: list[Suggestion] = []
     labels = {lab.name: lab for lab in project.labels()}
@@ -66,7 +87,7 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
         rows = []
         for s in suggestions:
             key = (s.label, s.start, s.end)
-            if key in decided or key in existing or key in seen:
+            if key in decided or key in seen or overlaps_tagged(s.label, s.start, s.end):
                 continue
             for span in s.spans:
                 if not (0 <= span.start < span.end <= len(text)) or text[span.start:span.end] != span.text:

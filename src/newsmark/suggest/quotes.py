@@ -557,6 +557,7 @@ _NAME_STOP = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It
               "Mrs.", "Ms.", "Dr.", "Many", "Some", "Several", "Our", "Their", "His", "Her", "Its"}
 
 
+_HONORIFIC_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+[A-Z][\w’'\-]+")
 _CAPITALISED = re.compile(r"(?<![\w’'.-])([A-Z][\w-]+)(?:['’]s)?(?![\w’'-])")
 
 
@@ -599,6 +600,12 @@ class _Names:
             else:
                 kind = "name"
             found.append((s, e, name, kind))
+        # "Mr Panetta": a person named by an honorific and the surname, for a pronoun after it
+        # to refer to ("But Mr Panetta … said: … He added: …" is Panetta's, not the full name
+        # named before him)
+        for m in _HONORIFIC_SURNAME.finditer(text):
+            if not any(s <= m.start() < e for s, e, _n, _k in found):
+                found.append((m.start(), m.end(), m.group(), "titled"))
         found.sort()
         self.names = found
         # indexes for resolve(): the names of each kind and of each last word, by position
@@ -609,8 +616,8 @@ class _Names:
             starts, names = self._kind.setdefault(kind, ([], []))
             starts.append(s)
             names.append(name)
-            if not name.split():
-                continue  # a tagged entity of blanks has no last word
+            if not name.split() or kind == "titled":
+                continue  # a tagged entity of blanks has no last word; "Mr Panetta" shortens one
             nstarts, where = self._last.setdefault(name.split()[-1], {}).setdefault(name, ([], []))
             nstarts.append(s)
             where.append((x, kind))
@@ -622,26 +629,37 @@ class _Names:
         # names before it for every quote: that was quadratic on long articles)
         if mention.pronoun:
             low = mention.text.lower()
-            prefer = ("person", "name") if low not in ("it", "they", "we") else ("org", "name")
-            for kind in prefer:
-                starts, kind_names = self._kind.get(kind, ([], []))
-                i = bisect_left(starts, mention.start)
-                if i:
-                    return kind_names[i - 1]
+            prefer = (("person", "titled"), ("name",)) if low not in ("it", "they", "we") else (("org",), ("name",))
+            for kinds in prefer:
+                best: tuple[int, str, str] | None = None  # (start, name, kind): the nearest before
+                for kind in kinds:
+                    starts, kind_names = self._kind.get(kind, ([], []))
+                    i = bisect_left(starts, mention.start)
+                    if i and (best is None or starts[i - 1] > best[0]):
+                        best = (starts[i - 1], kind_names[i - 1], kind)
+                if best is not None:
+                    s, name, kind = best
+                    return self._full(name, s) if kind == "titled" else name
             return mention.text
-        # a surname alone refers to the full name it shortens
-        last = mention.text.split()[-1]
+        return self._full(mention.text, mention.start)
+
+    def _full(self, short: str, start: int) -> str:
+        """A surname alone (or after an honorific) refers to the full name it shortens: the
+        nearest such name before ``start``, looked up by bisection."""
+        if not short.split():
+            return short
+        last = short.split()[-1]
         nearest: tuple[int, str, str] | None = None  # (position in names, name, kind)
         for name, (nstarts, where) in self._last.get(last, {}).items():
-            j = bisect_left(nstarts, mention.start)
-            if j and len(name) > len(mention.text) and (nearest is None or where[j - 1][0] > nearest[0]):
+            j = bisect_left(nstarts, start)
+            if j and len(name) > len(short) and (nearest is None or where[j - 1][0] > nearest[0]):
                 nearest = (where[j - 1][0], name, where[j - 1][1])
         if nearest is not None:
-            _x, name, _k = nearest
+            _x, name, kind = nearest
             words = name.split()
             keep = 3 if len(words) >= 3 and (words[-2].lower() in _PARTICLES or words[-2].endswith(".")) else 2
-            return " ".join(words[-keep:]) if len(words) > keep and _k != "org" else name
-        return mention.text
+            return " ".join(words[-keep:]) if len(words) > keep and kind != "org" else name
+        return short
 
 
 def _entity_label(m: _Mention) -> str:

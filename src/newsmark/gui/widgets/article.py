@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdi
 
 from newsmark.core.model import Annotation
 from newsmark.core.offsets import QtTextMap
+from newsmark.gui.widgets.tags import SpacedLayout
 
 LONG_SPAN = 4000  # spans longer than this (in UTF-16 units) are kept apart and always checked
 EAGER_BLOCKS = 400  # articles with more paragraphs than this are coloured screen first
@@ -212,6 +213,13 @@ class ArticleView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # the plain-text layout, able to leave room above lines for label tags (widgets/tags.py)
+        document = QTextDocument(self)
+        # (kept as an attribute: PySide does not keep a Python layout alive for the document that
+        # owns it, and Qt would then call into a deleted object: a crash on the next paint)
+        self.spaced_layout = SpacedLayout(document)
+        document.setDocumentLayout(self.spaced_layout)
+        self.setDocument(document)
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)

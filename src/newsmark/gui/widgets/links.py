@@ -76,7 +76,7 @@ class LinkOverlay:
         self._index: tuple[list[int], list[tuple[int, int, int]], int] | None = None
         self._relations: list[Relation] = []
         self._rects: dict[tuple[int, int, int], list[QRectF]] = {}  # (block, qt start, qt end)
-        self._layout_key: tuple[int, float, str] = (0, 0.0, "")
+        self._layout_key: tuple[int, float, str, float] = (0, 0.0, "", 0.0)
         self.drawn: list[tuple[Relation, QPointF, QPointF]] = []  # the last paint's links (for tests)
         view.overlays.append(self.paint)
 
@@ -182,7 +182,7 @@ class LinkOverlay:
         if self.session.document is None or (not self.show_all and not self.selected_links):
             return
         view = self.view
-        key = (view.viewport().width(), view.font().pointSizeF(), view.font().family())
+        key = (view.viewport().width(), view.font().pointSizeF(), view.font().family(), view.spaced_layout.gap)
         if key != self._layout_key:  # laid out again: the cached rectangles are stale
             self._rects.clear()
             self._layout_key = key
@@ -210,6 +210,7 @@ class LinkOverlay:
         metrics = QFontMetricsF(font)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(font)
+        lift = view.spaced_layout.gap  # label tags shown above the lines: links end above them
         outlined: set[str] = set()
         fan: dict[str, int] = {}  # links already drawn from a span: the next one arcs higher
         # one path a colour for the curves, one for the outlines and arrow heads: a handful of
@@ -243,7 +244,7 @@ class LinkOverlay:
             for (_a, s, rects), (_b, other_s, _) in ((sides[0], sides[1]), (sides[1], sides[0])):
                 if rects:
                     r = rects[0] if other_s <= s else rects[-1]
-                    points.append(QPointF(r.center().x(), r.top() + 1))
+                    points.append(QPointF(r.center().x(), r.top() + 1 - lift))
                 else:  # off screen: the curve leaves by the top or the bottom edge
                     points.append(QPointF(-1, -30.0 if s < first else height + 30.0))
             p0, p3 = points

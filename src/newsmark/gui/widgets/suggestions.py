@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 MIN_SCORE_DEFAULT = 0.5
 RECOMPUTE_AFTER_EDIT_MS = 250
+SHUTDOWN_PATIENCE_MS = 5000  # then the window is hidden while the last computation ends
 
 
 # ---------------------------------------------------------------- the background thread
@@ -109,6 +110,10 @@ class SuggestionWorker(QObject):
                 self.failed.emit(f"suggestions from {rec.name}: {e}")
                 if rec is self.spacy:
                     self.spacy = None
+            if self.stopping:
+                return
+        if self.stopping:  # the window closed while this ran (a long article): no one listens, and
+            return  # the window may be gone ("Signal source has been deleted" on stderr at exit)
         self.computed.emit(job, doc.id, out)
 
 
@@ -518,6 +523,9 @@ class Suggestions(QObject):
         after = [p for p in heads if p > pos] if delta > 0 else [p for p in heads if p < pos]
         target = (after[0] if delta > 0 else after[-1]) if after else (heads[0] if delta > 0 else heads[-1])
         sug = next(s for s in self.items if s.start == target)
+        # the caret is on a suggestion now: let go of the selected annotation, or Backspace
+        # (which the status bar says rejects) would delete it when the suggestion lies inside it
+        self.window.select_annotation(None, reveal=False)
         self.article.select_span(sug.start, sug.start)
         self.window.statusBar().showMessage(
             f"suggested {sug.label} ({sug.recommender}, score {sug.score:.2f}): Enter accepts, Backspace rejects",
@@ -594,4 +602,10 @@ class Suggestions(QObject):
         self._viewport.removeEventFilter(self)
         self._viewport.removeEventFilter(self.overlay)
         self._thread.quit()
-        self._thread.wait(5000)
+        if not self._thread.wait(SHUTDOWN_PATIENCE_MS):
+            # a long article's suggestions still being computed (one recommender's run: the
+            # worker stops between them).  Destroying a running QThread aborts the program
+            # ("QThread: Destroyed while thread is still running"): the window goes away and
+            # the thread is waited for; every edit is already stored.
+            self.window.hide()
+            self._thread.wait()
