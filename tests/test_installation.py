@@ -30,10 +30,16 @@ def _declared(*extras: str) -> set[str]:
     return {re.split(r"[\s\[<>=;!~]", r, maxsplit=1)[0].lower().replace("_", "-") for r in reqs}
 
 
+# Scripts run by another environment's Python, with what installs that environment
+OTHER_ENVIRONMENTS = {"tests/formats/label_studio_sdk_check.py": ".ci/label-studio-venv"}
+
+
 def _imported(folder: Path) -> dict[str, str]:
     """Top-level third-party modules imported anywhere under ``folder``, with one place each."""
     found: dict[str, str] = {}
     for path in folder.rglob("*.py"):
+        if path.relative_to(REPO).as_posix() in OTHER_ENVIRONMENTS:
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
@@ -48,7 +54,7 @@ def _imported(folder: Path) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize(("folder", "extras"), [("src", ("spacy",)), ("tests", ("test", "spacy"))])
+@pytest.mark.parametrize(("folder", "extras"), [("src", ("spacy", "parquet")), ("tests", ("test", "spacy"))])
 def test_every_imported_package_is_declared(folder: str, extras: tuple[str, ...]) -> None:
     distributions = packages_distributions()
     declared = _declared(*extras)
@@ -58,6 +64,25 @@ def test_every_imported_package_is_declared(folder: str, extras: tuple[str, ...]
         if not names & declared:
             undeclared.append(f"{module} ({', '.join(sorted(names))}) imported at {where}")
     assert undeclared == []
+
+
+def test_scripts_of_other_environments_import_what_those_install() -> None:
+    for script, installer in OTHER_ENVIRONMENTS.items():
+        tops = {name.split(".")[0] for name in _imports_of(REPO / script)} - set(sys.stdlib_module_names)
+        # what the installer names with pip (label-studio brings label-studio-sdk with it)
+        installed = re.findall(r"pip install -q \"?([\w-]+)", (REPO / installer).read_text(encoding="utf-8"))
+        packages = {p.replace("-", "_") for p in installed if p != "--upgrade"}
+        assert tops and all(any(top.startswith(p) for p in packages) for top in tops), (script, tops, packages)
+
+
+def _imports_of(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return names
 
 
 def test_the_html_cleaner_is_declared_for_old_pips() -> None:
