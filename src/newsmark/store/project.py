@@ -699,10 +699,11 @@ class Project:
         return ann
 
     def _refuse_identical(self, doc_id: str, start: int, end: int, label: str, annotator: str | None,
-                          text: str) -> None:
-        """An annotation identical to one there (span, label, annotator) is not stored twice."""
+                          text: str, own: str | None = None) -> None:
+        """An annotation identical to one there (span, label, annotator) is not stored twice
+        (``own``: the id of the annotation being changed or put back, not a duplicate of itself)."""
         there = self._spans_of(doc_id).get((start, end, label, annotator))
-        if there is not None:
+        if there is not None and there != own:
             shown = text if len(text) <= 60 else text[:59] + "…"
             by = f" by {annotator}" if annotator is not None else ""
             raise DuplicateAnnotationError(
@@ -804,6 +805,8 @@ class Project:
             text = self._text(ann.document)
             if text[ann.start:ann.end] != ann.text:
                 raise ValidationError("the annotation no longer matches its document's text")
+            self._refuse_identical(ann.document, ann.start, ann.end, ann.label, ann.annotator, ann.text,
+                                   ann.id)  # added meanwhile (another program, another undo)
             self._insert_annotations([ann])
             self._insert_relations(relations)
             self._touch(ann.document)
