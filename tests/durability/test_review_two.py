@@ -40,3 +40,22 @@ def test_undoing_a_delete_does_not_store_a_duplicate_added_meanwhile(two: tuple[
         window.restore_annotation(*saved)  # Ctrl+Z in the window
     assert e.value.existing_id == again.id
     assert _spans(window) == [(carol, carol + 5, "PERSON", "me")]
+
+
+def test_an_edit_cannot_make_an_annotation_identical_to_another(two: tuple[Project, Project]) -> None:
+    window, other = two
+    bob = TEXT.index("Bob")
+    person = other.add_annotation("d", bob, bob + 3, "PERSON")
+    org = window.add_annotation("d", bob, bob + 3, "ORG")
+    wide = window.add_annotation("d", bob - 3, bob + 3, "PERSON")
+    for changes in ({"label": "PERSON"}, {"start": bob}):
+        target = org if "label" in changes else wide
+        with pytest.raises(DuplicateAnnotationError) as e:
+            window.update_annotation("d", target.id, **changes)
+        assert e.value.existing_id == person.id
+    assert _spans(window) == sorted([(bob, bob + 3, "PERSON", ""), (bob, bob + 3, "ORG", ""),
+                                     (bob - 3, bob + 3, "PERSON", "")])
+    # an edit that keeps the span, label and annotator is not a duplicate of itself
+    window.update_annotation("d", person.id, note="checked")
+    window.update_annotation("d", org.id, label="PERSON", annotator="me")  # another annotator's: fine
+    assert (bob, bob + 3, "PERSON", "me") in _spans(window)

@@ -779,6 +779,8 @@ class Project:
                 note=old.note if isinstance(note, _Keep) else note,
                 created=old.created, updated=now(),
             )
+            if (s, e, new_label, new.annotator) != (old.start, old.end, old.label, old.annotator):
+                self._refuse_identical(doc_id, s, e, new_label, new.annotator, new.text, ann_id)
             self.conn.execute(
                 'UPDATE annotations SET start = ?, "end" = ?, label = ?, text = ?, attributes = ?,'
                 " annotator = ?, note = ?, updated = ? WHERE doc = ? AND id = ?",
