@@ -59,3 +59,41 @@ def test_an_edit_cannot_make_an_annotation_identical_to_another(two: tuple[Proje
     window.update_annotation("d", person.id, note="checked")
     window.update_annotation("d", org.id, label="PERSON", annotator="me")  # another annotator's: fine
     assert (bob, bob + 3, "PERSON", "me") in _spans(window)
+
+
+# ---------------------------------------------------------------- a take-back and a second import
+def test_a_take_back_leaves_what_an_import_found_while_it_ran(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A take-back deletes in many small transactions; an import that finds some of its
+    documents already there between two of them adopts them, and they stay."""
+    from click.testing import CliRunner
+
+    from newsmark.cli import cli
+    from newsmark.core.errors import InputError
+    from newsmark.formats import jsonl
+    from newsmark.store import importer
+    from tests.durability.test_round_two import _many_docs
+
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    src = _many_docs(tmp_path / "big.jsonl", 250, bad_last=True)
+    second = _many_docs(tmp_path / "second.jsonl", 30, start=150)
+    monkeypatch.setattr(importer, "TAKE_BACK_DOCUMENTS", 10)
+    checkpoint = importer._checkpoint
+    calls: list[str] = []
+
+    def between_steps(project: Project) -> None:
+        checkpoint(project)
+        calls.append("checkpoint")
+        if len(calls) == 2:  # the take-back's first step is done: another program imports
+            result = CliRunner().invoke(cli, ["import", str(path), str(second)], catch_exceptions=False)
+            calls.append(result.output)
+
+    monkeypatch.setattr(importer, "_checkpoint", between_steps)
+    with Project.open(path) as p, pytest.raises(InputError) as e:
+        importer.import_records(p, lambda: jsonl.read(src), importer.ImportSummary(), source=str(src),
+                                batch=100)
+    assert "30 documents were already in the project" in calls[2], calls
+    assert "kept 30 of the file's documents" in str(e.value)
+    with Project.open(path) as p:
+        assert sorted(p.document_ids()) == sorted(f"doc{i}" for i in range(150, 180))

@@ -378,11 +378,16 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
     in the project file."""
     conn = project.conn
     _checkpoint(project)  # the journal into the project file, then emptied
-    try:
-        row = conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
-    except sqlite3.Error:
-        row = None
-    listed = set(jsonutil.loads(row[0])) if row else set(added.fingerprints)
+
+    def still_listed() -> set[str]:
+        """The import's documents that no other import has found there and adopted: read again
+        in each step's transaction, since another import may adopt some between two steps."""
+        try:
+            row = conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        return set(jsonutil.loads(row[0])) if row else set(added.fingerprints)
+
     kept: list[str] = []
     todo: list[tuple[str, Any]] = []  # ("doc", id) or ("merged", id)
     for doc in added.documents:
@@ -399,6 +404,7 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
 
     def step(items: list[tuple[str, Any]]) -> None:
         with project.write():
+            listed = still_listed()
             for kind, doc in items:
                 if doc not in listed or _fingerprint(project, doc) != added.fingerprints.get(doc):
                     if kind == "doc" and project.has_document(doc):
