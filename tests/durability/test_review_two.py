@@ -97,3 +97,45 @@ def test_a_take_back_leaves_what_an_import_found_while_it_ran(tmp_path: Path,
     assert "kept 30 of the file's documents" in str(e.value)
     with Project.open(path) as p:
         assert sorted(p.document_ids()) == sorted(f"doc{i}" for i in range(150, 180))
+
+
+def test_a_document_adopted_by_another_import_is_not_listed_again_by_a_later_batch(
+        tmp_path: Path) -> None:
+    """A file holding one document twice (two annotators' records of it): another import finds
+    it after the first batch and adopts it; the second record, in a later batch, adds to it, and
+    must not put it back on the list that the failing import's take-back deletes by."""
+    import json
+
+    from click.testing import CliRunner
+
+    from newsmark.cli import cli
+    from newsmark.core.errors import InputError
+    from newsmark.formats import jsonl
+    from newsmark.store import importer
+    from tests.durability.test_round_two import TEXT as TEXT2
+    from tests.durability.test_round_two import _many_docs
+
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    src = _many_docs(tmp_path / "big.jsonl", 250)
+    lines = src.read_text().splitlines(keepends=True)  # batches of 100: doc5 again in the second
+    again = {"id": "doc5", "text": f"{TEXT2} 5",
+             "annotations": [{"id": "b1", "start": 0, "end": 7, "label": "PERSON"}]}
+    bad = '{"id": "bad", "text": "x", "annotations": [{"id": "a", "start": 0, "end": 9, "label": "ORG"}]}\n'
+    src.write_text("".join(lines[:150]) + json.dumps(again) + "\n" + "".join(lines[150:]) + bad)
+    second = _many_docs(tmp_path / "second.jsonl", 1, start=5)  # doc5, as the first file has it
+    said: list[str] = []
+
+    def records():  # type: ignore[no-untyped-def]
+        for i, rec in enumerate(jsonl.read(src)):
+            if i == 100:  # the first batch is committed: another program imports doc5
+                result = CliRunner().invoke(cli, ["import", str(path), str(second)], catch_exceptions=False)
+                said.append(result.output)
+            yield rec
+
+    with Project.open(path) as p, pytest.raises(InputError) as e:
+        importer.import_records(p, records, importer.ImportSummary(), source=str(src), batch=100)
+    assert "1 document was already in the project" in said[0], said
+    assert "kept 1 of the file's documents" in str(e.value) and "doc5" in str(e.value)
+    with Project.open(path) as p:
+        assert p.document_ids() == ["doc5"]

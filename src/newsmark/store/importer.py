@@ -127,6 +127,7 @@ class _Added:
     merged: list[str] = field(default_factory=list)  # existing documents it added to
     key: str = ""  # its row in the project table, listing its documents for other writers
     in_batch: list[str] = field(default_factory=list)  # documents written by the current batch
+    listed: set[str] = field(default_factory=set)  # every document it has put on its row
 
 
 def import_records(
@@ -343,7 +344,10 @@ def _remember(project: Project, added: _Added) -> None:
         added.fingerprints[doc] = _fingerprint(project, doc)
     row = project.conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
     listed = set(jsonutil.loads(row[0])) if row else set()  # less those others have taken off
-    listed.update(added.in_batch)
+    # a document listed before and now off the row was adopted by another import: it stays off,
+    # even if a later record of this file added to it
+    listed.update(doc for doc in added.in_batch if doc not in added.listed)
+    added.listed.update(added.in_batch)
     added.in_batch.clear()
     project.conn.execute("INSERT OR REPLACE INTO project(key, value) VALUES (?, ?)",
                          (added.key, jsonutil.dumps(sorted(listed))))
