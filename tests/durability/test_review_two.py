@@ -139,3 +139,31 @@ def test_a_document_adopted_by_another_import_is_not_listed_again_by_a_later_bat
     assert "kept 1 of the file's documents" in str(e.value) and "doc5" in str(e.value)
     with Project.open(path) as p:
         assert p.document_ids() == ["doc5"]
+
+
+# ---------------------------------------------------------------- export targets
+@pytest.mark.parametrize("suffix", ["-WAL", "-Shm"])
+def test_an_export_never_replaces_the_journal_named_in_other_letters(tmp_path: Path, suffix: str) -> None:
+    """Where file names are case-insensitive (macOS, Windows), "p.newsmark-WAL" is the project's
+    journal: refused.  Linux's file systems here are case-sensitive, so the other spelling is made
+    a second name of the same file (a hard link), as such a file system makes it."""
+    import os
+
+    from newsmark.core.atomicfile import atomic_write
+    from newsmark.core.errors import NewsmarkError
+
+    path = tmp_path / "p.newsmark"
+    with Project.create(path) as p:
+        p.add_document(Document(id="d", text=TEXT))
+        side = Path(f"{path}{suffix.lower()}")
+        other = Path(f"{path}{suffix}")
+        os.link(side, other)
+        before = side.read_bytes()
+        with pytest.raises(NewsmarkError, match="will not write over"), atomic_write(other) as f:
+            f.write(b"an export")
+        assert side.read_bytes() == before and os.path.samefile(side, other)
+        # a file of that name that is not the journal (a case-sensitive file system) is written
+        other.unlink()
+        with atomic_write(other) as f:
+            f.write(b"an export")
+        assert other.read_bytes() == b"an export" and side.read_bytes() == before

@@ -41,14 +41,25 @@ def protected_file_problem(path: str | Path) -> str | None:
         return "it is a project (an SQLite database)"
     name = path.name
     for suffix in _SIDE_FILES:
-        if name.endswith(suffix) and _is_sqlite(path.with_name(name[: -len(suffix)])):
-            return f"it is the {suffix[1:]} file of the project {name[: -len(suffix)]}"
+        if not name.lower().endswith(suffix):
+            continue
+        project = path.with_name(name[: -len(suffix)])
+        if _is_sqlite(project) and (name.endswith(suffix) or _same_file(path, f"{project}{suffix}")):
+            # (another spelling of it, such as "-WAL" where names are case-insensitive: macOS, Windows)
+            return f"it is the {suffix[1:]} file of the project {project.name}"
     folder = path.parent.resolve() if str(path.parent) else Path.cwd()
     if folder.name.endswith(_BACKUPS_FOLDER):
         project = folder.with_name(folder.name[: -len(_BACKUPS_FOLDER)])
         if _is_sqlite(project):
             return f"it is in the backups folder of the project {project.name}"
     return None
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def refuse_protected(path: str | Path) -> None:
