@@ -167,3 +167,28 @@ def test_an_export_never_replaces_the_journal_named_in_other_letters(tmp_path: P
         with atomic_write(other) as f:
             f.write(b"an export")
         assert other.read_bytes() == b"an export" and side.read_bytes() == before
+
+
+# ---------------------------------------------------------------- .partial files of others
+def test_the_partial_cleanup_leaves_the_running_export_of_a_longer_name(tmp_path: Path) -> None:
+    """Exporting to "report" must not take "report.2024-12-01.csv"'s temporary file, which a
+    running export is writing, for a killed process's (2024 read as its process id)."""
+    import os
+
+    from newsmark.core.atomicfile import atomic_write, remove_stale_partials
+
+    try:
+        os.kill(2024, 0)
+        pytest.skip("a process 2024 runs here")
+    except ProcessLookupError:
+        pass
+    except PermissionError:
+        pytest.skip("a process 2024 runs here")
+    running = tmp_path / f".report.2024-12-01.csv.{os.getpid()}-k2x9q.partial"
+    running.write_bytes(b"half an export")
+    reserve = tmp_path / f".report.2024-01.newsmark.{os.getpid()}-take-back-reserve.partial"
+    reserve.write_bytes(b"\0" * 10)
+    assert remove_stale_partials(tmp_path / "report") == []
+    with atomic_write(tmp_path / "report") as f:
+        f.write(b"another export")
+    assert running.read_bytes() == b"half an export" and reserve.exists()

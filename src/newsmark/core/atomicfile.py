@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -21,6 +22,9 @@ _BACKUPS_FOLDER = ".backups"
 # A ".partial" file left by a process that no longer runs is removed; where that cannot be
 # told (Windows), once it has not been written for this long.
 _STALE_PARTIAL_SECONDS = 24 * 3600
+# what follows ".NAME." in such a file's name: the process id, then mkstemp's letters (or the
+# import's "take-back-reserve"); never a dot, which would make it another file's
+_PARTIAL_MIDDLE = re.compile(r"([0-9]+)-[A-Za-z0-9_-]+")
 
 
 def _is_sqlite(path: Path) -> bool:
@@ -97,8 +101,10 @@ def remove_stale_partials(path: str | Path) -> list[Path]:
         return removed
     for f in candidates:
         middle = f.name[len(prefix):-len(".partial")]
-        pid_text = middle.split("-", 1)[0]
-        alive = _pid_alive(int(pid_text)) if pid_text.isdigit() and "-" in middle else None
+        ours = _PARTIAL_MIDDLE.fullmatch(middle)
+        if ours is None:  # another file's (".report.2024-12-01.csv.PID-XXXX.partial" is not "report"'s)
+            continue
+        alive = _pid_alive(int(ours[1]))
         if alive is None:
             try:
                 alive = time.time() - f.stat().st_mtime < _STALE_PARTIAL_SECONDS
