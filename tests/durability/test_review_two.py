@@ -192,3 +192,45 @@ def test_the_partial_cleanup_leaves_the_running_export_of_a_longer_name(tmp_path
     with atomic_write(tmp_path / "report") as f:
         f.write(b"another export")
     assert running.read_bytes() == b"half an export" and reserve.exists()
+
+
+def test_a_failed_import_names_the_documents_it_added_to_that_keep_its_annotations(tmp_path: Path) -> None:
+    """A batched import adds annotations to a document already in the project; someone edits that
+    document before the import fails, so the take-back leaves the import's annotations there: the
+    message must say so, not let the user believe the file added nothing."""
+    import json
+
+    from click.testing import CliRunner
+
+    from newsmark.cli import cli
+    from newsmark.core.errors import InputError
+    from newsmark.formats import jsonl
+    from newsmark.store import importer
+    from tests.durability.test_round_two import TEXT as TEXT2
+    from tests.durability.test_round_two import _many_docs
+
+    path = tmp_path / "p.newsmark"
+    with Project.create(path) as p:
+        p.add_document(Document(id="old", text=TEXT2))
+    src = _many_docs(tmp_path / "big.jsonl", 250, bad_last=True)
+    lines = src.read_text().splitlines(keepends=True)
+    merged = {"id": "old", "text": TEXT2, "annotations": [{"id": "imp", "start": 0, "end": 7, "label": "PERSON"}]}
+    src.write_text(json.dumps(merged) + "\n" + "".join(lines))
+
+    def records():  # type: ignore[no-untyped-def]
+        for i, rec in enumerate(jsonl.read(src)):
+            if i == 100:  # the first batch is committed: someone tags the document in the window
+                result = CliRunner().invoke(cli, ["annotate", str(path), "--doc", "old", "--label", "ORG",
+                                                  "--start", "8", "--end", "12"], catch_exceptions=False)
+                assert result.exit_code == 0, result.output
+            yield rec
+
+    with Project.open(path) as p, pytest.raises(InputError) as e:
+        importer.import_records(p, records, importer.ImportSummary(), source=str(src), batch=100)
+    with Project.open(path) as p:
+        assert p.document_ids() == ["old"]
+        kept = sorted(a.id for a in p.annotations("old") if a.label == "PERSON")
+    assert kept == ["imp"]  # the take-back left the edited document as it is
+    said = str(e.value)
+    assert "line 252" in said and "kept 1 of the file's documents" in said, said
+    assert said.split("kept", 1)[1].endswith(": old)"), said

@@ -413,6 +413,8 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
                 if doc not in listed or _fingerprint(project, doc) != added.fingerprints.get(doc):
                     if kind == "doc" and project.has_document(doc):
                         kept.append(doc)
+                    elif kind == "merged" and _any_left(project, anns_of.get(doc, []), rels_of.get(doc, [])):
+                        kept.append(doc)  # what it added to a document edited since stays: said so
                     continue
                 if kind == "doc":
                     conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
@@ -447,6 +449,14 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
                          [(name,) for name in summary.relation_types_added])
         conn.execute("DELETE FROM project WHERE key = ?", (added.key,))
     return list(dict.fromkeys(kept))  # a step retried after a full disk may list one twice
+
+
+def _any_left(project: Project, anns: list[tuple[str, str]], rels: list[tuple[str, str]]) -> bool:
+    """Whether any of these annotations or relations (doc, id) is still in the project."""
+    if not anns and not rels:
+        return False
+    ann_ids, rel_ids = project.annotation_ids((anns or rels)[0][0])
+    return any(i in ann_ids for _, i in anns) or any(i in rel_ids for _, i in rels)
 
 
 def _checkpoint(project: Project) -> None:
