@@ -234,3 +234,31 @@ def test_a_failed_import_names_the_documents_it_added_to_that_keep_its_annotatio
     said = str(e.value)
     assert "line 252" in said and "kept 1 of the file's documents" in said, said
     assert said.split("kept", 1)[1].endswith(": old)"), said
+
+
+# ---------------------------------------------------------------- two programs creating one project
+def test_creating_a_project_another_program_has_just_created_leaves_it_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two `newsmark init` (or the window's New project and a command) on one name at the same
+    moment: the second saw no file, then failed on the first one's, and deleted it, -wal and
+    all, with a traceback."""
+    import newsmark.core.schema as schemas
+    from newsmark.core.errors import ProjectError
+
+    path = tmp_path / "p.newsmark"
+    load_schema = schemas.load_schema
+    raced: list[bool] = []
+
+    def racing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not raced:  # between this one's look for the file and its making of it
+            raced.append(True)
+            with Project.create(path) as other:
+                other.add_document(Document(id="d", text="the other program's work"))
+        return load_schema(*args, **kwargs)
+
+    monkeypatch.setattr(schemas, "load_schema", racing)
+    with pytest.raises(ProjectError, match="already exists"):
+        Project.create(path)
+    assert raced
+    with Project.open(path) as p:
+        assert p.document("d").text == "the other program's work"

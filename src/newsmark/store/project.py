@@ -206,9 +206,17 @@ class Project:
             schema = load_schema(default_schema_path())
         if not path.parent.exists():
             raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        try:  # made here, exclusively: a project another program creates at the same moment is
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # never taken over
+        except FileExistsError:
+            raise ProjectError(f"{path} already exists; choose another name or open it") from None
+        except OSError as e:
+            raise ProjectError(f"cannot create {path}: {e.strerror or e}") from None
         try:
             conn = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as e:
+            with contextlib.suppress(OSError):
+                path.unlink()
             raise environment_error(path, e) from None
         project = cls(path, sqlite_utils.Database(conn))
         try:
