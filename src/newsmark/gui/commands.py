@@ -45,7 +45,9 @@ class AddAnnotation(QUndoCommand):
         if self.annotation is None:  # the first time: a new annotation, with a new id
             self.annotation = self.session.add_annotation(self.doc_id, *self.args)
         else:  # after an undo: the same annotation again, id and timestamps included
-            self.session.restore_annotation(self.annotation, [])
+            there = self.session.restore_annotation(self.annotation, [])
+            if there != self.annotation.id:  # an identical one, added meanwhile, stands for it
+                self.annotation = self.session.project.annotation(self.doc_id, there)
 
     def undo(self) -> None:
         assert self.annotation is not None
@@ -64,7 +66,8 @@ class DeleteAnnotation(QUndoCommand):
 
     def undo(self) -> None:
         assert self.saved is not None
-        self.session.restore_annotation(*self.saved)
+        # an identical annotation added meanwhile stands for it (and its redo deletes that one)
+        self.ann_id = self.session.restore_annotation(*self.saved)
 
 
 class UpdateAnnotation(QUndoCommand):
