@@ -262,3 +262,26 @@ def test_creating_a_project_another_program_has_just_created_leaves_it_alone(
     assert raced
     with Project.open(path) as p:
         assert p.document("d").text == "the other program's work"
+
+
+# ---------------------------------------------------------------- a killed import's reserve
+def test_a_killed_import_s_reserve_goes_when_the_project_is_next_opened(tmp_path: Path) -> None:
+    """The reserve of an import killed mid-way (a batch's size, or the journal's: gigabytes)
+    waited, hidden beside the project, for the next large import; any program that opens the
+    project for writing removes it now.  A running import's stays."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    killed = tmp_path / f".p.newsmark.{dead.stdout.strip()}-take-back-reserve.partial"
+    running = tmp_path / f".p.newsmark.{os.getpid()}-take-back-reserve.partial"
+    for f in (killed, running):
+        f.write_bytes(b"\0" * 4096)
+    with Project.open(path, readonly=True):
+        assert killed.exists()  # a reading program changes nothing
+    Project.open(path).close()
+    assert not killed.exists() and running.exists()

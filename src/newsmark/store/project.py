@@ -20,6 +20,7 @@ import sqlite_utils
 
 from newsmark import __version__
 from newsmark.core import jsonutil
+from newsmark.core.atomicfile import remove_stale_partials
 from newsmark.core.errors import (
     DuplicateAnnotationError,
     NotFoundError,
@@ -284,6 +285,8 @@ class Project:
         except BaseException:
             project.close()
             raise
+        if not readonly:  # a killed import's take-back reserve (as large as a batch or the journal)
+            remove_stale_partials(path)
         return project
 
     def _configure(self, readonly: bool = False) -> None:
