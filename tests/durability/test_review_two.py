@@ -285,3 +285,25 @@ def test_a_killed_import_s_reserve_goes_when_the_project_is_next_opened(tmp_path
         assert killed.exists()  # a reading program changes nothing
     Project.open(path).close()
     assert not killed.exists() and running.exists()
+
+
+def test_a_killed_folder_export_s_staging_folder_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    """A brat export killed mid-way left its hidden staging folder (a copy of the export) beside
+    the target for ever; the next folder export there removes it, and leaves a running one's."""
+    import os
+    import subprocess
+    import sys
+
+    from newsmark.core.atomicfile import atomic_folder
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    killed = tmp_path / f".newsmark-export-{dead}-k2x9q_a.partial"
+    running = tmp_path / f".newsmark-export-{os.getpid()}-r7w2e.partial"
+    for d in (killed, running):
+        (d / "sub").mkdir(parents=True)
+        (d / "sub" / "doc.ann").write_text("T1\tPERSON 0 5\tAlice\n")
+    with atomic_folder(tmp_path / "out") as staging:
+        (staging / "doc.txt").write_text("Alice")
+    assert (tmp_path / "out" / "doc.txt").read_text() == "Alice"
+    assert not killed.exists() and (running / "sub" / "doc.ann").exists()

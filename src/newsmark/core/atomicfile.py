@@ -181,7 +181,8 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
         if target.exists() and not exists:
             raise NewsmarkError(f"cannot export into {target}: it is a file, not a folder")
         # staging on the same file system as the target, so that renames are atomic
-        staging = Path(tempfile.mkdtemp(prefix=".newsmark-export-", suffix=".partial",
+        _remove_stale_staging(target if exists else parent)
+        staging = Path(tempfile.mkdtemp(prefix=f".newsmark-export-{os.getpid()}-", suffix=".partial",
                                         dir=target if exists else parent))
     except OSError as e:
         raise NewsmarkError(f"cannot write into {target}: {e.strerror or e}") from None
@@ -215,6 +216,30 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+_STAGING = re.compile(r"\.newsmark-export-([0-9]+)-[A-Za-z0-9_]+\.partial")
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Remove the staging folders that a killed folder export left in ``folder`` (the process
+    that made one no longer runs; where that cannot be told, once untouched for a day)."""
+    try:
+        stale = [d for d in folder.iterdir() if _STAGING.fullmatch(d.name) and d.is_dir()
+                 and not d.is_symlink()]
+    except OSError:
+        return
+    for d in stale:
+        match = _STAGING.fullmatch(d.name)
+        assert match is not None
+        alive = _pid_alive(int(match[1]))
+        if alive is None:
+            try:
+                alive = time.time() - d.stat().st_mtime < _STALE_PARTIAL_SECONDS
+            except OSError:
+                continue
+        if not alive:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _move_in(staging: Path, target: Path) -> None:
