@@ -307,3 +307,25 @@ def test_a_killed_folder_export_s_staging_folder_is_removed_by_the_next_one(tmp_
         (staging / "doc.txt").write_text("Alice")
     assert (tmp_path / "out" / "doc.txt").read_text() == "Alice"
     assert not killed.exists() and (running / "sub" / "doc.ann").exists()
+
+
+# ---------------------------------------------------------------- the journal of a linked project
+@pytest.mark.parametrize("command", ["stats", "check", "export"])
+def test_no_journal_is_left_beside_a_project_opened_through_a_link(tmp_path: Path, command: str) -> None:
+    """SQLite keeps -wal and -shm beside the file a link leads to; the removal looked beside the
+    link, and a read-only command left them."""
+    from click.testing import CliRunner
+
+    from newsmark.cli import cli
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "links").mkdir()
+    path = tmp_path / "real" / "p.newsmark"
+    with Project.create(path) as p:
+        p.add_document(Document(id="d", text=TEXT))
+    link = tmp_path / "links" / "p.newsmark"
+    link.symlink_to(path)
+    args = [command, str(link)] + (["-o", str(tmp_path / "out.jsonl")] if command == "export" else [])
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert sorted(f.name for f in path.parent.iterdir()) == ["p.newsmark"]
