@@ -329,3 +329,34 @@ def test_no_journal_is_left_beside_a_project_opened_through_a_link(tmp_path: Pat
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert sorted(f.name for f in path.parent.iterdir()) == ["p.newsmark"]
+
+
+def test_the_take_back_reserve_of_a_project_opened_through_a_link_is_beside_the_file(tmp_path: Path) -> None:
+    """The reserve was made beside the link (maybe on another disk) and sized without the
+    journal, which it looked for beside the link too."""
+    from newsmark.formats import jsonl
+    from newsmark.store import importer
+    from tests.durability.test_round_two import _many_docs
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "links").mkdir()
+    path = tmp_path / "real" / "p.newsmark"
+    Project.create(path).close()
+    link = tmp_path / "links" / "p.newsmark"
+    link.symlink_to(path)
+    src = _many_docs(tmp_path / "big.jsonl", 250)
+    seen: list[tuple[list[str], int, int]] = []
+
+    def records():  # type: ignore[no-untyped-def]
+        for i, rec in enumerate(jsonl.read(src)):
+            if i == 200:  # two batches in: the journal holds them
+                reserves = [f for f in path.parent.iterdir() if f.name.endswith("-take-back-reserve.partial")]
+                seen.append(([f.name for f in link.parent.iterdir()], sum(f.stat().st_size for f in reserves),
+                             Path(f"{path}-wal").stat().st_size))
+            yield rec
+
+    with Project.open(link) as p:
+        importer.import_records(p, records, importer.ImportSummary(), source=str(src), batch=100)
+    (beside_link, reserve, journal) = seen[0]
+    assert beside_link == ["p.newsmark"]
+    assert reserve >= journal > 0

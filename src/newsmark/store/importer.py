@@ -233,14 +233,15 @@ class _Reserve:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.path = project.path.with_name(f".{project.path.name}.{os.getpid()}-take-back-reserve.partial")
+        self.real = project.path.resolve()  # the file a link leads to: its disk, its journal
+        self.path = self.real.with_name(f".{self.real.name}.{os.getpid()}-take-back-reserve.partial")
         self.size = 0
-        remove_stale_partials(project.path)
+        remove_stale_partials(self.real)
 
     def hold(self, chunk: list[Record]) -> None:
         """Before a batch: hold enough for a take-back after it (a full disk stops the import)."""
         try:
-            journal = Path(f"{self.project.path}-wal").stat().st_size
+            journal = Path(f"{self.real}-wal").stat().st_size
         except OSError:
             journal = 0
         want = self.MARGIN + max(journal, sum(_stored_size(rec) for rec in chunk))

@@ -286,7 +286,7 @@ class Project:
             project.close()
             raise
         if not readonly:  # a killed import's take-back reserve (as large as a batch or the journal)
-            remove_stale_partials(path)
+            remove_stale_partials(path.resolve())
         return project
 
     def _configure(self, readonly: bool = False) -> None:
