@@ -360,3 +360,46 @@ def test_the_take_back_reserve_of_a_project_opened_through_a_link_is_beside_the_
     (beside_link, reserve, journal) = seen[0]
     assert beside_link == ["p.newsmark"]
     assert reserve >= journal > 0
+
+
+# ---------------------------------------------------------------- identical annotations in one record
+@pytest.mark.parametrize("big", [False, True], ids=["one-transaction", "batched-in-workers"])
+def test_a_record_holding_an_annotation_twice_stores_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             big: bool) -> None:
+    """A new document's record with the same span, label and annotator twice (a doccano or brat
+    file often has them) stored both: the project then held two identical annotations."""
+    import json
+
+    from click.testing import CliRunner
+
+    from newsmark.cli import cli
+    from newsmark.ingest import batch
+    from newsmark.store.maintenance import check_file
+
+    if big:  # a large file: batched, checked and packed in worker processes
+        monkeypatch.setattr(batch, "BATCHED_IMPORT_BYTES", 1)
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    quote = TEXT.index("hello")
+    src = tmp_path / "dup.jsonl"
+    records = []
+    for i in range(3):
+        anns = [{"id": "s1", "start": 0, "end": 5, "label": "PERSON"},
+                {"id": "q", "start": quote, "end": quote + 5, "label": "QUOTE"},
+                {"id": "s2", "start": 0, "end": 5, "label": "PERSON"},  # identical to s1
+                {"id": "s3", "start": 0, "end": 5, "label": "PERSON", "annotator": "ann"}]  # another's
+        rels = [{"id": "r1", "type": "said_by", "from": "q", "to": "s1"},
+                {"id": "r2", "type": "said_by", "from": "q", "to": "s2"}]  # the same link, once s2 is s1
+        if i == 1:
+            rels = [{"id": "r2", "type": "said_by", "from": "q", "to": "s2"}]  # moves onto s1
+        records.append({"id": f"d{i}", "text": f"{TEXT} {i}", "annotations": anns, "relations": rels})
+    src.write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = CliRunner().invoke(cli, ["import", str(path), str(src)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "skipped 3 duplicate annotations and 2 duplicate relations" in result.output, result.output
+    with Project.open(path) as p:
+        for i in range(3):
+            anns = p.annotations(f"d{i}")
+            assert sorted(a.id for a in anns) == ["q", "s1", "s3"]
+            assert [(r.from_id, r.to_id) for r in p.relations(f"d{i}")] == [("q", "s1")]
+    assert check_file(path).ok

@@ -25,7 +25,7 @@ from newsmark.core.model import (
     now,
     text_sha256,
 )
-from newsmark.core.packing import decode_annotations, decode_relations, pack, relayer
+from newsmark.core.packing import decode_annotations, decode_relations, has_identical, pack, relayer
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
 from newsmark.formats.records import Record
@@ -529,6 +529,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             elif any(known.layers[label] != layer for label, layer in packed.layers.items()):
                 relayer(packed, known.layers)
         else:
+            anns, rels = _drop_identical(anns, rels, summary)
             _ensure_schema(project, [a.label for a in anns], [r.type for r in rels], rec, summary, known)
             _note_rule_problems(project, rec, anns, rels, known, summary, source)
             assert known.layers is not None
@@ -570,6 +571,36 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
     _insert_rows(project, doc.id, new_anns, new_rels, stamp)
     summary.annotations_added += len(new_anns)
     summary.relations_added += len(new_rels)
+
+
+def _drop_identical(anns: list[NativeAnnotation], rels: list[NativeRelation], summary: ImportSummary
+                   ) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
+    """A new document's record that holds an annotation twice (same span, label and annotator)
+    keeps the first, counted as an identical one skipped; the other's relations move onto it,
+    as onto one already in a document (``_not_yet_there``)."""
+    if not has_identical(anns):
+        return anns, rels
+    first: dict[tuple[int, int, str, str | None], str] = {}
+    same_as: dict[str, str] = {}
+    kept: list[NativeAnnotation] = []
+    for na in anns:
+        there = first.setdefault((na.start, na.end, na.label, na.annotator), na.id)
+        if there != na.id:
+            same_as[na.id] = there
+            summary.annotations_identical += 1
+        else:
+            kept.append(na)
+    links: set[tuple[str, str, str]] = set()
+    kept_rels: list[NativeRelation] = []
+    for nr in rels:
+        if nr.from_ in same_as or nr.to in same_as:
+            nr = msgspec.structs.replace(nr, from_=same_as.get(nr.from_, nr.from_), to=same_as.get(nr.to, nr.to))
+        if (nr.type, nr.from_, nr.to) in links:
+            summary.relations_identical += 1
+            continue
+        links.add((nr.type, nr.from_, nr.to))
+        kept_rels.append(nr)
+    return kept, kept_rels
 
 
 def _not_yet_there(project: Project, doc_id: str, anns: list[NativeAnnotation],
