@@ -403,3 +403,32 @@ def test_a_record_holding_an_annotation_twice_stores_it_once(tmp_path: Path, mon
             assert sorted(a.id for a in anns) == ["q", "s1", "s3"]
             assert [(r.from_id, r.to_id) for r in p.relations(f"d{i}")] == [("q", "s1")]
     assert check_file(path).ok
+
+
+# ---------------------------------------------------------------- another machine's files
+def test_another_machine_s_running_import_keeps_its_reserve_and_temporary_files(tmp_path: Path) -> None:
+    """A project in a shared folder: an import running on another machine has a reserve (and an
+    export there a .partial) named with its process id, which runs on no process here; opening
+    the project here took it for a killed process's and removed it.  Files of this machine's
+    killed processes still go."""
+    import subprocess
+    import sys
+
+    from newsmark.core.atomicfile import _MACHINE, atomic_write, process_tag
+
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    other = "0123abcd" if _MACHINE != "0123abcd" else "abcd0123"
+    theirs = [tmp_path / f".p.newsmark.{dead}-h{other}-take-back-reserve.partial",
+              tmp_path / f".out.jsonl.{dead}-h{other}-x1y2z3.partial"]
+    ours = [tmp_path / f".p.newsmark.{dead}-h{_MACHINE}-take-back-reserve.partial",
+            tmp_path / f".out.jsonl.{dead}-h{_MACHINE}-x1y2z3.partial"]
+    for f in theirs + ours:
+        f.write_bytes(b"\0" * 100)
+    Project.open(path).close()
+    with atomic_write(tmp_path / "out.jsonl") as f:
+        f.write(b"{}\n")
+    assert all(f.exists() for f in theirs) and not any(f.exists() for f in ours)
+    assert process_tag().endswith(f"-h{_MACHINE}")

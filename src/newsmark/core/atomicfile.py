@@ -22,9 +22,27 @@ _BACKUPS_FOLDER = ".backups"
 # A ".partial" file left by a process that no longer runs is removed; where that cannot be
 # told (Windows), once it has not been written for this long.
 _STALE_PARTIAL_SECONDS = 24 * 3600
-# what follows ".NAME." in such a file's name: the process id, then mkstemp's letters (or the
-# import's "take-back-reserve"); never a dot, which would make it another file's
-_PARTIAL_MIDDLE = re.compile(r"([0-9]+)-[A-Za-z0-9_-]+")
+# what follows ".NAME." in such a file's name: the process id, the machine's tag (process_tag;
+# absent from older files), then mkstemp's letters (or the import's "take-back-reserve"); never
+# a dot, which would make it another file's
+_PARTIAL_MIDDLE = re.compile(r"([0-9]+)-(?:h([0-9a-f]{8})-)?[A-Za-z0-9_-]+")
+
+
+def _machine_tag() -> str:
+    import hashlib
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+_MACHINE = _machine_tag()
+
+
+def process_tag() -> str:
+    """Whose a temporary file is: "PID-hTAG", this process and this machine.  A process id means something only on the machine
+    that runs it: a file of another machine's process (a project in a shared folder) is never
+    taken for a killed one's because no process of that number runs here."""
+    return f"{os.getpid()}-h{_MACHINE}"
 
 
 def _is_sqlite(path: Path) -> bool:
@@ -104,7 +122,7 @@ def remove_stale_partials(path: str | Path) -> list[Path]:
         ours = _PARTIAL_MIDDLE.fullmatch(middle)
         if ours is None:  # another file's (".report.2024-12-01.csv.PID-XXXX.partial" is not "report"'s)
             continue
-        alive = _pid_alive(int(ours[1]))
+        alive = _pid_alive(int(ours[1])) if ours[2] in (None, _MACHINE) else None
         if alive is None:
             try:
                 alive = time.time() - f.stat().st_mtime < _STALE_PARTIAL_SECONDS
@@ -131,7 +149,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
     refuse_protected(path)
     remove_stale_partials(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".partial", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{process_tag()}-", suffix=".partial", dir=folder)
     except OSError as e:
         raise NewsmarkError(f"cannot write {path}: {e.strerror or e}") from None
     ok = False
@@ -182,7 +200,7 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
             raise NewsmarkError(f"cannot export into {target}: it is a file, not a folder")
         # staging on the same file system as the target, so that renames are atomic
         _remove_stale_staging(target if exists else parent)
-        staging = Path(tempfile.mkdtemp(prefix=f".newsmark-export-{os.getpid()}-", suffix=".partial",
+        staging = Path(tempfile.mkdtemp(prefix=f".newsmark-export-{process_tag()}-", suffix=".partial",
                                         dir=target if exists else parent))
     except OSError as e:
         raise NewsmarkError(f"cannot write into {target}: {e.strerror or e}") from None
@@ -218,7 +236,7 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-_STAGING = re.compile(r"\.newsmark-export-([0-9]+)-[A-Za-z0-9_]+\.partial")
+_STAGING = re.compile(r"\.newsmark-export-([0-9]+)-(?:h([0-9a-f]{8})-)?[A-Za-z0-9_]+\.partial")
 
 
 def _remove_stale_staging(folder: Path) -> None:
@@ -232,7 +250,7 @@ def _remove_stale_staging(folder: Path) -> None:
     for d in stale:
         match = _STAGING.fullmatch(d.name)
         assert match is not None
-        alive = _pid_alive(int(match[1]))
+        alive = _pid_alive(int(match[1])) if match[2] in (None, _MACHINE) else None
         if alive is None:
             try:
                 alive = time.time() - d.stat().st_mtime < _STALE_PARTIAL_SECONDS

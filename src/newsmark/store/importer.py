@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from newsmark.core import jsonutil
-from newsmark.core.atomicfile import remove_stale_partials
+from newsmark.core.atomicfile import process_tag, remove_stale_partials
 from newsmark.core.errors import InputError, NewsmarkError, ProjectError
 from newsmark.core.model import (
     Annotation,
@@ -234,7 +234,7 @@ class _Reserve:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.real = project.path.resolve()  # the file a link leads to: its disk, its journal
-        self.path = self.real.with_name(f".{self.real.name}.{os.getpid()}-take-back-reserve.partial")
+        self.path = self.real.with_name(f".{self.real.name}.{process_tag()}-take-back-reserve.partial")
         self.size = 0
         remove_stale_partials(self.real)
 
