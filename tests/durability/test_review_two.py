@@ -432,3 +432,25 @@ def test_another_machine_s_running_import_keeps_its_reserve_and_temporary_files(
         f.write(b"{}\n")
     assert all(f.exists() for f in theirs) and not any(f.exists() for f in ours)
     assert process_tag().endswith(f"-h{_MACHINE}")
+
+
+def test_an_export_to_a_named_pipe_does_not_hang_on_the_project_check(tmp_path: Path) -> None:
+    """The check that a target is not a project read its first bytes: from a named pipe with no
+    writer, that read waits for ever."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.durability.test_round_two import SRC
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    code = (f"import sys; sys.path.insert(0, {str(SRC)!r})\n"
+            "from newsmark.core.atomicfile import protected_file_problem\n"
+            f"print(protected_file_problem({str(pipe)!r}))\n")
+    try:
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20,
+                                check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the check of a named pipe as an export target hangs")
+    assert result.returncode == 0 and result.stdout.strip() == "None", result.stderr

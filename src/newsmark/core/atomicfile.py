@@ -47,6 +47,8 @@ def process_tag() -> str:
 
 def _is_sqlite(path: Path) -> bool:
     try:
+        if not path.is_file():  # a named pipe or a terminal would block the read
+            return False
         with path.open("rb") as f:
             return f.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
     except OSError:
