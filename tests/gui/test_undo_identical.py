@@ -48,3 +48,20 @@ def test_redo_of_a_tag_when_another_program_added_the_same(qtbot: Any, window: A
     assert [a.id for a in _same(sample_project, mine)] == [again.id]
     qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _same(sample_project, mine) == []
+
+
+def test_undo_of_a_relabel_when_another_program_stored_the_old_one(qtbot: Any, window: Any,
+                                                                  sample_project: Project) -> None:
+    select_text(window, "Private contractors")
+    qtbot.keyClick(window.article, "o")
+    ann = sample_project.annotation(DOC, window.current)
+    qtbot.keyClick(window.article, "p")  # the selected ORG becomes a PERSON
+    assert sample_project.annotation(DOC, ann.id).label == "PERSON"
+    with Project.open(sample_project.path) as other:  # the ORG again, from another program
+        org = other.add_annotation(DOC, ann.start, ann.end, "ORG", annotator=ann.annotator)
+    window.external_change()
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [a.id for a in _same(sample_project, ann)] == [org.id]  # not two ORG
+    assert sample_project.annotation(DOC, ann.id).label == "PERSON"  # left as it was
+    assert "Cannot undo" in window.statusBar().currentMessage()
+    assert "already has this annotation" in window.statusBar().currentMessage()

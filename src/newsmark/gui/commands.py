@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from newsmark.core.errors import NewsmarkError
+from newsmark.core.errors import DuplicateAnnotationError, NewsmarkError
 from newsmark.core.model import Annotation, Relation
 from newsmark.gui.models.session import Session
 
@@ -88,7 +88,11 @@ class UpdateAnnotation(QUndoCommand):
 
     def undo(self) -> None:
         assert self.before is not None
-        self.session.update_annotation(self.doc_id, self.ann_id, **self.before)
+        try:
+            self.session.update_annotation(self.doc_id, self.ann_id, **self.before)
+        except DuplicateAnnotationError as e:  # another program stored the state it had meanwhile:
+            # it stays as it is (its redo changes nothing), and the window says why
+            self.session.undo_refused.emit(f"Cannot undo: {e}")
 
 
 class AddRelation(QUndoCommand):

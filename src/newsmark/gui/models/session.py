@@ -22,6 +22,7 @@ class Session(QObject):
     annotation_changed = Signal(object, object)  # old Annotation, new Annotation
     relations_changed = Signal()
     status_changed = Signal(str, str)  # document id, status
+    undo_refused = Signal(str)  # why an undo could not be done (the store refused it; nothing changed)
 
     def __init__(self, project: Project, annotator: str | None = None) -> None:
         super().__init__()
