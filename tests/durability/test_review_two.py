@@ -454,3 +454,68 @@ def test_an_export_to_a_named_pipe_does_not_hang_on_the_project_check(tmp_path: 
     except subprocess.TimeoutExpired:
         pytest.fail("the check of a named pipe as an export target hangs")
     assert result.returncode == 0 and result.stdout.strip() == "None", result.stderr
+
+
+# ---------------------------------------------------------------- a take-back beside a long reader
+def test_a_take_back_beside_a_long_reader_lets_edits_in(tmp_path: Path) -> None:
+    """A reader holding an old snapshot (a long export) kept each of a take-back's checkpoints
+    waiting the whole busy timeout, during which no one may write: the window's edit failed as
+    "busy" and the take-back took 10 s a step."""
+    import json
+    import sqlite3
+    import threading
+    import time
+
+    from newsmark.core.errors import InputError
+    from newsmark.formats import jsonl
+    from newsmark.store import importer
+
+    path = tmp_path / "p.newsmark"
+    with Project.create(path) as p:
+        p.add_document(Document(id="mine", text=TEXT))
+    src = tmp_path / "big.jsonl"
+    with src.open("w") as f:
+        for i in range(60):
+            f.write(json.dumps({"id": f"doc{i}", "text": f"text {i}", "annotations": []}) + "\n")
+        f.write('{"id": "bad", "text": "x", "annotations": [{"id": "a", "start": 0, "end": 9, "label": "ORG"}]}\n')
+    reader = sqlite3.connect(path, isolation_level=None)
+    checkpoint = importer._checkpoint
+    edits: list[str] = []
+    started: list[float] = []
+
+    def edit() -> None:
+        try:
+            with Project.open(path) as window:
+                window.add_annotation("mine", 0, 5, "PERSON")
+            edits.append("ok")
+        except Exception as e:  # noqa: BLE001
+            edits.append(str(e))
+
+    def take_back_begins(project: Project) -> None:
+        if not started:  # an export in the window holds a snapshot; then the user tags a name
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM documents").fetchone()
+            started.append(time.monotonic())
+            timer = threading.Timer(0.3, edit)
+            timer.start()
+            edits.append("started")
+        checkpoint(project)
+
+    importer._checkpoint = take_back_begins  # type: ignore[assignment]
+    try:
+        with Project.open(path) as p, pytest.raises(InputError):
+            importer.import_records(p, lambda: jsonl.read(src), importer.ImportSummary(), source=str(src),
+                                    batch=20)
+        took = time.monotonic() - started[0]
+        for _ in range(200):
+            if len(edits) == 2:
+                break
+            time.sleep(0.1)
+    finally:
+        importer._checkpoint = checkpoint  # type: ignore[assignment]
+        reader.execute("COMMIT")
+        reader.close()
+    assert edits == ["started", "ok"], edits
+    assert took < 8, took
+    with Project.open(path) as p:
+        assert p.document_ids() == ["mine"] and len(p.annotations("mine")) == 1

@@ -29,7 +29,7 @@ from newsmark.core.packing import decode_annotations, decode_relations, has_iden
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
 from newsmark.formats.records import Record
-from newsmark.store.project import Project
+from newsmark.store.project import BUSY_TIMEOUT_MS, Project
 
 # A new document with more annotations than this is stored as rows, not packed: its first edit
 # would move them all into rows at once (~1.3 ms per 100: 200 cost 2.6 ms on top of the add).
@@ -460,11 +460,22 @@ def _any_left(project: Project, anns: list[tuple[str, str]], rels: list[tuple[st
     return any(i in ann_ids for _, i in anns) or any(i in rel_ids for _, i in rels)
 
 
+CHECKPOINT_WAIT_MS = 500  # how long a take-back's checkpoint waits for readers
+
+
 def _checkpoint(project: Project) -> None:
-    """Copy the journal into the project file and empty it (waiting for readers as long as the
-    busy timeout), so that the deletes after it need no more space than they free."""
+    """Copy the journal into the project file and empty it, so that the deletes after it need no
+    more space than they free.  It waits for readers only briefly: while it waits, no one can
+    write (a reader holding an old snapshot, such as a long export, made every step of a
+    take-back wait the whole busy timeout, and the window's edits fail as "busy"); if readers
+    remain, it copies what it can."""
+    conn = project.conn
     with contextlib.suppress(sqlite3.Error):
-        project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _different_text(doc_id: str, source: str, line: int) -> InputError:
