@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -21,10 +22,33 @@ _BACKUPS_FOLDER = ".backups"
 # A ".partial" file left by a process that no longer runs is removed; where that cannot be
 # told (Windows), once it has not been written for this long.
 _STALE_PARTIAL_SECONDS = 24 * 3600
+# what follows ".NAME." in such a file's name: the process id, the machine's tag (process_tag;
+# absent from older files), then mkstemp's letters (or the import's "take-back-reserve"); never
+# a dot, which would make it another file's
+_PARTIAL_MIDDLE = re.compile(r"([0-9]+)-(?:h([0-9a-f]{8})-)?[A-Za-z0-9_-]+")
+
+
+def _machine_tag() -> str:
+    import hashlib
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+_MACHINE = _machine_tag()
+
+
+def process_tag() -> str:
+    """Whose a temporary file is: "PID-hTAG", this process and this machine.  A process id means something only on the machine
+    that runs it: a file of another machine's process (a project in a shared folder) is never
+    taken for a killed one's because no process of that number runs here."""
+    return f"{os.getpid()}-h{_MACHINE}"
 
 
 def _is_sqlite(path: Path) -> bool:
     try:
+        if not path.is_file():  # a named pipe or a terminal would block the read
+            return False
         with path.open("rb") as f:
             return f.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
     except OSError:
@@ -41,14 +65,25 @@ def protected_file_problem(path: str | Path) -> str | None:
         return "it is a project (an SQLite database)"
     name = path.name
     for suffix in _SIDE_FILES:
-        if name.endswith(suffix) and _is_sqlite(path.with_name(name[: -len(suffix)])):
-            return f"it is the {suffix[1:]} file of the project {name[: -len(suffix)]}"
+        if not name.lower().endswith(suffix):
+            continue
+        project = path.with_name(name[: -len(suffix)])
+        if _is_sqlite(project) and (name.endswith(suffix) or _same_file(path, f"{project}{suffix}")):
+            # (another spelling of it, such as "-WAL" where names are case-insensitive: macOS, Windows)
+            return f"it is the {suffix[1:]} file of the project {project.name}"
     folder = path.parent.resolve() if str(path.parent) else Path.cwd()
     if folder.name.endswith(_BACKUPS_FOLDER):
         project = folder.with_name(folder.name[: -len(_BACKUPS_FOLDER)])
         if _is_sqlite(project):
             return f"it is in the backups folder of the project {project.name}"
     return None
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def refuse_protected(path: str | Path) -> None:
@@ -86,8 +121,10 @@ def remove_stale_partials(path: str | Path) -> list[Path]:
         return removed
     for f in candidates:
         middle = f.name[len(prefix):-len(".partial")]
-        pid_text = middle.split("-", 1)[0]
-        alive = _pid_alive(int(pid_text)) if pid_text.isdigit() and "-" in middle else None
+        ours = _PARTIAL_MIDDLE.fullmatch(middle)
+        if ours is None:  # another file's (".report.2024-12-01.csv.PID-XXXX.partial" is not "report"'s)
+            continue
+        alive = _pid_alive(int(ours[1])) if ours[2] in (None, _MACHINE) else None
         if alive is None:
             try:
                 alive = time.time() - f.stat().st_mtime < _STALE_PARTIAL_SECONDS
@@ -162,7 +199,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
     refuse_protected(path)
     remove_stale_partials(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".partial", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{process_tag()}-", suffix=".partial", dir=folder)
     except OSError as e:
         raise NewsmarkError(f"cannot write {path}: {e.strerror or e}") from None
     ok = False
@@ -210,7 +247,8 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
         if target.exists() and not exists:
             raise NewsmarkError(f"cannot export into {target}: it is a file, not a folder")
         # staging on the same file system as the target, so that renames are atomic
-        staging = Path(tempfile.mkdtemp(prefix=".newsmark-export-", suffix=".partial",
+        _remove_stale_staging(target if exists else parent)
+        staging = Path(tempfile.mkdtemp(prefix=f".newsmark-export-{process_tag()}-", suffix=".partial",
                                         dir=target if exists else parent))
     except OSError as e:
         raise NewsmarkError(f"cannot write into {target}: {e.strerror or e}") from None
@@ -246,6 +284,30 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+_STAGING = re.compile(r"\.newsmark-export-([0-9]+)-(?:h([0-9a-f]{8})-)?[A-Za-z0-9_]+\.partial")
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Remove the staging folders that a killed folder export left in ``folder`` (the process
+    that made one no longer runs; where that cannot be told, once untouched for a day)."""
+    try:
+        stale = [d for d in folder.iterdir() if _STAGING.fullmatch(d.name) and d.is_dir()
+                 and not d.is_symlink()]
+    except OSError:
+        return
+    for d in stale:
+        match = _STAGING.fullmatch(d.name)
+        assert match is not None
+        alive = _pid_alive(int(match[1])) if match[2] in (None, _MACHINE) else None
+        if alive is None:
+            try:
+                alive = time.time() - d.stat().st_mtime < _STALE_PARTIAL_SECONDS
+            except OSError:
+                continue
+        if not alive:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _move_in(staging: Path, target: Path) -> None:

@@ -31,6 +31,18 @@ class Packed:
     layers: dict[str, str]  # the layer written into the annotations for each label
 
 
+def has_identical(annotations: Iterable[NativeAnnotation]) -> bool:
+    """Whether two of a record's annotations are identical (span, label and annotator): such a
+    record is not packed as it came, the importer keeps one of each."""
+    seen: set[tuple[int, int, str, str | None]] = set()
+    for a in annotations:
+        key = (a.start, a.end, a.label, a.annotator)
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
 def pack(annotations: list[NativeAnnotation], relations: list[NativeRelation],
          layers: MutableMapping[str, str], given: Mapping[str, str], stamp: str) -> Packed:
     """Pack checked annotations and relations (``formats.records``).  Each annotation gets its

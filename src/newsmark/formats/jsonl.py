@@ -26,7 +26,7 @@ import orjson
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import now, text_sha256
-from newsmark.core.packing import pack
+from newsmark.core.packing import has_identical, pack
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted
 from newsmark.formats.records import (
@@ -84,7 +84,7 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
 
 
 def _packed(rec: Record, layers: dict[str, str], rules: Rules | None = None) -> Record:
-    if rec.native is not None and rec.document is not None:
+    if rec.native is not None and rec.document is not None and not has_identical(rec.native[0]):
         if rules is not None:
             rec.rule_problems = rules.problems(*rec.native)
         rec.packed = pack(*rec.native, layers, rec.label_layers, now())

@@ -349,11 +349,16 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     given: dict[str, str] = {}  # the layer the record names for each label
     labels: dict[str, None] = {}  # the labels used, in order
     ids = []
+    spans: set[tuple[int, int, str, str | None]] = set()
     for a in anns:
         ann_id, start, end, label = a.id, a.start, a.end, a.label
         if not (ann_id and 0 <= start < end <= n):
             return None
         ids.append(ann_id)
+        same = (start, end, label, a.annotator)
+        if same in spans:  # two identical annotations: the full path, and the importer keeps one
+            return None
+        spans.add(same)
         span = text[start:end]
         if a.text is None:
             a.text = span

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from newsmark.core.errors import NewsmarkError
+from newsmark.core.errors import DuplicateAnnotationError, NewsmarkError
 from newsmark.core.model import Annotation, Relation
 from newsmark.gui.models.session import Session
 
@@ -45,7 +45,9 @@ class AddAnnotation(QUndoCommand):
         if self.annotation is None:  # the first time: a new annotation, with a new id
             self.annotation = self.session.add_annotation(self.doc_id, *self.args)
         else:  # after an undo: the same annotation again, id and timestamps included
-            self.session.restore_annotation(self.annotation, [])
+            there = self.session.restore_annotation(self.annotation, [])
+            if there != self.annotation.id:  # an identical one, added meanwhile, stands for it
+                self.annotation = self.session.project.annotation(self.doc_id, there)
 
     def undo(self) -> None:
         assert self.annotation is not None
@@ -64,7 +66,8 @@ class DeleteAnnotation(QUndoCommand):
 
     def undo(self) -> None:
         assert self.saved is not None
-        self.session.restore_annotation(*self.saved)
+        # an identical annotation added meanwhile stands for it (and its redo deletes that one)
+        self.ann_id = self.session.restore_annotation(*self.saved)
 
 
 class UpdateAnnotation(QUndoCommand):
@@ -85,7 +88,11 @@ class UpdateAnnotation(QUndoCommand):
 
     def undo(self) -> None:
         assert self.before is not None
-        self.session.update_annotation(self.doc_id, self.ann_id, **self.before)
+        try:
+            self.session.update_annotation(self.doc_id, self.ann_id, **self.before)
+        except DuplicateAnnotationError as e:  # another program stored the state it had meanwhile:
+            # it stays as it is (its redo changes nothing), and the window says why
+            self.session.undo_refused.emit(f"Cannot undo: {e}")
 
 
 class AddRelation(QUndoCommand):

@@ -348,6 +348,7 @@ class MainWindow(QMainWindow):
         s.relations_changed.connect(self._refresh_detail)
         s.relations_changed.connect(self.links.reset)
         s.status_changed.connect(self._on_session_status_changed)
+        s.undo_refused.connect(lambda why: self.statusBar().showMessage(why, 10000))
         self.article.label_key.connect(self._on_article_label_key)
         self.article.span_clicked.connect(self._on_article_span_clicked)
         # a click on plain text lets go of the selected annotation: no key acts on it unseen

@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from newsmark.core import jsonutil
-from newsmark.core.atomicfile import remove_stale_partials
+from newsmark.core.atomicfile import process_tag, remove_stale_partials
 from newsmark.core.errors import InputError, NewsmarkError, ProjectError
 from newsmark.core.model import (
     Annotation,
@@ -25,12 +25,12 @@ from newsmark.core.model import (
     now,
     text_sha256,
 )
-from newsmark.core.packing import decode_annotations, decode_relations, pack, relayer
+from newsmark.core.packing import decode_annotations, decode_relations, has_identical, pack, relayer
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
 from newsmark.formats.records import Record
 from newsmark.store import search_index
-from newsmark.store.project import Project
+from newsmark.store.project import BUSY_TIMEOUT_MS, Project
 
 # A new document with more annotations than this is stored as rows, not packed: its first edit
 # would move them all into rows at once (~1.3 ms per 100: 200 cost 2.6 ms on top of the add).
@@ -128,6 +128,7 @@ class _Added:
     merged: list[str] = field(default_factory=list)  # existing documents it added to
     key: str = ""  # its row in the project table, listing its documents for other writers
     in_batch: list[str] = field(default_factory=list)  # documents written by the current batch
+    listed: set[str] = field(default_factory=set)  # every document it has put on its row
 
 
 def import_records(
@@ -233,14 +234,15 @@ class _Reserve:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.path = project.path.with_name(f".{project.path.name}.{os.getpid()}-take-back-reserve.partial")
+        self.real = project.path.resolve()  # the file a link leads to: its disk, its journal
+        self.path = self.real.with_name(f".{self.real.name}.{process_tag()}-take-back-reserve.partial")
         self.size = 0
-        remove_stale_partials(project.path)
+        remove_stale_partials(self.real)
 
     def hold(self, chunk: list[Record]) -> None:
         """Before a batch: hold enough for a take-back after it (a full disk stops the import)."""
         try:
-            journal = Path(f"{self.project.path}-wal").stat().st_size
+            journal = Path(f"{self.real}-wal").stat().st_size
         except OSError:
             journal = 0
         want = self.MARGIN + max(journal, sum(_stored_size(rec) for rec in chunk))
@@ -344,7 +346,10 @@ def _remember(project: Project, added: _Added) -> None:
         added.fingerprints[doc] = _fingerprint(project, doc)
     row = project.conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
     listed = set(jsonutil.loads(row[0])) if row else set()  # less those others have taken off
-    listed.update(added.in_batch)
+    # a document listed before and now off the row was adopted by another import: it stays off,
+    # even if a later record of this file added to it
+    listed.update(doc for doc in added.in_batch if doc not in added.listed)
+    added.listed.update(added.in_batch)
     added.in_batch.clear()
     project.conn.execute("INSERT OR REPLACE INTO project(key, value) VALUES (?, ?)",
                          (added.key, jsonutil.dumps(sorted(listed))))
@@ -379,11 +384,16 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
     in the project file."""
     conn = project.conn
     _checkpoint(project)  # the journal into the project file, then emptied
-    try:
-        row = conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
-    except sqlite3.Error:
-        row = None
-    listed = set(jsonutil.loads(row[0])) if row else set(added.fingerprints)
+
+    def still_listed() -> set[str]:
+        """The import's documents that no other import has found there and adopted: read again
+        in each step's transaction, since another import may adopt some between two steps."""
+        try:
+            row = conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        return set(jsonutil.loads(row[0])) if row else set(added.fingerprints)
+
     kept: list[str] = []
     todo: list[tuple[str, Any]] = []  # ("doc", id) or ("merged", id)
     for doc in added.documents:
@@ -400,10 +410,13 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
 
     def step(items: list[tuple[str, Any]]) -> None:
         with project.write():
+            listed = still_listed()
             for kind, doc in items:
                 if doc not in listed or _fingerprint(project, doc) != added.fingerprints.get(doc):
                     if kind == "doc" and project.has_document(doc):
                         kept.append(doc)
+                    elif kind == "merged" and _any_left(project, anns_of.get(doc, []), rels_of.get(doc, [])):
+                        kept.append(doc)  # what it added to a document edited since stays: said so
                     continue
                 if kind == "doc":
                     conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
@@ -440,11 +453,30 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
     return list(dict.fromkeys(kept))  # a step retried after a full disk may list one twice
 
 
+def _any_left(project: Project, anns: list[tuple[str, str]], rels: list[tuple[str, str]]) -> bool:
+    """Whether any of these annotations or relations (doc, id) is still in the project."""
+    if not anns and not rels:
+        return False
+    ann_ids, rel_ids = project.annotation_ids((anns or rels)[0][0])
+    return any(i in ann_ids for _, i in anns) or any(i in rel_ids for _, i in rels)
+
+
+CHECKPOINT_WAIT_MS = 500  # how long a take-back's checkpoint waits for readers
+
+
 def _checkpoint(project: Project) -> None:
-    """Copy the journal into the project file and empty it (waiting for readers as long as the
-    busy timeout), so that the deletes after it need no more space than they free."""
+    """Copy the journal into the project file and empty it, so that the deletes after it need no
+    more space than they free.  It waits for readers only briefly: while it waits, no one can
+    write (a reader holding an old snapshot, such as a long export, made every step of a
+    take-back wait the whole busy timeout, and the window's edits fail as "busy"); if readers
+    remain, it copies what it can."""
+    conn = project.conn
     with contextlib.suppress(sqlite3.Error):
-        project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _different_text(doc_id: str, source: str, line: int) -> InputError:
@@ -509,6 +541,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             elif any(known.layers[label] != layer for label, layer in packed.layers.items()):
                 relayer(packed, known.layers)
         else:
+            anns, rels = _drop_identical(anns, rels, summary)
             _ensure_schema(project, [a.label for a in anns], [r.type for r in rels], rec, summary, known)
             _note_rule_problems(project, rec, anns, rels, known, summary, source)
             assert known.layers is not None
@@ -550,6 +583,36 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
     _insert_rows(project, doc.id, new_anns, new_rels, stamp)
     summary.annotations_added += len(new_anns)
     summary.relations_added += len(new_rels)
+
+
+def _drop_identical(anns: list[NativeAnnotation], rels: list[NativeRelation], summary: ImportSummary
+                   ) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
+    """A new document's record that holds an annotation twice (same span, label and annotator)
+    keeps the first, counted as an identical one skipped; the other's relations move onto it,
+    as onto one already in a document (``_not_yet_there``)."""
+    if not has_identical(anns):
+        return anns, rels
+    first: dict[tuple[int, int, str, str | None], str] = {}
+    same_as: dict[str, str] = {}
+    kept: list[NativeAnnotation] = []
+    for na in anns:
+        there = first.setdefault((na.start, na.end, na.label, na.annotator), na.id)
+        if there != na.id:
+            same_as[na.id] = there
+            summary.annotations_identical += 1
+        else:
+            kept.append(na)
+    links: set[tuple[str, str, str]] = set()
+    kept_rels: list[NativeRelation] = []
+    for nr in rels:
+        if nr.from_ in same_as or nr.to in same_as:
+            nr = msgspec.structs.replace(nr, from_=same_as.get(nr.from_, nr.from_), to=same_as.get(nr.to, nr.to))
+        if (nr.type, nr.from_, nr.to) in links:
+            summary.relations_identical += 1
+            continue
+        links.add((nr.type, nr.from_, nr.to))
+        kept_rels.append(nr)
+    return kept, kept_rels
 
 
 def _not_yet_there(project: Project, doc_id: str, anns: list[NativeAnnotation],

@@ -210,7 +210,7 @@ def release_journal(path: str | Path) -> None:
     checkpoint and no other program has the project open: SQLite deletes them when its last
     read-write connection closes, and decides that itself, under its locks, so that the
     window or another command using the project meanwhile keeps them."""
-    path = Path(path)
+    path = Path(path).resolve()  # SQLite keeps them beside the file a link leads to
     wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
     try:
         if not (wal.exists() or shm.exists()) or (wal.exists() and wal.stat().st_size) or not path.is_file():

@@ -8,6 +8,7 @@ and checks that the file is a Newsmark project of a version this code can read.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import sys
 import zlib
@@ -20,6 +21,7 @@ import sqlite_utils
 
 from newsmark import __version__
 from newsmark.core import jsonutil
+from newsmark.core.atomicfile import remove_stale_partials
 from newsmark.core.errors import (
     DuplicateAnnotationError,
     NotFoundError,
@@ -208,9 +210,17 @@ class Project:
             schema = load_schema(default_schema_path())
         if not path.parent.exists():
             raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        try:  # made here, exclusively: a project another program creates at the same moment is
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # never taken over
+        except FileExistsError:
+            raise ProjectError(f"{path} already exists; choose another name or open it") from None
+        except OSError as e:
+            raise ProjectError(f"cannot create {path}: {e.strerror or e}") from None
         try:
             conn = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as e:
+            with contextlib.suppress(OSError):
+                path.unlink()
             raise environment_error(path, e) from None
         project = cls(path, sqlite_utils.Database(conn))
         try:
@@ -278,6 +288,8 @@ class Project:
         except BaseException:
             project.close()
             raise
+        if not readonly:  # a killed import's take-back reserve (as large as a batch or the journal)
+            remove_stale_partials(path.resolve())
         return project
 
     def _configure(self, readonly: bool = False) -> None:
@@ -717,10 +729,11 @@ class Project:
         return ann
 
     def _refuse_identical(self, doc_id: str, start: int, end: int, label: str, annotator: str | None,
-                          text: str) -> None:
-        """An annotation identical to one there (span, label, annotator) is not stored twice."""
+                          text: str, own: str | None = None) -> None:
+        """An annotation identical to one there (span, label, annotator) is not stored twice
+        (``own``: the id of the annotation being changed or put back, not a duplicate of itself)."""
         there = self._spans_of(doc_id).get((start, end, label, annotator))
-        if there is not None:
+        if there is not None and there != own:
             shown = text if len(text) <= 60 else text[:59] + "…"
             by = f" by {annotator}" if annotator is not None else ""
             raise DuplicateAnnotationError(
@@ -796,6 +809,8 @@ class Project:
                 note=old.note if isinstance(note, _Keep) else note,
                 created=old.created, updated=now(),
             )
+            if (s, e, new_label, new.annotator) != (old.start, old.end, old.label, old.annotator):
+                self._refuse_identical(doc_id, s, e, new_label, new.annotator, new.text, ann_id)
             self.conn.execute(
                 'UPDATE annotations SET start = ?, "end" = ?, label = ?, text = ?, attributes = ?,'
                 " annotator = ?, note = ?, updated = ? WHERE doc = ? AND id = ?",
@@ -822,6 +837,8 @@ class Project:
             text = self._text(ann.document)
             if text[ann.start:ann.end] != ann.text:
                 raise ValidationError("the annotation no longer matches its document's text")
+            self._refuse_identical(ann.document, ann.start, ann.end, ann.label, ann.annotator, ann.text,
+                                   ann.id)  # added meanwhile (another program, another undo)
             self._insert_annotations([ann])
             self._insert_relations(relations)
             self._touch(ann.document)

@@ -6,10 +6,12 @@ commits to the store before it returns (the store's rule), then tells the window
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from newsmark.core.errors import DuplicateAnnotationError
 from newsmark.core.model import Annotation, Document, Relation
 from newsmark.store.project import Project
 
@@ -20,6 +22,7 @@ class Session(QObject):
     annotation_changed = Signal(object, object)  # old Annotation, new Annotation
     relations_changed = Signal()
     status_changed = Signal(str, str)  # document id, status
+    undo_refused = Signal(str)  # why an undo could not be done (the store refused it; nothing changed)
 
     def __init__(self, project: Project, annotator: str | None = None) -> None:
         super().__init__()
@@ -53,9 +56,40 @@ class Session(QObject):
         self._added(ann, [])
         return ann
 
-    def restore_annotation(self, ann: Annotation, relations: list[Relation]) -> None:
-        self.project.restore_annotation(ann, relations)
+    def restore_annotation(self, ann: Annotation, relations: list[Relation]) -> str:
+        """Put back a deleted annotation and its links (an undo); returns the id that now stands
+        for it: its own, or that of an identical annotation another program added meanwhile (an
+        annotation is never stored twice), which then takes its links."""
+        try:
+            self.project.restore_annotation(ann, relations)
+        except DuplicateAnnotationError as e:
+            return self._stands_for(ann, relations, e.existing_id)
         self._added(ann, relations)
+        return ann.id
+
+    def _stands_for(self, ann: Annotation, relations: list[Relation], there: str) -> str:
+        doc_id = ann.document
+        ends, _ = self.project.annotation_ids(doc_id)
+        links = {(r.type, r.from_id, r.to_id) for r in self.project.relations(doc_id)}
+        moved: list[Relation] = []
+        for r in relations:
+            r = dataclasses.replace(r, from_id=there if r.from_id == ann.id else r.from_id,
+                                    to_id=there if r.to_id == ann.id else r.to_id)
+            if r.from_id != r.to_id and {r.from_id, r.to_id} <= ends and (r.type, r.from_id, r.to_id) not in links:
+                moved.append(r)
+                links.add((r.type, r.from_id, r.to_id))
+        with self.project.write():
+            for r in moved:
+                self.project.restore_relation(r)
+        if self._current(doc_id):
+            assert self.document is not None
+            if there not in self.by_id:  # not seen here yet
+                self._added(self.project.annotation(doc_id, there), moved)
+            else:
+                self.document.relations.extend(moved)
+                if moved:
+                    self.relations_changed.emit()
+        return there
 
     def _added(self, ann: Annotation, relations: list[Relation]) -> None:
         if self._current(ann.document):
