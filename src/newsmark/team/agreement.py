@@ -105,7 +105,7 @@ class _DocView:
     outermost span) is that label. Everything is computed once per document, lazily, and
     shared by every pair of annotators."""
 
-    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine")
+    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos")
 
     def __init__(self, doc: DocWork, annotators: Sequence[str]) -> None:
         self.doc = doc
@@ -127,6 +127,15 @@ class _DocView:
         self._masks: dict[str, dict[str, int]] = {}
         self._labels: dict[str, dict[str, int]] = {}
         self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
+        self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
+
+    def positions(self, name: str, label: str) -> list[tuple[int, int]]:
+        """This annotator's spans of that label as (start, end), in order."""
+        key = (name, label)
+        got = self._pos.get(key)
+        if got is None:
+            got = self._pos[key] = [(x.start, x.end) for x in self.by[name][label]]
+        return got
 
     def _tokenize(self) -> None:
         self._starts, self._ends = _token_bounds(self.doc.text or "")
@@ -234,8 +243,7 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
                 continue
             c[0] += len(sa)
             c[1] += len(sb)
-            pa = [(x.start, x.end) for x in sa]
-            pb = [(x.start, x.end) for x in sb]
+            pa, pb = v.positions(a, lab), v.positions(b, lab)
             if pa == pb and all(s < e for s, e in pa):  # the same spans: both matchings pair them in order
                 c[2] += len(pa)
                 c[3] += len(pa)
@@ -269,11 +277,11 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
         for lab, m in mb.items():
             kappa_counts[lab][1] += m.bit_count()
         la, lb = v.labels(a), v.labels(b)
-        for x, mx in la.items():
-            for y, my in lb.items():
+        for lx, mx in la.items():
+            for ly, my in lb.items():
                 n = (mx & my).bit_count()
                 if n:
-                    all_pairs[(x, y)] += n
+                    all_pairs[(lx, ly)] += n
         if rels:
             _relations(rels.get(a, []), rels.get(b, []), map_exact, map_overlap, rel_counts)
     out = []
@@ -330,11 +338,11 @@ def _multi(result: Agreement, docs: list[_DocView], names: list[str], labels: li
     cats = {lab: i for i, lab in enumerate([_NONE, *labels])}
     width = len(cats)
     for v in docs:
-        per = [v.masks(name) for name in names]
+        sets = [v.masks(name) for name in names]
         tokens += v.ntok
-        for lab in {lab for m in per for lab in m}:
+        for lab in {lab for m in sets for lab in m}:
             at_least = [0] * (r + 1)  # at_least[k]: tokens that k annotators or more marked
-            for m in per:
+            for m in sets:
                 mask = m.get(lab, 0)
                 if mask:
                     for k in range(r, 1, -1):
