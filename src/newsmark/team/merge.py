@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 import orjson
 
-from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.errors import InputError, ProjectError, ValidationError
 from newsmark.core.model import NativeAnnotation, NativeRelation, now
 from newsmark.core.packing import Packed, decode_annotations, decode_relations, pack
 from newsmark.core.schema import Schema
@@ -255,10 +255,18 @@ def merge(team_path: str | Path, sources: Sequence[str | Path], *,
         summary.created = created
         try:
             with team:
+                if created:
+                    # a new file is written with a rollback journal: its new pages need no
+                    # journaling, where WAL would write them twice (into the log, then the file)
+                    team.conn.execute("PRAGMA journal_mode = DELETE")
                 _merge_into(team, read, schemas, summary, progress)
+                if created:
+                    mode = team.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    if str(mode).lower() != "wal":
+                        raise ProjectError(f"{team_path}: cannot switch the project to WAL mode ({mode})")
         except BaseException:
             if created:
-                for suffix in ("", "-wal", "-shm"):
+                for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(str(team_path) + suffix).unlink(missing_ok=True)
             raise
     finally:
