@@ -78,7 +78,7 @@ def _layer_raw(layers: dict[str, str]) -> dict[str, msgspec.Raw]:
 def _timeless(packed: bytes) -> bool:
     """Whether some annotation or relation of packed JSON lacks a time of creation or change
     (a plain byte search: the key cannot occur inside a JSON string, whose quotes are escaped)."""
-    return b'"created":null' in packed or b'"updated":null' in packed
+    return b'ed":null' in packed and (b'"created":null' in packed or b'"updated":null' in packed)
 
 
 def _pack_new(anns: list[_Ann], rels: list[_Rel], layers: dict[str, str], stamp: str,
