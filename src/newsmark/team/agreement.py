@@ -12,11 +12,12 @@ annotators, over the documents both annotated (each has at least one annotation 
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, repeat
 from typing import Any
 
 from newsmark.team import CURATOR
@@ -36,6 +37,9 @@ TOKEN_PATTERN = r"\w+|[^\w\s]"
 TOKENIZER = f"regex {TOKEN_PATTERN} (words and single punctuation marks)"
 _TOKEN = re.compile(TOKEN_PATTERN)
 _NONE = ""  # the token label outside every span
+_start = operator.attrgetter("start")
+_end = operator.attrgetter("end")
+_label = operator.attrgetter("label")
 
 
 @dataclass(slots=True)
@@ -161,27 +165,34 @@ class _DocView:
     def _compute(self, name: str) -> None:
         if self.ntok < 0:
             self._tokenize()
-        starts, ends = self._starts, self._ends
+        spans = self.doc.spans.get(name, [])
+        n = len(spans)
+        starts = list(map(_start, spans))
+        ends = list(map(_end, spans))
+        labels = list(map(_label, spans))
+        # each span's tokens [i, j): those it touches
+        first = list(map(bisect.bisect_right, repeat(self._ends, n), starts))
+        stop = list(map(bisect.bisect_left, repeat(self._starts, n), ends))
+        bits = [((1 << (j - i)) - 1) << i if j > i else 0 for i, j in zip(first, stop, strict=True)]
         masks: dict[str, int] = {}
-        ranked: list[tuple[int, int, int, int, str]] = []
-        br, bl = bisect.bisect_right, bisect.bisect_left
-        for k, s in enumerate(self.doc.spans.get(name, ())):
-            i = br(ends, s.start)
-            j = bl(starts, s.end, i)
-            if j > i:
-                m = ((1 << (j - i)) - 1) << i
-                lab = s.label
+        for lab, m in zip(labels, bits, strict=True):
+            if m:
                 masks[lab] = masks.get(lab, 0) | m
-                ranked.append((s.end - s.start, -s.start, k, m, lab))
-        ranked.sort()
+        # the longest span first (among equals, the smallest start, then the last given)
+        ranked = sorted(zip(map(operator.sub, ends, starts), map(operator.neg, starts), range(n), strict=True),
+                        reverse=True)
         won: dict[str, int] = {}
         taken = 0
-        for *_, m, lab in reversed(ranked):  # the last in that order wins: the longest first
-            free = m & ~taken
+        full = (1 << self.ntok) - 1
+        for *_, k in ranked:
+            free = bits[k] & ~taken
             if free:
+                lab = labels[k]
                 won[lab] = won.get(lab, 0) | free
                 taken |= free
-        rest = ((1 << self.ntok) - 1) & ~taken
+                if taken == full:
+                    break
+        rest = full & ~taken
         if rest:
             won[_NONE] = rest
         self._masks[name] = masks

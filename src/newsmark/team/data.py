@@ -5,6 +5,7 @@ need (attributes stay raw JSON until asked for); documents with rows are read in
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,12 +132,11 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         if doc is not None:
             doc.links.append(Link(rel_id, rtype, from_id, to_id,
                                   msgspec.Raw(attrs.encode()) if attrs != "{}" else _EMPTY))
-    key = _order
+    key = _ORDER
     for doc in docs.values():
         for spans in doc.spans.values():
             spans.sort(key=key)
     return list(docs.values())
 
 
-def _order(s: Span) -> tuple[int, int]:
-    return s.start, s.end
+_ORDER = operator.attrgetter("start", "end")
