@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations, repeat
+from itertools import accumulate, combinations, repeat
 from typing import Any
 
 from newsmark.team import CURATOR
@@ -36,7 +36,9 @@ ALL = "*"
 TOKEN_PATTERN = r"\w+|[^\w\s]"
 TOKENIZER = f"regex {TOKEN_PATTERN} (words and single punctuation marks)"
 _TOKEN = re.compile(TOKEN_PATTERN)
+_SPLIT = re.compile(f"({TOKEN_PATTERN})").split
 _NONE = ""  # the token label outside every span
+_NO_LABELS: frozenset[str] = frozenset()
 _start = operator.attrgetter("start")
 _end = operator.attrgetter("end")
 _label = operator.attrgetter("label")
@@ -97,9 +99,10 @@ def project_agreement(project: Any, *, labels: Sequence[str] = (), layers: Seque
 
 
 def _token_bounds(text: str) -> tuple[list[int], list[int]]:
-    """The tokens' starts and ends, from one regex pass over the text."""
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    return [s for s, _ in spans], [e for _, e in spans]
+    """The tokens' starts and ends, from one regex pass over the text: split gives the gaps
+    and the tokens in turn (gap, token, gap, ..., gap), whose running lengths are the offsets."""
+    offsets = list(accumulate(map(len, _SPLIT(text))))
+    return offsets[0:-1:2], offsets[1::2]
 
 
 class _DocView:
@@ -109,7 +112,7 @@ class _DocView:
     outermost span) is that label. Everything is computed once per document, lazily, and
     shared by every pair of annotators."""
 
-    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos")
+    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels")
 
     def __init__(self, doc: DocWork, annotators: Sequence[str]) -> None:
         self.doc = doc
@@ -132,6 +135,7 @@ class _DocView:
         self._labels: dict[str, dict[str, int]] = {}
         self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
         self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self.end_labels: dict[str, set[str]] = {}
 
     def positions(self, name: str, label: str) -> list[tuple[int, int]]:
         """This annotator's spans of that label as (start, end), in order."""
@@ -199,18 +203,23 @@ class _DocView:
         self._labels[name] = won
 
     def relations(self) -> dict[str, list[tuple[str, str, str, str]]]:
-        """Each annotator's relations (both ends theirs): (type, from, to, repr(value))."""
+        """Each annotator's relations (both ends theirs): (type, from, to, repr(value)); and
+        (``end_labels``) the labels of their ends, per annotator."""
         if self._mine is None:
-            owner: dict[str, str] = {}
+            owner: dict[str, tuple[str, str]] = {}
             for name, spans in self.doc.spans.items():
                 for s in spans:
-                    owner[s.id] = name
+                    owner[s.id] = (name, s.label)
             mine: dict[str, list[tuple[str, str, str, str]]] = {}
+            ends: dict[str, set[str]] = {}
             for ln in self.doc.links:
-                who = owner.get(ln.from_id)
-                if who is not None and owner.get(ln.to_id) == who:
+                fro, to = owner.get(ln.from_id), owner.get(ln.to_id)
+                if fro is not None and to is not None and fro[0] == to[0]:
+                    who = fro[0]
                     mine.setdefault(who, []).append((ln.type, ln.from_id, ln.to_id, repr(ln.value())))
+                    ends.setdefault(who, set()).update((fro[1], to[1]))
             self._mine = mine
+            self.end_labels = ends
         return self._mine
 
 
@@ -240,7 +249,8 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
     for v in shared:
         by_a, by_b = v.by[a], v.by[b]
         rels = v.relations() if v.doc.links else {}
-        mapped = bool(rels.get(a)) and bool(rels.get(b))
+        # the labels whose spans need matching one by one: the ends of A's relations, where B has some
+        ends = v.end_labels.get(a, _NO_LABELS) if rels.get(a) and rels.get(b) else _NO_LABELS
         map_exact: dict[str, str] = {}
         map_overlap: dict[str, str] = {}
         for lab in by_a.keys() | by_b.keys():
@@ -255,6 +265,7 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
             c[0] += len(sa)
             c[1] += len(sb)
             pa, pb = v.positions(a, lab), v.positions(b, lab)
+            mapped = lab in ends
             if pa == pb and all(s < e for s, e in pa):  # the same spans: both matchings pair them in order
                 c[2] += len(pa)
                 c[3] += len(pa)
