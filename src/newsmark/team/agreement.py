@@ -21,7 +21,7 @@ from itertools import accumulate, combinations, repeat
 from typing import Any
 
 from newsmark.team import CURATOR
-from newsmark.team.data import DocWork, Span, load_work
+from newsmark.team.data import DocWork, Span, gc_paused, load_work
 from newsmark.team.measures import (
     Unitizing,
     cohen_binary,
@@ -94,8 +94,9 @@ class Agreement:
 def project_agreement(project: Any, *, labels: Sequence[str] = (), layers: Sequence[str] = (),
                       annotators: Sequence[str] = ()) -> Agreement:
     """Agreement of a project's annotators (default: all but the curator)."""
-    work = load_work(project, labels=labels, layers=layers)
-    return agreement(work, annotators=annotators)
+    with gc_paused():
+        work = load_work(project, labels=labels, layers=layers)
+        return agreement(work, annotators=annotators)
 
 
 def _token_bounds(text: str) -> tuple[list[int], list[int]]:

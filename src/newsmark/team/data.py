@@ -5,8 +5,10 @@ need (attributes stay raw JSON until asked for); documents with rows are read in
 
 from __future__ import annotations
 
+import gc
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,19 @@ import orjson
 from newsmark.store.project import Project
 
 NO_ANNOTATOR = "(none)"
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk read or merge makes its hundreds of thousands
+    of objects (none of them in cycles): each collection would walk them all again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 _EMPTY = msgspec.Raw(b"{}")
 
 

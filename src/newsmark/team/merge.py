@@ -27,6 +27,7 @@ from newsmark.core.model import NativeAnnotation, NativeRelation, now
 from newsmark.core.packing import Packed, decode_annotations, decode_relations, pack
 from newsmark.core.schema import Schema
 from newsmark.store.project import Project
+from newsmark.team.data import gc_paused
 
 _encode = msgspec.json.Encoder().encode
 _NULL = msgspec.Raw(b"null")
@@ -226,6 +227,12 @@ def merge(team_path: str | Path, sources: Sequence[str | Path], *,
           progress: Callable[[str], None] | None = None) -> MergeSummary:
     """Merge ``sources`` (project files) into ``team_path``, creating it if missing (with the
     first source's schema).  All or nothing."""
+    with gc_paused():
+        return _merge(team_path, sources, progress)
+
+
+def _merge(team_path: str | Path, sources: Sequence[str | Path],
+           progress: Callable[[str], None] | None) -> MergeSummary:
     team_path = Path(team_path)
     paths = [Path(s) for s in dict.fromkeys(str(Path(s)) for s in sources)]
     if not paths:
