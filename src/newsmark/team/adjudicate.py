@@ -3,6 +3,7 @@ bulk strategies that fill the curated layer (annotator ``curator``) from the ann
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,8 +57,7 @@ def _components(spans: list[Span]) -> list[list[Span]]:
     return out
 
 
-def _position(s: Span) -> tuple[int, int, str]:
-    return s.start, s.end, s.label
+_position = operator.attrgetter("start", "end", "label")  # sort key: start, end, label
 
 
 def document_disagreements(doc: DocWork, annotators: Sequence[str] | None = None) -> list[Disagreement]:
