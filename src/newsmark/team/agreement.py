@@ -392,7 +392,9 @@ def _multi(result: Agreement, docs: list[_DocView], names: list[str], labels: li
     for v in docs:
         for i, name in enumerate(names):
             for lab, spans in v.by[name].items():
-                units[lab][i] += [(base + sp.start, base + sp.end) for sp in spans]
+                shift = repeat(base, len(spans))
+                units[lab][i] += zip(map(operator.add, map(_start, spans), shift),
+                                     map(operator.add, map(_end, spans), repeat(base)), strict=False)
         base += v.doc.length
     for lab, per in units.items():
         study.set_units(lab, per)
