@@ -100,7 +100,7 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         wanted = {name for name, layer in lay.items()
                   if (not labels or name in labels) and (not layers or layer in layers)}
     only = None if doc_ids is None else set(doc_ids)
-    rel_col = "relations" if with_links else "NULL"
+    rel_col = "CAST(relations AS BLOB)" if with_links else "NULL"
     docs: dict[str, DocWork] = {}
     text_col = "text" if with_text else "NULL"
     for doc_id, title, text, length in conn.execute(
@@ -123,10 +123,10 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
 
     if only is not None and len(only) < 50:
         marks = ",".join("?" * len(only))
-        packed = conn.execute(f"SELECT doc, annotations, {rel_col} FROM packed WHERE doc IN ({marks})",
+        packed = conn.execute(f"SELECT doc, CAST(annotations AS BLOB), {rel_col} FROM packed WHERE doc IN ({marks})",
                               tuple(only))
     else:
-        packed = conn.execute(f"SELECT doc, annotations, {rel_col} FROM packed")
+        packed = conn.execute(f"SELECT doc, CAST(annotations AS BLOB), {rel_col} FROM packed")  # bytes: no str between
     for doc_id, anns, rels in packed:
         doc = docs.get(doc_id)
         if doc is not None:
