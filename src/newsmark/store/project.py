@@ -978,12 +978,12 @@ class Project:
         """Store a new document's annotations and relations packed (the importer's path): checked
         against the document and with labels and relation types the schema has (see
         ``core.packing``).  The caller holds the write transaction."""
+        # the JSON goes in as the UTF-8 bytes it is, made TEXT by SQLite (no round trip through str)
         self.conn.execute(
             "INSERT INTO packed(doc, labels, types, annotations, relations, annotation_count, relation_count)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), ?, ?)",
             (doc_id, jsonutil.dumps(packed.label_counts), jsonutil.dumps(packed.type_counts),
-             packed.annotations.decode(), packed.relations.decode(), packed.annotation_count,
-             packed.relation_count),
+             packed.annotations, packed.relations, packed.annotation_count, packed.relation_count),
         )
         search_index.packed_marks(self.conn, doc_id, packed.annotations, packed.label_counts, packed.type_counts)
 

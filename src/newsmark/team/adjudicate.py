@@ -3,6 +3,7 @@ bulk strategies that fill the curated layer (annotator ``curator``) from the ann
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from newsmark.core.errors import ValidationError
 from newsmark.core.model import Annotation, Relation, new_id, now
 from newsmark.store.project import Project
 from newsmark.team import CURATOR
-from newsmark.team.data import NO_ANNOTATOR, DocWork, Link, Span, load_work
+from newsmark.team.data import NO_ANNOTATOR, DocWork, Link, Span, gc_paused, load_work
 
 STRATEGIES = ("majority", "unanimous")
 Key = tuple[int, int, str]  # start, end, label
@@ -56,8 +57,7 @@ def _components(spans: list[Span]) -> list[list[Span]]:
     return out
 
 
-def _position(s: Span) -> tuple[int, int, str]:
-    return s.start, s.end, s.label
+_position = operator.attrgetter("start", "end", "label")  # sort key: start, end, label
 
 
 def document_disagreements(doc: DocWork, annotators: Sequence[str] | None = None) -> list[Disagreement]:
@@ -89,8 +89,9 @@ def document_disagreements(doc: DocWork, annotators: Sequence[str] | None = None
 def disagreements(project: Project, *, doc_ids: Sequence[str] | None = None,
                   labels: Sequence[str] = (), layers: Sequence[str] = ()) -> list[Disagreement]:
     """The disagreements of the given documents (default: all), in document and text order."""
-    work = load_work(project, labels=labels, layers=layers, doc_ids=doc_ids, with_text=False, with_links=False)
-    return [d for doc in work for d in document_disagreements(doc)]
+    with gc_paused():
+        work = load_work(project, labels=labels, layers=layers, doc_ids=doc_ids, with_text=False, with_links=False)
+        return [d for doc in work for d in document_disagreements(doc)]
 
 
 @dataclass(slots=True)

@@ -12,15 +12,16 @@ annotators, over the documents both annotated (each has at least one annotation 
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import accumulate, combinations, repeat
 from typing import Any
 
 from newsmark.team import CURATOR
-from newsmark.team.data import DocWork, Span, load_work
+from newsmark.team.data import DocWork, Span, gc_paused, load_work
 from newsmark.team.measures import (
     Unitizing,
     cohen_binary,
@@ -35,7 +36,12 @@ ALL = "*"
 TOKEN_PATTERN = r"\w+|[^\w\s]"
 TOKENIZER = f"regex {TOKEN_PATTERN} (words and single punctuation marks)"
 _TOKEN = re.compile(TOKEN_PATTERN)
+_SPLIT = re.compile(f"({TOKEN_PATTERN})").split
 _NONE = ""  # the token label outside every span
+_NO_LABELS: frozenset[str] = frozenset()
+_start = operator.attrgetter("start")
+_end = operator.attrgetter("end")
+_label = operator.attrgetter("label")
 
 
 @dataclass(slots=True)
@@ -88,114 +94,145 @@ class Agreement:
 def project_agreement(project: Any, *, labels: Sequence[str] = (), layers: Sequence[str] = (),
                       annotators: Sequence[str] = ()) -> Agreement:
     """Agreement of a project's annotators (default: all but the curator)."""
-    work = load_work(project, labels=labels, layers=layers)
-    return agreement(work, annotators=annotators)
+    with gc_paused():
+        work = load_work(project, labels=labels, layers=layers)
+        return agreement(work, annotators=annotators)
 
 
-class _Tokens:
-    __slots__ = ("starts", "ends")
-
-    def __init__(self, text: str) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in _TOKEN.finditer(text):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The tokens a character span touches, as [first, last + 1)."""
-        return bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end)
-
-
-def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for s, e in sorted(ranges):
-        if s >= e:
-            continue
-        if out and s <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]
-
-
-def _size(ranges: list[tuple[int, int]]) -> int:
-    return sum(e - s for s, e in ranges)
-
-
-def _intersection(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
-    i = j = total = 0
-    while i < len(x) and j < len(y):
-        lo, hi = max(x[i][0], y[j][0]), min(x[i][1], y[j][1])
-        if hi > lo:
-            total += hi - lo
-        if x[i][1] <= y[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
+def _token_bounds(text: str) -> tuple[list[int], list[int]]:
+    """The tokens' starts and ends, from one regex pass over the text: split gives the gaps
+    and the tokens in turn (gap, token, gap, ..., gap), whose running lengths are the offsets."""
+    offsets = list(accumulate(map(len, _SPLIT(text))))
+    return offsets[0:-1:2], offsets[1::2]
 
 
 class _DocView:
-    """One document's spans by annotator and label, its tokens and token labels (lazily)."""
+    """One document's spans by annotator and label, and its tokens as bit sets (Python ints,
+    bit i for token i): per annotator and label the tokens inside one of their spans of that
+    label, and the tokens whose label (the longest covering span's, as the CoNLL export's
+    outermost span) is that label. Everything is computed once per document, lazily, and
+    shared by every pair of annotators."""
+
+    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels")
 
     def __init__(self, doc: DocWork, annotators: Sequence[str]) -> None:
         self.doc = doc
         self.by: dict[str, dict[str, list[Span]]] = {}
+        spans = doc.spans
         for name in annotators:
             per: dict[str, list[Span]] = {}
-            for s in doc.spans.get(name, ()):
-                per.setdefault(s.label, []).append(s)
+            for s in spans.get(name, ()):
+                got = per.get(s.label)
+                if got is None:
+                    per[s.label] = [s]
+                else:
+                    got.append(s)
             self.by[name] = per
-        self.present = [name for name in annotators if doc.spans.get(name)]
-        self._tokens: _Tokens | None = None
-        self._ranges: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        self._labels: dict[str, list[str]] = {}
+        self.present = [name for name in annotators if spans.get(name)]
+        self.ntok = -1
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._masks: dict[str, dict[str, int]] = {}
+        self._labels: dict[str, dict[str, int]] = {}
+        self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
+        self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self.end_labels: dict[str, set[str]] = {}
 
-    @property
-    def tokens(self) -> _Tokens:
-        if self._tokens is None:
-            self._tokens = _Tokens(self.doc.text or "")
-        return self._tokens
-
-    def token_ranges(self, name: str, label: str) -> list[tuple[int, int]]:
+    def positions(self, name: str, label: str) -> list[tuple[int, int]]:
+        """This annotator's spans of that label as (start, end), in order."""
         key = (name, label)
-        got = self._ranges.get(key)
+        got = self._pos.get(key)
         if got is None:
-            tok = self.tokens
-            got = self._ranges[key] = _union([tok.span(s.start, s.end) for s in self.by[name].get(label, ())])
+            got = self._pos[key] = [(x.start, x.end) for x in self.by[name][label]]
         return got
 
-    def token_labels(self, name: str) -> list[str]:
-        """Each token's label by this annotator: the longest span covering it wins (as the
-        CoNLL export's outermost span), "" outside every span."""
+    def _tokenize(self) -> None:
+        self._starts, self._ends = _token_bounds(self.doc.text or "")
+        self.ntok = len(self._starts)
+
+    def masks(self, name: str) -> dict[str, int]:
+        """Per label, the tokens this annotator put inside a span of that label."""
+        got = self._masks.get(name)
+        if got is None:
+            self._compute(name)
+            got = self._masks[name]
+        return got
+
+    def labels(self, name: str) -> dict[str, int]:
+        """Per token label ("" outside every span), the tokens with that label by this
+        annotator: the longest span covering a token wins (the smallest start among equals)."""
         got = self._labels.get(name)
         if got is None:
-            tok = self.tokens
-            got = [_NONE] * len(tok)
-            spans = sorted(self.doc.spans.get(name, ()), key=lambda s: (s.end - s.start, -s.start))
-            for s in spans:
-                i, j = tok.span(s.start, s.end)
-                if j > i:
-                    got[i:j] = [s.label] * (j - i)
-            self._labels[name] = got
+            self._compute(name)
+            got = self._labels[name]
         return got
+
+    def _compute(self, name: str) -> None:
+        if self.ntok < 0:
+            self._tokenize()
+        spans = self.doc.spans.get(name, [])
+        n = len(spans)
+        starts = list(map(_start, spans))
+        ends = list(map(_end, spans))
+        labels = list(map(_label, spans))
+        # each span's tokens [i, j): those it touches
+        first = list(map(bisect.bisect_right, repeat(self._ends, n), starts))
+        stop = list(map(bisect.bisect_left, repeat(self._starts, n), ends))
+        bits = [((1 << (j - i)) - 1) << i if j > i else 0 for i, j in zip(first, stop, strict=True)]
+        masks: dict[str, int] = {}
+        for lab, m in zip(labels, bits, strict=True):
+            if m:
+                masks[lab] = masks.get(lab, 0) | m
+        # the longest span first (among equals, the smallest start, then the last given)
+        ranked = sorted(zip(map(operator.sub, ends, starts), map(operator.neg, starts), range(n), strict=True),
+                        reverse=True)
+        won: dict[str, int] = {}
+        taken = 0
+        full = (1 << self.ntok) - 1
+        for *_, k in ranked:
+            free = bits[k] & ~taken
+            if free:
+                lab = labels[k]
+                won[lab] = won.get(lab, 0) | free
+                taken |= free
+                if taken == full:
+                    break
+        rest = full & ~taken
+        if rest:
+            won[_NONE] = rest
+        self._masks[name] = masks
+        self._labels[name] = won
+
+    def relations(self) -> dict[str, list[tuple[str, str, str, str]]]:
+        """Each annotator's relations (both ends theirs): (type, from, to, repr(value)); and
+        (``end_labels``) the labels of their ends, per annotator."""
+        if self._mine is None:
+            owner: dict[str, tuple[str, str]] = {}
+            for name, spans in self.doc.spans.items():
+                for s in spans:
+                    owner[s.id] = (name, s.label)
+            mine: dict[str, list[tuple[str, str, str, str]]] = {}
+            ends: dict[str, set[str]] = {}
+            for ln in self.doc.links:
+                fro, to = owner.get(ln.from_id), owner.get(ln.to_id)
+                if fro is not None and to is not None and fro[0] == to[0]:
+                    who = fro[0]
+                    mine.setdefault(who, []).append((ln.type, ln.from_id, ln.to_id, repr(ln.value())))
+                    ends.setdefault(who, set()).update((fro[1], to[1]))
+            self._mine = mine
+            self.end_labels = ends
+        return self._mine
 
 
 def agreement(work: Sequence[DocWork], *, annotators: Sequence[str] = ()) -> Agreement:
     names = list(annotators) or sorted({a for d in work for a in d.annotators() if a != CURATOR})
     views = [_DocView(d, names) for d in work]
     views = [v for v in views if len(v.present) >= 2]
-    labels = sorted({s.label for v in views for n in v.present for s in v.doc.spans[n]})
-    ids_in = {n: {s.id for v in views for s in v.doc.spans.get(n, ())} for n in names}
+    labels = sorted({lab for v in views for n in v.present for lab in v.by[n]})
     rtypes = sorted({ln.type for v in views for ln in v.doc.links})
     all_docs = [v for v in views if len(v.present) == len(names)]
     result = Agreement(annotators=names, documents=len(views), documents_all=len(all_docs),
                        labels=labels, relation_types=rtypes)
-    del ids_in
     for a, b in combinations(names, 2):
         shared = [v for v in views if a in v.present and b in v.present]
         result.pairs += _pair(a, b, shared, labels)
@@ -206,47 +243,70 @@ def agreement(work: Sequence[DocWork], *, annotators: Sequence[str] = ()) -> Agr
 def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[PairResult]:
     n_docs = len(shared)
     counts = {lab: [0, 0, 0, 0] for lab in labels}  # |A|, |B|, exact, overlap
-    kappa_counts = {lab: [0, 0, 0, 0] for lab in labels}  # tokens, A, B, both
+    kappa_counts = {lab: [0, 0, 0] for lab in labels}  # A, B, both (tokens: ``tokens``)
+    tokens = 0
     all_pairs: Counter[tuple[Any, Any]] = Counter()
     rel_counts: dict[str, list[int]] = {}
     for v in shared:
         by_a, by_b = v.by[a], v.by[b]
+        rels = v.relations() if v.doc.links else {}
+        # the labels whose spans need matching one by one: the ends of A's relations, where B has some
+        ends = v.end_labels.get(a, _NO_LABELS) if rels.get(a) and rels.get(b) else _NO_LABELS
         map_exact: dict[str, str] = {}
         map_overlap: dict[str, str] = {}
-        ntok = len(v.tokens)
-        links = bool(v.doc.links)
-        for lab in labels:
-            sa, sb = by_a.get(lab, []), by_b.get(lab, [])
+        for lab in by_a.keys() | by_b.keys():
+            sa, sb = by_a.get(lab), by_b.get(lab)
             c = counts[lab]
+            if sa is None or sb is None:
+                if sa is not None:
+                    c[0] += len(sa)
+                elif sb is not None:
+                    c[1] += len(sb)
+                continue
             c[0] += len(sa)
             c[1] += len(sb)
-            if sa and sb:
-                pa = [(x.start, x.end) for x in sa]
-                pb = [(x.start, x.end) for x in sb]
-                ov = overlap_matching(pa, pb)
-                c[3] += len(ov)
-                if links:
-                    ex = exact_matching(pa, pb)
-                    for i, j in ex:
-                        map_exact[sa[i].id] = sb[j].id
-                    for i, j in ov:
-                        map_overlap[sa[i].id] = sb[j].id
-                    c[2] += len(ex)
+            pa, pb = v.positions(a, lab), v.positions(b, lab)
+            mapped = lab in ends
+            if pa == pb and all(s < e for s, e in pa):  # the same spans: both matchings pair them in order
+                c[2] += len(pa)
+                c[3] += len(pa)
+                if mapped:
+                    for x, y in zip(sa, sb, strict=True):
+                        map_exact[x.id] = map_overlap[x.id] = y.id
+                continue
+            ov = overlap_matching(pa, pb)
+            c[3] += len(ov)
+            if mapped:
+                ex = exact_matching(pa, pb)
+                for i, j in ex:
+                    map_exact[sa[i].id] = sb[j].id
+                for i, j in ov:
+                    map_overlap[sa[i].id] = sb[j].id
+                c[2] += len(ex)
+            else:
+                set_a, set_b = set(pa), set(pb)
+                if len(set_a) == len(pa) and len(set_b) == len(pb):
+                    c[2] += len(set_a & set_b)
                 else:
-                    set_a, set_b = set(pa), set(pb)
-                    if len(set_a) == len(pa) and len(set_b) == len(pb):
-                        c[2] += len(set_a & set_b)
-                    else:
-                        c[2] += sum((Counter(pa) & Counter(pb)).values())
+                    c[2] += sum((Counter(pa) & Counter(pb)).values())
+        ma, mb = v.masks(a), v.masks(b)
+        tokens += v.ntok
+        for lab, m in ma.items():
             k = kappa_counts[lab]
-            k[0] += ntok
-            ra, rb = v.token_ranges(a, lab), v.token_ranges(b, lab)
-            k[1] += _size(ra)
-            k[2] += _size(rb)
-            k[3] += _intersection(ra, rb)
-        all_pairs.update(zip(v.token_labels(a), v.token_labels(b), strict=True))
-        if links:
-            _relations(v, a, b, map_exact, map_overlap, rel_counts)
+            k[0] += m.bit_count()
+            other = mb.get(lab)
+            if other is not None:
+                k[2] += (m & other).bit_count()
+        for lab, m in mb.items():
+            kappa_counts[lab][1] += m.bit_count()
+        la, lb = v.labels(a), v.labels(b)
+        for lx, mx in la.items():
+            for ly, my in lb.items():
+                n = (mx & my).bit_count()
+                if n:
+                    all_pairs[(lx, ly)] += n
+        if rels:
+            _relations(rels.get(a, []), rels.get(b, []), map_exact, map_overlap, rel_counts)
     out = []
     tot = [0, 0, 0, 0]
     for lab in labels:
@@ -255,7 +315,7 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
             tot[i] += c[i]
         k = kappa_counts[lab]
         out.append(PairResult(a, b, lab, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
-                              f1(c[3], c[0], c[1]), cohen_binary(k[0], k[1], k[2], k[3]) if k[0] else None))
+                              f1(c[3], c[0], c[1]), cohen_binary(tokens, k[0], k[1], k[2]) if tokens else None))
     out.insert(0, PairResult(a, b, ALL, n_docs, tot[0], tot[1], tot[2], tot[3], f1(tot[2], tot[0], tot[1]),
                              f1(tot[3], tot[0], tot[1]), cohen_kappa_counts(all_pairs)))
     for rtype in sorted(rel_counts):
@@ -265,29 +325,22 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
     return out
 
 
-def _relations(v: _DocView, a: str, b: str, map_exact: dict[str, str], map_overlap: dict[str, str],
-               counts: dict[str, list[int]]) -> None:
+def _relations(mine_a: list[tuple[str, str, str, str]], mine_b: list[tuple[str, str, str, str]],
+               map_exact: dict[str, str], map_overlap: dict[str, str], counts: dict[str, list[int]]) -> None:
     """Count each annotator's relations by type and those of A that B has too (ends matched,
     same value): exactly matched ends, and ends matched by overlap."""
-    owner: dict[str, str] = {}
-    for name in (a, b):
-        for s in v.doc.spans.get(name, ()):
-            owner[s.id] = name
-    mine: dict[str, list[tuple[str, str, str, Any]]] = {a: [], b: []}
-    for ln in v.doc.links:
-        who = owner.get(ln.from_id)
-        if who is not None and owner.get(ln.to_id) == who:
-            mine[who].append((ln.type, ln.from_id, ln.to_id, ln.value()))
-    for rtype in {r[0] for r in mine[a]} | {r[0] for r in mine[b]}:
+    for rtype in {r[0] for r in mine_a} | {r[0] for r in mine_b}:
         c = counts.setdefault(rtype, [0, 0, 0, 0])
-        ra = [r for r in mine[a] if r[0] == rtype]
-        rb = Counter((r[1], r[2], repr(r[3])) for r in mine[b] if r[0] == rtype)
+        ra = [r for r in mine_a if r[0] == rtype]
+        rb = Counter((r[1], r[2], r[3]) for r in mine_b if r[0] == rtype)
         c[0] += len(ra)
         c[1] += sum(rb.values())
+        if not rb:
+            continue
         for slot, mapping in ((2, map_exact), (3, map_overlap)):
             left = rb.copy()
             for _, f, t, val in ra:
-                key = (mapping.get(f, ""), mapping.get(t, ""), repr(val))
+                key = (mapping.get(f, ""), mapping.get(t, ""), val)
                 if left.get(key, 0) > 0:
                     left[key] -= 1
                     c[slot] += 1
@@ -301,31 +354,36 @@ def _multi(result: Agreement, docs: list[_DocView], names: list[str], labels: li
         result.alpha_u = {lab: None for lab in [ALL, *labels]}
         return
     # Fleiss: per label, tokens by how many annotators put them inside a span of that label
-    for lab in labels:
-        by_k: Counter[int] = Counter()
-        for v in docs:
-            events: Counter[int] = Counter()
-            for name in names:
-                for s, e in v.token_ranges(name, lab):
-                    events[s] += 1
-                    events[e] -= 1
-            level, pos, covered = 0, 0, 0
-            for p in sorted(events):
-                if level:
-                    by_k[level] += p - pos
-                    covered += p - pos
-                level += events[p]
-                pos = p
-            by_k[0] += len(v.tokens) - covered
-        result.fleiss_kappa[lab] = fleiss_kappa_table(((r - k, k), n) for k, n in by_k.items())
-    cats = {lab: i for i, lab in enumerate([_NONE, *labels])}
+    by_level: dict[str, Counter[int]] = {lab: Counter() for lab in labels}
+    covered = dict.fromkeys(labels, 0)
+    tokens = 0
     rows: Counter[tuple[int, ...]] = Counter()
+    cats = {lab: i for i, lab in enumerate([_NONE, *labels])}
+    width = len(cats)
     for v in docs:
-        for combo, n in Counter(zip(*(v.token_labels(name) for name in names), strict=True)).items():
-            row = [0] * len(cats)
-            for lab in combo:
-                row[cats[lab]] += 1
-            rows[tuple(row)] += n
+        sets = [v.masks(name) for name in names]
+        tokens += v.ntok
+        for lab in {lab for m in sets for lab in m}:
+            at_least = [0] * (r + 1)  # at_least[k]: tokens that k annotators or more marked
+            for m in sets:
+                mask = m.get(lab, 0)
+                if mask:
+                    for k in range(r, 1, -1):
+                        at_least[k] |= at_least[k - 1] & mask
+                    at_least[1] |= mask
+            by_k = by_level[lab]
+            counts = [x.bit_count() for x in at_least]
+            for k in range(1, r + 1):
+                n = counts[k] - (counts[k + 1] if k < r else 0)
+                if n:
+                    by_k[k] += n
+            covered[lab] += counts[1]
+        # every annotator's token labels together: how many tokens have each combination
+        _combinations(rows, [list(v.labels(name).items()) for name in names], 0, -1, [0] * width, cats)
+    for lab in labels:
+        by_k = by_level[lab]
+        by_k[0] += tokens - covered[lab]
+        result.fleiss_kappa[lab] = fleiss_kappa_table(((r - k, k), n) for k, n in by_k.items())
     result.fleiss_kappa = {ALL: fleiss_kappa_table(rows.items()), **result.fleiss_kappa}
     # alpha_U: the documents one after another as one continuum of characters
     study = Unitizing(r, 0, max(1, sum(v.doc.length for v in docs)))
@@ -334,8 +392,27 @@ def _multi(result: Agreement, docs: list[_DocView], names: list[str], labels: li
     for v in docs:
         for i, name in enumerate(names):
             for lab, spans in v.by[name].items():
-                units[lab][i] += [(base + sp.start, base + sp.end) for sp in spans]
+                shift = repeat(base, len(spans))
+                units[lab][i] += zip(map(operator.add, map(_start, spans), shift),
+                                     map(operator.add, map(_end, spans), repeat(base)), strict=False)
         base += v.doc.length
     for lab, per in units.items():
         study.set_units(lab, per)
     result.alpha_u = {ALL: study.alpha_all(), **{lab: study.alpha(lab) for lab in labels}}
+
+
+def _combinations(rows: Counter[tuple[int, ...]], per: list[list[tuple[str, int]]], depth: int, mask: int,
+                  row: list[int], cats: dict[str, int]) -> None:
+    """Add to ``rows`` the tokens of each combination of the annotators' token labels (per
+    annotator from ``depth`` on: label and its tokens as a bit set), as category counts."""
+    last = depth == len(per) - 1
+    for lab, m in per[depth]:
+        both = mask & m
+        if both:
+            c = cats[lab]
+            row[c] += 1
+            if last:
+                rows[tuple(row)] += both.bit_count()
+            else:
+                _combinations(rows, per, depth + 1, both, row, cats)
+            row[c] -= 1

@@ -5,7 +5,10 @@ need (attributes stay raw JSON until asked for); documents with rows are read in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+import operator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +18,19 @@ import orjson
 from newsmark.store.project import Project
 
 NO_ANNOTATOR = "(none)"
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk read or merge makes its hundreds of thousands
+    of objects (none of them in cycles): each collection would walk them all again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 _EMPTY = msgspec.Raw(b"{}")
 
 
@@ -84,7 +100,7 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         wanted = {name for name, layer in lay.items()
                   if (not labels or name in labels) and (not layers or layer in layers)}
     only = None if doc_ids is None else set(doc_ids)
-    rel_col = "relations" if with_links else "NULL"
+    rel_col = "CAST(relations AS BLOB)" if with_links else "NULL"
     docs: dict[str, DocWork] = {}
     text_col = "text" if with_text else "NULL"
     for doc_id, title, text, length in conn.execute(
@@ -107,10 +123,10 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
 
     if only is not None and len(only) < 50:
         marks = ",".join("?" * len(only))
-        packed = conn.execute(f"SELECT doc, annotations, {rel_col} FROM packed WHERE doc IN ({marks})",
+        packed = conn.execute(f"SELECT doc, CAST(annotations AS BLOB), {rel_col} FROM packed WHERE doc IN ({marks})",
                               tuple(only))
     else:
-        packed = conn.execute(f"SELECT doc, annotations, {rel_col} FROM packed")
+        packed = conn.execute(f"SELECT doc, CAST(annotations AS BLOB), {rel_col} FROM packed")  # bytes: no str between
     for doc_id, anns, rels in packed:
         doc = docs.get(doc_id)
         if doc is not None:
@@ -131,12 +147,11 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         if doc is not None:
             doc.links.append(Link(rel_id, rtype, from_id, to_id,
                                   msgspec.Raw(attrs.encode()) if attrs != "{}" else _EMPTY))
-    key = _order
+    key = _ORDER
     for doc in docs.values():
         for spans in doc.spans.values():
             spans.sort(key=key)
     return list(docs.values())
 
 
-def _order(s: Span) -> tuple[int, int]:
-    return s.start, s.end
+_ORDER = operator.attrgetter("start", "end")

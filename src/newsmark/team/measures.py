@@ -266,13 +266,13 @@ class Unitizing:
         gaps = sorted(g for units in per for g in _gaps(units, b, end))
         suffix = list(accumulate(reversed(gaps)))[::-1] + [0]  # suffix[k] = sum(gaps[k:])
         total = 0
-        for x in lengths:
+        for x, times in Counter(lengths).items():  # units of one length contribute alike
             first = (n_c - 1) * (x * (x - 1) * (2 * x - 1)) // 3
             k = bisect.bisect_left(gaps, x)
             count = len(gaps) - k
             # sum over gaps g >= x of (g - x + 1)
             second = (suffix[k] - (x - 1) * count) * x * x
-            total += first + second
+            total += (first + second) * times
         denominator = r * length * (r * length - 1) - squared
         if denominator == 0:
             return 0.0

@@ -13,7 +13,7 @@ The whole merge is one transaction.
 from __future__ import annotations
 
 import operator
-import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +22,15 @@ from typing import Any
 import msgspec
 import orjson
 
-from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.errors import InputError, ProjectError, ValidationError
 from newsmark.core.model import NativeAnnotation, NativeRelation, now
 from newsmark.core.packing import Packed, decode_annotations, decode_relations, pack
 from newsmark.core.schema import Schema
 from newsmark.store.project import Project
+from newsmark.team.data import gc_paused
 
 _encode = msgspec.json.Encoder().encode
 _NULL = msgspec.Raw(b"null")
-_NO_TIME = re.compile(rb'"(?:created|updated)":null')
 
 
 class _Ann(msgspec.Struct, gc=False):
@@ -63,6 +63,8 @@ class _Rel(msgspec.Struct, gc=False):
 _lean_anns = msgspec.json.Decoder(list[_Ann]).decode
 _lean_rels = msgspec.json.Decoder(list[_Rel]).decode
 _by_position = operator.attrgetter("start", "end")
+_label_annotator = operator.attrgetter("label", "annotator")
+_type = operator.attrgetter("type")
 _layer_cache: dict[tuple[tuple[str, str], ...], dict[str, msgspec.Raw]] = {}
 
 
@@ -74,19 +76,23 @@ def _layer_raw(layers: dict[str, str]) -> dict[str, msgspec.Raw]:
     return got
 
 
+def _timeless(packed: bytes) -> bool:
+    """Whether some annotation or relation of packed JSON lacks a time of creation or change
+    (a plain byte search: the key cannot occur inside a JSON string, whose quotes are escaped)."""
+    return b'ed":null' in packed and (b'"created":null' in packed or b'"updated":null' in packed)
+
+
 def _pack_new(anns: list[_Ann], rels: list[_Rel], layers: dict[str, str], stamp: str,
-              timeless: bool = True) -> Packed:
+              timeless: bool = True, relayer: bool = True) -> Packed:
     """Pack a new document's merged annotations without parsing their texts and attributes
-    (``timeless``: some may lack a time of creation or change, to be given ``stamp``)."""
-    layer_raw = _layer_raw(layers)
-    by_label: dict[tuple[str, str | None], int] = {}
-    for a in anns:
-        a.layer = layer_raw[a.label]
-        k = (a.label, a.annotator)
-        by_label[k] = by_label.get(k, 0) + 1
-    by_type: dict[str, int] = {}
-    for r in rels:
-        by_type[r.type] = by_type.get(r.type, 0) + 1
+    (``timeless``: some may lack a time of creation or change, to be given ``stamp``;
+    ``relayer``: some may name another layer than the team's for their label)."""
+    if relayer:
+        layer_raw = _layer_raw(layers)
+        for a in anns:
+            a.layer = layer_raw[a.label]
+    by_label = Counter(map(_label_annotator, anns))
+    by_type = Counter(map(_type, rels))
     if timeless:
         stamp_raw = msgspec.Raw(orjson.dumps(stamp))
         items: list[_Ann | _Rel] = [*anns, *rels]
@@ -139,6 +145,7 @@ class _SourceDoc:
     sha: str
     annotations: bytes = b"[]"
     relations: bytes = b"[]"
+    rows: bool = False  # read from rows (edited in the source): the layers are not written in
 
     def natives(self, name: str) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
         anns, rels = decode_annotations(self.annotations), decode_relations(self.relations)
@@ -197,6 +204,7 @@ def _read_source(project: Project, name: str) -> list[_SourceDoc]:
         rows_r.setdefault(r.document, []).append(r.to_native())
     for doc_id in rows_a.keys() | rows_r.keys():
         docs[doc_id].annotations = _encode(rows_a.get(doc_id, []))
+        docs[doc_id].rows = True
         docs[doc_id].relations = _encode(rows_r.get(doc_id, []))
     return list(docs.values())
 
@@ -219,6 +227,12 @@ def merge(team_path: str | Path, sources: Sequence[str | Path], *,
           progress: Callable[[str], None] | None = None) -> MergeSummary:
     """Merge ``sources`` (project files) into ``team_path``, creating it if missing (with the
     first source's schema).  All or nothing."""
+    with gc_paused():
+        return _merge(team_path, sources, progress)
+
+
+def _merge(team_path: str | Path, sources: Sequence[str | Path],
+           progress: Callable[[str], None] | None) -> MergeSummary:
     team_path = Path(team_path)
     paths = [Path(s) for s in dict.fromkeys(str(Path(s)) for s in sources)]
     if not paths:
@@ -248,10 +262,18 @@ def merge(team_path: str | Path, sources: Sequence[str | Path], *,
         summary.created = created
         try:
             with team:
+                if created:
+                    # a new file is written with a rollback journal: its new pages need no
+                    # journaling, where WAL would write them twice (into the log, then the file)
+                    team.conn.execute("PRAGMA journal_mode = DELETE")
                 _merge_into(team, read, schemas, summary, progress)
+                if created:
+                    mode = team.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    if str(mode).lower() != "wal":
+                        raise ProjectError(f"{team_path}: cannot switch the project to WAL mode ({mode})")
         except BaseException:
             if created:
-                for suffix in ("", "-wal", "-shm"):
+                for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(str(team_path) + suffix).unlink(missing_ok=True)
             raise
     finally:
@@ -295,39 +317,49 @@ def _merge_into(team: Project, read: list[_Source], schemas: list[Schema], summa
             _merge_schema(team, schema, summary)
         layers = team.label_layers()
         stamp = now()
+        # the sources whose annotations name the team's layer for every label
+        same_layers = {src.name for src in read
+                       if all(layers.get(label) == layer for label, layer in src.project.label_layers().items())}
+        _copy_documents(team, read, new_docs)
         for i, (target, contributions) in enumerate(plan.items()):
             if progress and i % 1000 == 0:
                 progress(f"merging documents {i + 1}-{min(i + 1000, len(plan))} of {len(plan)}")
             if target in new_docs:
-                src, d = new_docs[target]
-                _copy_document(team, src, d, target)
                 summary.documents_added += 1
                 anns: list[_Ann] = []
                 rels: list[_Rel] = []
-                timeless = False
+                timeless = relayer = False
                 for contributor, sd in contributions:
                     more_a, more_r = sd.lean(contributor.name)
                     anns += more_a
                     rels += more_r
-                    timeless = timeless or bool(_NO_TIME.search(sd.annotations) or _NO_TIME.search(sd.relations))
+                    timeless = timeless or _timeless(sd.annotations) or _timeless(sd.relations)
+                    relayer = relayer or sd.rows or contributor.name not in same_layers
                 summary.annotations_added += len(anns)
                 summary.relations_added += len(rels)
-                team.insert_packed(target, _pack_new(anns, rels, layers, stamp, timeless))
+                team.insert_packed(target, _pack_new(anns, rels, layers, stamp, timeless, relayer))
                 continue
             _update_document(team, target, contributions, layers, stamp, summary)
 
 
-def _copy_document(team: Project, src: _Source, d: _SourceDoc, target: str) -> None:
-    conn = src.project.conn
-    row = conn.execute("SELECT title, text, meta, status, text_sha256, created, updated"
-                       " FROM documents WHERE id = ?", (d.id,)).fetchone()
-    source = conn.execute("SELECT kind, name, data FROM sources WHERE doc = ?", (d.id,)).fetchone()
-    team.conn.execute(
-        "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (target, *row))
-    if source is not None:
-        team.conn.execute("INSERT OR REPLACE INTO sources(doc, kind, name, data) VALUES (?, ?, ?, ?)",
-                          (target, *source))
+def _copy_documents(team: Project, read: list[_Source], new: dict[str, tuple[_Source, _SourceDoc]]) -> None:
+    """Copy the new documents (and where they came from) from the sources that bring them
+    first, in the sources' order and each source's document order (a new document keeps its
+    id). Each source's documents are read in one query and written in one batch."""
+    for src in read:
+        conn = src.project.conn
+        mine = {d.id for s, d in new.values() if s is src}  # a new document keeps its id
+        if not mine:
+            continue
+        team.conn.executemany(
+            "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row for row in conn.execute("SELECT id, title, text, meta, status, text_sha256, created, updated"
+                                         " FROM documents ORDER BY rowid") if row[0] in mine))
+        team.conn.executemany(
+            "INSERT OR REPLACE INTO sources(doc, kind, name, data) VALUES (?, ?, ?, ?)",
+            (row for row in conn.execute("SELECT doc, kind, name, data FROM sources ORDER BY rowid")
+             if row[0] in mine))
 
 
 def _update_document(team: Project, target: str, contributions: list[tuple[_Source, _SourceDoc]],
