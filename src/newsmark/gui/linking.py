@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from newsmark.attribution import SpeakerChoice, infer_quote_type, propose_cue, speaker_choices
 from newsmark.core.model import Annotation, Label
 from newsmark.core.schema import label_matches
+from newsmark.corpus.entities import Canon
 from newsmark.gui import commands as cmd
 
 if TYPE_CHECKING:
@@ -116,9 +117,10 @@ class Linker:
         if cue_ann is None and self._can_link("cue", quote):
             taken = {r.to_id for r in rels if r.type == "cue"}
             proposal = propose_cue(doc.text, doc.annotations, quote.start, quote.end, taken)
+        canon = Canon(self.w.project)  # a speaker under its canonical entity's name
         choices = speaker_choices(doc.text, doc.annotations, quote.start, quote.end, rels,
                                   cue=(cue_ann.start, cue_ann.end) if cue_ann is not None else None,
-                                  quote_id=quote.id)
+                                  quote_id=quote.id, canonical=canon.canonical)
         dialog = SpeakerDialog(quote.text, choices, proposal, self.w)
         accepted = dialog.exec()
         self.w.activateWindow()  # the keys go back to the article (not left to the window manager)
