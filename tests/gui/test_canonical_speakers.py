@@ -101,3 +101,36 @@ def test_speaker_dialog_lists_a_merged_entity_once_under_its_canonical_name(
     # and the Quotes panel puts it with the government's other quote
     qtbot.waitUntil(lambda: groups(window).get("Government of Iraq") == 2)
     assert "Ali al-Dabbagh" not in groups(window) and "The Iraqi government" not in groups(window)
+
+
+def test_the_speaker_dialog_completes_a_typed_canonical_name(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    user = User(qtbot, window)
+    entities.merge(sample_project, "PERSON", ["Ali al-Dabbagh"], "Ali al-Dabbagh (Iraqi government spokesman)")
+    q = find(window, LAST_QUOTE)
+    select(window, q, q + len(LAST_QUOTE))
+    user.key("q")
+    typed = "ali al-dabbagh (iraqi government spokesman)"  # the canonical name, typed (any case)
+    user.in_next_dialog(*typed, (Qt.Key.Key_Return, NONE))
+    user.key((Qt.Key.Key_S, CTRL_SHIFT))
+    quote = sample_project.annotation(DOC, window.current)
+    speaker = sample_project.annotation(DOC, relations(sample_project, quote.id)["said_by"][0].to_id)
+    assert (speaker.text, speaker.label) == ("Ali al-Dabbagh", "PERSON")
+    qtbot.waitUntil(lambda: groups(window).get("Ali al-Dabbagh (Iraqi government spokesman)") == 2)
+
+
+def test_typing_a_merged_spelling_in_the_speaker_dialog_links_the_entitys_mention(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    user = User(qtbot, window)
+    entities.merge(sample_project, "PERSON", ["Ali al-Dabbagh", "Dabbagh"], "Ali al-Dabbagh")
+    q = find(window, LAST_QUOTE)
+    select(window, q, q + len(LAST_QUOTE))
+    user.key("q")
+    user.in_next_dialog(*"Dabbagh", (Qt.Key.Key_Return, NONE))  # a spelling merged into the entity
+    user.key((Qt.Key.Key_S, CTRL_SHIFT))
+    quote = sample_project.annotation(DOC, window.current)
+    speaker = sample_project.annotation(DOC, relations(sample_project, quote.id)["said_by"][0].to_id)
+    # the entity's mention, not a new "Dabbagh" tagged inside "Ali al-Dabbagh"
+    assert (speaker.text, speaker.label) == ("Ali al-Dabbagh", "PERSON")
+    assert not any(a.text == "Dabbagh" for a in sample_project.annotations(DOC))
+    qtbot.waitUntil(lambda: groups(window).get("Ali al-Dabbagh") == 2)

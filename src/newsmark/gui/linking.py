@@ -191,8 +191,9 @@ class Linker:
 
     def set_speaker(self, quote_id: str, name: str, entities: list[Annotation] | None = None,
                     choices: list[str] | None = None) -> None:
-        """Link a quote to its speaker: an entity named ``name``, or a typed name that is tagged
-        where it occurs nearest the quote (or kept as the speaker's name when it does not occur)."""
+        """Link a quote to its speaker: an entity named ``name`` (or merged into the canonical
+        entity of that name), or a typed name that is tagged where it occurs nearest the quote
+        (or kept as the speaker's name when it does not occur)."""
         assert self.w.doc_id is not None and self.w.session.document is not None
         quote = self.w.session.annotation(quote_id)
         assert quote is not None
@@ -201,6 +202,10 @@ class Linker:
         target = entities[choices.index(name)] if name in choices else None
         if target is None:  # the mention of that name nearest the quote
             named = [a for a in entities if a.text == name]
+            if not named:  # a canonical entity's name (Corpus → Entities): its mentions here
+                canon = Canon(self.w.project)
+                want = canon.canonical(None, name).casefold()
+                named = [a for a in entities if canon.canonical(a.label, a.text).casefold() == want]
             target = min(named, key=lambda a: abs(a.start - quote.start), default=None)
         text = self.w.session.document.text
         with self.w._macro("attribute to speaker"):
