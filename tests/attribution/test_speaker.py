@@ -100,3 +100,27 @@ def test_sentences_skip_titles_and_initials() -> None:
     text = "Mr. Smith met U.S. officials. Then he left."
     assert sentence_bounds(text, 5) == (0, text.index(" Then"))
     assert sentence_bounds(text, text.index("Then")) == (text.index("Then"), len(text))
+
+
+def test_mentions_merged_into_a_canonical_entity_are_one_choice_under_its_name() -> None:
+    text, anns, rels = seed()
+    anns = [*anns, ann(text, "Government", "ORG", "gov", nth=1)]  # "Government spokesman"
+    merged = {("ORG", "the iraqi government"): "Government of Iraq", ("ORG", "government"): "Government of Iraq",
+              ("PERSON", "leon panetta"): "Leon E. Panetta"}
+
+    def canonical(label: str, name: str) -> str:
+        return merged.get((label, name.casefold()), name)
+
+    q = text.index("Immunity is the main disputed point")
+    plain = speaker_choices(text, anns, q, q + 30, rels)
+    assert sorted(c.name for c in plain if c.label == "ORG") == ["Government", "The Iraqi government"]
+    choices = speaker_choices(text, anns, q, q + 30, rels, canonical=canonical)
+    orgs = [c for c in choices if c.label == "ORG"]
+    assert len(orgs) == 1 and orgs[0].name == "Government of Iraq"
+    assert [m.text for m in orgs[0].mentions] == ["The Iraqi government", "Government"]
+    assert orgs[0].describe() == "Government of Iraq (ORG) — also The Iraqi government, Government"
+    # a person's untagged mentions still join the canonical entity's choice
+    last = text.index("These issues are still very much in negotiation.")
+    first = speaker_choices(text, anns, last, last + 49, rels, canonical=canonical)[0]
+    assert first.proposed and first.name == "Leon E. Panetta"
+    assert first.target is not None and first.target.text == "Mr Panetta"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -17,7 +18,7 @@ from newsmark.corpus import entities
 from newsmark.corpus.search import Query, search
 from newsmark.store import Project, migrations
 from tests.conftest import NAUGHTY
-from tests.corpus.helpers import import_jsonl, records, unpacked_copy, write_jsonl
+from tests.corpus.helpers import article, import_jsonl, records, unpacked_copy, write_jsonl
 
 
 @pytest.fixture
@@ -210,3 +211,40 @@ def test_common_and_rare_marks_choose_documents_alike(corpus_project: Project, m
     assert rare == common and all(rare.values())
     # a limit stops the reading early, with the first hits in project order
     assert [h.document for h in search(corpus_project, Query(label="QUOTE"), limit=2)] == ["d1", "d2"]
+
+
+def test_words_within_an_annotation_across_batches_of_candidates(project: Project, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """label + words reads its candidates in batches (the annotations' spans and the terms'
+    spans of many documents at once): the hits are those a document-by-document check finds,
+    in project order, with a limit stopping inside a batch."""
+    from newsmark.corpus import search as search_module
+    from newsmark.corpus.text import OPEN
+
+    recs = []
+    for i in range(150):
+        inside = i % 3 == 0  # "contractors" within the quote; else only outside it, or nowhere
+        quote = "private contractors lost immunity" if inside else "immunity is vital"
+        prefix = ("Contractors said nothing. " if i % 3 == 1 else "") + (OPEN + " marked. " if i % 25 == 0 else "")
+        recs.append(records_article(f"n{i:03}", quote, prefix))
+    import_jsonl(project, write_jsonl(tmp_path / "many.jsonl", recs))
+    with project.write():  # some documents in rows, not packed
+        project._unpack([f"n{i:03}" for i in range(0, 150, 7)])
+    hits = search(project, Query("contractors immunity", label="QUOTE"), limit=None)
+    assert [h.document for h in hits] == [f"n{i:03}" for i in range(0, 150, 3)]
+    _check_exact(project, hits)
+    assert all(h.label == "QUOTE" and len(h.matches) == 2 for h in hits)
+    assert [h.to_dict() for h in search(project, Query("contractors immunity", label="QUOTE"), limit=45)] == \
+        [h.to_dict() for h in hits[:45]]
+    # the layer, and no hit where the word is only outside the annotations asked for
+    assert [h.document for h in search(project, Query("contractors", label="quote"), limit=None)] == \
+        [h.document for h in hits]
+    assert search(project, Query("nothing", label="QUOTE")) == []
+    # the same hits when every candidate is checked alone
+    monkeypatch.setattr(search_module, "_BATCH", (1, 1))
+    assert [h.to_dict() for h in search(project, Query("contractors immunity", label="QUOTE"), limit=None)] == \
+        [h.to_dict() for h in hits]
+
+
+def records_article(doc_id: str, quote: str, prefix: str) -> dict[str, Any]:
+    return article(doc_id, "Leon Panetta", quote, "said", "supports", prefix=prefix)

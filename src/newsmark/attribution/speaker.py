@@ -12,7 +12,7 @@ Offsets are code points, as everywhere in the core.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsmark.core.model import Annotation, Relation
@@ -174,19 +174,27 @@ def _alias_pattern(label: str, names: Iterable[str]) -> re.Pattern[str] | None:
 # ---------------------------------------------------------------------- speaker
 def speaker_choices(text: str, annotations: Sequence[Annotation], quote_start: int, quote_end: int,
                     relations: Iterable[Relation] = (), cue: tuple[int, int] | None = None,
-                    quote_id: str | None = None) -> list[SpeakerChoice]:
+                    quote_id: str | None = None,
+                    canonical: Callable[[str, str], str] | None = None) -> list[SpeakerChoice]:
     """The people and organisations a quote can be attributed to, the proposed one first, then
-    by how near to the quote they are named.  ``cue``: the quote's cue span when known."""
+    by how near to the quote they are named.  ``cue``: the quote's cue span when known.
+    ``canonical(label, name)``: the name of the canonical entity a name is merged into (the name
+    itself when none); the mentions of one canonical entity are one choice, under its name."""
     groups: dict[tuple[str, str], SpeakerChoice] = {}
+    named: set[tuple[str, str]] = set()  # the groups named by a canonical entity
     for a in annotations:
         if a.label not in SPEAKER_LABELS or (quote_start <= a.start and a.end <= quote_end):
             continue
-        key = _group_key(a.label, a.text)
+        cname = canonical(a.label, a.text) if canonical is not None else a.text
+        key = _group_key(a.label, cname)
         choice = groups.get(key)
         if choice is None:
             choice = groups[key] = SpeakerChoice(name=a.text, label=a.label)
         choice.mentions.append(Mention(a.start, a.end, a.text, a.label, a.id))
-        if _fullness(a.text) > _fullness(choice.name):
+        if cname != a.text:
+            choice.name = cname
+            named.add(key)
+        elif key not in named and _fullness(a.text) > _fullness(choice.name):
             choice.name = a.text
     # the sentences that count: the quote's, the one before it, and the rest of the quote's after it
     s0, _ = sentence_bounds(text, quote_start)
@@ -274,7 +282,8 @@ def _previous_speaker(annotations: Sequence[Annotation], relations: Iterable[Rel
     if best is None:
         return None
     speaker = best[1]
-    choice = groups.get(_group_key(speaker.label, speaker.text))
+    # the group holding that mention (under its canonical name's key when merged)
+    choice = next((c for c in groups.values() if any(m.ann_id == speaker.id for m in c.mentions)), None)
     if choice is None:
         return None
     # link the mention of that speaker nearest before the quote

@@ -73,8 +73,10 @@ class Canon:
         self.by_key: dict[tuple[str, str], str] = {
             (r[0], r[1]): r[2] for r in conn.execute("SELECT label, key, entity FROM entity_names")}
         self.keys_of: dict[str, list[str]] = defaultdict(list)
-        for (_label, key), ent in self.by_key.items():
+        self._any_label: dict[str, str] = {}  # a folded name -> an entity merging it (any label)
+        for (_label, key), ent in sorted(self.by_key.items()):
             self.keys_of[ent].append(key)
+            self._any_label.setdefault(key, ent)
 
     def entity_of(self, label: str, name: str) -> str | None:
         return self.by_key.get((label, fold_name(name)))
@@ -86,7 +88,7 @@ class Canon:
         if label is not None:
             ent = self.by_key.get((label, key))
         else:
-            ent = next((e for (_lab, k), e in self.by_key.items() if k == key), None)
+            ent = self._any_label.get(key)
         return self.entities[ent][1] if ent else name
 
     def aliases(self, name: str) -> set[str]:
@@ -99,6 +101,15 @@ class Canon:
                 out.update(self.keys_of.get(ent, ()))
                 out.add(fold_name(cname))
         return out
+
+
+def canon_stamp(project: Project) -> tuple[Any, ...]:
+    """A cheap mark of the canonical entities' state, which changes with every merge, rename and
+    split (to know when names read before are stale, without reading them all)."""
+    row = project.conn.execute(
+        "SELECT (SELECT count(*) FROM entities), (SELECT max(updated) FROM entities),"
+        " (SELECT count(*) FROM entity_names)").fetchone()
+    return tuple(row)
 
 
 def list_entities(project: Project, label: str | None = None) -> list[Entity]:

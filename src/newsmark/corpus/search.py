@@ -10,10 +10,13 @@ that meets them (and holds every term, when there are terms)."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from newsmark.core.errors import ValidationError
 from newsmark.core.model import Annotation, normalise_status
@@ -199,6 +202,65 @@ def _speaker_ok(names: list[str], label: str | None, wanted: list[str], aliases:
     return False
 
 
+class _Span(msgspec.Struct, gc=False):
+    label: str
+    start: int
+    end: int  # the other fields of a packed annotation are skipped unread
+
+
+_decode_spans = msgspec.json.Decoder(list[_Span]).decode
+_BATCH = (32, 256)  # candidates read together: the first batch small (a limit is reached soon)
+
+
+def _with_terms_in_spans(project: Project, q: Query, terms: list[str],
+                         rows: Iterator[tuple[int, str, str, str]]
+                         ) -> Iterator[tuple[int, str, str, str, list[list[tuple[int, int]]]]]:
+    """The candidates of a query with words and annotation conditions, with each term's spans
+    in them (``find_hits``), leaving out those where no annotation of the label (or layer)
+    asked for holds every term.  Read in batches: the terms' spans by one highlight() query per
+    term, the annotations' spans by one query on rows and one on packed documents, decoding
+    only label, start and end (reading each candidate's annotations was 4/5 of the time of a
+    word within quotes)."""
+    layers = project.label_layers()
+    labels: set[str] | None = None
+    if q.label is not None:
+        labels = {q.label} if q.label in layers else {n for n, lay in layers.items() if lay == q.label}
+    size = _BATCH[0]
+    conn = project.conn
+    while batch := list(itertools.islice(rows, size)):
+        size = min(size * 2, _BATCH[1])
+        by_rowid = {r[0]: r for r in batch}
+        lo, hi = min(by_rowid), max(by_rowid)
+        found: dict[int, list[list[tuple[int, int]]]] = {r: [] for r in by_rowid}
+        for term in terms:
+            seen = set()
+            for rowid, marked in conn.execute(
+                    "SELECT rowid, highlight(search_text, 0, ?, ?) FROM search_text"
+                    " WHERE search_text MATCH ? AND rowid BETWEEN ? AND ?",
+                    (OPEN, CLOSE, fts_phrase(term), lo, hi)):
+                if rowid in found:
+                    found[rowid].append(highlighted_spans(marked))
+                    seen.add(rowid)
+            for rowid in found.keys() - seen:
+                found[rowid].append([])
+        ids = [r[1] for r in batch]
+        spans: dict[str, list[tuple[int, int]]] = {d: [] for d in ids}
+        marks = ",".join("?" * len(ids))
+        for doc, start, end, label in conn.execute(
+                f'SELECT doc, start, "end", label FROM annotations WHERE doc IN ({marks})', ids):
+            if labels is None or label in labels:
+                spans[doc].append((start, end))
+        for doc, anns in conn.execute(f"SELECT doc, annotations FROM packed WHERE doc IN ({marks})", ids):
+            spans[doc].extend((a.start, a.end) for a in _decode_spans(anns) if labels is None or a.label in labels)
+        for rowid, doc_id, title, text in batch:
+            if OPEN in text or CLOSE in text or "\x00" in text:  # as find_hits reads them
+                per_term = find_terms(text, [folded_words(t) for t in terms])
+            else:
+                per_term = found[rowid]
+            if any(all(any(s <= m0 and m1 <= e for m0, m1 in th) for th in per_term) for s, e in spans[doc_id]):
+                yield rowid, doc_id, title, text, per_term
+
+
 def search(project: Project, q: Query, limit: int | None = 200) -> list[Hit]:
     """The hits of ``q``, in project order then text order; at most ``limit`` (None: all)."""
     _check(project, q)
@@ -210,7 +272,12 @@ def search(project: Project, q: Query, limit: int | None = 200) -> list[Hit]:
     wanted_speaker = folded_words(q.speaker) if q.speaker is not None else []
     aliases = canon.aliases(q.speaker) if q.speaker is not None else set()
     hits: list[Hit] = []
-    for rowid, doc_id, title, text in candidates(project, q, terms, canon):
+    rows: Iterator[tuple[int, str, str, str, list[list[tuple[int, int]]] | None]]
+    if terms and q.annotation_conditions():
+        rows = _with_terms_in_spans(project, q, terms, candidates(project, q, terms, canon))
+    else:
+        rows = ((*r, None) for r in candidates(project, q, terms, canon))
+    for rowid, doc_id, title, text, in_doc in rows:
         if not q.annotation_conditions():
             found = find_hits(project, rowid, text, terms)
             spans = sorted({s for term_hits in found for s in term_hits})
@@ -226,7 +293,7 @@ def search(project: Project, q: Query, limit: int | None = 200) -> list[Hit]:
             anns, rels = project.annotations(doc_id), []
         infos = quote_infos(anns, rels, layers) if rels or q.speaker or q.cue else {}
         meeting = [a for a in anns if _meets(a, q, layers, infos, wanted_speaker, aliases, canon)]
-        found = find_hits(project, rowid, text, terms) if terms and meeting else []
+        found = (in_doc if in_doc is not None else find_hits(project, rowid, text, terms)) if terms and meeting else []
         for ann in meeting:
             inside: list[tuple[int, int]] = []
             if terms:

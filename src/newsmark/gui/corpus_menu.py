@@ -76,6 +76,7 @@ class CorpusMenu:
 
             self.entities = EntitiesView(self.window.project)
             self.entities.entity_chosen.connect(self._on_entities_entity_chosen)
+            self.entities.changed.connect(self.window.quotes_panel.entities_changed)
         self._dock("entities", "Entities", self.entities)
         self.entities.refresh()
 

@@ -4,6 +4,7 @@ apart from the escaping of tooltips (gui/plain.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -68,8 +69,11 @@ class QuoteRow:
         return self.speaker.casefold()
 
 
-def quote_row(q: Annotation, links: list[Relation], by_id: dict[str, Annotation]) -> QuoteRow:
-    """A quote with its speaker, cue and stances, from its links (``links``: its outgoing ones)."""
+def quote_row(q: Annotation, links: list[Relation], by_id: dict[str, Annotation],
+              canonical: Callable[[str | None, str], str] | None = None) -> QuoteRow:
+    """A quote with its speaker, cue and stances, from its links (``links``: its outgoing ones).
+    ``canonical(label, name)``: the name of the canonical entity a speaker's name is merged into
+    (its own name when none), so that "Mr Panetta" and "Leon Panetta" are one speaker."""
     entity = next((by_id[r.to_id] for r in links if r.type == "said_by" and r.from_id == q.id
                    and r.to_id in by_id), None)
     # the name the quote's speaker goes by ("Leon Panetta"), not the mention linked ("He", "Mr
@@ -77,6 +81,8 @@ def quote_row(q: Annotation, links: list[Relation], by_id: dict[str, Annotation]
     speaker = " ".join(str(q.attributes.get("speaker") or "").split())
     if not speaker and entity is not None:
         speaker = " ".join(entity.text.split())
+    if canonical is not None and speaker:
+        speaker = " ".join(canonical(entity.label if entity is not None else None, speaker).split())
     cues = [by_id[r.to_id].text for r in links if r.type == "cue" and r.from_id == q.id and r.to_id in by_id]
     cue = ", ".join(cues) or str(q.attributes.get("cue") or "")
     stances = []
@@ -88,11 +94,13 @@ def quote_row(q: Annotation, links: list[Relation], by_id: dict[str, Annotation]
     return QuoteRow(q, speaker, entity, cue, tuple(stances))
 
 
-def quote_rows(anns: list[Annotation], relations: list[Relation], quote_labels: set[str]) -> list[QuoteRow]:
-    """Every quote of an article, in text order, with its speaker, cue and stances."""
+def quote_rows(anns: list[Annotation], relations: list[Relation], quote_labels: set[str],
+               canonical: Callable[[str | None, str], str] | None = None) -> list[QuoteRow]:
+    """Every quote of an article, in text order, with its speaker (by its canonical name, with
+    ``canonical``), cue and stances."""
     by_id = {a.id: a for a in anns}
     out_links: dict[str, list[Relation]] = {}
     for r in relations:
         out_links.setdefault(r.from_id, []).append(r)
-    return [quote_row(q, out_links.get(q.id, []), by_id)
+    return [quote_row(q, out_links.get(q.id, []), by_id, canonical)
             for q in sorted((a for a in anns if a.label in quote_labels), key=lambda a: (a.start, a.end, a.id))]

@@ -17,6 +17,7 @@ from newsmark.attribution import (
 )
 from newsmark.core.model import Annotation, Label
 from newsmark.core.schema import label_matches
+from newsmark.corpus.entities import Canon
 from newsmark.gui import commands as cmd
 
 if TYPE_CHECKING:
@@ -122,9 +123,10 @@ class Linker:
         if cue_ann is None and self._can_link("cue", quote):
             taken = {r.to_id for r in rels if r.type == "cue"}
             proposal = propose_cue(doc.text, doc.annotations, quote.start, quote.end, taken)
+        canon = Canon(self.w.project)  # a speaker under its canonical entity's name
         choices = speaker_choices(doc.text, doc.annotations, quote.start, quote.end, rels,
                                   cue=(cue_ann.start, cue_ann.end) if cue_ann is not None else None,
-                                  quote_id=quote.id)
+                                  quote_id=quote.id, canonical=canon.canonical)
         dialog = SpeakerDialog(quote.text, choices, proposal, self.w)
         accepted = dialog.exec()
         self.w.activateWindow()  # the keys go back to the article (not left to the window manager)
@@ -200,8 +202,9 @@ class Linker:
 
     def set_speaker(self, quote_id: str, name: str, entities: list[Annotation] | None = None,
                     choices: list[str] | None = None) -> None:
-        """Link a quote to its speaker: an entity named ``name``, or a typed name that is tagged
-        where it occurs nearest the quote (or kept as the speaker's name when it does not occur)."""
+        """Link a quote to its speaker: an entity named ``name`` (or merged into the canonical
+        entity of that name), or a typed name that is tagged where it occurs nearest the quote
+        (or kept as the speaker's name when it does not occur)."""
         assert self.w.doc_id is not None and self.w.session.document is not None
         quote = self.w.session.annotation(quote_id)
         assert quote is not None
@@ -210,6 +213,10 @@ class Linker:
         target = entities[choices.index(name)] if name in choices else None
         if target is None:  # the mention of that name nearest the quote
             named = [a for a in entities if a.text == name]
+            if not named:  # a canonical entity's name (Corpus → Entities): its mentions here
+                canon = Canon(self.w.project)
+                want = canon.canonical(None, name).casefold()
+                named = [a for a in entities if canon.canonical(a.label, a.text).casefold() == want]
             target = min(named, key=lambda a: abs(a.start - quote.start), default=None)
         text = self.w.session.document.text
         with self.w._macro("attribute to speaker"):

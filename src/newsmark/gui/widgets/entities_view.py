@@ -70,6 +70,7 @@ class EntityModel(QAbstractTableModel):
 
 class EntitiesView(QWidget):
     entity_chosen = Signal(str, str)  # label, name: show its mentions
+    changed = Signal()  # entities merged, renamed, identified or split
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +152,7 @@ class EntitiesView(QWidget):
         except NewsmarkError as e:
             self._fail(e)
             return
+        self.changed.emit()
         self.refresh()
 
     def _one(self) -> entities.Entity | None:
@@ -176,6 +178,7 @@ class EntitiesView(QWidget):
         except NewsmarkError as err:
             self._fail(err)
             return
+        self.changed.emit()
         self.refresh()
 
     def identify_selected(self, identifier: str | None = None) -> None:
@@ -192,6 +195,7 @@ class EntitiesView(QWidget):
         except NewsmarkError as err:
             self._fail(err)
             return
+        self.changed.emit()
         self.refresh()
 
     def split_selected(self) -> None:
@@ -205,6 +209,7 @@ class EntitiesView(QWidget):
                     entities.split(self.project, e.label, name)
                 except NewsmarkError:
                     pass
+        self.changed.emit()
         self.refresh()
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:

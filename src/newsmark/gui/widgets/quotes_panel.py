@@ -1,5 +1,7 @@
 """The Quotes panel: the article's quotes grouped by speaker, each with its cue and its stances;
-clicking a quote selects it in the article (and a speaker, the speaker's entity)."""
+clicking a quote selects it in the article (and a speaker, the speaker's entity).  A speaker is
+shown under the name of the canonical entity its name is merged into (Corpus → Entities), so the
+spellings merged into one entity are one group."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.core.model import Annotation
+from newsmark.corpus.entities import Canon, canon_stamp
 from newsmark.gui.describe import QuoteRow, quote_row, quote_rows
 from newsmark.gui.plain import tooltip
 
@@ -73,6 +76,8 @@ class QuotesPanel(QWidget):
         self._stale = False
         self.session: Any = None
         self.quote_labels: set[str] = set()
+        self.canon: Canon | None = None  # the project's canonical entities, read at each refresh
+        self._canon_stamp: tuple[Any, ...] = ()
 
     def follow(self, session: Any, quote_labels: set[str]) -> None:
         """Keep showing ``session``'s open article.  An added, changed or removed quote moves
@@ -140,8 +145,17 @@ class QuotesPanel(QWidget):
         else:
             self._batch.start()
 
+    def _canon_changed(self) -> bool:
+        """Whether entities were merged, renamed or split since the names were read (elsewhere:
+        the CLI, another view, the API)."""
+        return self.session is not None and self.canon is not None \
+            and canon_stamp(self.session.project) != self._canon_stamp
+
     def _flush(self) -> None:
         self._batch.stop()
+        if self._canon_changed():  # every speaker's name may have changed: a full refresh
+            self.schedule()
+            return
         pending, self._pending = self._pending, set()
         for qid in pending:
             ann = self.session.annotation(qid)
@@ -153,8 +167,16 @@ class QuotesPanel(QWidget):
                 self._place(row)
         self._after_edit()
 
+    def _canonical(self, label: str | None, name: str) -> str:
+        return self.canon.canonical(label, name) if self.canon is not None else name
+
     def _row(self, q: Annotation) -> QuoteRow:
-        return quote_row(q, self.session.relations_of(q.id), self.session.by_id)
+        return quote_row(q, self.session.relations_of(q.id), self.session.by_id, self._canonical)
+
+    def entities_changed(self) -> None:
+        """Canonical entities were merged, renamed or split: the speakers' names are read again."""
+        self.canon = None
+        self.schedule()
 
     def schedule(self) -> None:
         self._stale = True
@@ -163,6 +185,8 @@ class QuotesPanel(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
+        if not self._stale and self._canon_changed():
+            self._stale = True
         if self._stale:
             self._timer.start()
 
@@ -171,7 +195,11 @@ class QuotesPanel(QWidget):
         self._stale = False
         self._pending.clear()
         doc = self.session.document if self.session is not None else None
-        self.show_rows(quote_rows(doc.annotations, doc.relations, self.quote_labels) if doc is not None else [])
+        if self.session is not None:
+            self._canon_stamp = canon_stamp(self.session.project)
+            self.canon = Canon(self.session.project)
+        self.show_rows(quote_rows(doc.annotations, doc.relations, self.quote_labels, self._canonical)
+                       if doc is not None else [])
 
     # ---------------------------------------------------------------- rows
     def show_rows(self, rows: list[QuoteRow]) -> None:
