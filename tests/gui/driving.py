@@ -18,6 +18,26 @@ def qt_pos(text: str, cp: int) -> int:
     return len(text[:cp].encode("utf-16-le")) // 2
 
 
+def select(window: Any, start: int, end: int) -> None:
+    """Select like a user: put the cursor at Qt positions in the article widget."""
+    text = window.session.document.text
+    cursor = window.article.textCursor()
+    cursor.setPosition(qt_pos(text, start))
+    cursor.setPosition(qt_pos(text, end), QTextCursor.MoveMode.KeepAnchor)
+    window.article.setTextCursor(cursor)
+    window.article.setFocus()
+
+
+def quote_groups(window: Any) -> dict[str, list[str]]:
+    """The Quotes panel as shown: each speaker row's text -> its quotes' texts."""
+    tree = window.quotes_panel.tree
+    out = {}
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        out[top.text(0)] = [top.child(j).text(0) for j in range(top.childCount())]
+    return out
+
+
 def span_point(window: Any, cp: int) -> QPoint:
     """The pixel (in the article's viewport) of the character at code point ``cp``, scrolled into
     view first when it is not on screen."""

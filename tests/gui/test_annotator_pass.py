@@ -6,34 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
 
 from newsmark.store import Project
-from tests.gui.driving import User, qt_pos
+from tests.gui.driving import User, qt_pos, select
+from tests.gui.driving import quote_groups as groups
 
 DOC = "000_b24136a7fc6a8277"
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 NONE = Qt.KeyboardModifier.NoModifier
 LAST_QUOTE = "These issues are still very much in negotiation."
-
-
-def select(window: Any, start: int, end: int) -> None:
-    text = window.session.document.text
-    cursor = window.article.textCursor()
-    cursor.setPosition(qt_pos(text, start))
-    cursor.setPosition(qt_pos(text, end), QTextCursor.MoveMode.KeepAnchor)
-    window.article.setTextCursor(cursor)
-    window.article.setFocus()
-
-
-def groups(window: Any) -> dict[str, list[str]]:
-    """The Quotes panel as shown: each speaker row's text -> its quotes' texts."""
-    tree = window.quotes_panel.tree
-    out = {}
-    for i in range(tree.topLevelItemCount()):
-        top = tree.topLevelItem(i)
-        out[top.text(0)] = [top.child(j).text(0) for j in range(top.childCount())]
-    return out
 
 
 def test_a_speaker_named_otherwise_near_the_quote_is_still_the_same_speaker(

@@ -11,22 +11,13 @@ from PySide6.QtWidgets import QApplication
 
 from newsmark.gui.widgets.links import link_caption
 from newsmark.store import Project
-from tests.gui.driving import User, qt_pos
+from tests.gui.driving import User, qt_pos, select
 
 DOC = "000_b24136a7fc6a8277"
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 NONE = Qt.KeyboardModifier.NoModifier
 LAST_QUOTE = "These issues are still very much in negotiation."
-
-
-def select(window: Any, start: int, end: int) -> None:
-    text = window.session.document.text
-    cursor = window.article.textCursor()
-    cursor.setPosition(qt_pos(text, start))
-    cursor.setPosition(qt_pos(text, end), QTextCursor.MoveMode.KeepAnchor)
-    window.article.setTextCursor(cursor)
-    window.article.setFocus()
 
 
 def find(window: Any, needle: str, nth: int = 1) -> int:

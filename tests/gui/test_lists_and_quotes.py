@@ -10,18 +10,10 @@ from PySide6.QtGui import QColor, QPalette
 
 from newsmark.core.model import Document
 from newsmark.store import Project
+from tests.gui.driving import quote_groups as groups
 from tests.gui.test_window import DOC, select_text, stored
 
 QUOTES = {"Leon Panetta": 3, "The Iraqi government": 1, "Ali al-Dabbagh": 1}
-
-
-def groups(window: Any) -> dict[str, list[str]]:
-    tree = window.quotes_panel.tree
-    out = {}
-    for i in range(tree.topLevelItemCount()):
-        top = tree.topLevelItem(i)
-        out[top.text(0)] = [top.child(j).text(0) for j in range(top.childCount())]
-    return out
 
 
 def click_item(qtbot: Any, tree: Any, item: Any) -> None:

@@ -7,29 +7,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QAbstractItemModelTester
 
 from newsmark.core.model import Document
 from newsmark.store import Project
 from tests.conftest import NAUGHTY
+from tests.gui.driving import qt_pos, select
 
 DOC = "000_b24136a7fc6a8277"
-
-
-def qt_pos(text: str, cp: int) -> int:
-    """The Qt position of code point ``cp``, counted independently of the app's mapping."""
-    return len(text[:cp].encode("utf-16-le")) // 2
-
-
-def select(window: Any, start: int, end: int) -> None:
-    """Select like a user: put the cursor at Qt positions in the article widget."""
-    text = window.session.document.text
-    cursor = window.article.textCursor()
-    cursor.setPosition(qt_pos(text, start))
-    cursor.setPosition(qt_pos(text, end), QTextCursor.MoveMode.KeepAnchor)
-    window.article.setTextCursor(cursor)
-    window.article.setFocus()
 
 
 def select_text(window: Any, needle: str, nth: int = 1) -> tuple[int, int]:
