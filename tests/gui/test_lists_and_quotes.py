@@ -73,6 +73,7 @@ def test_annotation_list_sorts_by_each_column_and_filters(qtbot: Any, window: An
     starts = [window.session.annotation(window.ann_filter.data(window.ann_filter.index(r, 0), Qt.ItemDataRole.UserRole)).start
               for r in range(window.ann_filter.rowCount())]
     assert starts == sorted(starts)  # text order until a header is clicked
+    assert not window.ann_filter.dynamicSortFilter()  # and no sorting work in text order
 
     def click_header(col: int) -> None:
         x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
@@ -81,6 +82,7 @@ def test_annotation_list_sorts_by_each_column_and_filters(qtbot: Any, window: An
     click_header(0)
     labels = column(window, 0)
     assert labels == sorted(labels) and labels != column(window, 0)[::-1]
+    assert window.ann_filter.dynamicSortFilter()  # sorted by a column: kept sorted as rows change
     click_header(0)
     assert column(window, 0) == sorted(labels, reverse=True)
     click_header(1)
@@ -92,6 +94,7 @@ def test_annotation_list_sorts_by_each_column_and_filters(qtbot: Any, window: An
     click_header(2)
     click_header(2)  # a third click: back to text order
     assert column(window, 1) == in_text_order
+    assert not window.ann_filter.dynamicSortFilter()
     # filter by label, then by text
     window.ann_choice.setCurrentIndex(window.ann_choice.findData("CUE"))
     assert set(column(window, 0)) == {"CUE"} and len(column(window, 0)) == 5

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QRegularExpression,
     QSortFilterProxyModel,
     Qt,
 )
@@ -17,8 +18,10 @@ from newsmark.gui.models.flat import FlatTableModel, Index
 from newsmark.gui.plain import tooltip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # what a column sorts by: its text, then the position
+# what the list's filter reads: "\x01LABEL\x01layer:LAYER\x02text and details, casefolded"
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
-                    Qt.ItemDataRole.UserRole, SORT_ROLE})
+                    Qt.ItemDataRole.UserRole, SORT_ROLE, FILTER_ROLE})
 
 
 def _details(a: Annotation) -> str:
@@ -113,6 +116,8 @@ class AnnotationListModel(FlatTableModel):
             return tooltip(f"{a.label} {a.start}–{a.end}\n{a.text}\n{_details(a)}".strip(), bold_first_line=True)
         if role == Qt.ItemDataRole.UserRole:
             return a.id
+        if role == FILTER_ROLE:
+            return f"\x01{a.label}\x01layer:{self.layers.get(a.label, '')}\x02{a.text} {_details(a)}".casefold()
         if role == SORT_ROLE:  # ties keep the text order
             key = a.label if col == 0 else str(self.data(index, Qt.ItemDataRole.DisplayRole)).casefold()
             return f"{key}\x00{a.start:012d}{a.end:012d}"
@@ -147,33 +152,36 @@ def refilter(proxy: QSortFilterProxyModel, change: Any) -> None:
 
 
 class AnnotationFilter(QSortFilterProxyModel):
-    """Show one label or one layer ("layer:quote"), or everything."""
+    """Show one label or one layer ("layer:quote"), or everything; and only annotations whose text
+    or details hold every word typed.  Filtered by Qt's own regular expression over FILTER_ROLE:
+    a filterAcceptsRow written in Python made the first showing of a 20,000-annotation article
+    take 7 s (benchmarks/bench_window.py)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.choice = ""
         self.words: list[str] = []
         self.setSortRole(SORT_ROLE)
+        self.setFilterRole(FILTER_ROLE)
+        self.setFilterKeyColumn(0)
 
     def set_text(self, text: str) -> None:
         """Show only annotations whose text or details hold every word of ``text``."""
-        refilter(self, lambda: setattr(self, "words", text.casefold().split()))
+        self.words = text.casefold().split()
+        self._apply()
 
     def set_choice(self, choice: str) -> None:
-        refilter(self, lambda: setattr(self, "choice", choice))
+        self.choice = choice
+        self._apply()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        if not self.choice and not self.words:
-            return True
-        model = self.sourceModel()
-        assert isinstance(model, AnnotationListModel)
-        a = model.items[source_row]
-        if self.words:
-            seen = f"{a.text} {_details(a)}".casefold()
-            if not all(w in seen for w in self.words):
-                return False
-        if not self.choice:
-            return True
-        if self.choice.startswith("layer:"):
-            return model.layers.get(a.label) == self.choice[6:]
-        return a.label == self.choice
+    def _apply(self) -> None:
+        # lookaheads: the label (or layer) field, then each word after the \x02 that starts the text
+        parts = [f"(?=.*\x01{_literal(self.choice.casefold())}[\x01\x02])"] if self.choice else []
+        parts += [f"(?=[^\x02]*\x02.*{_literal(w)})" for w in self.words]
+        pattern = QRegularExpression("^" + "".join(parts) if parts else "",
+                                     QRegularExpression.PatternOption.DotMatchesEverythingOption)
+        self.setFilterRegularExpression(pattern)
+
+
+def _literal(text: str) -> str:
+    return QRegularExpression.escape(text)
