@@ -216,12 +216,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
         os.chmod(tmp, mode)
         replace_retrying(tmp, path)
         ok = True
-        with contextlib.suppress(OSError):  # not every platform can fsync a folder
-            dfd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        _fsync_folder(folder)
     except OSError as e:
         raise NewsmarkError(f"cannot write {path}: {e.strerror or e}") from None
     finally:
@@ -273,17 +268,22 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
             os.rmdir(moved)
         else:
             _move_in(staging, target)  # what it set aside goes with the staging folder
-        with contextlib.suppress(OSError):
-            dfd = os.open(parent, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        _fsync_folder(parent)
     except OSError as e:
         raise NewsmarkError(f"cannot write into {target}: {e.strerror or e}") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fsync_folder(folder: str | Path) -> None:
+    """Flush a folder's entries (a rename into it) to the disk; not every platform can."""
+    with contextlib.suppress(OSError):
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
 
 
 _STAGING = re.compile(r"\.newsmark-export-([0-9]+)-(?:h([0-9a-f]{8})-)?[A-Za-z0-9_]+\.partial")

@@ -248,16 +248,20 @@ def read_converted_lines(path: str | Path, to_native: Callable[[dict[str, Any]],
         yield rec
 
 
-def read_json_document(path: Path) -> Any:
-    """A whole-file JSON document (Label Studio, W3C); InputError when it is not JSON."""
-    from newsmark.core import jsonutil
-
+def read_without_bom(path: Path) -> bytes:
+    """A file's bytes without a UTF-8 byte order mark; InputError when it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read the file: {e.strerror or e}", file=path) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def read_json_document(path: Path) -> Any:
+    """A whole-file JSON document (Label Studio, W3C); InputError when it is not JSON."""
+    from newsmark.core import jsonutil
+
+    data = read_without_bom(path)
     try:
         return jsonutil.loads(data)
     except ValueError as e:

@@ -34,7 +34,7 @@ from newsmark.core.folders import link_leaving
 from newsmark.core.model import Annotation, Document
 from newsmark.core.names import SafeNamer, posix_relative
 from newsmark.core.schema import Schema
-from newsmark.formats.base import ExportReport, documents, record
+from newsmark.formats.base import ExportReport, documents, read_without_bom, record
 from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
@@ -69,12 +69,7 @@ def _one_line(text: str) -> str:
 
 # ------------------------------------------------------------------------------------ reading
 def _lines(ann_path: Path) -> list[str]:
-    try:
-        data = ann_path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror or e}", file=ann_path) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = read_without_bom(ann_path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
