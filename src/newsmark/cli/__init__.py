@@ -150,22 +150,12 @@ def _open_default() -> None:
 
 
 def ensure_default_project(path: Path) -> Any:
-    """The default project, created with the sample articles on first use."""
-    from newsmark.resources import sample_paths
-    from newsmark.store.project import Project
+    """The default project, created with the sample articles on first use (said on stderr)."""
+    from newsmark.ingest.sample import ensure_default_project as ensure
 
-    if path.exists():
-        from newsmark.store.maintenance import ensure_recent_backup
-
-        project = Project.open(path)
-        ensure_recent_backup(project)
-        return project
-    path.parent.mkdir(parents=True, exist_ok=True)
-    project = Project.create(path)
-    samples = sample_paths()
-    jsonl = [p for p in samples if p.suffix == ".jsonl"]
-    _import_paths(project, jsonl or samples, fmt="auto", skip_bad=False, quiet=True)
-    click.echo(f"created {path} with the sample article", err=True)
+    project, created = ensure(path)
+    if created:
+        click.echo(f"created {path} with the sample article", err=True)
     return project
 
 

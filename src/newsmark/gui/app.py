@@ -89,8 +89,8 @@ def apply_theme(theme: str | None = None, scheme: Qt.ColorScheme | None = None) 
 def open_window(project_path: Path | None = None, *, show: bool = True) -> object:
     """Open the main window on ``project_path``, the last project, or the default project
     (created with the sample article on first run).  Returns the window."""
-    from newsmark.cli import ensure_default_project
     from newsmark.gui.main_window import MainWindow
+    from newsmark.ingest.sample import ensure_default_project
     from newsmark.store.maintenance import ensure_recent_backup
     from newsmark.store.project import Project
 
@@ -102,7 +102,7 @@ def open_window(project_path: Path | None = None, *, show: bool = True) -> objec
     if project_path is None:
         from newsmark.store.project import default_project_path
 
-        project = ensure_default_project(default_project_path())
+        project, _ = ensure_default_project(default_project_path())
     else:
         project = Project.open(project_path)
         ensure_recent_backup(project)
