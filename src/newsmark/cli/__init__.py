@@ -422,12 +422,14 @@ def _parse_attr(item: str) -> tuple[str, Any]:
 @click.option("--match", "match", help="Tag this exact text instead of giving offsets.")
 @click.option("--nth", type=int, default=1, show_default=True,
               help="With --match: which occurrence (1 = first).")
+@click.option("--word", "whole_word", is_flag=True,
+              help="With --match: only occurrences that are whole words ('Iraq', not 'Iraqi').")
 @click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
               help="An attribute; VALUE is read as JSON when it parses, else as text. Repeatable.")
 @click.option("--annotator", default=None, help="Who made the annotation.")
 @click.option("--note", default=None, help="A free-text note.")
 def annotate(project: Path, doc_id: str, label: str, start: int | None, end: int | None,
-             match: str | None, nth: int, attrs: tuple[str, ...], annotator: str | None,
+             match: str | None, nth: int, whole_word: bool, attrs: tuple[str, ...], annotator: str | None,
              note: str | None) -> None:
     """Tag a span of a document (for scripts and tests); prints the new annotation as JSON."""
 
@@ -435,11 +437,13 @@ def annotate(project: Path, doc_id: str, label: str, start: int | None, end: int
         raise click.UsageError("give --start and --end, or --match")
     if match is not None and (start is not None or end is not None):
         raise click.UsageError("give either --start/--end or --match, not both")
+    if whole_word and match is None:
+        raise click.UsageError("--word goes with --match")
     attributes = dict(_parse_attr(a) for a in attrs)
     with _open(project) as p:
         if match is not None:
             text = p.document(doc_id, with_annotations=False).text
-            start, end = find_nth(text, match, nth)
+            start, end = find_nth(text, match, nth, whole_word=whole_word)
         assert start is not None and end is not None
         ann = p.add_annotation(doc_id, start, end, label, attributes=attributes,
                                annotator=annotator, note=note)
@@ -448,20 +452,35 @@ def annotate(project: Path, doc_id: str, label: str, start: int | None, end: int
                           ensure_ascii=False))
 
 
-def find_nth(text: str, needle: str, nth: int) -> tuple[int, int]:
-    """The span of the ``nth`` (1-based) occurrence of ``needle`` in ``text``."""
+def find_nth(text: str, needle: str, nth: int, *, whole_word: bool = False) -> tuple[int, int]:
+    """The span of the ``nth`` (1-based) occurrence of ``needle`` in ``text`` (``whole_word``:
+    only where no letter, digit, underscore or combining mark touches it on either side)."""
     if not needle:
         raise ValidationError("--match needs some text")
     if nth < 1:
         raise ValidationError("--nth counts from 1")
-    pos = -1
-    for _ in range(nth):
+    found = _occurrences(text, needle, whole_word)
+    for i, pos in enumerate(found, 1):
+        if i == nth:
+            return pos, pos + len(needle)
+    count = sum(1 for _ in _occurrences(text, needle, whole_word))
+    what = "time as a whole word" if whole_word else "time"
+    raise ValidationError(f"{needle!r} occurs {counted(count, what, what.replace('time', 'times', 1))} "
+                          f"in the document, not {nth}")
+
+
+def _occurrences(text: str, needle: str, whole_word: bool) -> Iterator[int]:
+    import unicodedata
+
+    def wordy(c: str) -> bool:
+        return c.isalnum() or c == "_" or unicodedata.category(c).startswith("M")
+
+    pos = text.find(needle)
+    while pos >= 0:
+        end = pos + len(needle)
+        if not whole_word or ((pos == 0 or not wordy(text[pos - 1])) and (end == len(text) or not wordy(text[end]))):
+            yield pos
         pos = text.find(needle, pos + 1)
-        if pos < 0:
-            count = text.count(needle)
-            raise ValidationError(f"{needle!r} occurs {counted(count, 'time')} "
-                                  f"in the document, not {nth}")
-    return pos, pos + len(needle)
 
 
 @cli.command()
