@@ -80,6 +80,17 @@ def test_adjudication_accept_edit_and_agreed(qtbot: Any, team_window: Any) -> No
     qtbot.mouseClick(view.accept_agreed, Qt.MouseButton.LeftButton)
     curated = sorted(a.text for a in team_window.project.annotations("d1") if a.annotator == "curator")
     assert curated == ["Barack Obama", "Berlin"]
+    # accepting the agreed spans is one step of the undo stack too
+    assert team_window.undo_stack.undoText() == "accept agreed spans"
+    team_window.undo_stack.undo()
+    assert [a.text for a in team_window.project.annotations("d1") if a.annotator == "curator"] == ["Barack Obama"]
+    assert "Berlin" not in [a.text for a in team_window.session.document.annotations if a.annotator == "curator"]
+    team_window.undo_stack.redo()
+    curated = sorted(a.text for a in team_window.project.annotations("d1") if a.annotator == "curator")
+    assert curated == ["Barack Obama", "Berlin"]
+    depth = team_window.undo_stack.count()
+    qtbot.mouseClick(view.accept_agreed, Qt.MouseButton.LeftButton)  # nothing new: nothing to undo
+    assert team_window.undo_stack.count() == depth
     # E: the article opens at the stretch for editing by hand
     view.hide_resolved.setChecked(True)
     assert view.model.rowCount() == 1

@@ -102,6 +102,8 @@ class AdjudicationSummary:
     relations_added: int = 0
     already_curated: int = 0
     left_out: int = 0  # distinct spans without enough votes
+    added: list[Annotation] = field(default_factory=list, repr=False)  # what an undo takes out
+    added_relations: list[Relation] = field(default_factory=list, repr=False)
 
     def lines(self) -> list[str]:
         return [f"curated {self.annotations_added} annotations and {self.relations_added} relations "
@@ -165,6 +167,8 @@ def adjudicate(project: Project, strategy: str, *, min_votes: int = 2,
                 summary.documents_changed += 1
                 summary.annotations_added += len(new_anns)
                 summary.relations_added += len(new_rels)
+                summary.added += new_anns
+                summary.added_relations += new_rels
     return summary
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QVBoxLayout
 
 from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import Annotation, Relation
+from newsmark.team.adjudicate import AdjudicationSummary
 from newsmark.team.data import Span
 
 if TYPE_CHECKING:
@@ -62,6 +63,50 @@ class AcceptVersion(QUndoCommand):
             view.refresh()
 
 
+class AcceptAgreed(QUndoCommand):
+    """Accept every span all annotators made identically (and their relations) into the
+    curated layer; undo takes them out again."""
+
+    def __init__(self, window: MainWindow, doc_ids: list[str] | None) -> None:
+        super().__init__("accept agreed spans")
+        self.window, self.doc_ids = window, doc_ids
+        self.summary: AdjudicationSummary | None = None
+
+    def redo(self) -> None:
+        from newsmark.team.adjudicate import adjudicate
+
+        project = self.window.project
+        if self.summary is None:  # the first time
+            self.summary = adjudicate(project, "unanimous", doc_ids=self.doc_ids)
+            if not self.summary.added:
+                self.setObsolete(True)  # nothing to undo: the stack drops it
+        else:
+            with project.write():
+                for ann in self.summary.added:
+                    project.restore_annotation(ann)
+                for rel in self.summary.added_relations:
+                    project.restore_relation(rel)
+        self._show()
+
+    def undo(self) -> None:
+        assert self.summary is not None
+        project = self.window.project
+        with project.write():  # the relations go with their annotations
+            for ann in self.summary.added:
+                project.delete_annotation(ann.document, ann.id)
+        self._show()
+
+    def _show(self) -> None:
+        w = self.window
+        assert self.summary is not None
+        w.doc_model.refresh()
+        if w.doc_id is not None and w.doc_id in {a.document for a in self.summary.added}:
+            w.open_document(w.doc_id)
+        view = getattr(getattr(w, "_adjudication", None), "view", None)
+        if view is not None:
+            view.refresh()
+
+
 def run_merge(window: MainWindow, paths: list[Path] | None = None) -> None:
     """Merge annotators' project files into the open project (it becomes the team project)."""
     from newsmark.gui.dialogs.transfer import notice
@@ -91,6 +136,12 @@ def show_agreement(window: MainWindow) -> QDialog:
     return dialog
 
 
+def _accept_agreed(window: MainWindow, doc_ids: list[str] | None) -> AdjudicationSummary:
+    command = AcceptAgreed(window, doc_ids)
+    window._push(command)  # a refusal is said in the status bar
+    return command.summary or AdjudicationSummary()
+
+
 def show_adjudication(window: MainWindow) -> QDialog:
     from newsmark.gui.widgets.adjudication import AdjudicationView
 
@@ -98,7 +149,8 @@ def show_adjudication(window: MainWindow) -> QDialog:
     dialog.setWindowTitle("Adjudication")
     view = AdjudicationView(window.project, window.doc_id, dialog,
                             accept=lambda doc_id, spans, replace: window._push(
-                                AcceptVersion(window, doc_id, spans, replace)))
+                                AcceptVersion(window, doc_id, spans, replace)),
+                            accept_agreed=lambda doc_ids: _accept_agreed(window, doc_ids))
     QVBoxLayout(dialog).addWidget(view)
     dialog.resize(1000, 500)
 

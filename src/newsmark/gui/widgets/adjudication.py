@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.team import CURATOR
-from newsmark.team.adjudicate import Disagreement, accept_version, adjudicate, disagreements
+from newsmark.team.adjudicate import (
+    AdjudicationSummary,
+    Disagreement,
+    accept_version,
+    adjudicate,
+    disagreements,
+)
 from newsmark.team.data import Span
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -106,12 +112,15 @@ class AdjudicationView(QWidget):
     changed = Signal(list)  # the documents whose curated layer changed
 
     def __init__(self, project: Any, document: str | None = None, parent: QWidget | None = None,
-                 accept: Callable[[str, list[Span], list[Span]], object] | None = None) -> None:
-        """``accept(doc_id, spans, replace)`` puts a version into the curated layer (the window
-        passes one that goes through its undo stack); by default the store is called."""
+                 accept: Callable[[str, list[Span], list[Span]], object] | None = None,
+                 accept_agreed: Callable[[list[str] | None], AdjudicationSummary] | None = None) -> None:
+        """``accept(doc_id, spans, replace)`` puts a version into the curated layer and
+        ``accept_agreed(doc_ids)`` every agreed span (the window passes ones that go through its
+        undo stack); by default the store is called."""
         super().__init__(parent)
         self.project = project
         self._accept = accept or (lambda doc_id, spans, replace: accept_version(project, doc_id, spans, replace))
+        self._accept_agreed = accept_agreed or (lambda doc_ids: adjudicate(project, "unanimous", doc_ids=doc_ids))
         self.document = document
         self.scope = QComboBox()
         self.scope.addItem("This document", "document")
@@ -188,7 +197,7 @@ class AdjudicationView(QWidget):
         self.refresh()
 
     def accept_all_agreed(self) -> None:
-        summary = adjudicate(self.project, "unanimous", doc_ids=self.doc_ids())
+        summary = self._accept_agreed(self.doc_ids())
         self.status.setText(f"accepted {summary.annotations_added} agreed spans and "
                             f"{summary.relations_added} relations")
         if summary.documents_changed:
