@@ -147,6 +147,41 @@ def test_committed_edits_in_the_wal_of_a_read_only_folder_are_read(tmp_path: Pat
         os.chmod(folder, 0o755)
 
 
+def test_a_killed_process_read_only_copy_is_removed_by_the_next(tmp_path: Path) -> None:
+    """A project in a read-only folder with a -wal is read from a copy in the temporary folder;
+    a process killed while reading leaves that copy behind, and the next copy removes it."""
+    from newsmark.core.atomicfile import process_tag
+    from newsmark.store.project import _connect_copy, _remove_stale_scratch
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True, encoding="utf-8")
+    dead = int(done.stdout)  # a process that has ended
+    machine = process_tag().split("-h")[1]
+    stale = tmp_path / f"newsmark-readonly-{dead}-h{machine}-x1y2"
+    mine = tmp_path / f"newsmark-readonly-{process_tag()}-z3"
+    other = tmp_path / "newsmark-readonly-notours"
+    for folder in (stale, mine, other):
+        folder.mkdir()
+        (folder / "p.newsmark").write_bytes(b"x")
+    _remove_stale_scratch(tmp_path)
+    assert not stale.exists() and mine.exists() and other.exists()
+
+    path = tmp_path / "p.newsmark"
+    p = _filled(path)
+    p.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    p.add_annotation("d", 0, 1, "PERSON", id="w")
+    conn, scratch = _connect_copy(path, Path(f"{path}-wal"))
+    try:
+        assert scratch.name.startswith(f"newsmark-readonly-{process_tag()}-")  # whose it is, in its name
+        assert conn.execute("SELECT count(*) FROM annotations WHERE id = 'w'").fetchone()[0] == 1
+    finally:
+        conn.close()
+        import shutil
+
+        shutil.rmtree(scratch)
+        p.close()
+
+
 # ---------------------------------------------------------------- 5. numbers beyond 64 bits
 def test_a_filtered_export_keeps_numbers_beyond_64_bits(tmp_path: Path) -> None:
     path = tmp_path / "p.newsmark"

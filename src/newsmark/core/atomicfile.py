@@ -107,6 +107,20 @@ def _pid_alive(pid: int) -> bool | None:
     return True
 
 
+def left_by_a_killed_process(tag: str, path: Path) -> bool:
+    """Whether a temporary file or folder named with ``process_tag()``'s ``tag`` ("PID-hTAG")
+    was left by a process that no longer runs (another machine's, or where this platform
+    cannot tell: when it is older than a day)."""
+    ours = re.fullmatch(r"([0-9]+)-h([0-9a-f]{8})", tag)
+    alive = _pid_alive(int(ours[1])) if ours is not None and ours[2] == _MACHINE else None
+    if alive is None:
+        try:
+            alive = time.time() - path.stat().st_mtime < _STALE_PARTIAL_SECONDS
+        except OSError:
+            return False
+    return not alive
+
+
 def remove_stale_partials(path: str | Path) -> list[Path]:
     """Remove the temporary files that an earlier write of ``path`` left when its process was
     killed (``.NAME.PID-XXXX.partial``); returns those removed."""

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from newsmark import __version__
 from newsmark.core import jsonutil
-from newsmark.core.atomicfile import remove_stale_partials
+from newsmark.core.atomicfile import left_by_a_killed_process, process_tag, remove_stale_partials
 from newsmark.core.errors import (
     DuplicateAnnotationError,
     NotFoundError,
@@ -1045,7 +1045,8 @@ def _connect_copy(path: Path, wal: Path) -> tuple[sqlite3.Connection, Path]:
     import shutil
     import tempfile
 
-    scratch = Path(tempfile.mkdtemp(prefix="newsmark-readonly-"))
+    _remove_stale_scratch(Path(tempfile.gettempdir()))
+    scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{process_tag()}-"))
     try:
         copy = scratch / path.name
         shutil.copyfile(path, copy)
@@ -1057,6 +1058,24 @@ def _connect_copy(path: Path, wal: Path) -> tuple[sqlite3.Connection, Path]:
                            f"which can only be read from a copy, and the copy failed ({e.strerror or e}); "
                            "copy the project with its -wal file to a writable folder") from None
     return conn, scratch
+
+
+_SCRATCH_PREFIX = "newsmark-readonly-"
+
+
+def _remove_stale_scratch(folder: Path) -> None:
+    """Remove the read-only copies that killed processes left in the temporary folder."""
+    import re
+    import shutil
+
+    try:
+        found = [f for f in folder.iterdir() if f.name.startswith(_SCRATCH_PREFIX) and f.is_dir()]
+    except OSError:
+        return
+    for f in found:
+        tag = re.match(r"([0-9]+-h[0-9a-f]{8})-", f.name[len(_SCRATCH_PREFIX):])
+        if tag is not None and left_by_a_killed_process(tag[1], f):
+            shutil.rmtree(f, ignore_errors=True)
 
 
 def is_sqlite_environment_problem(e: sqlite3.Error) -> bool:
