@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from newsmark.core.errors import InputError
 from newsmark.formats import doccano, labelstudio, prodigy
-from newsmark.formats.records import Record
+from newsmark.core.record import Record
 from newsmark.ingest.batch import detect_kind, import_paths
 from newsmark.store import Project
 from newsmark.store.importer import ImportSummary, import_records

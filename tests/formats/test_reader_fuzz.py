@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from newsmark.core.errors import NewsmarkError
 from newsmark.formats import brat, citron, conll, w3c
-from newsmark.formats.records import Record
+from newsmark.core.record import Record
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -16,8 +16,9 @@ from typing import Any, BinaryIO
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import Document
 from newsmark.core.names import NAME_BYTES, SafeNamer  # the one rule for file names (#20)
+from newsmark.core.record import Record
 from newsmark.core.wording import counted
-from newsmark.formats.records import Record, document_from_record
+from newsmark.formats.records import document_from_record
 from newsmark.store.project import Project
 
 

@@ -33,9 +33,9 @@ from newsmark.core.errors import InputError
 from newsmark.core.folders import link_leaving
 from newsmark.core.model import Annotation, Document
 from newsmark.core.names import SafeNamer, posix_relative
+from newsmark.core.record import Record
 from newsmark.core.schema import Schema
 from newsmark.formats.base import ExportReport, documents, read_without_bom, record
-from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
 NAME = "brat"

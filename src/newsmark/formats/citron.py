@@ -27,6 +27,7 @@ from newsmark.core import jsonutil
 from newsmark.core.atomicfile import atomic_folder
 from newsmark.core.errors import InputError
 from newsmark.core.names import SafeNamer, nfc_name
+from newsmark.core.record import Record
 from newsmark.formats.base import (
     ExportReport,
     documents,
@@ -34,7 +35,6 @@ from newsmark.formats.base import (
     read_json_lines,
     record,
 )
-from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
 NAME = "citron"

@@ -30,8 +30,8 @@ from typing import Any, BinaryIO
 
 from newsmark.core.errors import InputError
 from newsmark.core.names import nfc_name
+from newsmark.core.record import Record
 from newsmark.formats.base import TOKENIZER_NAME, ExportReport, documents, record, tokenize
-from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
 NAME = "conll"

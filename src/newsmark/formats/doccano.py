@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newsmark.core.errors import ValidationError
+from newsmark.core.record import Record
 from newsmark.formats.base import (
     CATEGORIES,
     ExportReport,
@@ -27,7 +28,6 @@ from newsmark.formats.base import (
     string_list,
     write_jsonl,
 )
-from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
 NAME = "doccano"

@@ -27,12 +27,12 @@ from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import now, text_sha256
 from newsmark.core.packing import has_identical, pack
+from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted
 from newsmark.formats.records import (
     NATIVE_KEYS,
     Checked,
-    Record,
     check_record,
     check_record_bytes,
     pack_lines,

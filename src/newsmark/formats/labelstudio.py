@@ -18,6 +18,7 @@ from xml.sax.saxutils import quoteattr
 from newsmark.core import jsonutil
 from newsmark.core.errors import ValidationError
 from newsmark.core.offsets import Utf16Map
+from newsmark.core.record import Record
 from newsmark.core.schema import Schema
 from newsmark.formats.base import (
     CATEGORIES,
@@ -30,7 +31,6 @@ from newsmark.formats.base import (
     read_json_items,
     string_list,
 )
-from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
 NAME = "label-studio"

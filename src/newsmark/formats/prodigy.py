@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newsmark.core.errors import ValidationError
+from newsmark.core.record import Record
 from newsmark.formats.base import (
     TOKENIZER_NAME,
     ExportReport,
@@ -33,7 +34,6 @@ from newsmark.formats.base import (
     tokenize,
     write_jsonl,
 )
-from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
 NAME = "prodigy"

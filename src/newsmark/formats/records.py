@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.errors import ValidationError
 from newsmark.core.jsonutil import MAX_DEPTH, depth
 from newsmark.core.model import (
     STATUSES,
@@ -27,6 +27,7 @@ from newsmark.core.model import (
 )
 from newsmark.core.offsets import check_span
 from newsmark.core.packing import Packed, finish_packing, layers_of
+from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 
 _MAX_SHOWN = 40
@@ -71,27 +72,6 @@ def _check_encodable(s: str, what: str) -> None:
             f"{what} holds a lone surrogate (U+{ord(s[e.start]):04X}) at character {e.start}, "
             "which is not a Unicode character"
         ) from None
-
-
-@dataclass(slots=True)
-class Record:
-    """One document read from a file, with what the schema may need to learn from it."""
-
-    line: int
-    document: Document | None = None
-    error: InputError | None = None
-    label_layers: dict[str, str] = field(default_factory=dict)
-    id_given: bool = True
-    # the original file (a web page's HTML) to keep with the document: (kind, name, zlib bytes)
-    source: tuple[str, str, bytes] | None = None
-    # the checked annotations and relations as native objects (see Checked), when the reader
-    # kept them in that form (native JSONL: the fast path); then document has none
-    native: tuple[list[NativeAnnotation], list[NativeRelation]] | None = None
-    # or already packed for the store by the reader (large native JSONL files), with the text's hash
-    packed: Packed | None = None
-    sha256: str | None = None
-    # what breaks the schema's rules (core.rules), when the reader checked (None: it did not)
-    rule_problems: list[str] | None = None
 
 
 def _check_annotation(a: dict[str, Any], i: int, text: str) -> tuple[str | None, int, int, str]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from newsmark.formats.records import Record
+from newsmark.core.record import Record
 
 # name -> (what the output is, description)
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {

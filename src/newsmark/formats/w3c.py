@@ -31,8 +31,8 @@ from urllib.parse import quote, unquote
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError
 from newsmark.core.model import Annotation, Document, Relation
+from newsmark.core.record import Record
 from newsmark.formats.base import ExportReport, documents, read_json_document, record
-from newsmark.formats.records import Record
 from newsmark.store.project import Project
 
 NAME = "w3c"

@@ -17,7 +17,7 @@ from typing import Any
 
 from newsmark.core.errors import InputError
 from newsmark.core.folders import link_leaving
-from newsmark.formats.records import Record
+from newsmark.core.record import Record
 from newsmark.ingest.collections import DEFAULT_FIELDS, FieldMap, read_csv
 from newsmark.store.importer import ImportSummary, import_records
 from newsmark.store.project import Project

@@ -12,8 +12,8 @@ from pathlib import Path
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
 from newsmark.core.names import nfc_name
+from newsmark.core.record import Record
 from newsmark.core.wording import counted
-from newsmark.formats.records import Record
 from newsmark.ingest.text import decode_text
 
 csv.field_size_limit(2**31 - 1)  # an article may be long; the default is 128 KB

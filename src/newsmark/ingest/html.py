@@ -16,7 +16,7 @@ from typing import Any
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
 from newsmark.core.names import nfc_name
-from newsmark.formats.records import Record
+from newsmark.core.record import Record
 from newsmark.ingest.text import id_from_name
 from newsmark.ingest.words import word_count
 

@@ -17,7 +17,7 @@ from typing import Any
 from newsmark.core import names
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, default_title
-from newsmark.formats.records import Record
+from newsmark.core.record import Record
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 _PREFERRED_ON_TIE = ("cp1252", "iso8859_15", "latin_1")

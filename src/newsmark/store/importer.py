@@ -26,9 +26,9 @@ from newsmark.core.model import (
     text_sha256,
 )
 from newsmark.core.packing import decode_annotations, decode_relations, has_identical, pack, relayer
+from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
-from newsmark.formats.records import Record
 from newsmark.store import search_index
 from newsmark.store.project import BUSY_TIMEOUT_MS, Project
 
