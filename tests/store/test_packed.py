@@ -566,3 +566,33 @@ def test_check_finds_damage_in_a_part(merged: Project) -> None:
     text = "\n".join(check(merged).problems)
     assert f"annotation 'bob:{anns[0]['id']}' in 'd1': its text is not the document's text" in text
     assert "document 'd2': a part of its packed annotations is damaged" in text
+
+
+def test_a_source_merged_later_is_a_part_added_undecoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsmark.core import packing
+    from newsmark.team import merge as merging
+
+    alice, bob, carol = _sources(tmp_path)
+    team = tmp_path / "team.newsmark"
+    merging.merge(team, [alice])
+    decoded: list[bytes] = []
+    real = packing.part_items
+    monkeypatch.setattr(merging, "part_items", lambda part: decoded.append(part.annotations) or real(part))
+    later = merging.merge(team, [alice, carol])
+    assert decoded == []  # carol's work is added, not compared: counted by her file
+    assert (later.documents_updated, later.documents_unchanged, later.documents_added) == (1, 1, 1)
+    assert (later.annotations_added, later.relations_added) == (5, 2)
+    later = merging.merge(team, [bob])  # bob's d1 is in rows: encoded with the team's layers, then added
+    assert (later.annotations_added, later.annotations_changed, later.annotations_removed) == (11, 0, 0)
+    with Project.open(team) as p, Project.open(tmp_path / "team.newsmark") as same:
+        assert _in_parts(p) == ["d1", "d2", "d3"]
+        assert [s for (s,) in p.conn.execute("SELECT source FROM packed_parts WHERE doc = 'd1' ORDER BY part")] == [
+            "alice", "carol", "bob"]
+        rows = _unpacked_copy(same, tmp_path)
+        try:
+            assert _export(p) == _export(rows) and p.stats() == rows.stats()
+            marks = "SELECT mark, doc, n FROM search_marks ORDER BY mark, doc"
+            assert p.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+        finally:
+            rows.close()
+        assert check(p).ok

@@ -305,7 +305,7 @@ def _merge_into(team: Project, read: list[_Source], schemas: list[Schema], summa
                 _insert_new(team, target, contributions, layers, stamp, same_layers, same_speakers, summary)
                 continue
             if team_parts(conn, target):
-                _update_parts(team, target, contributions, layers, stamp, same_layers, summary)
+                _update_parts(team, target, contributions, layers, stamp, same_layers, same_speakers, summary)
             else:
                 _update_document(team, target, contributions, layers, stamp, summary)
 
@@ -354,7 +354,8 @@ def _insert_new(team: Project, target: str, contributions: list[tuple[_Source, _
 
 
 def _update_parts(team: Project, target: str, contributions: list[tuple[_Source, _SourceDoc]],
-                  layers: dict[str, str], stamp: str, same_layers: set[str], summary: MergeSummary) -> None:
+                  layers: dict[str, str], stamp: str, same_layers: set[str], same_speakers: set[str],
+                  summary: MergeSummary) -> None:
     """Merge sources again into a document kept in parts: a source's part is replaced when its
     JSON differs from what the source has now, and only such parts are decoded (to count what
     was added, changed and removed); the same files again change nothing and decode nothing."""
@@ -366,14 +367,30 @@ def _update_parts(team: Project, target: str, contributions: list[tuple[_Source,
     by_label: Counter[tuple[str, str | None]] = Counter()
     by_type: Counter[str] = Counter()
     replaced = False
+    speakers: list[tuple[str, int]] | None = []  # the new parts' speaker marks, while only added
     for src, sd in contributions:
         part = _part(src, sd, layers, stamp, same_layers)
         i = where.get(src.name)
         if i is not None and have[i].annotations == part.annotations and have[i].relations == part.relations:
             continue
         replaced = True
-        old_a, old_r = part_items(have[i]) if i is not None else ([], [])
-        if i is not None and have[i].stamp is not None:
+        if i is None:  # a source new to the document: all its work is added, counted by the source
+            for label, who, n in part_label_counts(src.name, sd.label_counts):
+                by_label[label, who] += n
+            for rtype, n in sd.type_counts:
+                by_type[rtype] += n
+            added += sd.annotation_count
+            rel_added += sd.relation_count
+            if speakers is not None and src.name in same_speakers:
+                speakers += sd.speakers
+            else:
+                speakers = None
+            where[src.name] = len(now_parts)
+            now_parts.append(part)
+            continue
+        speakers = None  # a part replaced: its document's speaker marks are counted again
+        old_a, old_r = part_items(have[i])
+        if have[i].stamp is not None:
             part.stamp = have[i].stamp  # items still without times keep those the first merge gave
         new_a, new_r = part_items(part)
         by_label.subtract(Counter((a.label, a.annotator) for a in old_a))
@@ -396,11 +413,7 @@ def _update_parts(team: Project, target: str, contributions: list[tuple[_Source,
             elif was != encode(r):
                 rel_changed += 1
         rel_removed += len(before_r)
-        if i is None:
-            where[src.name] = len(now_parts)
-            now_parts.append(part)
-        else:
-            now_parts[i] = part
+        now_parts[i] = part
     if not replaced:
         summary.documents_unchanged += 1
         return
@@ -410,10 +423,13 @@ def _update_parts(team: Project, target: str, contributions: list[tuple[_Source,
         by_label[label, who] += n
     for rtype, n in orjson.loads(row[1]):
         by_type[rtype] += n
+    if speakers is not None:
+        speakers += conn.execute("SELECT mark, n FROM search_marks WHERE doc = ? AND mark >= 's' AND mark < 't'",
+                                 (target,)).fetchall()
     conn.execute("DELETE FROM packed WHERE doc = ?", (target,))  # its parts and search marks too
     insert_parts(conn, target, now_parts, [(label, who, n) for (label, who), n in by_label.items() if n > 0],
                  [(rtype, n) for rtype, n in by_type.items() if n > 0],
-                 row[2] + added - removed, row[3] + rel_added - rel_removed)
+                 row[2] + added - removed, row[3] + rel_added - rel_removed, speakers)
     if added or changed or removed or rel_added or rel_changed or rel_removed:
         summary.documents_updated += 1
         summary.annotations_added += added
