@@ -596,3 +596,32 @@ def test_a_source_merged_later_is_a_part_added_undecoded(tmp_path: Path, monkeyp
         finally:
             rows.close()
         assert check(p).ok
+
+
+def test_a_source_of_the_format_before_parts_is_merged_from_an_upgraded_copy(tmp_path: Path) -> None:
+    import sqlite3
+
+    from newsmark.store import migrations
+    from newsmark.team.merge import merge
+
+    alice = _source(tmp_path, "alice", _record("d1"), _record("d2", text=TEXT2))
+    with sqlite3.connect(alice) as conn:  # as the Newsmark before parts wrote it
+        conn.execute("DROP TABLE packed_parts")
+        conn.execute(f"PRAGMA user_version = {migrations.LATEST - 1}")
+    conn.close()
+    before = alice.read_bytes()
+    assert not Path(f"{alice}-wal").exists()
+    summary = merge(tmp_path / "team.newsmark", [alice])
+    assert (summary.documents_added, summary.annotations_added) == (2, 10)
+    assert alice.read_bytes() == before  # (a read-only connection may leave an empty -wal: the CLI removes it)
+    assert not Path(f"{alice}-wal").exists() or Path(f"{alice}-wal").stat().st_size == 0
+    assert not list(Path(tempfile_dir()).glob("newsmark-merge-*"))
+    with Project.open(tmp_path / "team.newsmark") as team:
+        assert _in_parts(team) == ["d1", "d2"] and check(team).ok
+        assert [a.id for a in team.annotations("d1")][:2] == ["alice:a3", "alice:a1"]
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()

@@ -12,7 +12,10 @@ The whole merge is one transaction.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import sqlite3
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,9 +38,11 @@ from newsmark.core.packing import (
     part_label_counts,
 )
 from newsmark.core.schema import Schema
+from newsmark.store import migrations
 from newsmark.store.packed import insert_parts, joined
 from newsmark.store.packed import parts as team_parts
 from newsmark.store.project import Project
+from newsmark.store.uri import project_uri
 from newsmark.team.data import gc_paused
 
 _encode = msgspec.json.Encoder().encode
@@ -127,6 +132,38 @@ TEAM_PAGE_SIZE = 16384
 SOURCE_MMAP = 1 << 30
 
 
+def _open_source(path: Path) -> tuple[Project, Path | None]:
+    """A source opened read-only; one of an older project format (an annotator's Newsmark is
+    older than the team's) is read from an upgraded copy in a scratch folder (returned, to be
+    removed), so that the file itself is never changed."""
+    try:
+        return Project.open(path, readonly=True), None
+    except ProjectError:
+        if not _older_format(path):
+            raise
+    folder = Path(tempfile.mkdtemp(prefix="newsmark-merge-"))
+    try:
+        copy = folder / path.name
+        with contextlib.closing(sqlite3.connect(f"{project_uri(path.resolve())}?mode=ro", uri=True)) as old, \
+                contextlib.closing(sqlite3.connect(copy)) as new:
+            old.backup(new)  # a consistent copy, its WAL's last edits included
+        Project.open(copy).close()  # upgraded
+        return Project.open(copy, readonly=True), folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _older_format(path: Path) -> bool:
+    """Whether the file's header says it is a project of an older format (its user_version)."""
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError:
+        return False
+    return len(header) == 100 and 0 < int.from_bytes(header[60:64], "big") < migrations.LATEST
+
+
 def source_name(path: Path) -> str:
     """The name a source file gives its annotations' ids (and annotators, where they have none)."""
     name = path.name
@@ -213,12 +250,15 @@ def _merge(team_path: str | Path, sources: Sequence[str | Path],
         names[n] = p
     summary = MergeSummary(files=[str(p) for p in paths])
     read: list[_Source] = []
+    scratches: list[Path] = []  # upgraded copies of sources of an older format
     schemas = []
     try:
         for p in paths:
             if progress:
                 progress(f"reading {p}")
-            src = Project.open(p, readonly=True)
+            src, scratch = _open_source(p)
+            if scratch is not None:
+                scratches.append(scratch)
             # read through a memory map: no system call and no copy per page of a 30 MB source
             src.conn.execute(f"PRAGMA mmap_size = {SOURCE_MMAP}")
             read.append(_Source(p, source_name(p), [], src))
@@ -248,6 +288,8 @@ def _merge(team_path: str | Path, sources: Sequence[str | Path],
     finally:
         for s in read:
             s.project.close()
+        for folder in scratches:
+            shutil.rmtree(folder, ignore_errors=True)
     return summary
 
 
