@@ -128,8 +128,14 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         if doc is not None:
             for part in parts:
                 spans, links = _spans(part.annotations), _links(part.relations)
-                if part.source is not None:
-                    _name_part(spans, links, part.source)
+                if part.source is not None:  # as core.packing.part_items names a part's items
+                    prefix = part.source + ":"
+                    for s in spans:
+                        s.id = prefix + s.id
+                        if not s.annotator:
+                            s.annotator = part.source
+                    for link in links:
+                        link.id, link.from_id, link.to_id = prefix + link.id, prefix + link.from_id, prefix + link.to_id
                 group(doc, spans)
                 doc.links += links
     rows: dict[str, list[Span]] = {}
@@ -154,16 +160,3 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
 
 
 _ORDER = operator.attrgetter("start", "end")
-
-
-def _name_part(spans: list[Span], links: list[Link], source: str) -> None:
-    """A merged document's part as the document has it (``core.packing.part_items``)."""
-    prefix = source + ":"
-    for s in spans:
-        s.id = prefix + s.id
-        if not s.annotator:
-            s.annotator = source
-    for link in links:
-        link.id = prefix + link.id
-        link.from_id = prefix + link.from_id
-        link.to_id = prefix + link.to_id
