@@ -139,12 +139,12 @@ def main() -> None:
         runs = []
         for n in range(args.repeat):
             base, base_cpu = parse_baseline(jsonl)
-            target = tmpd / f"team{n}.newsmark"
+            target = tmpd / f"merged{n}.newsmark"  # not team3, the agreement's project
             took, took_cpu = cli_cpu("merge", str(target), *map(str, projects[: args.files]))
             runs.append((base, took, base_cpu, took_cpu))
             print(f"run {n + 1}: baseline {base:.2f} s (CPU {base_cpu:.2f}), merge {took:.2f} s "
                   f"(CPU {took_cpu:.2f}): {took / base:.2f}x wall, {took_cpu / base_cpu:.2f}x CPU", flush=True)
-            for f in tmpd.glob(f"team{n}.newsmark*"):
+            for f in tmpd.glob(f"merged{n}.newsmark*"):
                 f.unlink()
         ratio = statistics.median(r[1] / r[0] for r in runs)
         ratio_cpu = statistics.median(r[3] / r[2] for r in runs)

@@ -25,6 +25,7 @@ from tests.conftest import NAUGHTY
 from tests.formats.test_jsonl import _records
 
 TEXT = NAUGHTY + " Alice met Bob in Paris."
+TEXT2 = TEXT + " Two."
 
 
 def _record(doc_id: str = "d1", **extra: Any) -> dict[str, Any]:
@@ -375,3 +376,252 @@ def test_a_long_document_is_stored_as_rows(project: Project, tmp_path: Path, wor
     assert [a["id"] for a in exported] == [f"a{i}" for i in range(PACKED_MAX + 1)]
     assert all(a["layer"] == "entity" and a["created"] for a in exported)
     assert check(project).ok
+
+
+# ---------------------------------------------------------------- merged documents, kept in parts
+def _source(tmp_path: Path, name: str, *records: dict[str, Any]) -> Path:
+    path = tmp_path / f"{name}.newsmark"
+    with Project.create(path) as p:
+        _import(p, _write(tmp_path / f"{name}.jsonl", *records))
+    return path
+
+
+def _sources(tmp_path: Path) -> list[Path]:
+    """Three annotators' files: alice's packed; bob's d1 edited (in rows), his QUOTE in another
+    layer than the team's, d2 with annotations lacking times; carol's with a document of its own."""
+    alice = _source(tmp_path, "alice", _record("d1"), _record("d2", text=TEXT2, status="done"))
+    bob_d1 = _record("d1")
+    bob_d1["annotations"][2]["start"] -= 1
+    bob_d1["annotations"][2]["text"] = TEXT[bob_d1["annotations"][2]["start"]:bob_d1["annotations"][2]["end"]]
+    bob = _source(tmp_path, "bob", bob_d1, _record("d2", text=TEXT2))
+    with Project.open(bob) as p:
+        p.add_annotation("d1", 1, 4, "DATE", annotator="bob")  # d1 in rows now
+        p.update_label("QUOTE", layer="speech")  # unpacks d1 and d2; d2 is packed again below
+        p.delete_document("d2")
+        _import(p, _write(tmp_path / "bob2.jsonl", _record("d2", text=TEXT2)))
+        anns = orjson.loads(p.conn.execute("SELECT annotations FROM packed WHERE doc = 'd2'").fetchone()[0])
+        for a in anns[::2]:
+            a["created"] = a["updated"] = None
+        with p.write():  # as a project of an older version could hold them: no times
+            p.conn.execute("UPDATE packed SET annotations = ? WHERE doc = 'd2'", (orjson.dumps(anns).decode(),))
+    carol = _source(tmp_path, "carol", _record("d3", text=TEXT + " More.", annotations=[], relations=[]),
+                    _record("d1"))
+    return [alice, bob, carol]
+
+
+@pytest.fixture
+def merged(tmp_path: Path) -> Project:
+    from newsmark.team.merge import merge
+
+    team = tmp_path / "team.newsmark"
+    merge(team, _sources(tmp_path))
+    p = Project.open(team)
+    yield p
+    p.close()
+
+
+def _in_parts(project: Project) -> list[str]:
+    return [r[0] for r in project.conn.execute("SELECT DISTINCT doc FROM packed_parts ORDER BY doc")]
+
+
+def test_merged_documents_in_parts_read_export_and_count_as_unpacked(merged: Project, tmp_path: Path) -> None:
+    from newsmark.store import migrations
+
+    assert _in_parts(merged) == ["d1", "d2", "d3"]
+    rows = _unpacked_copy(merged, tmp_path)
+    try:
+        assert not _in_parts(rows)
+        for doc_id in ("d1", "d2", "d3"):
+            assert merged.document(doc_id) == rows.document(doc_id)
+            for a in merged.annotations(doc_id):
+                assert merged.annotation(doc_id, a.id) == rows.annotation(doc_id, a.id)
+                assert a.text == TEXT[a.start:a.end] and a.created and a.updated and a.annotator
+                assert merged.relations_of(doc_id, a.id) == rows.relations_of(doc_id, a.id)
+            for r in merged.relations(doc_id):
+                assert merged.relation(doc_id, r.id) == rows.relation(doc_id, r.id)
+            assert merged.annotation_ids(doc_id) == rows.annotation_ids(doc_id)
+        assert _export(merged) == _export(rows)
+        for labels in (["PERSON"], ["PERSON", "QUOTE"], ["DATE"]):
+            assert _export(merged, labels=labels) == _export(rows, labels=labels)
+        assert _export(merged, annotators=["bob"]) == _export(rows, annotators=["bob"])
+        assert merged.stats() == rows.stats()
+        assert merged.stats()["by_annotator"] == {"ann": 20, "alice": 2, "bob": 3, "carol": 1}
+        assert merged.document_list()[1] == rows.document_list()[1] == {"d1": 16, "d2": 10}
+        assert [s.annotations for s in merged.document_summaries()] == [16, 10, 0]
+        marks = "SELECT mark, doc, n FROM search_marks ORDER BY mark, doc"
+        assert merged.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+        with merged.write():
+            migrations.rebuild_search(merged.db)
+        assert merged.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+        assert check(merged).ok and check(rows).ok
+        assert (check(merged).annotations, check(merged).relations) == (26, 10)
+    finally:
+        rows.close()
+
+
+def test_a_merged_document_is_its_sources_annotations_prefixed_in_position_order(merged: Project,
+                                                                                  tmp_path: Path) -> None:
+    from newsmark.core.packing import decode_annotations
+
+    d1 = json.loads(_export(merged).splitlines()[0])
+    expected = []
+    for name in ("alice", "bob", "carol"):
+        with Project.open(tmp_path / f"{name}.newsmark", readonly=True) as src:
+            for a in src.annotations("d1"):
+                expected.append((a.start, a.end, f"{name}:{a.id}", a.annotator or name, a.label))
+    expected.sort(key=lambda t: (t[0], t[1]))  # stable: the sources' order where spans tie
+    assert [(a["start"], a["end"], a["id"], a["annotator"], a["label"]) for a in d1["annotations"]] == expected
+    # the team's layers, whatever the source's (bob's QUOTE is in "speech" there)
+    assert {a["layer"] for a in d1["annotations"] if a["label"] == "QUOTE"} == {"quote"}
+    # bob's d2 had no times: the merge's time, the same for every such item
+    d2 = json.loads(_export(merged).splitlines()[1])
+    with Project.open(tmp_path / "bob.newsmark", readonly=True) as bob:
+        timeless = {"bob:" + a["id"] for a in orjson.loads(bob.conn.execute(
+            "SELECT annotations FROM packed WHERE doc = 'd2'").fetchone()[0]) if a["created"] is None}
+    assert len(timeless) == 3
+    given = {(a["created"], a["updated"]) for a in d2["annotations"] if a["id"] in timeless}
+    kept = {(a["created"], a["updated"]) for a in d2["annotations"] if a["id"].startswith("bob:")} - given
+    assert len(given) == 1 and len(kept) == 1 and None not in next(iter(given)) and given != kept
+    assert [r["from"] for r in d1["relations"]] == ["alice:a4", "alice:a1", "bob:a4", "bob:a1", "carol:a4", "carol:a1"]
+    stored = merged.conn.execute("SELECT annotations FROM packed WHERE doc = 'd1'").fetchone()[0]
+    assert stored == ""
+    parts = merged.conn.execute("SELECT source, annotations FROM packed_parts WHERE doc = 'd1' ORDER BY part").fetchall()
+    assert [s for s, _ in parts] == ["alice", "bob", "carol"]
+    assert all(":" not in a.id for _, anns in parts for a in decode_annotations(anns))  # ids as the sources have them
+
+
+def test_team_reads_of_parts_equal_those_of_rows(merged: Project, tmp_path: Path) -> None:
+    from newsmark.team.data import load_work
+
+    rows = _unpacked_copy(merged, tmp_path)
+    try:
+        for kw in ({}, {"labels": ["PERSON"]}, {"doc_ids": ["d1"]}, {"with_links": False}):
+            assert load_work(merged, **kw) == load_work(rows, **kw)  # type: ignore[arg-type]
+    finally:
+        rows.close()
+
+
+def test_merging_again_decodes_nothing_and_a_changed_source_replaces_its_part(merged: Project, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsmark.core import packing
+    from newsmark.team import merge as merging
+
+    parts_before = merged.conn.execute("SELECT * FROM packed_parts ORDER BY doc, part").fetchall()
+    export_before = _export(merged)
+    merged.close()
+    sources = [tmp_path / f"{n}.newsmark" for n in ("alice", "bob", "carol")]
+    decoded: list[bytes] = []
+    real = packing.part_items
+    monkeypatch.setattr(merging, "part_items", lambda part: decoded.append(part.annotations) or real(part))
+    again = merging.merge(tmp_path / "team.newsmark", sources)
+    assert (again.documents_unchanged, again.documents_updated, again.annotations_added) == (3, 0, 0)
+    assert decoded == []
+    with Project.open(tmp_path / "team.newsmark") as p:
+        assert p.conn.execute("SELECT * FROM packed_parts ORDER BY doc, part").fetchall() == parts_before
+        assert _export(p) == export_before
+    with Project.open(sources[0]) as alice:
+        alice.delete_annotation("d1", "a0")
+        alice.add_annotation("d1", 1, 3, "ORG", annotator="alice")
+        alice.update_annotation("d1", "a2", note="changed")
+    again = merging.merge(tmp_path / "team.newsmark", sources)
+    assert (again.documents_updated, again.documents_unchanged) == (1, 2)
+    assert (again.annotations_added, again.annotations_changed, again.annotations_removed) == (1, 1, 1)
+    assert len(decoded) == 2  # alice's part of d1, before and after
+    with Project.open(tmp_path / "team.newsmark") as p:
+        assert _in_parts(p) == ["d1", "d2", "d3"]
+        assert "alice:a0" not in p.annotation_ids("d1")[0]
+        assert p.annotation("d1", "alice:a2").note == "changed"
+        rows = _unpacked_copy(p, tmp_path)
+        try:
+            assert _export(p) == _export(rows) and p.stats() == rows.stats()
+            marks = "SELECT mark, doc, n FROM search_marks ORDER BY mark, doc"
+            assert p.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+        finally:
+            rows.close()
+        assert check(p).ok
+
+
+def test_a_merged_documents_first_edit_unpacks_it_and_its_text_stays_fixed(merged: Project) -> None:
+    before = merged.document("d1")
+    with pytest.raises(Exception, match="cannot change"), merged.write():
+        merged.conn.execute("UPDATE documents SET text = 'other' WHERE id = 'd1'")
+    new = merged.add_annotation("d1", 0, 5, "ORG", annotator="curator")
+    assert not merged.is_packed("d1") and _in_parts(merged) == ["d2", "d3"]
+    after = merged.document("d1")
+    assert [a for a in after.annotations if a.id != new.id] == before.annotations
+    assert after.relations == before.relations
+    merged.delete_document("d2")
+    assert _in_parts(merged) == ["d3"]
+    assert check(merged).ok
+
+
+def test_check_finds_damage_in_a_part(merged: Project) -> None:
+    anns = orjson.loads(merged.conn.execute(
+        "SELECT annotations FROM packed_parts WHERE doc = 'd1' AND source = 'bob'").fetchone()[0])
+    anns[0]["text"] = "wrong"
+    with merged.write():
+        merged.conn.execute("UPDATE packed_parts SET annotations = ? WHERE doc = 'd1' AND source = 'bob'",
+                            (orjson.dumps(anns).decode(),))
+        merged.conn.execute("UPDATE packed_parts SET annotations = '[{' WHERE doc = 'd2' AND source = 'bob'")
+    text = "\n".join(check(merged).problems)
+    assert f"annotation 'bob:{anns[0]['id']}' in 'd1': its text is not the document's text" in text
+    assert "document 'd2': a part of its packed annotations is damaged" in text
+
+
+def test_a_source_merged_later_is_a_part_added_undecoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsmark.core import packing
+    from newsmark.team import merge as merging
+
+    alice, bob, carol = _sources(tmp_path)
+    team = tmp_path / "team.newsmark"
+    merging.merge(team, [alice])
+    decoded: list[bytes] = []
+    real = packing.part_items
+    monkeypatch.setattr(merging, "part_items", lambda part: decoded.append(part.annotations) or real(part))
+    later = merging.merge(team, [alice, carol])
+    assert decoded == []  # carol's work is added, not compared: counted by her file
+    assert (later.documents_updated, later.documents_unchanged, later.documents_added) == (1, 1, 1)
+    assert (later.annotations_added, later.relations_added) == (5, 2)
+    later = merging.merge(team, [bob])  # bob's d1 is in rows: encoded with the team's layers, then added
+    assert (later.annotations_added, later.annotations_changed, later.annotations_removed) == (11, 0, 0)
+    with Project.open(team) as p, Project.open(tmp_path / "team.newsmark") as same:
+        assert _in_parts(p) == ["d1", "d2", "d3"]
+        assert [s for (s,) in p.conn.execute("SELECT source FROM packed_parts WHERE doc = 'd1' ORDER BY part")] == [
+            "alice", "carol", "bob"]
+        rows = _unpacked_copy(same, tmp_path)
+        try:
+            assert _export(p) == _export(rows) and p.stats() == rows.stats()
+            marks = "SELECT mark, doc, n FROM search_marks ORDER BY mark, doc"
+            assert p.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+        finally:
+            rows.close()
+        assert check(p).ok
+
+
+def test_a_source_of_the_format_before_parts_is_merged_from_an_upgraded_copy(tmp_path: Path) -> None:
+    import sqlite3
+
+    from newsmark.store import migrations
+    from newsmark.team.merge import merge
+
+    alice = _source(tmp_path, "alice", _record("d1"), _record("d2", text=TEXT2))
+    with sqlite3.connect(alice) as conn:  # as the Newsmark before parts wrote it
+        conn.execute("DROP TABLE packed_parts")
+        conn.execute(f"PRAGMA user_version = {migrations.LATEST - 1}")
+    conn.close()
+    before = alice.read_bytes()
+    assert not Path(f"{alice}-wal").exists()
+    summary = merge(tmp_path / "team.newsmark", [alice])
+    assert (summary.documents_added, summary.annotations_added) == (2, 10)
+    assert alice.read_bytes() == before  # (a read-only connection may leave an empty -wal: the CLI removes it)
+    assert not Path(f"{alice}-wal").exists() or Path(f"{alice}-wal").stat().st_size == 0
+    assert not list(Path(tempfile_dir()).glob("newsmark-merge-*"))
+    with Project.open(tmp_path / "team.newsmark") as team:
+        assert _in_parts(team) == ["d1", "d2"] and check(team).ok
+        assert [a.id for a in team.annotations("d1")][:2] == ["alice:a3", "alice:a1"]
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()

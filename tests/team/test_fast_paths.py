@@ -112,12 +112,12 @@ def test_a_merge_failing_while_writing_a_new_team_leaves_no_file(tmp_path: Path,
     sources = [_annotator(tmp_path / "alice.newsmark"), _annotator(tmp_path / "bob.newsmark")]
     calls = []
 
-    def failing(self: Project, doc_id: str, packed: object) -> None:
+    def failing(conn: object, doc_id: str, *parts: object) -> None:  # a new document's write (in parts)
         calls.append(doc_id)
         if len(calls) == 2:
             raise OSError("disk full")
 
-    monkeypatch.setattr(Project, "insert_packed", failing)
+    monkeypatch.setattr("newsmark.team.merge.insert_parts", failing)
     team = tmp_path / "team.newsmark"
     with pytest.raises(OSError, match="disk full"):
         merge(team, sources)

@@ -101,3 +101,113 @@ def relayer(packed: Packed, layers: Mapping[str, str]) -> Packed:
     packed.annotations = _encode(annotations)
     packed.layers = {label: layers[label] for label in packed.layers}
     return packed
+
+
+# ---------------------------------------------------------------- documents kept in parts
+# A merged document is stored as parts (docs/adr/0015): each source's packed JSON as it was
+# in that source, with the source's name, which the reads put before every id (``alice:a12``)
+# and give to annotations without an annotator, and the merge's time for items without one.
+# ``join_parts`` makes of them the JSON the document would have had packed whole: the same
+# bytes the merge stored before parts existed.
+
+_NULL = msgspec.Raw(b"null")
+
+
+class LeanAnnotation(msgspec.Struct, gc=False):
+    """A native annotation with everything that joining parts does not touch kept as raw JSON
+    (the export's field order, so that encoding gives the packed form back)."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    layer: msgspec.Raw = _NULL
+    text: msgspec.Raw = _NULL
+    attributes: msgspec.Raw = _NULL
+    annotator: str | None = None
+    note: msgspec.Raw = _NULL
+    created: msgspec.Raw = _NULL
+    updated: msgspec.Raw = _NULL
+
+
+class LeanRelation(msgspec.Struct, gc=False):
+    id: str
+    type: str
+    from_: str = msgspec.field(name="from")
+    to: str = ""
+    attributes: msgspec.Raw = _NULL
+    created: msgspec.Raw = _NULL
+    updated: msgspec.Raw = _NULL
+
+
+decode_lean_annotations = msgspec.json.Decoder(list[LeanAnnotation]).decode
+decode_lean_relations = msgspec.json.Decoder(list[LeanRelation]).decode
+encode = _encode
+
+
+@dataclass(slots=True)
+class Part:
+    """One source's share of a merged document: its packed JSON as the source had it."""
+
+    source: str | None  # the source file's name: ids become "source:id", annotators default to
+    # it (None: a document packed whole, read as it is)
+    stamp: str | None  # given to items without a time of creation or change (None: all have one)
+    annotations: bytes
+    relations: bytes
+
+
+def timeless(packed: bytes) -> bool:
+    """Whether some annotation or relation of packed JSON lacks a time of creation or change
+    (a plain byte search: the key cannot occur inside a JSON string, whose quotes are escaped)."""
+    return b'ed":null' in packed and (b'"created":null' in packed or b'"updated":null' in packed)
+
+
+def part_items(part: Part) -> tuple[list[LeanAnnotation], list[LeanRelation]]:
+    """A part's annotations and relations as the merged document has them: ids prefixed with
+    the source's name, annotators and times filled in."""
+    anns, rels = decode_lean_annotations(part.annotations), decode_lean_relations(part.relations)
+    name = part.source
+    if name is None:
+        return anns, rels
+    prefix = name + ":"
+    for a in anns:
+        a.id = prefix + a.id
+        if not a.annotator:
+            a.annotator = name
+    for r in rels:
+        r.id = prefix + r.id
+        r.from_ = prefix + r.from_
+        r.to = prefix + r.to
+    if part.stamp is not None:
+        stamp = msgspec.Raw(msgspec.json.encode(part.stamp))
+        items: list[LeanAnnotation | LeanRelation] = [*anns, *rels]
+        for item in items:
+            if item.created == _NULL:
+                item.created = stamp
+            if item.updated == _NULL:
+                item.updated = stamp
+    return anns, rels
+
+
+def join_parts(parts: Iterable[Part]) -> tuple[bytes, bytes]:
+    """A merged document's annotations and relations as one packed JSON (export order: by
+    start and end, then in the parts' order) from its parts."""
+    anns: list[LeanAnnotation] = []
+    rels: list[LeanRelation] = []
+    for part in parts:
+        more_a, more_r = part_items(part)
+        anns += more_a
+        rels += more_r
+    anns.sort(key=_export_order)
+    return _encode(anns), _encode(rels)
+
+
+def part_label_counts(source: str, counts: Iterable[tuple[str, str | None, int]]
+                      ) -> list[tuple[str, str | None, int]]:
+    """A part's counts by label and annotator (the source's, ``counts``) as the merged document
+    has them: annotations without an annotator are the source's."""
+    out: dict[tuple[str, str | None], int] = {}
+    for label, annotator, n in counts:
+        key = (label, annotator or source)
+        out[key] = out.get(key, 0) + n
+    return [(label, who, n) for (label, who), n in out.items()]

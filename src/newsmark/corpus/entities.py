@@ -17,6 +17,7 @@ import msgspec
 from newsmark.core.errors import NotFoundError, ValidationError
 from newsmark.core.model import new_id, now
 from newsmark.corpus.text import fold_name
+from newsmark.store.packed import IN_PARTS, joined
 from newsmark.store.project import Project
 
 
@@ -37,6 +38,8 @@ def _mentions(project: Project) -> Iterator[tuple[str, str, str, int]]:
         "SELECT a.label, a.text, a.doc, count(*) FROM annotations a JOIN labels l ON l.name = a.label"
         " WHERE l.layer = 'entity' GROUP BY a.label, a.text, a.doc")
     for doc, anns in conn.execute("SELECT doc, annotations FROM packed WHERE annotation_count > 0"):
+        if anns == IN_PARTS:  # a merged document's parts joined (docs/adr/0015)
+            anns = joined(conn, doc)[0]
         counts: dict[tuple[str, str], int] = {}
         for m in _decode_mentions(anns):
             if m.label in entity_labels and m.text is not None:

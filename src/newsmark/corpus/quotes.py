@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from newsmark.core.model import Annotation, Relation
 from newsmark.core.packing import decode_annotations, decode_relations
+from newsmark.store.packed import whole
 from newsmark.store.project import Project
 
 
@@ -16,9 +17,10 @@ def read_items(project: Project, doc_id: str) -> tuple[list[Annotation], list[Re
     row = project.conn.execute("SELECT annotations, relations FROM packed WHERE doc = ?", (doc_id,)).fetchone()
     if row is None:
         return project.annotations(doc_id), project.relations(doc_id)
-    anns = [Annotation.from_native(a, doc_id) for a in decode_annotations(row[0])]
+    ann_json, rel_json = whole(project.conn, doc_id, *row)  # a merged document's parts joined
+    anns = [Annotation.from_native(a, doc_id) for a in decode_annotations(ann_json)]
     anns.sort(key=lambda a: (a.start, a.end, a.id))
-    return anns, [Relation.from_native(r, doc_id) for r in decode_relations(row[1])]
+    return anns, [Relation.from_native(r, doc_id) for r in decode_relations(rel_json)]
 
 
 @dataclass(slots=True)

@@ -36,6 +36,7 @@ from newsmark.corpus.text import (
     name_matches,
     parse_terms,
 )
+from newsmark.store.packed import IN_PARTS, joined
 from newsmark.store.project import Project
 
 STANCES = ("supports", "opposes", "neutral")
@@ -251,6 +252,8 @@ def _with_terms_in_spans(project: Project, q: Query, terms: list[str],
             if labels is None or label in labels:
                 spans[doc].append((start, end))
         for doc, anns in conn.execute(f"SELECT doc, annotations FROM packed WHERE doc IN ({marks})", ids):
+            if anns == IN_PARTS:  # a merged document's parts joined (docs/adr/0015)
+                anns = joined(conn, doc)[0]
             spans[doc].extend((a.start, a.end) for a in _decode_spans(anns) if labels is None or a.label in labels)
         for rowid, doc_id, title, text in batch:
             if OPEN in text or CLOSE in text or "\x00" in text:  # as find_hits reads them

@@ -39,6 +39,7 @@ from newsmark.formats.records import (
     remap_fields,
     unpack_line,
 )
+from newsmark.store.packed import IN_PARTS, joined
 from newsmark.store.project import Project
 
 NAME = "jsonl"
@@ -307,6 +308,8 @@ def _write(project: Project, out: BinaryIO, statuses: Sequence[str], labels: Seq
         for (doc_id, title, text, meta, status, created, updated, packed_anns, packed_rels, packed_n_anns,
              packed_n_rels) in conn.execute(
                 doc_sql, list(statuses)):
+            if packed_anns == IN_PARTS:  # a merged document, kept in parts (docs/adr/0015)
+                packed_anns, packed_rels = joined(conn, doc_id)
             if packed_anns is None:
                 anns = [row for (row,) in conn.execute(ann_sql, [doc_id, *label_args])]
                 rels = [row for (row,) in conn.execute(rel_sql, [doc_id, *rel_args])]

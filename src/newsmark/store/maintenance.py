@@ -17,6 +17,7 @@ from pathlib import Path
 from newsmark.core import jsonutil
 from newsmark.core.errors import ProjectError
 from newsmark.core.wording import counted
+from newsmark.store.packed import IN_PARTS, joined
 from newsmark.store.project import (
     BACKUP_SUFFIX,
     Project,
@@ -146,6 +147,13 @@ def check(project: Project) -> CheckReport:
                 " FROM documents d LEFT JOIN packed p ON p.doc = d.id").fetchall():
             if text_sha256(text) != sha:
                 report.problems.append(f"document {doc_id!r}: its text does not match its recorded checksum")
+            if packed_anns == IN_PARTS:  # a merged document: its parts joined (docs/adr/0015)
+                try:
+                    packed_anns, packed_rels = joined(conn, doc_id)
+                except ValueError as e:
+                    report.problems.append(f"document {doc_id!r}: a part of its packed annotations is "
+                                           f"damaged ({e!r})")
+                    continue
             if packed_anns is not None:
                 _check_packed(report, doc_id, text, packed_anns, packed_rels, (n_anns, n_rels), labels, types)
                 continue
@@ -158,6 +166,10 @@ def check(project: Project) -> CheckReport:
                 elif text[start:end] != span:
                     report.problems.append(f"annotation {ann_id!r} in {doc_id!r}: its text is not "
                                            f"the document's text at {start}-{end}")
+        stray = conn.execute("SELECT DISTINCT pp.doc FROM packed_parts pp JOIN packed p ON p.doc = pp.doc"
+                             " WHERE p.annotations <> ''").fetchall()
+        for (doc_id,) in stray:
+            report.problems.append(f"document {doc_id!r}: it is packed whole and has parts too")
         for table, column in (("documents", "meta"), ("annotations", "attributes"),
                               ("relations", "attributes")):
             bad = conn.execute(f"SELECT count(*) FROM {table} WHERE NOT json_valid({column})").fetchone()[0]

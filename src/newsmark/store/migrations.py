@@ -342,6 +342,11 @@ def rebuild_search(db: sqlite_utils.Database) -> None:
                "   FROM annotations a WHERE a.attributes ->> 'speaker' IS NOT NULL OR instr("
                "   (SELECT attributes FROM labels WHERE name = a.label), '\"speaker\"') > 0"
                " UNION ALL SELECT 't:' || type, doc FROM relations) GROUP BY m, doc")
+    # a merged document's annotations are in its parts (migration 8); the speakers' marks
+    # need no ids or annotators, so each part's JSON serves as it is
+    has_parts = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'packed_parts'").fetchone()
+    packed_json = ("(SELECT doc, annotations FROM packed WHERE annotations <> ''"
+                   " UNION ALL SELECT doc, annotations FROM packed_parts) p") if has_parts else "packed p"
     db.execute("INSERT INTO search_marks(mark, doc, n) SELECT m, doc, sum(k) FROM ("
                " SELECT 'l:' || (j.value ->> 0) AS m, p.doc, j.value ->> 2 AS k"
                "   FROM packed p, json_each(p.labels) j"
@@ -351,14 +356,36 @@ def rebuild_search(db: sqlite_utils.Database) -> None:
                "   FROM packed p, json_each(p.types) j"
                " UNION ALL SELECT CASE WHEN j.value -> 'attributes' ->> 'speaker' IS NOT NULL"
                "   THEN 's:' || lower(j.value -> 'attributes' ->> 'speaker') ELSE 's?' END, p.doc, 1"
-               "   FROM packed p, json_each(p.annotations) j"
+               f"   FROM {packed_json}, json_each(p.annotations) j"
                "   WHERE j.value -> 'attributes' ->> 'speaker' IS NOT NULL"
                "   OR (instr((SELECT attributes FROM labels"
                "       WHERE name = j.value ->> 'label'), '\"speaker\"') > 0)"
                ") GROUP BY m, doc")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6_corpus]
+def _v8_packed_parts(db: sqlite_utils.Database) -> None:
+    # A merged document keeps each source's packed JSON as it was there, one row per source
+    # (docs/adr/0015): the reads put the source's name before its ids and give it to annotations
+    # without an annotator, so a merge neither decodes nor re-encodes a million annotations.
+    # Its row in ``packed`` keeps the counts (statistics, the text's immutability) with '' for
+    # annotations and relations.  (Migration 8: 7 is another branch's; renumbered on merging.)
+    run_script(
+        db,
+        """
+        CREATE TABLE packed_parts (
+            doc TEXT NOT NULL REFERENCES packed(doc) ON DELETE CASCADE,
+            part INTEGER NOT NULL,         -- the parts' order, which the reads keep
+            source TEXT NOT NULL,          -- ids become 'source:id'; annotators default to it
+            stamp TEXT,                    -- for items without created/updated (NULL: none lacks them)
+            annotations TEXT NOT NULL,     -- the source's packed JSON, as it was there
+            relations TEXT NOT NULL,
+            PRIMARY KEY (doc, part)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6_corpus, _v8_packed_parts]
 LATEST = len(MIGRATIONS)
 
 

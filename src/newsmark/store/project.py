@@ -54,6 +54,7 @@ from newsmark.core.schema import (
     parse_attribute_defs,
 )
 from newsmark.store import location, migrations, search_index
+from newsmark.store.packed import packed_json
 from newsmark.store.uri import project_uri
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -198,8 +199,9 @@ class Project:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def create(cls, path: str | Path, schema: Schema | None = None) -> Project:
-        """Create a new project file; refuses to touch an existing file."""
+    def create(cls, path: str | Path, schema: Schema | None = None, *, page_size: int | None = None) -> Project:
+        """Create a new project file; refuses to touch an existing file.  ``page_size``: SQLite's,
+        when not its default (a team file of merged packed documents: docs/adr/0015)."""
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path} already exists; choose another name or open it")
@@ -224,6 +226,8 @@ class Project:
             raise environment_error(path, e) from None
         project = cls(path, sqlite_utils.Database(conn))
         try:
+            if page_size is not None:  # before the first page is written
+                project.conn.execute(f"PRAGMA page_size = {int(page_size)}")
             project._configure()
             with project.write():
                 project.db.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
@@ -955,8 +959,8 @@ class Project:
     # ``packed`` until its first edit moves them into rows (docs/adr/0008).  Reads above look
     # there first; every write to a document's annotations or relations unpacks it first.
     def _packed(self, doc_id: str) -> tuple[list[NativeAnnotation], list[NativeRelation]] | None:
-        row = self.conn.execute("SELECT annotations, relations FROM packed WHERE doc = ?", (doc_id,)).fetchone()
-        return None if row is None else (decode_annotations(row[0]), decode_relations(row[1]))
+        got = packed_json(self.conn, doc_id)  # a merged document's parts joined (store.packed)
+        return None if got is None else (decode_annotations(got[0]), decode_relations(got[1]))
 
     def is_packed(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM packed WHERE doc = ?", (doc_id,)).fetchone() is not None
@@ -967,10 +971,10 @@ class Project:
         for doc_id in doc_ids:
             if isinstance(doc_id, tuple):
                 doc_id = doc_id[0]
-            rows = self.conn.execute(
-                "DELETE FROM packed WHERE doc = ? RETURNING annotations, relations", (doc_id,)).fetchall()
-            if rows:
-                anns, rels = rows[0]
+            got = packed_json(self.conn, doc_id)
+            if got is not None:
+                anns, rels = got
+                self.conn.execute("DELETE FROM packed WHERE doc = ?", (doc_id,))  # and its parts
                 self._insert_annotations(Annotation.from_native(a, doc_id) for a in decode_annotations(anns))
                 self._insert_relations(Relation.from_native(r, doc_id) for r in decode_relations(rels))
 

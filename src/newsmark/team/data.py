@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 import orjson
 
+from newsmark.store.packed import documents_parts
 from newsmark.store.project import Project
 
 NO_ANNOTATOR = "(none)"
@@ -100,7 +101,6 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         wanted = {name for name, layer in lay.items()
                   if (not labels or name in labels) and (not layers or layer in layers)}
     only = None if doc_ids is None else set(doc_ids)
-    rel_col = "CAST(relations AS BLOB)" if with_links else "NULL"
     docs: dict[str, DocWork] = {}
     text_col = "text" if with_text else "NULL"
     for doc_id, title, text, length in conn.execute(
@@ -121,18 +121,23 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
                 else:
                     got.append(s)
 
-    if only is not None and len(only) < 50:
-        marks = ",".join("?" * len(only))
-        packed = conn.execute(f"SELECT doc, CAST(annotations AS BLOB), {rel_col} FROM packed WHERE doc IN ({marks})",
-                              tuple(only))
-    else:
-        packed = conn.execute(f"SELECT doc, CAST(annotations AS BLOB), {rel_col} FROM packed")  # bytes: no str between
-    for doc_id, anns, rels in packed:
+    # packed JSON as bytes (no str between), a merged document's per source (docs/adr/0015):
+    # ids take the source's name before them, annotations without an annotator take that name
+    for doc_id, parts in documents_parts(conn, only, with_relations=with_links):
         doc = docs.get(doc_id)
         if doc is not None:
-            group(doc, _spans(anns))
-            if rels is not None:
-                doc.links = _links(rels)
+            for part in parts:
+                spans, links = _spans(part.annotations), _links(part.relations)
+                if part.source is not None:  # as core.packing.part_items names a part's items
+                    prefix = part.source + ":"
+                    for s in spans:
+                        s.id = prefix + s.id
+                        if not s.annotator:
+                            s.annotator = part.source
+                    for link in links:
+                        link.id, link.from_id, link.to_id = prefix + link.id, prefix + link.from_id, prefix + link.to_id
+                group(doc, spans)
+                doc.links += links
     rows: dict[str, list[Span]] = {}
     for doc_id, ann_id, start, end, label, annotator, attrs in conn.execute(
             'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations'):

@@ -12,7 +12,10 @@ The whole merge is one transaction.
 
 from __future__ import annotations
 
-import operator
+import contextlib
+import shutil
+import sqlite3
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,47 +27,25 @@ import orjson
 
 from newsmark.core.errors import InputError, ProjectError, ValidationError
 from newsmark.core.model import NativeAnnotation, NativeRelation, now
-from newsmark.core.packing import Packed, decode_annotations, decode_relations, pack
+from newsmark.core.packing import (
+    Part,
+    decode_annotations,
+    decode_lean_annotations,
+    decode_relations,
+    encode,
+    pack,
+    part_items,
+    part_label_counts,
+)
 from newsmark.core.schema import Schema
+from newsmark.store import migrations
+from newsmark.store.packed import insert_parts, joined
+from newsmark.store.packed import parts as team_parts
 from newsmark.store.project import Project
+from newsmark.store.uri import project_uri
 from newsmark.team.data import gc_paused
 
 _encode = msgspec.json.Encoder().encode
-_NULL = msgspec.Raw(b"null")
-
-
-class _Ann(msgspec.Struct, gc=False):
-    """A native annotation with everything the merge does not touch kept as raw JSON (the
-    export's field order, so that encoding gives the packed form back)."""
-
-    id: str
-    start: int
-    end: int
-    label: str
-    layer: msgspec.Raw = _NULL
-    text: msgspec.Raw = _NULL
-    attributes: msgspec.Raw = _NULL
-    annotator: str | None = None
-    note: msgspec.Raw = _NULL
-    created: msgspec.Raw = _NULL
-    updated: msgspec.Raw = _NULL
-
-
-class _Rel(msgspec.Struct, gc=False):
-    id: str
-    type: str
-    from_: str = msgspec.field(name="from")
-    to: str = ""
-    attributes: msgspec.Raw = _NULL
-    created: msgspec.Raw = _NULL
-    updated: msgspec.Raw = _NULL
-
-
-_lean_anns = msgspec.json.Decoder(list[_Ann]).decode
-_lean_rels = msgspec.json.Decoder(list[_Rel]).decode
-_by_position = operator.attrgetter("start", "end")
-_label_annotator = operator.attrgetter("label", "annotator")
-_type = operator.attrgetter("type")
 _layer_cache: dict[tuple[tuple[str, str], ...], dict[str, msgspec.Raw]] = {}
 
 
@@ -74,37 +55,6 @@ def _layer_raw(layers: dict[str, str]) -> dict[str, msgspec.Raw]:
     if got is None:
         got = _layer_cache[key] = {label: msgspec.Raw(orjson.dumps(layer)) for label, layer in layers.items()}
     return got
-
-
-def _timeless(packed: bytes) -> bool:
-    """Whether some annotation or relation of packed JSON lacks a time of creation or change
-    (a plain byte search: the key cannot occur inside a JSON string, whose quotes are escaped)."""
-    return b'ed":null' in packed and (b'"created":null' in packed or b'"updated":null' in packed)
-
-
-def _pack_new(anns: list[_Ann], rels: list[_Rel], layers: dict[str, str], stamp: str,
-              timeless: bool = True, relayer: bool = True) -> Packed:
-    """Pack a new document's merged annotations without parsing their texts and attributes
-    (``timeless``: some may lack a time of creation or change, to be given ``stamp``;
-    ``relayer``: some may name another layer than the team's for their label)."""
-    if relayer:
-        layer_raw = _layer_raw(layers)
-        for a in anns:
-            a.layer = layer_raw[a.label]
-    by_label = Counter(map(_label_annotator, anns))
-    by_type = Counter(map(_type, rels))
-    if timeless:
-        stamp_raw = msgspec.Raw(orjson.dumps(stamp))
-        items: list[_Ann | _Rel] = [*anns, *rels]
-        for item in items:
-            if item.created == _NULL:
-                item.created = stamp_raw
-            if item.updated == _NULL:
-                item.updated = stamp_raw
-    anns.sort(key=_by_position)
-    return Packed(_encode(anns), _encode(rels), [(label, who, n) for (label, who), n in by_label.items()],
-                  list(by_type.items()), len(anns), len(rels),
-                  {label: layers[label] for label, _ in by_label})
 
 
 @dataclass(slots=True)
@@ -139,21 +89,21 @@ class MergeSummary:
 @dataclass(slots=True)
 class _SourceDoc:
     """A source's document: its annotations and relations as packed JSON (rows are encoded
-    so), ids not yet prefixed."""
+    so), ids not yet prefixed, with its counts as the source keeps them."""
 
     id: str
     sha: str
     annotations: bytes = b"[]"
     relations: bytes = b"[]"
     rows: bool = False  # read from rows (edited in the source): the layers are not written in
+    label_counts: list[tuple[str, str | None, int]] = field(default_factory=list)
+    type_counts: list[tuple[str, int]] = field(default_factory=list)
+    annotation_count: int = 0
+    relation_count: int = 0
+    speakers: list[tuple[str, int]] = field(default_factory=list)  # its search marks s:… and s?
 
     def natives(self, name: str) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
         anns, rels = decode_annotations(self.annotations), decode_relations(self.relations)
-        _prefix(anns, rels, name)
-        return anns, rels
-
-    def lean(self, name: str) -> tuple[list[_Ann], list[_Rel]]:
-        anns, rels = _lean_anns(self.annotations), _lean_rels(self.relations)
         _prefix(anns, rels, name)
         return anns, rels
 
@@ -178,6 +128,42 @@ class _Source:
     project: Project
 
 
+TEAM_PAGE_SIZE = 16384
+SOURCE_MMAP = 1 << 30
+
+
+def _open_source(path: Path) -> tuple[Project, Path | None]:
+    """A source opened read-only; one of an older project format (an annotator's Newsmark is
+    older than the team's) is read from an upgraded copy in a scratch folder (returned, to be
+    removed), so that the file itself is never changed."""
+    try:
+        return Project.open(path, readonly=True), None
+    except ProjectError:
+        if not _older_format(path):
+            raise
+    folder = Path(tempfile.mkdtemp(prefix="newsmark-merge-"))
+    try:
+        copy = folder / path.name
+        with contextlib.closing(sqlite3.connect(f"{project_uri(path.resolve())}?mode=ro", uri=True)) as old, \
+                contextlib.closing(sqlite3.connect(copy)) as new:
+            old.backup(new)  # a consistent copy, its WAL's last edits included
+        Project.open(copy).close()  # upgraded
+        return Project.open(copy, readonly=True), folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _older_format(path: Path) -> bool:
+    """Whether the file's header says it is a project of an older format (its user_version)."""
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError:
+        return False
+    return len(header) == 100 and 0 < int.from_bytes(header[60:64], "big") < migrations.LATEST
+
+
 def source_name(path: Path) -> str:
     """The name a source file gives its annotations' ids (and annotators, where they have none)."""
     name = path.name
@@ -191,11 +177,21 @@ def _read_source(project: Project, name: str) -> list[_SourceDoc]:
     conn = project.conn
     docs = {doc_id: _SourceDoc(doc_id, sha) for doc_id, sha in
             conn.execute("SELECT id, text_sha256 FROM documents ORDER BY rowid")}
-    for doc_id, anns, rels in conn.execute(
-            "SELECT doc, CAST(annotations AS BLOB), CAST(relations AS BLOB) FROM packed"):
+    for doc_id, anns, rels, labels, types, n_anns, n_rels in conn.execute(
+            "SELECT doc, CAST(annotations AS BLOB), CAST(relations AS BLOB), labels, types,"
+            " annotation_count, relation_count FROM packed"):
         d = docs[doc_id]
+        if anns == b"":  # a merged document (a team file merged on): its parts joined
+            anns, rels = joined(conn, doc_id)
         d.annotations = anns
         d.relations = rels
+        d.label_counts = [tuple(c) for c in orjson.loads(labels)]
+        d.type_counts = [tuple(c) for c in orjson.loads(types)]
+        d.annotation_count, d.relation_count = n_anns, n_rels
+    # the speakers' search marks need no ids or annotators: the source's serve as they are
+    for doc_id, mark, n in conn.execute("SELECT doc, mark, n FROM search_marks WHERE mark >= 's' AND mark < 't'"):
+        if doc_id in docs:
+            docs[doc_id].speakers.append((mark, n))
     rows_a: dict[str, list[NativeAnnotation]] = {}
     rows_r: dict[str, list[NativeRelation]] = {}
     for a in _row_annotations(project):
@@ -203,9 +199,15 @@ def _read_source(project: Project, name: str) -> list[_SourceDoc]:
     for r in _row_relations(project):
         rows_r.setdefault(r.document, []).append(r.to_native())
     for doc_id in rows_a.keys() | rows_r.keys():
-        docs[doc_id].annotations = _encode(rows_a.get(doc_id, []))
-        docs[doc_id].rows = True
-        docs[doc_id].relations = _encode(rows_r.get(doc_id, []))
+        d = docs[doc_id]
+        anns_list, rels_list = rows_a.get(doc_id, []), rows_r.get(doc_id, [])
+        d.annotations = _encode(anns_list)
+        d.rows = True
+        d.relations = _encode(rels_list)
+        d.label_counts = [(label, who, n) for (label, who), n in
+                          Counter((a.label, a.annotator) for a in anns_list).items()]
+        d.type_counts = list(Counter(r.type for r in rels_list).items())
+        d.annotation_count, d.relation_count = len(anns_list), len(rels_list)
     return list(docs.values())
 
 
@@ -248,17 +250,24 @@ def _merge(team_path: str | Path, sources: Sequence[str | Path],
         names[n] = p
     summary = MergeSummary(files=[str(p) for p in paths])
     read: list[_Source] = []
+    scratches: list[Path] = []  # upgraded copies of sources of an older format
     schemas = []
     try:
         for p in paths:
             if progress:
                 progress(f"reading {p}")
-            src = Project.open(p, readonly=True)
+            src, scratch = _open_source(p)
+            if scratch is not None:
+                scratches.append(scratch)
+            # read through a memory map: no system call and no copy per page of a 30 MB source
+            src.conn.execute(f"PRAGMA mmap_size = {SOURCE_MMAP}")
             read.append(_Source(p, source_name(p), [], src))
             read[-1].docs = _read_source(src, source_name(p))
             schemas.append(src.schema())
         created = not team_path.exists()
-        team = Project.create(team_path, schemas[0]) if created else Project.open(team_path)
+        # a new team file has pages of 16 KiB, not 4: its packed documents' rows (the sources'
+        # JSON, ~1,000 annotations a document) take a quarter of the pages to write and read
+        team = Project.create(team_path, schemas[0], page_size=TEAM_PAGE_SIZE) if created else Project.open(team_path)
         summary.created = created
         try:
             with team:
@@ -279,6 +288,8 @@ def _merge(team_path: str | Path, sources: Sequence[str | Path],
     finally:
         for s in read:
             s.project.close()
+        for folder in scratches:
+            shutil.rmtree(folder, ignore_errors=True)
     return summary
 
 
@@ -320,26 +331,161 @@ def _merge_into(team: Project, read: list[_Source], schemas: list[Schema], summa
         # the sources whose annotations name the team's layer for every label
         same_layers = {src.name for src in read
                        if all(layers.get(label) == layer for label, layer in src.project.label_layers().items())}
+        # the sources whose labels have a speaker attribute where the team's do (search marks)
+        with_speaker = _labels_with_speaker(conn)
+        same_speakers = set()
+        for src in read:
+            theirs = _labels_with_speaker(src.project.conn)
+            if all((label in with_speaker) == (label in theirs) for label in src.project.label_layers()):
+                same_speakers.add(src.name)
         _copy_documents(team, read, new_docs)
         for i, (target, contributions) in enumerate(plan.items()):
             if progress and i % 1000 == 0:
                 progress(f"merging documents {i + 1}-{min(i + 1000, len(plan))} of {len(plan)}")
             if target in new_docs:
                 summary.documents_added += 1
-                anns: list[_Ann] = []
-                rels: list[_Rel] = []
-                timeless = relayer = False
-                for contributor, sd in contributions:
-                    more_a, more_r = sd.lean(contributor.name)
-                    anns += more_a
-                    rels += more_r
-                    timeless = timeless or _timeless(sd.annotations) or _timeless(sd.relations)
-                    relayer = relayer or sd.rows or contributor.name not in same_layers
-                summary.annotations_added += len(anns)
-                summary.relations_added += len(rels)
-                team.insert_packed(target, _pack_new(anns, rels, layers, stamp, timeless, relayer))
+                _insert_new(team, target, contributions, layers, stamp, same_layers, same_speakers, summary)
                 continue
-            _update_document(team, target, contributions, layers, stamp, summary)
+            if team_parts(conn, target):
+                _update_parts(team, target, contributions, layers, stamp, same_layers, same_speakers, summary)
+            else:
+                _update_document(team, target, contributions, layers, stamp, summary)
+
+
+def _part(src: _Source, sd: _SourceDoc, layers: dict[str, str], stamp: str, same_layers: set[str]) -> Part:
+    """A source's document as a part of the team's: the source's packed JSON as it is, unless
+    its annotations name another layer than the team's for a label (or were read from rows,
+    which name none): then with the team's layers written in."""
+    anns = sd.annotations
+    if sd.rows or src.name not in same_layers:
+        lean = decode_lean_annotations(anns)
+        layer_raw = _layer_raw(layers)
+        for a in lean:
+            a.layer = layer_raw[a.label]
+        anns = encode(lean)
+    # the merge's time for items without one: given by the reads (core.packing.part_items)
+    return Part(src.name, stamp, anns, sd.relations)
+
+
+def _insert_new(team: Project, target: str, contributions: list[tuple[_Source, _SourceDoc]],
+                layers: dict[str, str], stamp: str, same_layers: set[str], same_speakers: set[str],
+                summary: MergeSummary) -> None:
+    """A document new to the team: stored in parts, one per source (docs/adr/0015), its counts
+    from the sources' counts: no annotation is decoded (unless its layers must change)."""
+    parts = []
+    by_label: Counter[tuple[str, str | None]] = Counter()
+    by_type: Counter[str] = Counter()
+    n_anns = n_rels = 0
+    speakers: list[tuple[str, int]] | None = []
+    for src, sd in contributions:
+        parts.append(_part(src, sd, layers, stamp, same_layers))
+        if speakers is not None and src.name in same_speakers:
+            speakers += sd.speakers
+        else:
+            speakers = None  # counted from the annotations
+        for label, who, n in part_label_counts(src.name, sd.label_counts):
+            by_label[label, who] += n
+        for rtype, n in sd.type_counts:
+            by_type[rtype] += n
+        n_anns += sd.annotation_count
+        n_rels += sd.relation_count
+    summary.annotations_added += n_anns
+    summary.relations_added += n_rels
+    insert_parts(team.conn, target, parts, [(label, who, n) for (label, who), n in by_label.items()],
+                 list(by_type.items()), n_anns, n_rels, speakers)
+
+
+def _update_parts(team: Project, target: str, contributions: list[tuple[_Source, _SourceDoc]],
+                  layers: dict[str, str], stamp: str, same_layers: set[str], same_speakers: set[str],
+                  summary: MergeSummary) -> None:
+    """Merge sources again into a document kept in parts: a source's part is replaced when its
+    JSON differs from what the source has now, and only such parts are decoded (to count what
+    was added, changed and removed); the same files again change nothing and decode nothing."""
+    conn = team.conn
+    have = team_parts(conn, target)
+    where = {p.source: i for i, p in enumerate(have)}
+    now_parts = list(have)
+    added = changed = removed = rel_added = rel_changed = rel_removed = 0
+    by_label: Counter[tuple[str, str | None]] = Counter()
+    by_type: Counter[str] = Counter()
+    replaced = False
+    speakers: list[tuple[str, int]] | None = []  # the new parts' speaker marks, while only added
+    for src, sd in contributions:
+        part = _part(src, sd, layers, stamp, same_layers)
+        i = where.get(src.name)
+        if i is not None and have[i].annotations == part.annotations and have[i].relations == part.relations:
+            continue
+        replaced = True
+        if i is None:  # a source new to the document: all its work is added, counted by the source
+            for label, who, n in part_label_counts(src.name, sd.label_counts):
+                by_label[label, who] += n
+            for rtype, n in sd.type_counts:
+                by_type[rtype] += n
+            added += sd.annotation_count
+            rel_added += sd.relation_count
+            if speakers is not None and src.name in same_speakers:
+                speakers += sd.speakers
+            else:
+                speakers = None
+            where[src.name] = len(now_parts)
+            now_parts.append(part)
+            continue
+        speakers = None  # a part replaced: its document's speaker marks are counted again
+        old_a, old_r = part_items(have[i])
+        if have[i].stamp is not None:
+            part.stamp = have[i].stamp  # items still without times keep those the first merge gave
+        new_a, new_r = part_items(part)
+        by_label.subtract(Counter((a.label, a.annotator) for a in old_a))
+        by_label.update((a.label, a.annotator) for a in new_a)
+        by_type.subtract(Counter(r.type for r in old_r))
+        by_type.update(r.type for r in new_r)
+        before_a = {a.id: encode(a) for a in old_a}
+        for a in new_a:
+            before = before_a.pop(a.id, None)
+            if before is None:
+                added += 1
+            elif before != encode(a):
+                changed += 1
+        removed += len(before_a)
+        before_r = {r.id: encode(r) for r in old_r}
+        for r in new_r:
+            was = before_r.pop(r.id, None)
+            if was is None:
+                rel_added += 1
+            elif was != encode(r):
+                rel_changed += 1
+        rel_removed += len(before_r)
+        now_parts[i] = part
+    if not replaced:
+        summary.documents_unchanged += 1
+        return
+    row = conn.execute("SELECT labels, types, annotation_count, relation_count FROM packed WHERE doc = ?",
+                       (target,)).fetchone()
+    for label, who, n in orjson.loads(row[0]):
+        by_label[label, who] += n
+    for rtype, n in orjson.loads(row[1]):
+        by_type[rtype] += n
+    if speakers is not None:
+        speakers += conn.execute("SELECT mark, n FROM search_marks WHERE doc = ? AND mark >= 's' AND mark < 't'",
+                                 (target,)).fetchall()
+    conn.execute("DELETE FROM packed WHERE doc = ?", (target,))  # its parts and search marks too
+    insert_parts(conn, target, now_parts, [(label, who, n) for (label, who), n in by_label.items() if n > 0],
+                 [(rtype, n) for rtype, n in by_type.items() if n > 0],
+                 row[2] + added - removed, row[3] + rel_added - rel_removed, speakers)
+    if added or changed or removed or rel_added or rel_changed or rel_removed:
+        summary.documents_updated += 1
+        summary.annotations_added += added
+        summary.annotations_changed += changed
+        summary.annotations_removed += removed
+        summary.relations_added += rel_added
+        team._touch(target)
+    else:
+        summary.documents_unchanged += 1
+
+
+def _labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
+    """The labels whose annotations have speaker marks (as ``store.search_index`` finds them)."""
+    return frozenset(r[0] for r in conn.execute("SELECT name FROM labels WHERE instr(attributes, '\"speaker\"') > 0"))
 
 
 def _copy_documents(team: Project, read: list[_Source], new: dict[str, tuple[_Source, _SourceDoc]]) -> None:
