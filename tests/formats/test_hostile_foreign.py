@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsmark.core.errors import InputError
-from newsmark.formats import doccano, labelstudio, prodigy
 from newsmark.core.record import Record
+from newsmark.formats import doccano, labelstudio, prodigy
 from newsmark.ingest.batch import detect_kind, import_paths
 from newsmark.store import Project
 from newsmark.store.importer import ImportSummary, import_records

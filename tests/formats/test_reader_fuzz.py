@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsmark.core.errors import NewsmarkError
-from newsmark.formats import brat, citron, conll, w3c
 from newsmark.core.record import Record
+from newsmark.formats import brat, citron, conll, w3c
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
