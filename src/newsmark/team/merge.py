@@ -244,6 +244,10 @@ def _merge(team_path: str | Path, sources: Sequence[str | Path],
         if team_path.exists() and p.resolve() == team_path.resolve():
             raise ValidationError(f"{p} is the team project itself; name the annotators' files")
         n = source_name(p)
+        if ":" in n:  # "a:b" would prefix its ids as "a" does ids "b:…": the same ids, and
+            # merging "a" again would take the other's annotations for its own
+            raise ValidationError(f"{p}: a file name with ':' cannot be merged (the name goes before its "
+                                  "annotations' ids with a ':'): rename the file")
         if n in names:
             raise ValidationError(f"{names[n]} and {p} have the same name {n!r}; the file name "
                                   "tells whose work an annotation is: rename one")
