@@ -49,3 +49,20 @@ def test_merging_a_source_again_keeps_another_sources_work_in_an_edited_document
     with Project.open(team) as p:
         ids = [x.id for x in p.annotations("d1")]
         assert len(ids) == 12 and sum(i.startswith("b:") for i in ids) == 5
+
+
+@pytest.mark.parametrize("merged_doc", [True, False])
+def test_check_reports_a_packed_document_with_rows_beside(tmp_path: Path, merged_doc: bool) -> None:
+    from tests.store.test_packed import TEXT
+
+    path = tmp_path / "team.newsmark"
+    if merged_doc:
+        merge(path, [_source(tmp_path, "a", _record("d1")), _source(tmp_path, "b", _record("d1"))])
+    else:
+        path = _source(tmp_path, "team", _record("d1"))
+    with Project.open(path) as p:
+        assert check(p).ok and p.is_packed("d1")
+        with p.write():  # what no edit does (each unpacks first): damage, or a bug
+            p.conn.execute("INSERT INTO annotations(doc, id, start, \"end\", label, text, attributes, created, updated)"
+                           " VALUES ('d1', 'stray', 0, 3, 'ORG', ?, '{}', 't', 't')", (TEXT[:3],))
+        assert "document 'd1': it is packed and has annotations or relations in rows too" in check(p).problems

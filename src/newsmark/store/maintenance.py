@@ -170,6 +170,12 @@ def check(project: Project) -> CheckReport:
                              " WHERE p.annotations <> ''").fetchall()
         for (doc_id,) in stray:
             report.problems.append(f"document {doc_id!r}: it is packed whole and has parts too")
+        # a packed document's rows would be unseen by every read until its first edit moved
+        # its packed annotations beside them (docs/adr/0008: every edit unpacks first)
+        both = conn.execute("SELECT doc FROM packed p WHERE EXISTS (SELECT 1 FROM annotations a WHERE a.doc = p.doc)"
+                            " OR EXISTS (SELECT 1 FROM relations r WHERE r.doc = p.doc)").fetchall()
+        for (doc_id,) in both:
+            report.problems.append(f"document {doc_id!r}: it is packed and has annotations or relations in rows too")
         for table, column in (("documents", "meta"), ("annotations", "attributes"),
                               ("relations", "attributes")):
             bad = conn.execute(f"SELECT count(*) FROM {table} WHERE NOT json_valid({column})").fetchone()[0]
