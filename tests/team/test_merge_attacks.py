@@ -4,14 +4,18 @@ or keep whatever the sources hold."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsmark.core.errors import ValidationError
 from newsmark.store import Project
 from newsmark.store.maintenance import check
 from newsmark.team.merge import merge
-from tests.store.test_packed import _record, _source
+from tests.store.test_packed import _export, _record, _source
 
 
 def test_a_file_name_with_a_colon_is_refused_its_ids_would_be_anothers(tmp_path: Path) -> None:
@@ -66,3 +70,112 @@ def test_check_reports_a_packed_document_with_rows_beside(tmp_path: Path, merged
             p.conn.execute("INSERT INTO annotations(doc, id, start, \"end\", label, text, attributes, created, updated)"
                            " VALUES ('d1', 'stray', 0, 3, 'ORG', ?, '{}', 't', 't')", (TEXT[:3],))
         assert "document 'd1': it is packed and has annotations or relations in rows too" in check(p).problems
+
+
+# ---------------------------------------------------------------- the merge of ADR 11, as a reference
+# Before parts (docs/adr/0015), a merge stored each new document packed whole: every source's
+# annotations (as its export gives them) with ids prefixed by the source's name, annotators and
+# times filled in, the team's layers, sorted by start and end stably in the sources' order.  The
+# export of a merged project must be that, byte for byte, whatever the sources hold.
+_LABELS = ("PERSON", "ORG", "QUOTE")
+
+
+def _reference(sources: list[Path], team: Project) -> dict[str, tuple[list[Any], list[Any]]]:
+    layers = team.label_layers()
+    stamps = dict(((doc, src), stamp) for doc, src, stamp in team.conn.execute(
+        "SELECT doc, source, stamp FROM packed_parts"))
+    out: dict[str, tuple[list[Any], list[Any]]] = {}
+    for path in sources:
+        name = path.name.removesuffix(".newsmark")
+        with Project.open(path, readonly=True) as src:
+            for line in _export(src).splitlines():
+                rec = orjson.loads(line)
+                stamp = stamps[rec["id"], name]
+                anns, rels = out.setdefault(rec["id"], ([], []))
+                for a in rec["annotations"]:
+                    a["id"] = f"{name}:{a['id']}"
+                    a["annotator"] = a["annotator"] or name
+                    a["layer"] = layers[a["label"]]
+                    a["created"], a["updated"] = a["created"] or stamp, a["updated"] or stamp
+                    anns.append(a)
+                for r in rec["relations"]:
+                    r["id"], r["from"], r["to"] = (f"{name}:{r[k]}" for k in ("id", "from", "to"))
+                    r["created"], r["updated"] = r["created"] or stamp, r["updated"] or stamp
+                    rels.append(r)
+    for anns, _ in out.values():
+        anns.sort(key=lambda a: (a["start"], a["end"]))
+    return out
+
+
+_spans = st.lists(st.tuples(st.integers(0, 12), st.integers(1, 3), st.sampled_from(_LABELS),
+                            st.sampled_from([None, "ann", "zoe"])), max_size=8)
+_source_docs = st.fixed_dictionaries({"d1": st.none() | _spans, "d2": st.none() | _spans})
+_how = st.sampled_from(["packed", "rows", "timeless", "other layer"])
+
+
+def _random_source(folder: Path, name: str, docs: dict[str, Any], how: str) -> Path:
+    from tests.store.test_packed import TEXT, TEXT2
+
+    records = []
+    for doc_id, spans in docs.items():
+        if spans is None:
+            continue
+        text = TEXT if doc_id == "d1" else TEXT2
+        anns = [{"id": f"a{i}", "start": s, "end": s + n, "label": lab, "text": text[s:s + n], "annotator": who}
+                for i, (s, n, lab, who) in enumerate(spans)]
+        rels = [{"id": f"r{i}", "type": "said_by", "from": anns[i]["id"], "to": anns[-1]["id"]}
+                for i in range(0, len(anns) - 1, 2)]
+        records.append({"id": doc_id, "text": text, "annotations": anns, "relations": rels})
+    path = _source(folder, name, *records)
+    with Project.open(path) as p:
+        docs_there = p.document_ids()
+        if how == "other layer":
+            p.update_label("QUOTE", layer="speech")
+        elif how == "rows" and docs_there:
+            new = p.add_annotation(docs_there[0], 0, 2, "ORG")  # edited: in rows
+            p.delete_annotation(docs_there[0], new.id)
+        elif how == "timeless":
+            with p.write():  # as an older version could leave them: some items without times
+                for doc_id, anns_json, rels_json in p.conn.execute(
+                        "SELECT doc, annotations, relations FROM packed").fetchall():
+                    items = orjson.loads(anns_json), orjson.loads(rels_json)
+                    for x in items[0][::2] + items[1][::2]:
+                        x["created"] = x["updated"] = None
+                    p.conn.execute("UPDATE packed SET annotations = ?, relations = ? WHERE doc = ?",
+                                   (orjson.dumps(items[0]).decode(), orjson.dumps(items[1]).decode(), doc_id))
+    return path
+
+
+def _assert_as_the_old_merge(team_path: Path, sources: list[Path]) -> None:
+    with Project.open(team_path) as team:
+        expected = _reference(sources, team)
+        got = {}
+        for line in _export(team).splitlines():
+            rec = orjson.loads(line)
+            got[rec["id"]] = (rec["annotations"], rec["relations"])
+        assert got == expected
+        assert check(team).ok
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_source_docs, _how), min_size=1, max_size=3), st.data())
+def test_a_merge_in_parts_exports_what_the_merge_before_parts_stored(tmp_path_factory: pytest.TempPathFactory,
+                                                                      sources: list[Any], data: st.DataObject) -> None:
+    folder = tmp_path_factory.mktemp("merge")
+    paths = [_random_source(folder, f"s{i}", docs, how) for i, (docs, how) in enumerate(sources)]
+    team = folder / "team.newsmark"
+    if not any(docs[d] is not None for docs, _ in sources for d in docs):
+        return
+    merge(team, paths)
+    _assert_as_the_old_merge(team, paths)
+    # one source changed (an annotation added, one removed) and merged again: its part replaced
+    # where it was (the sources' first order kept where spans tie)
+    i = data.draw(st.integers(0, len(paths) - 1))
+    with Project.open(paths[i]) as p:
+        for doc_id in p.document_ids():
+            have = p.annotations(doc_id)
+            if have:
+                p.delete_annotation(doc_id, have[0].id)
+            p.add_annotation(doc_id, 3, 5, "PERSON")
+    merge(team, [paths[i]])
+    _assert_as_the_old_merge(team, paths)
