@@ -155,6 +155,11 @@ def _assert_as_the_old_merge(team_path: Path, sources: list[Path]) -> None:
             got[rec["id"]] = (rec["annotations"], rec["relations"])
         assert got == expected
         assert check(team).ok
+        # team work sees the annotators in the order of their first span in the joined document
+        from newsmark.team.data import load_work
+
+        firsts = {doc_id: list(dict.fromkeys(a["annotator"] for a in anns)) for doc_id, (anns, _) in expected.items()}
+        assert {d.id: d.annotators() for d in load_work(team)} == firsts
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -179,3 +184,31 @@ def test_a_merge_in_parts_exports_what_the_merge_before_parts_stored(tmp_path_fa
             p.add_annotation(doc_id, 3, 5, "PERSON")
     merge(team, [paths[i]])
     _assert_as_the_old_merge(team, paths)
+
+
+def test_adjudication_of_a_document_in_parts_is_that_of_its_unpacked_copy(tmp_path: Path) -> None:
+    """The annotators' order (first span in the text first) decides ties in adjudication: a
+    merged document's parts must give the order its joined annotations give."""
+    from newsmark.team.adjudicate import adjudicate, disagreements
+    from newsmark.team.data import load_work
+    from tests.store.test_packed import TEXT, _unpacked_copy
+
+    def record(spans: list[tuple[int, int, dict[str, int]]]) -> dict[str, Any]:
+        return {"id": "d1", "text": TEXT, "relations": [], "annotations": [
+            {"id": f"a{i}", "start": s, "end": e, "label": "PERSON", "text": TEXT[s:e], "attributes": attrs}
+            for i, (s, e, attrs) in enumerate(spans)]}
+
+    alice = _source(tmp_path, "alice", record([(10, 15, {"n": 1}), (20, 22, {})]))
+    bob = _source(tmp_path, "bob", record([(0, 5, {}), (10, 15, {"n": 2}), (20, 23, {})]))
+    team = tmp_path / "team.newsmark"
+    merge(team, [alice, bob])
+    (tmp_path / "rows").mkdir()
+    with Project.open(team) as parts, _unpacked_copy(parts, tmp_path / "rows") as rows:
+        assert [d.annotators() for d in load_work(parts)] == [d.annotators() for d in load_work(rows)] == [
+            ["bob", "alice"]]
+        assert [list(d.versions) for d in disagreements(parts)] == [list(d.versions) for d in disagreements(rows)]
+        adjudicate(parts, "majority")
+        adjudicate(rows, "majority")
+        curated = [[(a.start, a.end, a.attributes) for a in p.annotations("d1") if a.annotator == "curator"]
+                   for p in (parts, rows)]
+        assert curated[0] == curated[1] == [(10, 15, {"n": 2})]

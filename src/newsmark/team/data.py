@@ -126,7 +126,10 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
     for doc_id, parts in documents_parts(conn, only, with_relations=with_links):
         doc = docs.get(doc_id)
         if doc is not None:
-            for part in parts:
+            # a merged document's annotators in the order its parts joined give them (by their
+            # first span in the text, ties in the parts' order: adjudication breaks ties by it)
+            first: dict[str, tuple[int, int, int, int]] | None = {} if len(parts) > 1 else None
+            for k, part in enumerate(parts):
                 spans, links = _spans(part.annotations), _links(part.relations)
                 if part.source is not None:  # as core.packing.part_items names a part's items
                     prefix = part.source + ":"
@@ -138,6 +141,10 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
                         link.id, link.from_id, link.to_id = prefix + link.id, prefix + link.from_id, prefix + link.to_id
                 group(doc, spans)
                 doc.links += links
+                if first is not None:
+                    _first_spans(first, spans, k, wanted)
+            if first:
+                doc.spans = {name: doc.spans[name] for name in sorted(doc.spans, key=first.__getitem__)}
     rows: dict[str, list[Span]] = {}
     for doc_id, ann_id, start, end, label, annotator, attrs in conn.execute(
             'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations'):
@@ -160,3 +167,20 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
 
 
 _ORDER = operator.attrgetter("start", "end")
+
+
+def _first_spans(first: dict[str, tuple[int, int, int, int]], spans: list[Span], k: int,
+                 wanted: set[str] | None) -> None:
+    """Note each annotator's first span of part ``k`` (its spans in position order) where it is
+    the least so far: (start, end, part, index)."""
+    seen: set[str | None] = set()
+    for i, s in enumerate(spans):
+        name = s.annotator
+        if name in seen or (wanted is not None and s.label not in wanted):
+            continue
+        seen.add(name)
+        key = (s.start, s.end, k, i)
+        assert name is not None  # group() named it
+        if name not in first or key < first[name]:
+            first[name] = key
+
