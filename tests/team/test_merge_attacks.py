@@ -132,7 +132,7 @@ def _random_source(folder: Path, name: str, docs: dict[str, Any], how: str) -> P
         if how == "other layer":
             p.update_label("QUOTE", layer="speech")
         elif how == "rows" and docs_there:
-            new = p.add_annotation(docs_there[0], 0, 2, "ORG")  # edited: in rows
+            new = p.add_annotation(docs_there[0], 0, 2, "ORG", annotator="edit")  # edited: in rows
             p.delete_annotation(docs_there[0], new.id)
         elif how == "timeless":
             with p.write():  # as an older version could leave them: some items without times
@@ -181,7 +181,7 @@ def test_a_merge_in_parts_exports_what_the_merge_before_parts_stored(tmp_path_fa
             have = p.annotations(doc_id)
             if have:
                 p.delete_annotation(doc_id, have[0].id)
-            p.add_annotation(doc_id, 3, 5, "PERSON")
+            p.add_annotation(doc_id, 3, 5, "PERSON", annotator="again")
     merge(team, [paths[i]])
     _assert_as_the_old_merge(team, paths)
 
@@ -212,3 +212,25 @@ def test_adjudication_of_a_document_in_parts_is_that_of_its_unpacked_copy(tmp_pa
         curated = [[(a.start, a.end, a.attributes) for a in p.annotations("d1") if a.annotator == "curator"]
                    for p in (parts, rows)]
         assert curated[0] == curated[1] == [(10, 15, {"n": 2})]
+
+
+def test_a_sources_documents_with_the_same_text_stay_two_documents(tmp_path: Path) -> None:
+    # the same text under two ids in one file (imported with ids given): one team document
+    # would hold each annotation id twice ('a:a0'...), and no edit could unpack it
+    a = _source(tmp_path, "a", _record("x"), _record("d1"))
+    b = _source(tmp_path, "b", _record("other"))
+    team = tmp_path / "team.newsmark"
+    summary = merge(team, [a, b])
+    assert summary.documents_added == 2
+    with Project.open(team) as p:
+        assert p.document_ids() == ["x", "d1"] and check(p).ok
+        assert {x.id.split(":")[0] for x in p.annotations("x")} == {"a", "b"}  # b's by its text
+        assert {x.id.split(":")[0] for x in p.annotations("d1")} == {"a"}
+        p.add_annotation("d1", 0, 2, "ORG")
+        p.add_annotation("x", 0, 2, "ORG")
+    with Project.open(a) as p:  # merged again: each to its own
+        p.add_annotation("d1", 0, 3, "ORG", annotator="a")
+    again = merge(team, [a, b])
+    assert (again.documents_added, again.documents_updated, again.annotations_added) == (0, 1, 1)
+    with Project.open(team) as p:
+        assert len(p.annotations("d1")) == 7 and len(p.annotations("x")) == 11 and check(p).ok

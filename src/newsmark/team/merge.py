@@ -309,12 +309,17 @@ def _merge_into(team: Project, read: list[_Source], schemas: list[Schema], summa
     plan: dict[str, list[tuple[_Source, _SourceDoc]]] = {}
     new_docs: dict[str, tuple[_Source, _SourceDoc]] = {}
     for src in read:
+        # a source's documents stay apart: two of its own with the same text are two documents
+        # of the team (in one, their annotations' prefixed ids would be the same)
+        own = {d.id for d in src.docs}
+        taken: set[str] = set()
         for d in src.docs:
             target = d.id
             if target not in team_docs and target not in new_docs:
                 match = by_sha.get(d.sha)
-                if match is not None:
+                if match is not None and match not in own and match not in taken:
                     target = match  # the same text under another id
+            taken.add(target)
             known = team_docs.get(target)
             if known is None and target in new_docs:
                 known = new_docs[target][1].sha
