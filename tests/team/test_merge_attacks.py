@@ -234,3 +234,24 @@ def test_a_sources_documents_with_the_same_text_stay_two_documents(tmp_path: Pat
     assert (again.documents_added, again.documents_updated, again.annotations_added) == (0, 1, 1)
     with Project.open(team) as p:
         assert len(p.annotations("d1")) == 7 and len(p.annotations("x")) == 11 and check(p).ok
+
+
+def test_a_backup_with_other_pages_is_restored_over_a_team_file_held_open(tmp_path: Path) -> None:
+    """A team file has 16 KiB pages (docs/adr/0015); a backup of the file of that name made
+    before (4 KiB) is restored over it, while another window has it open."""
+    from newsmark.store.maintenance import backup_dir, make_backup, restore
+    from tests.store.test_packed import _import, _write
+
+    team = tmp_path / "team.newsmark"
+    with Project.create(team) as p:
+        _import(p, _write(tmp_path / "old.jsonl", _record("old")))
+        saved = make_backup(p, backup_dir(team) / "before.newsmark")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{team}{suffix}").unlink(missing_ok=True)
+    merge(team, [_source(tmp_path, "a", _record("d1"))])
+    with Project.open(team) as window:
+        assert window.conn.execute("PRAGMA page_size").fetchone()[0] == 16384
+        restore(team, saved)
+        assert window.document_ids() == ["old"] and len(window.annotations("old")) == 5
+    with Project.open(team) as p:
+        assert check(p).ok and p.document_ids() == ["old"]

@@ -283,7 +283,7 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
                 saved = make_backup(current, backup_dir(path) / f"{path.stem}-{_stamp()}-before-restore{BACKUP_SUFFIX}")
                 # SQLite's backup API writes through the destination's own locks, so a window
                 # that has the project open sees the restored content, never a torn file.
-                src.backup(current.conn)
+                _backup_into(src, current.conn)
             return RestoreResult(backup, saved)
         saved_current: Path | None = None
         if path.exists():
@@ -299,6 +299,28 @@ def restore(project_path: str | Path, backup: str | Path | None = None) -> Resto
         raise environment_error(path, e) from None
     finally:
         src.close()
+
+
+def _backup_into(src: sqlite3.Connection, dest: sqlite3.Connection) -> None:
+    """Copy ``src`` over the open project ``dest`` with SQLite's backup API.  The API cannot
+    write pages of another size into a WAL database (a team file has 16 KiB pages, docs/adr/0015;
+    its backups from before, 4 KiB): such a backup is first copied at the project's page size."""
+    size = int(dest.execute("PRAGMA page_size").fetchone()[0])
+    if int(src.execute("PRAGMA page_size").fetchone()[0]) == size:
+        src.backup(dest)
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="newsmark-restore-") as folder:
+        scratch = sqlite3.connect(Path(folder) / "copy.newsmark", isolation_level=None)
+        try:
+            src.backup(scratch)
+            scratch.execute("PRAGMA journal_mode = DELETE")  # a page size changes only out of WAL
+            scratch.execute(f"PRAGMA page_size = {size}")
+            scratch.execute("VACUUM")
+            scratch.backup(dest)
+        finally:
+            scratch.close()
 
 
 def _held_elsewhere(path: Path) -> bool:
