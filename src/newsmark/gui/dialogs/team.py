@@ -78,7 +78,7 @@ class AcceptAgreed(QUndoCommand):
         project = self.window.project
         if self.summary is None:  # the first time
             self.summary = adjudicate(project, "unanimous", doc_ids=self.doc_ids)
-            if not self.summary.added:
+            if not self.summary.added and not self.summary.added_relations:
                 self.setObsolete(True)  # nothing to undo: the stack drops it
         else:
             with project.write():
@@ -91,8 +91,11 @@ class AcceptAgreed(QUndoCommand):
     def undo(self) -> None:
         assert self.summary is not None
         project = self.window.project
-        with project.write():  # the relations go with their annotations
-            for ann in self.summary.added:
+        with project.write():
+            # its relations first: some link spans that were curated before, which stay
+            for rel in reversed(self.summary.added_relations):
+                project.delete_relation(rel.document, rel.id)
+            for ann in reversed(self.summary.added):
                 project.delete_annotation(ann.document, ann.id)
         self._show()
 
@@ -100,7 +103,8 @@ class AcceptAgreed(QUndoCommand):
         w = self.window
         assert self.summary is not None
         w.doc_model.refresh()
-        if w.doc_id is not None and w.doc_id in {a.document for a in self.summary.added}:
+        changed = {a.document for a in self.summary.added} | {r.document for r in self.summary.added_relations}
+        if w.doc_id is not None and w.doc_id in changed:
             w.open_document(w.doc_id)
         view = getattr(getattr(w, "_adjudication", None), "view", None)
         if view is not None:
