@@ -38,6 +38,9 @@ def test_text_prints_each_line_after_its_code_point_offset(proj: Path) -> None:
     part = run("text", proj, "--doc", "d", "--start", "6", "--end", "20").output
     assert part == " 6  officials said\n"  # offsets right-aligned to the text's length
     assert "is after --end" in run("text", proj, "--doc", "d", "--start", "9", "--end", "3", ok=False).stderr
+    beyond = run("text", proj, "--doc", "d", "--start", str(len(TEXT) + 1), ok=False).stderr
+    assert f"--start {len(TEXT) + 1} is after the end of the text ({len(TEXT)} characters)" in beyond
+    assert run("text", proj, "--doc", "d", "--start", str(len(TEXT))).output == ""  # the end: nothing after
 
 
 def test_annotate_word_takes_only_whole_words(proj: Path) -> None:
@@ -90,3 +93,22 @@ def test_delete_is_all_or_nothing_and_takes_the_links(proj: Path) -> None:
     with Project.open(proj) as p:
         assert {a.id for a in p.annotations("d")} == {who["id"], cue["id"]} and p.relations("d") == []
     assert "no document 'zz'" in run("delete", proj, "--doc", "zz", cue["id"], ok=False).stderr
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_text_ends_a_line_at_every_kind_of_line_break(tmp_path: Path, brk: str) -> None:
+    text = f"Caf\u00e9\u0301 \U00020000 😀{brk}{brk}said\u00a0x{brk}end"
+    path = tmp_path / "p.newsmark"
+    with Project.create(path) as p:
+        p.add_document(Document(id="d", text=text, title="T"))
+    out = run("text", path, "--doc", "d").output.splitlines()
+    assert len(out) == 4  # an empty line between the two breaks
+    starts = [0]
+    for line in text.splitlines(keepends=True)[:-1]:
+        starts.append(starts[-1] + len(line))
+    assert [int(line.split("  ", 1)[0]) for line in out] == starts
+    for line, start in zip(out, starts, strict=True):
+        body = line.split("  ", 1)[1].replace("\\u00a0", "\u00a0")  # NBSP shown escaped, one character
+        assert text[start:start + len(body)] == body and brk not in body
+    assert run("text", path, "--doc", "d", "--start", str(starts[2]), "--end", str(starts[2] + 4)).output.endswith(
+        f"{starts[2]}  said\n")

@@ -33,6 +33,8 @@ def text(project: Path, doc_id: str, start: int, end: int | None) -> None:
     lines; other control characters are shown as \\uXXXX escapes, each counting one."""
     with _open(project, readonly=True) as p:
         whole = p.document(doc_id, with_annotations=False).text
+    if start > len(whole):
+        raise ValidationError(f"--start {start} is after the end of the text ({counted(len(whole), 'character')})")
     end = len(whole) if end is None else min(end, len(whole))
     if start > end:
         raise ValidationError(f"--start {start} is after --end {end} (the text has {counted(len(whole), 'character')})")
