@@ -6,8 +6,10 @@ it lives below both of them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from newsmark.core.atomicfile import process_tag, remove_stale_partials
 from newsmark.ingest.batch import import_paths
 from newsmark.resources import sample_paths
 from newsmark.store.maintenance import ensure_recent_backup
@@ -22,8 +24,26 @@ def ensure_default_project(path: Path) -> tuple[Project, bool]:
         ensure_recent_backup(project)
         return project, False
     path.parent.mkdir(parents=True, exist_ok=True)
-    project = Project.create(path)
-    samples = sample_paths()
-    jsonl = [p for p in samples if p.suffix == ".jsonl"]
-    import_paths(project, jsonl or samples)
-    return project, True
+    # made beside it and put in place whole: a first start that fails or is killed midway
+    # leaves no default project without its sample (which the next start would open as it is)
+    for stale in remove_stale_partials(path):  # a killed first start's, with its journal
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{stale}{suffix}").unlink(missing_ok=True)
+    partial = path.with_name(f".{path.name}.{process_tag()}-first.partial")
+    try:
+        with Project.create(partial) as made:
+            samples = sample_paths()
+            jsonl = [p for p in samples if p.suffix == ".jsonl"]
+            import_paths(made, jsonl or samples)
+        try:
+            os.link(partial, path)  # never over a default project another start made meanwhile
+        except FileExistsError:
+            return ensure_default_project(path)
+        except OSError:  # no hard links here (FAT, some network shares)
+            if path.exists():
+                return ensure_default_project(path)
+            os.replace(partial, path)
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    return Project.open(path), True
