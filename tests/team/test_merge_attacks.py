@@ -255,3 +255,54 @@ def test_a_backup_with_other_pages_is_restored_over_a_team_file_held_open(tmp_pa
         assert window.document_ids() == ["old"] and len(window.annotations("old")) == 5
     with Project.open(team) as p:
         assert check(p).ok and p.document_ids() == ["old"]
+
+
+_KILLED_MIDWAY = """
+import os, sys
+from newsmark.team import merge as m
+real, calls = m.insert_parts, []
+def dying(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:
+        os._exit(9)  # as a kill: no clean-up, no rollback
+    return real(*args, **kwargs)
+m.insert_parts = dying
+m.merge(sys.argv[1], sys.argv[2:])
+"""
+
+
+def test_a_merge_killed_midway_leaves_the_team_file_as_it_was(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.store.test_packed import TEXT2
+
+    alice = _source(tmp_path, "alice", _record("d1"), _record("d2", text=TEXT2))
+    bob = _source(tmp_path, "bob", _record("d1"), _record("d2", text=TEXT2))
+    carol = _source(tmp_path, "carol", _record("d1"), _record("d2", text=TEXT2))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+
+    def killed(team: Path, *sources: Path) -> None:
+        done = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(team), *map(str, sources)], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 9, done.stderr
+
+    new = tmp_path / "new.newsmark"
+    killed(new, alice, bob)  # while the team file is made: nothing of the merge is in it
+    if new.exists():
+        with Project.open(new) as p:
+            assert p.document_ids() == [] and check(p).ok
+    merge(new, [alice, bob])
+    team = tmp_path / "team.newsmark"
+    merge(team, [alice, bob])
+    with Project.open(team) as p:
+        before = _export(p)
+        parts = p.conn.execute("SELECT * FROM packed_parts ORDER BY doc, part").fetchall()
+    with Project.open(new) as p:
+        assert _export(p) == before
+    killed(team, carol)  # merging a new source into the team: its first part written, then killed
+    with Project.open(team) as p:
+        assert _export(p) == before and check(p).ok
+        assert p.conn.execute("SELECT * FROM packed_parts ORDER BY doc, part").fetchall() == parts
+    assert merge(team, [carol]).annotations_added == 10
