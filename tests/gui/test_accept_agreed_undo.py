@@ -56,6 +56,7 @@ def test_undo_of_accept_agreed_takes_out_a_link_between_spans_already_curated(qt
     view = w._adjudication.view
     qtbot.mouseClick(view.accept_agreed, Qt.MouseButton.LeftButton)
     assert curated_links() == ["said_by"]  # the spans were there: only the link is new
+    assert view.status.text().endswith("; accepted 0 agreed spans and 1 relation")
     assert w.undo_stack.count() == depth + 1 and w.undo_stack.undoText() == "accept agreed spans"
     w.undo_stack.undo()
     assert curated_links() == []

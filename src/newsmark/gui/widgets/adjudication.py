@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsmark.core.wording import counted
 from newsmark.team import CURATOR
 from newsmark.team.adjudicate import (
     AdjudicationSummary,
@@ -198,12 +199,11 @@ class AdjudicationView(QWidget):
 
     def accept_all_agreed(self) -> None:
         summary = self._accept_agreed(self.doc_ids())
-        self.status.setText(f"accepted {summary.annotations_added} agreed spans and "
-                            f"{summary.relations_added} relations")
         if summary.documents_changed:
             self.changed.emit(self.doc_ids() or [])
         self.refresh()
-        self.status.setText(self.status.text() + f"; accepted {summary.annotations_added} agreed spans")
+        self.status.setText(self.status.text() + f"; accepted {counted(summary.annotations_added, 'agreed span')}"
+                            f" and {counted(summary.relations_added, 'relation')}")
 
     def edit(self) -> None:
         d = self.current()
