@@ -3,6 +3,7 @@ or keep whatever the sources hold."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -306,3 +307,38 @@ def test_a_merge_killed_midway_leaves_the_team_file_as_it_was(tmp_path: Path) ->
         assert _export(p) == before and check(p).ok
         assert p.conn.execute("SELECT * FROM packed_parts ORDER BY doc, part").fetchall() == parts
     assert merge(team, [carol]).annotations_added == 10
+
+
+def _written(fmt: str, kind: str, project: Project, target: Path) -> Any:
+    from newsmark.formats import registry
+
+    if kind == "file":
+        with open(target, "wb") as f:
+            registry.write(fmt, project, f)
+    else:
+        registry.write(fmt, project, target)
+    if target.is_dir():
+        return {str(f.relative_to(target)): f.read_bytes() for f in sorted(target.rglob("*")) if f.is_file()}
+    return target.read_bytes()
+
+
+def test_every_export_format_writes_a_merged_project_as_its_unpacked_copy(tmp_path: Path) -> None:
+    from newsmark.formats import registry
+    from tests.store.test_packed import _sources, _unpacked_copy
+
+    team = tmp_path / "team.newsmark"
+    merge(team, _sources(tmp_path))
+    (tmp_path / "rows").mkdir()
+    with Project.open(team) as parts, _unpacked_copy(parts, tmp_path / "rows") as rows:
+        rows_name = rows.path.stem
+        assert parts.conn.execute("SELECT count(*) FROM packed_parts").fetchone()[0] > 0
+        for fmt, (kind, _) in registry.EXPORT_FORMATS.items():
+            needs = {"spacy": "spacy", "parquet": "pyarrow"}.get(fmt)
+            if fmt == "jsonl" or (needs is not None and importlib.util.find_spec(needs) is None):
+                continue  # JSONL: compared byte for byte in tests/store/test_packed.py
+            got = _written(fmt, kind, parts, tmp_path / f"{fmt}-parts")
+            want = _written(fmt, kind, rows, tmp_path / f"{fmt}-rows")
+            if fmt == "w3c":  # names the project: "team" and the copy's name
+                want = want.replace(f"project:{rows_name}".encode(), b"project:team").replace(
+                    f"project {rows_name}".encode(), b"project team")
+            assert got == want, fmt
