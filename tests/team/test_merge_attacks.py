@@ -342,3 +342,19 @@ def test_every_export_format_writes_a_merged_project_as_its_unpacked_copy(tmp_pa
                 want = want.replace(f"project:{rows_name}".encode(), b"project:team").replace(
                     f"project {rows_name}".encode(), b"project team")
             assert got == want, fmt
+
+
+def test_check_verifies_the_counts_by_label_that_a_merge_took_from_its_sources(tmp_path: Path) -> None:
+    import json
+
+    team = tmp_path / "team.newsmark"
+    merge(team, [_source(tmp_path, "a", _record("d1")), _source(tmp_path, "b", _record("d1"))])
+    with Project.open(team) as p:
+        assert check(p).ok
+        labels = json.loads(p.conn.execute("SELECT labels FROM packed WHERE doc = 'd1'").fetchone()[0])
+        labels[0][2] += 1  # as from a source whose counts were wrong: the statistics would be
+        labels[1][2] -= 1
+        with p.write():
+            p.conn.execute("UPDATE packed SET labels = ? WHERE doc = 'd1'", (json.dumps(labels),))
+        assert ("document 'd1': its packed counts by label, annotator and relation type do not match its "
+                "annotations and relations") in check(p).problems

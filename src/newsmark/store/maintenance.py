@@ -11,6 +11,7 @@ import datetime as _dt
 import os
 import sqlite3
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,9 +143,9 @@ def check(project: Project) -> CheckReport:
 
         labels = {r[0] for r in conn.execute("SELECT name FROM labels")}
         types = {r[0] for r in conn.execute("SELECT name FROM relation_types")}
-        for doc_id, text, sha, packed_anns, packed_rels, n_anns, n_rels in conn.execute(
-                "SELECT id, text, text_sha256, p.annotations, p.relations, p.annotation_count, p.relation_count"
-                " FROM documents d LEFT JOIN packed p ON p.doc = d.id").fetchall():
+        for doc_id, text, sha, packed_anns, packed_rels, n_anns, n_rels, by_label, by_type in conn.execute(
+                "SELECT id, text, text_sha256, p.annotations, p.relations, p.annotation_count, p.relation_count,"
+                " p.labels, p.types FROM documents d LEFT JOIN packed p ON p.doc = d.id").fetchall():
             if text_sha256(text) != sha:
                 report.problems.append(f"document {doc_id!r}: its text does not match its recorded checksum")
             if packed_anns == IN_PARTS:  # a merged document: its parts joined (docs/adr/0015)
@@ -155,7 +156,8 @@ def check(project: Project) -> CheckReport:
                                            f"damaged ({e!r})")
                     continue
             if packed_anns is not None:
-                _check_packed(report, doc_id, text, packed_anns, packed_rels, (n_anns, n_rels), labels, types)
+                _check_packed(report, doc_id, text, packed_anns, packed_rels, (n_anns, n_rels), labels, types,
+                              (by_label, by_type))
                 continue
             for ann_id, start, end, span in conn.execute(
                     'SELECT id, start, "end", text FROM annotations WHERE doc = ?', (doc_id,)):
@@ -190,7 +192,8 @@ def check(project: Project) -> CheckReport:
 
 
 def _check_packed(report: CheckReport, doc_id: str, text: str, anns_json: str, rels_json: str,
-                  counts: tuple[int, int], labels: set[str], types: set[str]) -> None:
+                  counts: tuple[int, int], labels: set[str], types: set[str],
+                  kept: tuple[str, str] | None = None) -> None:
     """The rules for a packed document (docs/adr/0008), which SQLite's constraints do not see."""
     try:
         anns, rels = jsonutil.loads(anns_json), jsonutil.loads(rels_json)
@@ -218,6 +221,18 @@ def _check_packed(report: CheckReport, doc_id: str, text: str, anns_json: str, r
         if counts != (len(anns), len(rels)):
             report.problems.append(f"document {doc_id!r}: its packed counts {counts} do not match its "
                                    f"{counted(len(anns), 'annotation')} and {counted(len(rels), 'relation')}")
+        if kept is not None:  # the counts by label and annotator, and by type, that statistics read
+            # (a merged document's come from its sources' counts, its annotations not decoded)
+            by_label: Counter[tuple[str, str | None]] = Counter()
+            for label, annotator, n in jsonutil.loads(kept[0]):
+                by_label[label, annotator] += n
+            by_type: Counter[str] = Counter()
+            for rtype, n in jsonutil.loads(kept[1]):
+                by_type[rtype] += n
+            if +by_label != Counter((a["label"], a["annotator"]) for a in anns) or +by_type != Counter(
+                    r["type"] for r in rels):
+                report.problems.append(f"document {doc_id!r}: its packed counts by label, annotator and "
+                                       "relation type do not match its annotations and relations")
     except (ValueError, KeyError, TypeError) as e:
         report.problems.append(f"document {doc_id!r}: its packed annotations are damaged ({e!r})")
 
