@@ -112,3 +112,14 @@ def test_text_ends_a_line_at_every_kind_of_line_break(tmp_path: Path, brk: str) 
         assert text[start:start + len(body)] == body and brk not in body
     assert run("text", path, "--doc", "d", "--start", str(starts[2]), "--end", str(starts[2] + 4)).output.endswith(
         f"{starts[2]}  said\n")
+
+
+def test_delete_refuses_an_id_that_names_an_annotation_and_a_relation(proj: Path) -> None:
+    who = _annotate(proj, "--label", "PERSON", "--match", "Iraqi officials")
+    quote = _annotate(proj, "--label", "QUOTE", "--match", "will talk.")
+    with Project.open(proj) as p:
+        p.add_relation("d", "said_by", quote["id"], who["id"], id=who["id"])  # the same id as an annotation
+    bad = run("delete", proj, "--doc", "d", who["id"], ok=False)
+    assert "names both an annotation and a relation" in bad.stderr
+    with Project.open(proj) as p:
+        assert len(p.annotations("d")) == 2 and len(p.relations("d")) == 1

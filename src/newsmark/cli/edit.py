@@ -56,6 +56,10 @@ def _ids_in(p: object, doc_id: str, ids: tuple[str, ...]) -> tuple[list[str], li
     missing = [i for i in ids if i not in ann_ids and i not in rel_ids]
     if missing:
         raise NotFoundError(f"no annotation or relation {', '.join(map(repr, missing))} in document {doc_id!r}")
+    both = [i for i in ids if i in ann_ids and i in rel_ids]
+    if both:  # ids are unique among annotations and among relations, not across the two
+        raise ValidationError(f"{', '.join(map(repr, both))} names both an annotation and a relation of document "
+                              f"{doc_id!r}, so which one is meant is not clear: nothing deleted (the window tells them apart)")
     return [i for i in ids if i in ann_ids], [i for i in ids if i in rel_ids]
 
 
