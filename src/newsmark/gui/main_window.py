@@ -75,9 +75,9 @@ class MainWindow(QMainWindow):
         self._build()
         self._actions()
         self._connect()
-        from newsmark.gui.widgets.suggestions import Suggestions
+        from newsmark.gui.suggestions import Suggestions
 
-        self.suggestions = Suggestions(self)  # issue #16: ghost spans, its own menu and thread
+        self.suggestions = Suggestions(self)  # issue #16: ghost spans, its own menu and worker process
         self.setWindowTitle(f"{APP_NAME} — {project.path.name}")
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
         self.restoreState(self.settings.value("window_state", b""))  # type: ignore[arg-type]
