@@ -192,16 +192,17 @@ def open_suggestions(project: Project, doc_id: str, *, min_score: float = 0.0,
 
 
 def open_page(project: Project, doc_id: str, *, min_score: float = 0.0,
-              after: tuple[int, int, str] | None = None, limit: int = 500) -> list[Suggestion]:
+              after: tuple[str, int, int, str] | None = None, limit: int = 500) -> list[Suggestion]:
     """A slice of a document's open suggestions scored at least ``min_score``, every
-    recommender's (not one per head), by (start, end, id) after ``after``: the window reads a
-    long article's suggestions a slice at a time, between frames."""
+    recommender's (not one per head), by (label, start, end, id) after ``after``: the window
+    reads a long article's suggestions a slice at a time, between frames.  That order is the
+    head index's: no slice sorts the document's suggestions."""
     sql = f"SELECT {_COLUMNS} FROM suggestions WHERE doc = ? AND status = 'open' AND score >= ?"
     args: list[Any] = [doc_id, min_score]
     if after is not None:
-        sql += ' AND (start, "end", id) > (?, ?, ?)'
+        sql += ' AND (label, start, "end", id) > (?, ?, ?, ?)'
         args += list(after)
-    sql += ' ORDER BY start, "end", id LIMIT ?'
+    sql += ' ORDER BY label, start, "end", id LIMIT ?'
     args.append(limit)
     return [_row(r) for r in project.conn.execute(sql, args)]
 

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 MIN_SCORE_DEFAULT = 0.5
 RECOMPUTE_AFTER_EDIT_MS = 250
 SHUTDOWN_PATIENCE_S = 0.5  # then the worker is killed (a long article's computation)
-SLICE_ROWS = 200  # suggestions read from the store per piece
-SLICE_BUDGET_S = 0.006  # pieces per turn of the event loop, while they take less than this
+SLICE_ROWS = 100  # suggestions read from the store per piece
+SLICE_BUDGET_S = 0.006  # pieces per turn of the event loop while the next should end within this
 # the function the worker process runs (tests put a slower one in its place)
 SERVE = worker_module.serve
 
@@ -223,19 +223,21 @@ class Suggestions(QObject):
             return
         project = self.window.project
         started = time.perf_counter()
-        while self._to_read and time.perf_counter() - started < SLICE_BUDGET_S:
+        piece = 0.0  # how long the last piece took: the next is not begun if it would overrun
+        while self._to_read and (now := time.perf_counter()) - started + piece < SLICE_BUDGET_S:
             kind, arg = self._to_read.popleft()
             if kind == "page":
                 rows = store.open_page(project, doc.id, min_score=self.min_score, after=arg, limit=SLICE_ROWS)
                 if len(rows) == SLICE_ROWS:
                     last = rows[-1]
-                    self._to_read.appendleft(("page", (last.start, last.end, last.id)))
+                    self._to_read.appendleft(("page", (last.label, last.start, last.end, last.id)))
             else:
                 ids: list[str] = arg
                 if len(ids) > SLICE_ROWS:
                     self._to_read.appendleft(("ids", ids[SLICE_ROWS:]))
                 rows = store.open_by_id(project, doc.id, ids[:SLICE_ROWS], min_score=self.min_score)
             self._show(self.ghosts.put(rows))
+            piece = time.perf_counter() - now
         if self._to_read:
             self._reader.start()
             return
