@@ -77,20 +77,25 @@ def make_article(chars: int, rng: random.Random) -> str:
 
 def _time_pieces(pieces: list[float]) -> None:
     """Note the durations of the suggestions' work on the window's thread (reading back, a
-    message from the worker, an edit's effect on the ghosts)."""
+    message from the worker, an edit's effect on the ghosts); the longest are named."""
     from newsmark.gui.suggestions import controller
 
-    for name in ("_read_some", "_on_worker_message", "_on_session_added"):
+    for name in ("_read_some", "_on_worker_message", "_on_session_added", "_on_session_removed"):
         original = getattr(controller.Suggestions, name)
 
-        def timed(self: object, *args: object, _original: object = original) -> None:
+        def timed(self: object, *args: object, _original: object = original, _name: str = name) -> None:
             t0 = time.perf_counter()
             _original(self, *args)  # type: ignore[operator]
             pieces.append(time.perf_counter() - t0)
+            if pieces[-1] > 0.016:
+                msg = args[0] if args and isinstance(args[0], tuple) else ()
+                what = f"{len(msg[3])} removed, {len(msg[4])} added" if len(msg) > 4 and msg[0] == "stored" else ""
+                SLOW.append(f"{_name} {pieces[-1] * 1000:.1f} ms {what}")
 
         setattr(controller.Suggestions, name, timed)
 
 
+SLOW: list[str] = []
 PIECES: list[float] = []
 
 
@@ -185,6 +190,8 @@ def report(on: bool, f: dict) -> None:
     if on:
         print(f"suggestions' work on the window's thread: {len(pieces)} pieces, longest "
               f"{max(pieces, default=0) * 1000:.1f} ms, {sum(pieces) * 1000:.0f} ms in all (each under a frame)")
+        if SLOW:
+            print(f"  over a frame: {'; '.join(SLOW[:8])}")
         worker = f"{f['worker_cpu']:.1f} s" if f["worker_cpu"] is not None else "?"
         print(f"suggestions after the last add: computed, stored and drawn in {f['shown']:.2f} s "
               f"({f['ghosts']} ghosts); CPU of the worker process in all: {worker}, of the window's: {f['cpu']:.1f} s")

@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsmark.core.errors import NewsmarkError, NotFoundError
-from newsmark.store import suggestions as store
-from newsmark.store.project import Project
+
+if TYPE_CHECKING:
+    from newsmark.store.project import Project
 
 STEP = 200  # suggestions written per transaction
 PROGRESS_EVERY_S = 0.1
@@ -41,6 +43,21 @@ PROGRESS_EVERY_S = 0.1
 
 class Stop(Exception):
     """The window asked the worker to end."""
+
+
+def _import_the_store() -> None:
+    """Import the store without numpy and pandas: sqlite-utils imports them when they are
+    installed (half a second of the worker's start, before the first suggestions), and the store
+    does not use them.  Imported later by someone else (a spaCy pipeline), they load as usual."""
+    blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # import fails: sqlite-utils goes on without
+    try:
+        import newsmark.store.project  # noqa: F401
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, False) is None:
+                del sys.modules[name]
 
 
 def _background() -> None:
@@ -65,6 +82,7 @@ class Worker:
 
     def learn(self) -> None:
         """Learn ``strings`` from every document of the project and the rejected suggestions."""
+        from newsmark.store import suggestions as store
         from newsmark.suggest.strings import StringsRecommender
 
         p = self.project
@@ -104,6 +122,7 @@ class Worker:
 
     def compute(self, job: int, doc_id: str) -> None:
         """A document's suggestions, each recommender's stored as soon as it has made them."""
+        from newsmark.store import suggestions as store
         from newsmark.suggest.quotes import QuotesRecommender
 
         try:
@@ -139,6 +158,9 @@ def serve(conn: Connection, project_path: str) -> None:
     """The worker process's main function: learn, then answer the window until it says stop
     (or its end of the pipe closes)."""
     _background()
+    _import_the_store()
+    from newsmark.store.project import Project
+
     try:
         project = Project.open(project_path)
     except Exception as e:  # noqa: BLE001 (told to the window, which goes on without suggestions)
@@ -174,9 +196,11 @@ def evaluate(conn: Connection, project_path: str, names: list[str]) -> None:
     Sends ``("start", documents)``, then for each recommender ``("progress", index, done)``
     now and then and ``("report", name, rows, quotes)`` (quotes: precision, recall,
     quote-marked recall, speaker, cue; or None) or ``("error", name, message)``; ``("end",)``."""
+    _background()
+    _import_the_store()
+    from newsmark.store.project import Project
     from newsmark.suggest.run import evaluate as run_evaluate
 
-    _background()
     try:
         with Project.open(project_path, readonly=True) as project:
             conn.send(("start", len(project.document_ids(["done"]))))

@@ -74,6 +74,8 @@ class Suggestions(QObject):
         self._viewport.installEventFilter(self)
         self._actions()
         self.settings_changed()
+        if self.enabled:  # started now, while the window is built: it is ready sooner
+            self._start_worker()
 
     # ------------------------------------------------------------ what tests and the window read
     @property
@@ -252,14 +254,12 @@ class Suggestions(QObject):
 
     def _show(self, change: Shown) -> None:
         gone, came = change
-        if gone:
-            self.overlay.remove([s.id for s in gone])
         to_qt = self.article.map.to_qt
         grey = QColor("gray")
         colours = self.window.colours
-        for s in came:
-            self.overlay.add(s.id, [(to_qt(sp.start), to_qt(sp.end), colours.get(sp.label, grey), i)
-                                    for i, sp in enumerate(s.spans) if sp.existing is None])
+        self.overlay.change([s.id for s in gone], [
+            (s.id, [(to_qt(sp.start), to_qt(sp.end), colours.get(sp.label, grey), i)
+                    for i, sp in enumerate(s.spans) if sp.existing is None]) for s in came])
 
     def _on_decided(self, sug: Suggestion, open_now: bool) -> None:
         """An accept or a reject (or its undo) changed this suggestion's head in the store."""

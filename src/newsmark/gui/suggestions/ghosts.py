@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from typing import Any
 
 from newsmark.core.suggestion import Suggestion
 
@@ -22,6 +23,32 @@ def _head(s: Suggestion) -> Head:
 
 def _rank(s: Suggestion) -> tuple[float, str, str]:
     return (-s.score, s.created, s.id)  # as open_suggestions: score, then the older, then the id
+
+
+def _keys(s: Suggestion) -> list[tuple[int, int, int, str]]:
+    """The spans of a suggestion that are found at a position: its head (even where an annotation
+    already is it) and each span not yet an annotation."""
+    return [(sp.start, sp.end, i, s.id) for i, sp in enumerate(s.spans) if i == 0 or sp.existing is None]
+
+
+def change_sorted(items: list[Any], out: list[Any], into: list[Any]) -> None:
+    """Take ``out`` from and put ``into`` a sorted list, in place: by bisection for a few, in one
+    pass (and one sort) for many, so that thousands at once never cost thousands of moves of
+    the whole list."""
+    if len(out) > 32:
+        drop = set(out)
+        items[:] = [k for k in items if k not in drop]
+    else:
+        for k in out:
+            i = bisect.bisect_left(items, k)
+            if i < len(items) and items[i] == k:
+                del items[i]
+    if len(into) > 32:
+        items.extend(into)
+        items.sort()
+    else:
+        for k in into:
+            bisect.insort(items, k)
 
 
 class Ghosts:
@@ -97,6 +124,8 @@ class Ghosts:
     def _settle(self, touched: dict[Head, Suggestion | None]) -> Shown:
         gone: list[Suggestion] = []
         came: list[Suggestion] = []
+        order_out: list[tuple[int, int, str]] = []
+        order_in: list[tuple[int, int, str]] = []
         for head, before in touched.items():
             same = self.by_head.get(head)
             after = min(same.values(), key=_rank) if same else None
@@ -105,34 +134,22 @@ class Ghosts:
             key = (head[1], head[2], head[0])
             if before is not None:
                 gone.append(before)
-                self._unindex(before)
             if after is not None:
                 came.append(after)
                 self.best[head] = after
-                self._index(after)
                 if before is None:
-                    bisect.insort(self._order, key)
+                    order_in.append(key)
             else:
                 del self.best[head]
-                i = bisect.bisect_left(self._order, key)
-                del self._order[i]
+                order_out.append(key)
         if gone or came:
             self._items = None
+            change_sorted(self._order, order_out, order_in)
+            change_sorted(self.spans, [k for s in gone for k in _keys(s)], [k for s in came for k in _keys(s)])
+            for s in came:
+                for k in _keys(s):
+                    self._longest = max(self._longest, k[1] - k[0])
         return gone, came
-
-    def _index(self, s: Suggestion) -> None:
-        for i, sp in enumerate(s.spans):
-            if i == 0 or sp.existing is None:  # the head is found even where it is drawn by no ghost
-                bisect.insort(self.spans, (sp.start, sp.end, i, s.id))
-                self._longest = max(self._longest, sp.end - sp.start)
-
-    def _unindex(self, s: Suggestion) -> None:
-        for i, sp in enumerate(s.spans):
-            if i == 0 or sp.existing is None:
-                key = (sp.start, sp.end, i, s.id)
-                j = bisect.bisect_left(self.spans, key)
-                if j < len(self.spans) and self.spans[j] == key:
-                    del self.spans[j]
 
     # ------------------------------------------------------------ finding
     def at(self, pos: int) -> Suggestion | None:

@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from newsmark.gui.suggestions.ghosts import change_sorted
+
 if TYPE_CHECKING:
     from newsmark.gui.widgets.article import ArticleView
 
@@ -41,34 +43,27 @@ class GhostOverlay(QWidget):
         self.spans, self.colours, self._of, self._longest = [], {}, {}, 0
         self.update()
 
-    def add(self, sid: str, spans: list[tuple[int, int, QColor, int]]) -> None:
-        """A suggestion's spans (Qt start, end, colour, index in its group; the head is 0)."""
-        if sid in self._of:
-            self.remove([sid])
-        mine = []
-        for start, end, colour, index in spans:
-            span = (start, end, sid, index)
-            bisect.insort(self.spans, span)
-            self.colours[(sid, index)] = colour
-            self._longest = max(self._longest, end - start)
-            mine.append(span)
-        self._of[sid] = mine
-        self.update()
-
-    def remove(self, sids: list[str]) -> None:
-        gone = [s for sid in sids for s in self._of.pop(sid, ())]
-        if not gone:
+    def change(self, gone: list[str], came: list[tuple[str, list[tuple[int, int, QColor, int]]]]) -> None:
+        """Suggestions no longer drawn (ids), and those now drawn with their spans (Qt start,
+        end, colour, index in the group; the head is 0)."""
+        out = [s for sid in gone for s in self._of.pop(sid, ())]
+        into: list[Span] = []
+        for sid, spans in came:
+            out.extend(self._of.pop(sid, ()))
+            mine = []
+            for start, end, colour, index in spans:
+                span = (start, end, sid, index)
+                self.colours[(sid, index)] = colour
+                self._longest = max(self._longest, end - start)
+                mine.append(span)
+            self._of[sid] = mine
+            into.extend(mine)
+        if not out and not into:
             return
-        if len(gone) > 32:  # many at once: one pass over them all
-            drop = set(gone)
-            self.spans = [s for s in self.spans if s not in drop]
-        else:
-            for s in gone:
-                i = bisect.bisect_left(self.spans, s)
-                if i < len(self.spans) and self.spans[i] == s:
-                    del self.spans[i]
-        for s in gone:
-            self.colours.pop((s[2], s[3]), None)
+        for s in out:
+            if s[2] not in self._of:
+                self.colours.pop((s[2], s[3]), None)
+        change_sorted(self.spans, out, into)
         self.update()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
