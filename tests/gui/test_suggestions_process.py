@@ -187,11 +187,19 @@ def test_thousands_of_suggestions_are_read_back_in_slices(qtbot: Any, window: An
             for i in range(0, len(text), 6)]
     stored = store.replace(sample_project, "long", "spacy:x", sugs)
     assert len(stored) == 3000
+    fired = []
+    window.suggestions._reader.timeout.connect(lambda: fired.append(1))
     window.refresh_documents()
     window.open_document("long")
     first = len(window.suggestions.items)
     assert 0 < first < len(stored)  # not all in the turn that opened the document
-    qtbot.waitUntil(lambda: len(window.suggestions.items) == len(stored), timeout=10000)
+    try:
+        qtbot.waitUntil(lambda: len(window.suggestions.items) == len(stored), timeout=10000)
+    except Exception:  # what the window was doing (a timing that was not understood)
+        sg = window.suggestions
+        print(f"read {len(sg.items)} of {len(store.open_suggestions(sample_project, 'long'))}, to read "
+              f"{list(sg._to_read)[:2]}, reader active {sg._reader.isActive()} fired {len(fired)} times")
+        raise
     assert len(window.suggestions.items) > controller.SLICE_ROWS
     assert len(window.suggestions.overlay._of) == len(stored)  # each drawn
     assert window.suggestions.at(6 * 1500 + 2).start == 6 * 1500

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +56,8 @@ class Changes:
 
 
 def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterable[Suggestion], *,
-            step: int | None = None, changes: Changes | None = None) -> list[Suggestion]:
+            step: int | None = None, changes: Changes | None = None,
+            between: Callable[[], object] | None = None) -> list[Suggestion]:
     """Store a recommender's suggestions for a document in place of its earlier open ones.
 
     Left out: those the annotator rejected or accepted before (same recommender, label and
@@ -68,7 +69,9 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
     Rows that are the same as before are not written again.  With ``step``, the writes go in
     transactions of at most ``step`` rows each (a worker process beside the window: the window's
     own edits never wait long for the write lock), each checking again what the annotator
-    decided meanwhile; ``changes`` receives the ids removed and added or changed."""
+    decided meanwhile (``between`` is called between them: the worker pauses, so that the
+    window's next edit finds the write lock free); ``changes`` receives the ids removed and
+    added or changed."""
     text = project._text(doc_id)
     tagged: dict[str, list[tuple[int, int]]] = {}
     for a in project.annotations(doc_id):
@@ -128,6 +131,8 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
             _write(project, doc_id, gone, rows, out)
     if step is not None:  # each part its own transaction, the decisions read again in each
         for i in range(0, max(len(gone), len(rows)), step):
+            if i and between is not None:
+                between()
             with project.write():
                 decided = _decided(project, doc_id)
                 _write(project, doc_id, gone[i:i + step],

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from newsmark.store.project import Project
 
 STEP = 200  # suggestions written per transaction
+# between two of them the write lock is left free for this long: SQLite's busy handler in the
+# window's connection sleeps 1, 2, 5, 10, 15… ms between tries, and a worker taking the lock
+# again at once would keep the window's next edit waiting until the whole store is written
+STEP_PAUSE_S = 0.02
 PROGRESS_EVERY_S = 0.1
 
 
@@ -148,7 +152,8 @@ class Worker:
             changes = store.Changes()
             if found is not None:
                 try:
-                    store.replace(self.project, doc_id, rec.name, found, step=STEP, changes=changes)
+                    store.replace(self.project, doc_id, rec.name, found, step=STEP, changes=changes,
+                                  between=lambda: time.sleep(STEP_PAUSE_S))
                 except NewsmarkError as e:  # the document's text changed under it, a locked file
                     self.conn.send(("failed", f"suggestions from {rec.name} not stored: {e}"))
             self.conn.send(("stored", job, doc_id, changes.removed, changes.added, final))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QWidget
 
 from newsmark.gui.suggestions.ghosts import change_sorted
@@ -18,6 +18,7 @@ from newsmark.gui.suggestions.ghosts import change_sorted
 if TYPE_CHECKING:
     from newsmark.gui.widgets.article import ArticleView
 
+MAX_RECTS = 64  # changed spans beyond which the whole overlay is repainted
 # (Qt start, Qt end, suggestion id, index of the span in its group): sortable, unique
 Span = tuple[int, int, str, int]
 
@@ -64,7 +65,24 @@ class GhostOverlay(QWidget):
             if s[2] not in self._of:
                 self.colours.pop((s[2], s[3]), None)
         change_sorted(self.spans, out, into)
-        self.update()
+        self._update_where(out + into)
+
+    def _update_where(self, spans: list[Span]) -> None:
+        """Repaint where these spans are on screen, or nothing if none is: the overlay is
+        transparent, so whatever it repaints the article under it repaints too."""
+        if len(spans) > MAX_RECTS:
+            self.update()
+            return
+        art = self.article
+        first = art.firstVisibleBlock().position()
+        last = art.cursorForPosition(QPoint(self.width(), self.height())).position() + 1
+        region = QRegion()
+        for start, end, _sid, _index in spans:
+            if end >= first and start <= last:
+                for r in self.rects(start, end):
+                    region += r.toAlignedRect().adjusted(-2, -2, 2, 2)
+        if not region.isEmpty():
+            self.update(region)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         if obj is self._viewport and event.type() == QEvent.Type.Resize:
