@@ -96,7 +96,9 @@ class GhostOverlay(QWidget):
         offset = art.contentOffset()
         height = art.viewport().height()
         out: list[QRectF] = []
-        block = doc.findBlock(start)
+        # from the first line on screen: a span that starts far above would otherwise have every
+        # block between laid out (a long quote over a 1 MB article: tens of ms)
+        block = doc.findBlock(max(start, art.firstVisibleBlock().position()))
         while block.isValid() and block.position() < end:
             geo = art.blockBoundingGeometry(block).translated(offset)
             if geo.top() > height:
