@@ -203,3 +203,27 @@ def test_thousands_of_suggestions_are_read_back_in_slices(qtbot: Any, window: An
     assert len(window.suggestions.items) > controller.SLICE_ROWS
     assert len(window.suggestions.overlay._of) == len(stored)  # each drawn
     assert window.suggestions.at(6 * 1500 + 2).start == 6 * 1500
+
+
+def test_the_workers_writes_are_not_taken_for_another_programs(
+        qtbot: Any, sample_project: Project, settings: Any, monkeypatch: Any) -> None:
+    """The window watches the project for other programs' changes (a list refreshed, "changed by
+    another program"); the suggestions' worker writing beside it is the window's own doing."""
+    from newsmark.core.model import Document
+    from newsmark.gui import app
+
+    monkeypatch.setattr(app, "WATCH_MS", 100)
+    w = _open_window(qtbot, sample_project, settings)
+    app._start_timers(w)
+    qtbot.waitUntil(lambda: w.suggestions.latency_ms is not None and not w.suggestions.computing, timeout=20000)
+    assert store.open_suggestions(sample_project, DOC)  # it wrote them
+    qtbot.wait(400)  # the watcher looked
+    assert "another program" not in w.statusBar().currentMessage()
+    other = Project.open(sample_project.path)  # another program does write: still noticed
+    try:
+        other.add_document(Document("ext", "An article from elsewhere.", title="External"))
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: "another program" in w.statusBar().currentMessage(), timeout=5000)
+    assert w.doc_model.view_row("ext") is not None
+    w.close()

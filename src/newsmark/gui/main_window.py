@@ -485,8 +485,9 @@ class MainWindow(QMainWindow):
         self.data_version = self.project.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def writing_in_background(self) -> bool:
-        """Whether the window's own import or export is running (in its thread)."""
-        return self._transfer is not None and self._transfer[0].isRunning()
+        """Whether the window's own import or export is running (in its thread), or its
+        suggestions' worker is storing what it computed (in its process)."""
+        return self._transfer is not None and self._transfer[0].isRunning() or self.suggestions.computing
 
     def refresh_documents(self) -> None:
         self.sync_data_version()

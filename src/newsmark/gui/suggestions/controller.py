@@ -49,6 +49,7 @@ class Suggestions(QObject):
         self.worker: WorkerProcess | None = None
         self.stopped: str | None = None  # why the worker ended, if it did by itself
         self.job = 0
+        self._last_sent: int | None = None  # the last job asked for, until the worker has stored it
         self.opened_at = 0.0
         self.latency_ms: float | None = None  # from opening the document to its ghosts drawn
         self._latency_pending = False  # the document's first computed suggestions are being read
@@ -146,6 +147,12 @@ class Suggestions(QObject):
             self.worker.send(("spacy", *self._spacy))
         return self.worker
 
+    @property
+    def computing(self) -> bool:
+        """Whether the worker may be writing to the project (its commits are then the window's
+        own, not another program's: app.py's watcher leaves them alone)."""
+        return self._last_sent is not None
+
     def _on_worker_ended(self, why: str) -> None:
         self._worker_gone(f"the suggestions' worker process ended ({why})")
 
@@ -155,6 +162,7 @@ class Suggestions(QObject):
         self.worker.stop(0)
         self.worker.deleteLater()
         self.worker = None
+        self._done_writing()
         self.stopped = why
         self.window.statusBar().showMessage(
             f"{why}: no new suggestions (those drawn can still be accepted); "
@@ -166,6 +174,8 @@ class Suggestions(QObject):
         kind = msg[0]
         if kind == "stored":
             _kind, job, doc_id, removed, added, final = msg
+            if final and self._last_sent is not None and job >= self._last_sent:
+                self._done_writing()
             doc = self.session.document
             if doc is None or doc.id != doc_id or not self.enabled:
                 return
@@ -200,6 +210,12 @@ class Suggestions(QObject):
         worker = self._start_worker()
         if worker is not None:
             worker.send(("compute", self.job, doc.id))
+            self._last_sent = self.job
+
+    def _done_writing(self) -> None:
+        """The worker has stored the last job asked for: what it committed is seen as the window's own."""
+        self._last_sent = None
+        self.window.sync_data_version()
 
     def reload(self) -> None:
         """Read the open document's suggestions again from the store (a slice per turn)."""
