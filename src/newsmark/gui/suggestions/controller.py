@@ -50,6 +50,7 @@ class Suggestions(QObject):
         self.stopped: str | None = None  # why the worker ended, if it did by itself
         self.job = 0
         self._last_sent: int | None = None  # the last job asked for, until the worker has stored it
+        self._before: tuple[int, str | None] = (0, None)
         self.opened_at = 0.0
         self.latency_ms: float | None = None  # from opening the document to its ghosts drawn
         self._latency_pending = False  # the document's first computed suggestions are being read
@@ -210,12 +211,26 @@ class Suggestions(QObject):
         worker = self._start_worker()
         if worker is not None:
             worker.send(("compute", self.job, doc.id))
+            if self._last_sent is None:  # what the project looks like before the worker writes
+                self._before = self._outline()
             self._last_sent = self.job
 
+    def _outline(self) -> tuple[int, str | None]:
+        """What another program's change would alter, cheaply read: how many documents, and
+        when the open one last changed (its annotations, its status)."""
+        project = self.window.project
+        doc = self.session.document
+        updated = None
+        if doc is not None and project.has_document(doc.id):
+            updated = project.document(doc.id, with_annotations=False).updated
+        return project.count_documents(), updated
+
     def _done_writing(self) -> None:
-        """The worker has stored the last job asked for: what it committed is seen as the window's own."""
+        """The worker has stored the last job asked for: its commits are taken as the window's
+        own, unless the project also changed otherwise meanwhile (then app.py's watcher sees it)."""
         self._last_sent = None
-        self.window.sync_data_version()
+        if self._outline() == self._before:
+            self.window.sync_data_version()
 
     def reload(self) -> None:
         """Read the open document's suggestions again from the store (a slice per turn)."""
@@ -289,7 +304,12 @@ class Suggestions(QObject):
             self._show(self.ghosts.remove_head(sug.label, sug.start, sug.end))
         self.shown.emit(doc.id, len(self.ghosts))
 
+    def _own_edit(self) -> None:
+        if self._last_sent is not None:  # the window's own edit while the worker writes: not another program's
+            self._before = self._outline()
+
     def _on_session_added(self, ann: Annotation) -> None:
+        self._own_edit()
         self._known[ann.id] = (ann.text, ann.label)
         self._note(ann.text, ann.label, 1)
         # what the store leaves out (a suggestion over a span tagged with its label) goes at
@@ -301,6 +321,7 @@ class Suggestions(QObject):
         self._recompute.start()
 
     def _on_session_removed(self, ann_id: str) -> None:
+        self._own_edit()
         known = self._known.pop(ann_id, None)
         if known is not None:  # unlearnt: a deleted tag no longer counts for its string
             self._note(known[0], known[1], -1)
@@ -312,6 +333,7 @@ class Suggestions(QObject):
         self._recompute.start()
 
     def _on_session_changed(self, old: Annotation, new: Annotation) -> None:
+        self._own_edit()
         self._known[new.id] = (new.text, new.label)
         if (old.text, old.label) != (new.text, new.label):
             self._note(old.text, old.label, -1)
