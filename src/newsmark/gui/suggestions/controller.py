@@ -7,6 +7,7 @@ loop, and changes the ghosts of those only."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -198,6 +199,7 @@ class Suggestions(QObject):
         self.opened_at = time.perf_counter()
         self.latency_ms = None
         self._latency_pending = False
+        self._before = self._outline()  # what the window shows now
         self.reload()  # what was computed before shows at once, a slice at a time
         self.compute()
 
@@ -211,8 +213,6 @@ class Suggestions(QObject):
         worker = self._start_worker()
         if worker is not None:
             worker.send(("compute", self.job, doc.id))
-            if self._last_sent is None:  # what the project looks like before the worker writes
-                self._before = self._outline()
             self._last_sent = self.job
 
     def _outline(self) -> tuple[int, str | None]:
@@ -227,10 +227,12 @@ class Suggestions(QObject):
 
     def _done_writing(self) -> None:
         """The worker has stored the last job asked for: its commits are taken as the window's
-        own, unless the project also changed otherwise meanwhile (then app.py's watcher sees it)."""
+        own, unless the project also changed otherwise since the window last looked (then
+        app.py's watcher sees it, and the window refreshes)."""
         self._last_sent = None
         if self._outline() == self._before:
             self.window.sync_data_version()
+        self._before = self._outline()
 
     def reload(self) -> None:
         """Read the open document's suggestions again from the store (a slice per turn)."""
@@ -274,6 +276,7 @@ class Suggestions(QObject):
         if self._to_read:
             self._reader.start()
             return
+        gc.freeze()  # the ghosts are long-lived, as the document's objects (main_window.open_document)
         self.shown.emit(doc.id, len(self.ghosts))
         if self._latency_pending:
             self._latency_pending = False
@@ -305,8 +308,7 @@ class Suggestions(QObject):
         self.shown.emit(doc.id, len(self.ghosts))
 
     def _own_edit(self) -> None:
-        if self._last_sent is not None:  # the window's own edit while the worker writes: not another program's
-            self._before = self._outline()
+        self._before = self._outline()  # the window's own edit: not another program's
 
     def _on_session_added(self, ann: Annotation) -> None:
         self._own_edit()
