@@ -482,11 +482,13 @@ class MainWindow(QMainWindow):
                 self.open_document(current_doc)
                 if keep and self.session.annotation(keep):
                     self.select_annotation(keep, reveal=False)
+        self.suggestions.seen()
         self.statusBar().showMessage("The project was changed by another program: list refreshed.", 5000)
 
     def sync_data_version(self) -> None:
         """Take the project's changes so far as seen (its own import just finished)."""
         self.data_version = self.project.conn.execute("PRAGMA data_version").fetchone()[0]
+        self.suggestions.seen()
 
     def writing_in_background(self) -> bool:
         """Whether the window's own import or export is running (in its thread), or its

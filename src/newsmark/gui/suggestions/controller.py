@@ -232,6 +232,9 @@ class Suggestions(QObject):
         self._last_sent = None
         if self._outline() == self._before:
             self.window.sync_data_version()
+
+    def seen(self) -> None:
+        """The window has taken in the project as it is now (its own import, a refresh)."""
         self._before = self._outline()
 
     def reload(self) -> None:
