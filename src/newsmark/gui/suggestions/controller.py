@@ -51,7 +51,7 @@ class Suggestions(QObject):
         self.stopped: str | None = None  # why the worker ended, if it did by itself
         self.job = 0
         self._last_sent: int | None = None  # the last job asked for, until the worker has stored it
-        self._before: tuple[int, str | None] = (0, None)
+        self._before: tuple[tuple[tuple[str, int], ...], str | None] = ((), None)
         self.opened_at = 0.0
         self.latency_ms: float | None = None  # from opening the document to its ghosts drawn
         self._latency_pending = False  # the document's first computed suggestions are being read
@@ -72,6 +72,7 @@ class Suggestions(QObject):
         self.session.annotation_added.connect(self._on_session_added)
         self.session.annotation_removed.connect(self._on_session_removed)
         self.session.annotation_changed.connect(self._on_session_changed)
+        self.session.status_changed.connect(lambda _doc, _status: self.seen())  # the window's own
         self._viewport = self.article.viewport()
         self.article.installEventFilter(self)
         self._viewport.installEventFilter(self)
@@ -215,15 +216,18 @@ class Suggestions(QObject):
             worker.send(("compute", self.job, doc.id))
             self._last_sent = self.job
 
-    def _outline(self) -> tuple[int, str | None]:
-        """What another program's change would alter, cheaply read: how many documents, and
-        when the open one last changed (its annotations, its status)."""
+    def _outline(self) -> tuple[tuple[tuple[str, int], ...], str | None]:
+        """What another program's change would alter, cheaply read: how many documents of each
+        status (the status index), and when the open document last changed."""
+        rows = self.window.project.conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
+        return tuple(sorted((str(r[0]), int(r[1])) for r in rows)), self._updated()
+
+    def _updated(self) -> str | None:
         project = self.window.project
         doc = self.session.document
-        updated = None
-        if doc is not None and project.has_document(doc.id):
-            updated = project.document(doc.id, with_annotations=False).updated
-        return project.count_documents(), updated
+        if doc is None or not project.has_document(doc.id):
+            return None
+        return project.document(doc.id, with_annotations=False).updated
 
     def _done_writing(self) -> None:
         """The worker has stored the last job asked for: its commits are taken as the window's
@@ -311,7 +315,7 @@ class Suggestions(QObject):
         self.shown.emit(doc.id, len(self.ghosts))
 
     def _own_edit(self) -> None:
-        self._before = self._outline()  # the window's own edit: not another program's
+        self._before = (self._before[0], self._updated())  # the window's own edit: not another program's
 
     def _on_session_added(self, ann: Annotation) -> None:
         self._own_edit()
