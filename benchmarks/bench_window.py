@@ -2,8 +2,12 @@
 
     python benchmarks/bench_window.py [--chars 1000000] [--annotations 20000] [--documents 100000]
 
-A ~1 MB article with 20,000 annotations, a fifth of them overlapping others:
+A ~1 MB article with 20,000 annotations, a fifth of them overlapping others, measured with
+suggestions off and then on (the default: the worker process computes them meanwhile; the
+window reads back what it stored, a slice at a time):
   open: open the article and paint it the first time (targets: <= 300 ms)
+  idle: the rest of the article coloured while idle, the event loop running between slices (each
+        slice, and each piece of the suggestions' work on the window's thread, <= 16 ms)
   add:  tag one more span by a label key (PERSON and QUOTE in turn): stored, and every widget it
         changes (the article too) painted (<= 16 ms; median, 95th percentile and worst of 100)
   scroll: page down through the whole article, painting each page (<= 16 ms a frame, slowest)
@@ -71,13 +75,149 @@ def make_article(chars: int, rng: random.Random) -> str:
     return "\n\n".join(paras)[:chars]
 
 
+def _time_pieces(pieces: list[float]) -> None:
+    """Note the durations of the suggestions' work on the window's thread (reading back, a
+    message from the worker, an edit's effect on the ghosts); the longest are named."""
+    from newsmark.gui.suggestions import controller
+
+    for name in ("_read_some", "_on_worker_message", "_on_session_added", "_on_session_removed"):
+        original = getattr(controller.Suggestions, name)
+
+        def timed(self: object, *args: object, _original: object = original, _name: str = name) -> None:
+            t0, c0 = time.perf_counter(), time.thread_time()
+            _original(self, *args)  # type: ignore[operator]
+            pieces.append(time.perf_counter() - t0)
+            PIECES_CPU.append(time.thread_time() - c0)
+            if pieces[-1] > 0.016:
+                msg = args[0] if args and isinstance(args[0], tuple) else ()
+                what = f"{len(msg[3])} removed, {len(msg[4])} added" if len(msg) > 4 and msg[0] == "stored" else ""
+                SLOW.append(f"{_name} {pieces[-1] * 1000:.1f} ms (CPU {PIECES_CPU[-1] * 1000:.1f} ms) {what}")
+
+        setattr(controller.Suggestions, name, timed)
+
+
+SLOW: list[str] = []
+PIECES_CPU: list[float] = []  # the window thread's CPU time of each piece (time.thread_time)
+PIECES: list[float] = []
+
+
+def measure_window(app: object, project: object, conf: object, text: str, suggestions: bool) -> tuple[object, dict]:
+    """Open the article, colour the rest while idle, add 100 annotations; with suggestions on,
+    wait for them to be drawn."""
+    from PySide6.QtGui import QTextCursor
+
+    from newsmark.gui.main_window import MainWindow
+
+    PaintSpy = _paint_spy()  # noqa: N806
+    rng = random.Random(6 if suggestions else 5)  # not the same spans: the second run's would be refused as identical
+    PIECES.clear()
+    PIECES_CPU.clear()
+    SLOW.clear()
+    cpu0 = time.process_time()
+    window = MainWindow(project, conf)
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    t, c = time.perf_counter(), time.process_time()
+    window.open_document("big")
+    window.article.viewport().repaint()
+    open_s, open_cpu = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
+    slices, slices_cpu = [], []
+    while window.article.highlighter.lazy:  # the rest is coloured while idle, a slice a tick
+        app.processEvents()  # what else the window's thread does meanwhile (suggestions read back)
+        s0, c0 = time.perf_counter(), time.thread_time()
+        window.article._colour_some()
+        slices.append(time.perf_counter() - s0)
+        slices_cpu.append(time.thread_time() - c0)
+    rest_s, rest_cpu = time.perf_counter() - t, time.process_time() - c
+
+    adds, adds_cpu = [], []
+    painted: list[bool] = []
+    paints = PaintSpy(window.article.viewport(), painted)  # noqa: F841 (kept alive)
+    for n in range(ADDS):  # entities and quotes in turn: a quote's panel offers every entity
+        s = rng.randrange(0, len(text) - 50)
+        cursor = window.article.textCursor()
+        cursor.setPosition(window.article.map.to_qt(s))
+        cursor.setPosition(window.article.map.to_qt(s + 12), QTextCursor.MoveMode.KeepAnchor)
+        window.article.setTextCursor(cursor)
+        app.processEvents()  # the selection painted: the user sees it before pressing the key
+        painted.clear()
+        t, c = time.perf_counter(), time.thread_time()
+        window.apply_label("QUOTE" if n % 2 else "PERSON")
+        app.processEvents()  # every widget the add touched (article, panels, lists) painted
+        if not painted:  # the article must be in the figure: paint it if Qt did not
+            window.article.viewport().repaint()
+        adds.append(time.perf_counter() - t)
+        adds_cpu.append(time.thread_time() - c)
+    shown_s = None
+    if suggestions:  # the last add's suggestions computed by the worker, stored, drawn
+        sug = window.suggestions
+        sug.latency_ms = None
+        sug.opened_at = time.perf_counter()
+        sug._recompute.stop()
+        sug.compute()
+        deadline = time.perf_counter() + 300
+        while sug.latency_ms is None and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.002)
+        shown_s = (sug.latency_ms or float("nan")) / 1000
+    worker_cpu = None
+    if suggestions and window.suggestions.worker is not None:
+        worker_cpu = _cpu_of(window.suggestions.worker.process.pid)
+    return window, {"open": open_s, "open_cpu": open_cpu, "rest": rest_s, "rest_cpu": rest_cpu,
+                    "slices": slices, "slices_cpu": slices_cpu, "adds": adds, "adds_cpu": adds_cpu,
+                    "pieces": list(PIECES), "pieces_cpu": list(PIECES_CPU), "slow": list(SLOW), "shown": shown_s,
+                    "ghosts": len(window.suggestions.items), "cpu": time.process_time() - cpu0,
+                    "worker_cpu": worker_cpu}
+
+
+def _cpu_of(pid: int) -> float | None:
+    """CPU seconds a process has used (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
+
+
+def report(on: bool, f: dict) -> None:
+    """Wall time, and beside it the CPU time of the window's thread (the machine may be shared:
+    other processes, and the suggestions' worker, take the cores from it)."""
+    what = "suggestions ON (the default)" if on else "suggestions off"
+    slices, adds, pieces = f["slices"], f["adds"], f["pieces"]
+    print(f"-- {what}")
+    print(f"open + first paint                               {f['open'] * 1000:7.1f} ms "
+          f"(CPU {f['open_cpu'] * 1000:.1f} ms; target <= 300 ms)")
+    print(f"rest of the article coloured while idle           {f['rest'] * 1000:7.1f} ms (CPU {f['rest_cpu'] * 1000:.0f} ms) "
+          f"in {len(slices)} slices, longest {max(slices, default=0) * 1000:.1f} ms "
+          f"(CPU {max(f['slices_cpu'], default=0) * 1000:.1f} ms) (each under a frame)")
+    print(f"add one annotation (store + repaint)             {statistics.median(adds) * 1000:7.1f} ms median, "
+          f"{_p95(adds) * 1000:.1f} ms 95th percentile, {max(adds) * 1000:.1f} ms worst of {len(adds)}; "
+          f"CPU {statistics.median(f['adds_cpu']) * 1000:.1f} / {_p95(f['adds_cpu']) * 1000:.1f} / "
+          f"{max(f['adds_cpu']) * 1000:.1f} ms (target <= 16 ms)")
+    if on:
+        print(f"suggestions' work on the window's thread: {len(pieces)} pieces, longest "
+              f"{max(pieces, default=0) * 1000:.1f} ms (CPU {max(f['pieces_cpu'], default=0) * 1000:.1f} ms), "
+              f"{sum(pieces) * 1000:.0f} ms in all (each under a frame)")
+        if f["slow"]:
+            print(f"  over a frame (wall): {'; '.join(f['slow'][:8])}")
+        worker = f"{f['worker_cpu']:.1f} s" if f["worker_cpu"] is not None else "?"
+        print(f"suggestions after the last add: computed, stored and drawn in {f['shown']:.2f} s "
+              f"({f['ghosts']} ghosts); CPU of the worker process in all: {worker}, of the window's: {f['cpu']:.1f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--chars", type=int, default=1_000_000)
     ap.add_argument("--annotations", type=int, default=20_000)
     ap.add_argument("--documents", type=int, default=100_000)
     args = ap.parse_args()
-    from PySide6.QtGui import QTextCursor
     from PySide6.QtWidgets import QPlainTextEdit
 
     from newsmark.core.model import Document
@@ -86,7 +226,6 @@ def main() -> None:
     from newsmark.store import Project
 
     app = application()
-    PaintSpy = _paint_spy()  # noqa: N806
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
         tmpd = Path(tmp)
@@ -121,40 +260,14 @@ def main() -> None:
         baseline_open = time.perf_counter() - t
         bare.close()
 
-        window = MainWindow(project, conf)
-        window.resize(1400, 900)
-        window.show()
-        app.processEvents()
-        t = time.perf_counter()
-        window.open_document("big")
-        window.article.viewport().repaint()
-        open_s = time.perf_counter() - t
-        t = time.perf_counter()
-        slices = []
-        while window.article.highlighter.lazy:  # the rest is coloured while idle, a slice a tick
-            s0 = time.perf_counter()
-            window.article._colour_some()
-            slices.append(time.perf_counter() - s0)
-        rest_s = time.perf_counter() - t
-
-        adds = []
-        painted: list[bool] = []
-        paints = PaintSpy(window.article.viewport(), painted)  # noqa: F841 (kept alive)
-        for n in range(ADDS):  # entities and quotes in turn: a quote's panel offers every entity
-            s = rng.randrange(0, len(text) - 50)
-            cursor = window.article.textCursor()
-            cursor.setPosition(window.article.map.to_qt(s))
-            cursor.setPosition(window.article.map.to_qt(s + 12), QTextCursor.MoveMode.KeepAnchor)
-            window.article.setTextCursor(cursor)
-            app.processEvents()  # the selection painted: the user sees it before pressing the key
-            painted.clear()
-            t = time.perf_counter()
-            window.apply_label("QUOTE" if n % 2 else "PERSON")
-            app.processEvents()  # every widget the add touched (article, panels, lists) painted
-            if not painted:  # the article must be in the figure: paint it if Qt did not
-                window.article.viewport().repaint()
-            adds.append(time.perf_counter() - t)
-
+        figures = {}
+        _time_pieces(PIECES)
+        for on in (False, True):  # off first: the on run's stored suggestions would be read back
+            conf.setValue("suggestions/enabled", on)
+            window, figures[on] = measure_window(app, project, conf, text, on)
+            if not on:
+                window.close()
+        rng = random.Random(4)
         bar = window.article.verticalScrollBar()
         bar.setValue(0)
         frames = []
@@ -240,14 +353,8 @@ def main() -> None:
         print(f"article: {len(text):,} characters, {args.annotations:,} annotations "
               f"({args.annotations - plain:,} overlapping)")
         print(f"baseline: bare QPlainTextEdit open + paint      {baseline_open * 1000:7.1f} ms")
-        print(f"open + first paint                               {open_s * 1000:7.1f} ms "
-              f"({open_s / baseline_open:.2f}x baseline; target <= 300 ms)")
-        print(f"rest of the article coloured while idle           {rest_s * 1000:7.1f} ms in {len(slices)} slices, "
-              f"longest {max(slices, default=0) * 1000:.1f} ms (each under a frame)")
-        p95 = sorted(adds)[int(len(adds) * 0.95) - 1]
-        print(f"add one annotation (store + repaint)             {statistics.median(adds) * 1000:7.1f} ms median, "
-              f"{p95 * 1000:.1f} ms 95th percentile, {max(adds) * 1000:.1f} ms worst of {len(adds)} "
-              f"(target <= 16 ms)")
+        for on in (False, True):
+            report(on, figures[on])
         print(f"scroll page by page ({len(frames)} frames)              {max(frames) * 1000:7.1f} ms slowest, "
               f"{statistics.median(frames) * 1000:.1f} ms median (target <= 16 ms)")
 

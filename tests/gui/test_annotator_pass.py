@@ -122,23 +122,6 @@ def test_filtering_the_list_never_shows_another_annotation_as_selected(
     assert _listed_selection(window) == [quote.id]
 
 
-def test_a_window_closed_while_suggestions_are_computed_hears_nothing_back(qtbot: Any) -> None:
-    """The benchmark closed its window while a long article's suggestions were computed: the
-    worker emitted into a deleted window ("Signal source has been deleted" on stderr)."""
-    from newsmark.core.model import Document
-    from newsmark.gui.widgets.suggestions import SuggestionWorker
-
-    worker = SuggestionWorker()
-    heard: list[Any] = []
-    worker.computed.connect(lambda *a: heard.append(a))
-    doc = Document(id="d", text="“We will win,” said Anna Berg.")
-    worker.compute(1, doc)
-    assert len(heard) == 1 and heard[0][1] == "d"  # it does answer while the window is open
-    worker.stopping = True  # set by the window's thread when it closes
-    worker.compute(2, doc)
-    assert len(heard) == 1
-
-
 def test_a_quote_tagged_a_character_short_of_its_suggestion_leaves_no_ghost(
         qtbot: Any, window: Any, sample_project: Project) -> None:
     """A drag to the end of "negotiation" (snapped to the word, without the period) made the
@@ -166,41 +149,3 @@ def test_a_quote_tagged_a_character_short_of_its_suggestion_leaves_no_ghost(
     user.key((Qt.Key.Key_Return, NONE))
     assert [a.id for a in sample_project.annotations(DOC) if a.label == "QUOTE" and a.start <= q + 3 < a.end] == [
         quote.id]
-
-
-def test_closing_while_a_long_computation_runs_waits_for_it_instead_of_aborting(
-        qtbot: Any, sample_project: Project, settings: Any, monkeypatch: Any) -> None:
-    """bench_window.py closed its window while the 1 MB article's suggestions were computed: the
-    wait gave up after 5 s and the program aborted ("QThread: Destroyed while thread
-    'newsmark-suggestions' is still running", status 134)."""
-    import threading
-
-    from newsmark.gui.main_window import MainWindow
-    from newsmark.gui.widgets import suggestions as module
-
-    monkeypatch.setattr(module, "SHUTDOWN_PATIENCE_MS", 50)
-    from newsmark.suggest import quotes
-
-    release = threading.Event()
-    started = threading.Event()
-
-    class Slow(quotes.QuotesRecommender):
-        def suggest(self, doc: Any) -> Any:  # a long article, in the worker's thread
-            started.set()
-            release.wait(10)
-            return super().suggest(doc)
-
-    monkeypatch.setattr(quotes, "QuotesRecommender", Slow)
-    w = MainWindow(sample_project, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(started.is_set, timeout=5000)  # (the event loop runs: the job is sent)
-    # the computation ends past the patience (and past the 5 s the window used to wait)
-    threading.Timer(5.3, release.set).start()
-    try:
-        w.close()
-        assert w.suggestions._thread.isFinished()
-        assert not w.isVisible()
-    finally:
-        release.set()
-        w.suggestions._thread.wait()

@@ -47,7 +47,8 @@ def suggest_window(qtbot: Any, tmp_path: Path, settings: Any) -> Any:
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: len(w.suggestions.items) >= 3, timeout=5000)
+    # every recommender's suggestions stored and drawn (each recommender's come as soon as made)
+    qtbot.waitUntil(lambda: w.suggestions.latency_ms is not None and len(w.suggestions.items) >= 3, timeout=5000)
     yield w
     w.close()
     p.close()
@@ -194,6 +195,9 @@ def test_evaluation_dialog_shows_each_recommender(qtbot: Any, suggest_window: An
     w.session.set_status("a", "done")
     dialog = EvaluationDialog(w.project, w)
     qtbot.addWidget(dialog)
+    assert not dialog.finished_computing and dialog.job is not None  # computed in a process of its own
+    qtbot.waitUntil(lambda: dialog.finished_computing, timeout=20000)
+    assert dialog.progress.isHidden() and dialog.job is None  # its process ended with it
     rows = {(dialog.table.item(r, 0).text(), dialog.table.item(r, 1).text())
             for r in range(dialog.table.rowCount())}
     assert ("quotes", "QUOTE") in rows and ("quotes", "CUE") in rows
@@ -277,5 +281,8 @@ def test_spacy_suggestions_go_when_spacy_no_longer_makes_them(qtbot: Any, sugges
     text = w.session.document.text
     for at in (text.index("Geneva"), text.rindex("Geneva")):
         w.undo_stack.push(AddAnnotation(w.session, "a", at, at + 6, "GPE"))
+    # the ghosts go at once (tagged spans); the worker, computing again, takes them out of the store
     qtbot.waitUntil(lambda: ("GPE", "Geneva") not in heads(w), timeout=5000)
-    assert not [s for s in store.open_suggestions(w.project, "a") if s.label == "GPE"]
+    qtbot.waitUntil(lambda: not [s for s in store.open_suggestions(w.project, "a") if s.label == "GPE"],
+                    timeout=10000)
+    assert ("GPE", "Geneva") not in heads(w)

@@ -139,3 +139,46 @@ def test_one_span_suggested_by_two_recommenders_is_one_suggestion(project: Any, 
     store.accept(project, doc, store.open_suggestions(project, doc)[0].id)
     assert [s.head.text for s in store.open_suggestions(project, doc)] == ["the appeal would be filed in May"]
     assert store.count_open(project) == 1
+
+
+def test_written_in_steps_by_a_worker_the_decisions_made_meanwhile_stand(project: Any, doc: str) -> None:
+    """The worker stores beside the window, a transaction per step: a suggestion the annotator
+    rejects between the worker's reading and its writing stays rejected, and what changed is told."""
+    first = store.replace(project, doc, "quotes", suggest_quotes(TEXT), step=1)
+    store.reject(project, doc, first[0].id)
+    changes = store.Changes()
+    again = store.replace(project, doc, "quotes", suggest_quotes(TEXT), step=1, changes=changes)
+    assert first[0].id not in {s.id for s in again}
+    assert not changes.added and not changes.removed  # the same as stored: nothing written
+    assert [s.id for s in store.open_suggestions(project, doc)] == [s.id for s in first[1:]]
+    assert store.suggestion(project, doc, first[0].id)[1] == "rejected"
+    fewer = store.Changes()
+    store.replace(project, doc, "quotes", [], step=1, changes=fewer)
+    assert sorted(fewer.removed) == sorted(s.id for s in first[1:]) and not fewer.added
+    assert store.open_suggestions(project, doc) == []
+    assert store.suggestion(project, doc, first[0].id)[1] == "rejected"  # a decided row is not removed
+
+
+def test_an_identical_annotation_is_refused_after_another_connection_wrote(project: Any, doc: str) -> None:
+    """The window keeps the document's spans to refuse identical annotations; the suggestions'
+    worker writes through a connection of its own after each edit.  The window then asks the
+    store for the one span instead of reading them all again, and still refuses duplicates."""
+    from newsmark.core.errors import DuplicateAnnotationError
+    from newsmark.store import Project
+
+    project.add_annotation(doc, 0, 9, "PERSON")
+    project.add_annotation(doc, 17, 23, "DATE")  # the spans are kept
+    assert project._spans is not None
+    kept = project._spans[1]
+    other = Project.open(project.path)
+    try:
+        made = other.add_annotation(doc, 59, 67, "PERSON")  # "Jane Doe", by another connection
+    finally:
+        other.close()
+    assert project.add_annotation(doc, 0, 9, "ORG").label == "ORG"  # another label: stored
+    assert project._spans is not None and project._spans[1] is kept  # not all read again
+    with pytest.raises(DuplicateAnnotationError) as e:
+        project.add_annotation(doc, 59, 67, "PERSON")
+    assert made.id in str(e.value)
+    with pytest.raises(DuplicateAnnotationError):
+        project.add_annotation(doc, 0, 9, "PERSON")

@@ -6,6 +6,7 @@ them); every edit is an undo command over the store, committed when it is made.
 
 from __future__ import annotations
 
+import gc
 import re
 from typing import Any
 
@@ -75,9 +76,9 @@ class MainWindow(QMainWindow):
         self._build()
         self._actions()
         self._connect()
-        from newsmark.gui.widgets.suggestions import Suggestions
+        from newsmark.gui.suggestions import Suggestions
 
-        self.suggestions = Suggestions(self)  # issue #16: ghost spans, its own menu and thread
+        self.suggestions = Suggestions(self)  # issue #16: ghost spans, its own menu and worker process
         self.setWindowTitle(f"{APP_NAME} — {project.path.name}")
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
         self.restoreState(self.settings.value("window_state", b""))  # type: ignore[arg-type]
@@ -411,6 +412,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
         self._select_doc_row()
         self.article.setFocus()
+        # the document's objects (20,000 annotations and their spans) are long-lived: kept out
+        # of the collector's full passes, which otherwise stop the window 50-140 ms now and then
+        gc.freeze()
 
     def _select_doc_row(self) -> None:
         row = self.doc_model.view_row(self.doc_id) if self.doc_id else None
@@ -478,15 +482,18 @@ class MainWindow(QMainWindow):
                 self.open_document(current_doc)
                 if keep and self.session.annotation(keep):
                     self.select_annotation(keep, reveal=False)
+        self.suggestions.seen()
         self.statusBar().showMessage("The project was changed by another program: list refreshed.", 5000)
 
     def sync_data_version(self) -> None:
         """Take the project's changes so far as seen (its own import just finished)."""
         self.data_version = self.project.conn.execute("PRAGMA data_version").fetchone()[0]
+        self.suggestions.seen()
 
     def writing_in_background(self) -> bool:
-        """Whether the window's own import or export is running (in its thread)."""
-        return self._transfer is not None and self._transfer[0].isRunning()
+        """Whether the window's own import or export is running (in its thread), or its
+        suggestions' worker is storing what it computed (in its process)."""
+        return self._transfer is not None and self._transfer[0].isRunning() or self.suggestions.computing
 
     def refresh_documents(self) -> None:
         self.sync_data_version()

@@ -736,7 +736,16 @@ class Project:
                           text: str, own: str | None = None) -> None:
         """An annotation identical to one there (span, label, annotator) is not stored twice
         (``own``: the id of the annotation being changed or put back, not a duplicate of itself)."""
-        there = self._spans_of(doc_id).get((start, end, label, annotator))
+        kept = self._spans
+        if kept is not None and kept[0][0] == doc_id and kept[0][1] != self._spans_stamp(doc_id)[1]:
+            # another connection committed since (the suggestions' worker beside the window, after
+            # each edit): one query, not all the document's spans read again (20-40 ms for 20,000)
+            row = self.conn.execute('SELECT id FROM annotations WHERE doc = ? AND start = ? AND "end" = ?'
+                                    " AND label = ? AND annotator IS ? ORDER BY id LIMIT 1",
+                                    (doc_id, start, end, label, annotator)).fetchone()
+            there = row[0] if row else None
+        else:
+            there = self._spans_of(doc_id).get((start, end, label, annotator))
         if there is not None and there != own:
             shown = text if len(text) <= 60 else text[:59] + "…"
             by = f" by {annotator}" if annotator is not None else ""

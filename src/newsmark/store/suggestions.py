@@ -9,7 +9,8 @@ suggestions again never brings them back; accepted ones stay as accepted for the
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,14 +42,36 @@ def _row(r: Sequence[Any]) -> Suggestion:
                                       document=r[0], created=r[9])
 
 
-def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+@dataclass(slots=True)
+class Changes:
+    """What storing a recommender's suggestions changed among a document's open ones: the ids
+    of the rows that went, and of those that came or changed (a new score).  The window reads
+    only these back, not the whole document's suggestions."""
+
+    removed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.removed) + len(self.added)
+
+
+def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterable[Suggestion], *,
+            step: int | None = None, changes: Changes | None = None,
+            between: Callable[[], object] | None = None) -> list[Suggestion]:
     """Store a recommender's suggestions for a document in place of its earlier open ones.
 
     Left out: those the annotator rejected or accepted before (same recommender, label and
     span), those whose head overlaps an annotation of its label (the annotator tagged that
     quote or name already, perhaps a character shorter: as INCEpTION hides them) and those whose
     head's label the project's schema does not have; of the rest, the spans and links the schema
-    cannot hold (a user's schema without CUE, PERSON or ``said_by``).  Returns what was stored."""
+    cannot hold (a user's schema without CUE, PERSON or ``said_by``).  Returns what was stored.
+
+    Rows that are the same as before are not written again.  With ``step``, the writes go in
+    transactions of at most ``step`` rows each (a worker process beside the window: the window's
+    own edits never wait long for the write lock), each checking again what the annotator
+    decided meanwhile (``between`` is called between them: the worker pauses, so that the
+    window's next edit finds the write lock free); ``changes`` receives the ids removed and
+    added or changed."""
     text = project._text(doc_id)
     tagged: dict[str, list[tuple[int, int]]] = {}
     for a in project.annotations(doc_id):
@@ -71,21 +94,21 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
         return i > 0 and found[1][i - 1] > start
 
     stamp = now()
-    stored: list[Suggestion] = []
     labels = {lab.name: lab for lab in project.labels()}
     relation_types = {rt.name: rt for rt in project.relation_types()}
-    suggestions = (f for f in (_fit(s, labels, relation_types) for s in suggestions) if f is not None)
-    with project.write():
-        # decided by any recommender: a span rejected once is not brought back by another
-        decided = {(r[0], r[1], r[2]) for r in project.conn.execute(
-            "SELECT label, start, \"end\" FROM suggestions WHERE doc = ? AND status != 'open'", (doc_id,))}
+    fitted = (f for f in (_fit(s, labels, relation_types) for s in suggestions) if f is not None)
+    out = changes if changes is not None else Changes()
+    # in steps, what is there is read without the write lock: the window may write meanwhile
+    with project.write() if step is None else contextlib.nullcontext():
+        decided = _decided(project, doc_id)
         # an open suggestion made again keeps its id (the window's undo refers to it)
-        was_open = {(r[1], r[2], r[3]): (r[0], r[4]) for r in project.conn.execute(
-            "SELECT id, label, start, \"end\", created FROM suggestions"
+        was_open = {(r[1], r[2], r[3]): (r[0], r[4], float(r[5]), r[6]) for r in project.conn.execute(
+            "SELECT id, label, start, \"end\", created, score, grp FROM suggestions"
             " WHERE doc = ? AND recommender = ? AND status = 'open'", (doc_id, recommender))}
         seen: set[tuple[str, int, int]] = set()
-        rows = []
-        for s in suggestions:
+        stored: list[Suggestion] = []
+        rows: list[tuple[Any, ...]] = []
+        for s in fitted:
             key = (s.label, s.start, s.end)
             if key in decided or key in seen or overlaps_tagged(s.label, s.start, s.end):
                 continue
@@ -97,13 +120,40 @@ def replace(project: Project, doc_id: str, recommender: str, suggestions: Iterab
             old = was_open.pop(key, None)
             s.id, s.created = (old[0], old[1]) if old else (new_id(), stamp)
             s.document, s.recommender = doc_id, recommender
-            rows.append((doc_id, s.id, recommender, float(s.score), s.label, s.start, s.end,
-                         jsonutil.dumps(s.group_json()), "open", s.created))
+            grp = jsonutil.dumps(s.group_json())
             stored.append(s)
-        project.conn.executemany("DELETE FROM suggestions WHERE doc = ? AND id = ?",
-                                 [(doc_id, sid) for sid, _ in was_open.values()])
-        project.conn.executemany(f"INSERT OR REPLACE INTO suggestions({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            if old is not None and old[2] == float(s.score) and old[3] == grp:
+                continue  # the same as stored: not written again
+            rows.append((doc_id, s.id, recommender, float(s.score), s.label, s.start, s.end,
+                         grp, "open", s.created))
+        gone = [sid for sid, *_rest in was_open.values()]
+        if step is None:
+            _write(project, doc_id, gone, rows, out)
+    if step is not None:  # each part its own transaction, the decisions read again in each
+        for i in range(0, max(len(gone), len(rows)), step):
+            if i and between is not None:
+                between()
+            with project.write():
+                decided = _decided(project, doc_id)
+                _write(project, doc_id, gone[i:i + step],
+                       [r for r in rows[i:i + step] if (r[4], r[5], r[6]) not in decided], out)
     return stored
+
+
+def _decided(project: Project, doc_id: str) -> set[tuple[str, int, int]]:
+    """The heads decided on (accepted or rejected), by any recommender: a span rejected once is
+    not brought back by another."""
+    return {(r[0], r[1], r[2]) for r in project.conn.execute(
+        "SELECT label, start, \"end\" FROM suggestions WHERE doc = ? AND status != 'open'", (doc_id,))}
+
+
+def _write(project: Project, doc_id: str, gone: list[str], rows: list[tuple[Any, ...]], changes: Changes) -> None:
+    # only open rows go: one the annotator decided on meanwhile stays as decided
+    project.conn.executemany("DELETE FROM suggestions WHERE doc = ? AND id = ? AND status = 'open'",
+                             [(doc_id, sid) for sid in gone])
+    project.conn.executemany(f"INSERT OR REPLACE INTO suggestions({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+    changes.removed.extend(gone)
+    changes.added.extend(r[1] for r in rows)
 
 
 def _fit(s: Suggestion, labels: dict[str, Label], relation_types: dict[str, RelationType]) -> Suggestion | None:
@@ -144,6 +194,41 @@ def open_suggestions(project: Project, doc_id: str, *, min_score: float = 0.0,
             heads.add((r[4], r[5], r[6]))
             out.append(_row(r))
     return out
+
+
+def open_page(project: Project, doc_id: str, *, min_score: float = 0.0,
+              after: tuple[str, int, int, str] | None = None, limit: int = 500) -> list[Suggestion]:
+    """A slice of a document's open suggestions scored at least ``min_score``, every
+    recommender's (not one per head), by (label, start, end, id) after ``after``: the window
+    reads a long article's suggestions a slice at a time, between frames.  That order is the
+    head index's: no slice sorts the document's suggestions."""
+    sql = f"SELECT {_COLUMNS} FROM suggestions WHERE doc = ? AND status = 'open' AND score >= ?"
+    args: list[Any] = [doc_id, min_score]
+    if after is not None:
+        sql += ' AND (label, start, "end", id) > (?, ?, ?, ?)'
+        args += list(after)
+    sql += ' ORDER BY label, start, "end", id LIMIT ?'
+    args.append(limit)
+    return [_row(r) for r in project.conn.execute(sql, args)]
+
+
+def open_by_id(project: Project, doc_id: str, ids: Sequence[str], *, min_score: float = 0.0) -> list[Suggestion]:
+    """The open suggestions among ``ids`` scored at least ``min_score`` (what a worker's store changed)."""
+    out: list[Suggestion] = []
+    for i in range(0, len(ids), 500):
+        part = list(ids[i:i + 500])
+        out.extend(_row(r) for r in project.conn.execute(
+            f"SELECT {_COLUMNS} FROM suggestions WHERE doc = ? AND status = 'open' AND score >= ?"
+            f" AND id IN ({','.join('?' * len(part))})", [doc_id, min_score, *part]))
+    return out
+
+
+def open_at_head(project: Project, doc_id: str, label: str, start: int, end: int, *,
+                 min_score: float = 0.0) -> list[Suggestion]:
+    """Every recommender's open suggestion with this head (after an undo reopened it)."""
+    return [_row(r) for r in project.conn.execute(
+        f"SELECT {_COLUMNS} FROM suggestions WHERE doc = ? AND label = ? AND start = ? AND \"end\" = ?"
+        " AND status = 'open' AND score >= ?", (doc_id, label, start, end, min_score))]
 
 
 def suggestion(project: Project, doc_id: str, sid: str) -> tuple[Suggestion, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
 from newsmark.core.model import Document
@@ -22,6 +22,76 @@ NAME = "strings"
 # and short phrases only.
 MAX_LENGTH = 60
 SKIP_LABELS = frozenset({"QUOTE", "DISPUTE"})
+
+
+_END = ""  # a trie node's key for "a string ends here" (no character is "")
+_Node = dict[str, "_Node"]
+
+
+class StringTrie:
+    """The known strings, found in a text as ``(?<!\\w)(?:s1|s2|…)(?!\\w)`` finds them with
+    the strings longest first (left to right; at each position the longest that ends a word),
+    without compiling a regular expression of thousands of alternatives (a second for a
+    project's strings, again after each edit) nor trying each at every position (15 s on a
+    1 MB article with 10,000 strings; ~1 s walking the trie).  Changed in place as the
+    annotator tags."""
+
+    def __init__(self, strings: Iterable[str] = ()) -> None:
+        self.root: _Node = {}
+        self._starts: re.Pattern[str] | None = None
+        for text in strings:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        node = self.root
+        for ch in text:
+            child = node.get(ch)
+            if child is None:
+                child = node[ch] = {}
+                if node is self.root:
+                    self._starts = None
+            node = child
+        node[_END] = {}
+
+    def discard(self, text: str) -> None:
+        node: _Node | None = self.root
+        for ch in text:
+            if node is None:
+                return
+            node = node.get(ch)
+        if node is not None:
+            node.pop(_END, None)  # the nodes stay: a walk through them finds nothing
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each string found, left to right, not overlapping."""
+        if not self.root:
+            return
+        if self._starts is None:  # a word's start whose character starts some string
+            first = "".join(re.escape(c) for c in sorted(self.root))
+            self._starts = re.compile(f"(?<!\\w)[{first}]")
+        n = len(text)
+        after = 0
+        root = self.root
+        for m in self._starts.finditer(text):
+            p = m.start()
+            if p < after:
+                continue
+            node = root[text[p]]
+            i = p + 1
+            best = -1
+            while True:
+                if _END in node and (i == n or not (text[i].isalnum() or text[i] == "_")):
+                    best = i  # a word character (\\w) is what isalnum() says, and "_"
+                if i == n:
+                    break
+                child = node.get(text[i])
+                if child is None:
+                    break
+                node = child
+                i += 1
+            if best > 0:
+                yield p, best
+                after = best
 
 
 def _learnable(text: str, label: str) -> bool:
@@ -40,8 +110,7 @@ class StringsRecommender:
         self.any_label: Counter[str] = Counter()  # text -> times tagged with any label
         self.misses: Counter[str] = Counter()  # text -> untagged occurrences in done documents
         self.rejected: Counter[tuple[str, str]] = Counter()
-        self._pattern: re.Pattern[str] | None = None
-        self._dirty = False
+        self._trie: StringTrie | None = None
         self._misses_by_doc: dict[str, Counter[str]] = {}
 
     @classmethod
@@ -64,14 +133,14 @@ class StringsRecommender:
                 done.append(doc)
         for text, label, times in rejected:
             rec.rejected[(text, label)] += times
-        pattern = rec._compile()
-        if pattern is not None:
+        trie = rec._compile()
+        if trie is not None:
             for doc in done:
                 spans = {(a.start, a.end) for a in doc.annotations}
                 mine: Counter[str] = Counter()
-                for m in pattern.finditer(doc.text):
-                    if (m.start(), m.end()) not in spans:
-                        mine[m.group()] += 1
+                for s, e in trie.finditer(doc.text):
+                    if (s, e) not in spans:
+                        mine[doc.text[s:e]] += 1
                 rec.misses.update(mine)
                 rec._misses_by_doc[doc.id] = mine
         return rec
@@ -117,25 +186,25 @@ class StringsRecommender:
         if not _learnable(text, label):
             return
         t = text
+        known = t in self.any_label
         self.tagged[(t, label)] += times
         self.any_label[t] += times
         if self.tagged[(t, label)] <= 0:
             del self.tagged[(t, label)]
         if self.any_label[t] <= 0:
             del self.any_label[t]
-        self._dirty = True
+        if self._trie is not None:  # the strings to find change in place, not all made again
+            if t in self.any_label and not known:
+                self._trie.add(t)
+            elif known and t not in self.any_label:
+                self._trie.discard(t)
 
     def note_rejected(self, text: str, label: str) -> None:
         self.rejected[(text, label)] += 1
 
-    def _compile(self) -> re.Pattern[str] | None:
-        strings = sorted(self.any_label, key=len, reverse=True)
-        if not strings:
-            self._pattern = None
-            return None
-        # whole words only: "Iran" is not suggested inside "Iranian"
-        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, strings)) + r")(?!\w)")
-        return self._pattern
+    def _compile(self) -> StringTrie | None:
+        self._trie = StringTrie(self.any_label) if self.any_label else None
+        return self._trie
 
     def score(self, text: str, label: str) -> float:
         n = self.tagged[(text, label)]
@@ -143,10 +212,9 @@ class StringsRecommender:
         return n / total if total else 0.0
 
     def suggest(self, doc: Document) -> list[Suggestion]:
-        if self._dirty:
+        if self._trie is None:
             self._compile()
-            self._dirty = False
-        if self._pattern is None:
+        if self._trie is None:
             return []
         labels_of: dict[str, list[str]] = {}
         for (text, label), _n in self.tagged.items():
@@ -158,16 +226,17 @@ class StringsRecommender:
         starts = [cs for cs, _ in covered]
         furthest = list(accumulate((ce for _, ce in covered), max))
         out = []
-        for m in self._pattern.finditer(doc.text):
-            s, e = m.start(), m.end()
+        text = doc.text
+        for s, e in self._trie.finditer(text):
+            found = text[s:e]
             if (s, e) in have:
                 continue
             i = bisect_right(starts, s)
             if i and furthest[i - 1] >= e:  # not the same span (that is in ``have``): a longer one
                 continue
-            for label in sorted(labels_of.get(m.group(), [])):
-                sc = self.score(m.group(), label)
+            for label in sorted(labels_of.get(found, [])):
+                sc = self.score(found, label)
                 if sc > 0:
                     out.append(Suggestion(self.name, round(sc, 3),
-                                          [SuggestedSpan("span", s, e, label, m.group())]))
+                                          [SuggestedSpan("span", s, e, label, found)]))
         return out

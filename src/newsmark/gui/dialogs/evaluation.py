@@ -1,23 +1,27 @@
 """How good each recommender is on the project's own done documents: the figures of
-``newsmark evaluate``, per recommender, in the window."""
+``newsmark evaluate``, per recommender, in the window.  Computed in a process of its own
+(``newsmark.suggest.worker.evaluate``), with a progress bar; closing the dialog stops it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from newsmark.core.errors import NewsmarkError
+from newsmark.gui.suggestions.process import WorkerProcess
 from newsmark.store.project import Project
+from newsmark.suggest import worker
 
 COLUMNS = ("recommender", "label", "suggested", "gold", "P exact", "R exact", "F1 exact",
            "P overlap", "R overlap", "F1 overlap")
@@ -40,6 +44,9 @@ class EvaluationDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%p%")
+        layout.addWidget(self.progress)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
@@ -49,37 +56,70 @@ class EvaluationDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        settings = getattr(parent, "settings", None)
-        self.run(project, names or recommender_names(settings))
+        self.finished_computing = False
+        self.job: WorkerProcess | None = None
+        self.names = names or recommender_names(getattr(parent, "settings", None))
+        self._documents = 0
+        self._lines: list[str] = []
+        self.finished.connect(self._stop)
+        self.run(project)
 
-    def run(self, project: Project, names: list[str]) -> None:
-        from newsmark.suggest.run import evaluate
-
+    def run(self, project: Project) -> None:
         done = len(project.document_ids(["done"]))
         if done == 0:
             self.summary.setText("No document is marked done yet: the figures compare a recommender's "
                                  "suggestions with the annotations of done documents.")
+            self.progress.hide()
+            self.finished_computing = True
             return
-        lines = [f"Against the annotations of {done} done documents; each recommender sees the texts "
-                 "without their annotations (strings learns from the other documents)."]
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            for name in names:
-                try:
-                    report = evaluate(project, name)
-                except NewsmarkError as e:
-                    lines.append(f"{name}: {e}")
-                    continue
-                for row in report.rows():
-                    self._add_row(name, row)
-                q = report.quotes
-                if q.predicted or q.gold:
-                    lines.append(f"{name}: quotes (overlap) precision {q.precision:.2f}, recall {q.recall:.2f} "
-                                 f"(quote-marked {q.recall_marked:.2f}), speaker right {q.speaker:.2f}, "
-                                 f"cue right {q.cue:.2f}")
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.summary.setText("\n".join(lines))
+        self._documents = done
+        self._lines = [f"Against the annotations of {done} done documents; each recommender sees the texts "
+                       "without their annotations (strings learns from the other documents)."]
+        self.summary.setText(self._lines[0] + f"\nComputing ({', '.join(self.names)})…")
+        self.progress.setRange(0, done * len(self.names))
+        self.progress.setValue(0)
+        self.job = WorkerProcess(worker.evaluate, (str(project.path), self.names), "newsmark-evaluate", self)
+        self.job.received.connect(self._on_message)
+        self.job.ended.connect(self._on_ended)
+
+    def _on_message(self, msg: tuple[Any, ...]) -> None:
+        kind = msg[0]
+        if kind == "start":
+            self._documents = max(1, int(msg[1]))
+            self.progress.setRange(0, self._documents * len(self.names))
+        elif kind == "progress":
+            self.progress.setValue(int(msg[1]) * self._documents + int(msg[2]))
+        elif kind == "report":
+            name, rows, q = msg[1], msg[2], msg[3]
+            for row in rows:
+                self._add_row(name, row)
+            if q is not None:
+                self._lines.append(f"{name}: quotes (overlap) precision {q[0]:.2f}, recall {q[1]:.2f} "
+                                   f"(quote-marked {q[2]:.2f}), speaker right {q[3]:.2f}, cue right {q[4]:.2f}")
+            self.progress.setValue((self.names.index(name) + 1) * self._documents)
+        elif kind == "error":
+            self._lines.append(f"{msg[1]}: {msg[2]}" if msg[1] else str(msg[2]))
+        elif kind == "end":
+            self.progress.setValue(self.progress.maximum())
+            self.progress.hide()
+            self.finished_computing = True
+            self._stop()
+        self.summary.setText("\n".join(self._lines + ([] if self.finished_computing else ["Computing…"])))
+
+    def _on_ended(self, why: str) -> None:
+        if not self.finished_computing:
+            self._lines.append(f"The evaluation stopped: its process ended ({why}).")
+            self.summary.setText("\n".join(self._lines))
+            self.progress.hide()
+            self.finished_computing = True
+        self._stop()
+
+    def _stop(self, *_args: Any) -> None:
+        """The evaluation is done, or the dialog closes: its process ends (killed if it is
+        still computing: it only reads the project)."""
+        if self.job is not None:
+            job, self.job = self.job, None
+            job.stop(0.2)
 
     def _add_row(self, name: str, row: tuple[str, int, int, float, float, float, float, float, float]) -> None:
         r = self.table.rowCount()
