@@ -3,13 +3,26 @@ count them) gives exactly the figures of the whole."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
+import sys
+from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
+from click.testing import CliRunner
 
-from newsmark.team.agreement import agreement, annotators_of, tally
+from newsmark.cli import cli
+from newsmark.core.errors import NewsmarkError
+from newsmark.core.model import Document
+from newsmark.store import Project
+from newsmark.team import parallel
+from newsmark.team.agreement import ALL, agreement, annotators_of, project_agreement, tally
 from newsmark.team.data import DocWork, Link, Span
 from newsmark.team.measures import Continuum, Unitizing, alpha_of
+from newsmark.team.parallel import agreement_in_two, halves
 from tests.conftest import NAUGHTY
 
 WORDS = ["the", "minister", "said", ",", "😀", "石油", "café", "“we”", "\r\n", "e\u0301", "\u2028", "\u00a0x"]
@@ -103,3 +116,83 @@ def test_a_continuum_in_stretches_is_the_continuum_at_once(seed: int) -> None:
     if whole.has_units():
         assert joined.expected_disagreement() == study.expected("X")
         assert joined.observed_disagreement() == study.observed("X")
+
+
+def team_project(path: Path, seed: int) -> Path:
+    """A project holding ``random_work``: most documents imported as native JSONL (packed), the
+    last two annotated one by one (rows)."""
+    work = random_work(seed, docs=10)
+    lines = []
+    for doc in work[:-2]:
+        anns = [{"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": doc.text[s.start:s.end],
+                 "annotator": name} for name, spans in doc.spans.items() for s in spans]
+        rels = [{"id": ln.id, "type": ln.type, "from": ln.from_id, "to": ln.to_id} for ln in doc.links]
+        lines.append(orjson.dumps({"id": doc.id, "text": doc.text, "annotations": anns, "relations": rels}))
+    source = path.with_suffix(".jsonl")
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    Project.create(path).close()
+    result = CliRunner().invoke(cli, ["import", str(path), str(source)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with Project.open(path) as p:
+        for doc in work[-2:]:
+            p.add_document(Document(id=doc.id, text=doc.text))
+            ids = {}
+            for name, spans in doc.spans.items():
+                for s in spans:
+                    with contextlib.suppress(NewsmarkError):  # an identical one is refused
+                        ids[s.id] = p.add_annotation(doc.id, s.start, s.end, s.label, annotator=name).id
+            for ln in doc.links:
+                if ln.from_id in ids and ln.to_id in ids:
+                    p.add_relation(doc.id, ln.type, ids[ln.from_id], ids[ln.to_id])
+    return path
+
+
+def _in_one(path: Path, **options: Any) -> dict[str, Any]:
+    with Project.open(path, readonly=True) as p:
+        return project_agreement(p, processes=1, **options).to_dict()
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"] if sys.platform.startswith("linux") else ["spawn"])
+def test_two_processes_count_what_one_counts(tmp_path: Path, method: str) -> None:
+    path = team_project(tmp_path / "team.newsmark", 4)
+    with Project.open(path, readonly=True) as p:
+        assert p.is_packed("d0") and not p.is_packed("d9")
+        first, second, _ = halves(p)
+        assert first and second and first + second == p.document_ids()
+        one = project_agreement(p, processes=1)
+        assert one.documents_all > 0 and one.alpha_u[ALL] is not None
+        two = agreement_in_two(p, force=True, method=method)
+        assert two is not None and two.to_dict() == one.to_dict()
+        options = {"labels": ["PERSON", "QUOTE"], "annotators": ["bob", "ann"]}
+        two = agreement_in_two(p, force=True, method=method, **options)
+        assert two is not None and two.to_dict() == _in_one(path, **options)
+
+
+def test_when_the_second_process_fails_one_counts_everything(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = team_project(tmp_path / "team.newsmark", 5)
+    expected = _in_one(path)
+    for broken in (_dies, _cannot_read):
+        monkeypatch.setattr(parallel, "count_part", broken)
+        with Project.open(path, readonly=True) as p:
+            for method in ("fork", "spawn") if sys.platform.startswith("linux") else ("spawn",):
+                assert agreement_in_two(p, force=True, method=method) is None
+            assert project_agreement(p, processes=2).to_dict() == expected
+
+
+def _dies(conn: Any, *args: Any) -> None:
+    os._exit(3)
+
+
+def _cannot_read(conn: Any, path: str, *args: Any) -> None:
+    parallel.count_part(conn, path + ".gone", *args)
+
+
+def test_a_small_project_is_counted_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = team_project(tmp_path / "team.newsmark", 6)
+    started = []
+    monkeypatch.setattr(parallel, "count_part", lambda *args: started.append(args))
+    with Project.open(path, readonly=True) as p:
+        assert agreement_in_two(p) is None  # far below FORK_MIN annotations
+        assert project_agreement(p).to_dict() == _in_one(path)
+    assert started == []
