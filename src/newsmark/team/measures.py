@@ -7,12 +7,15 @@ variation to correct for chance): disjoint or empty work is never reported as ag
 from __future__ import annotations
 
 import bisect
+import operator
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, compress
 
 Span = tuple[int, int]  # start, end (end exclusive)
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
 
 
 def f1(matched: int, a: int, b: int) -> float | None:
@@ -38,39 +41,50 @@ def overlap_matching(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, in
     least one character).
 
     Greedy by end: take the unmatched span that ends first (of either side) and pair it with
-    the overlapping unmatched span of the other side that ends first (an identical one among
-    equals).  This is maximum: if a largest matching pairs that first span x elsewhere, or its
-    partner y elsewhere, swapping keeps every pair overlapping (anything y was paired with ends
-    no earlier than x, and starts before y ends), so one with (x, y) is as large."""
+    the overlapping unmatched span of the other side that ends first (the one that starts
+    first among those: an identical one if there is one).  This is maximum: if a largest
+    matching pairs that first span x elsewhere, or its partner y elsewhere, swapping keeps every
+    pair overlapping (anything y was paired with ends no earlier than x, and starts before y
+    ends), so one with (x, y) is as large.  In the order of (end, start), the spans after x
+    all end no earlier than x: the first of the other side that starts before x ends is y."""
     if not a or not b:
         return []
     items = sorted([(e, s, 0, i) for i, (s, e) in enumerate(a)] + [(e, s, 1, j) for j, (s, e) in enumerate(b)])
-    used = [False] * len(items)
-    pairs = []
     n = len(items)
+    used = [False] * n
+    pairs = []
     for k in range(n):
         if used[k]:
             continue
-        end, start, side, idx = items[k]
-        best = -1
+        end, _, side, idx = items[k]
         for m in range(k + 1, n):
-            e2, s2, side2, _ = items[m]
-            if used[m] or side2 == side or s2 >= end:
-                continue
-            if best < 0:
-                best = m
-                if e2 != end or s2 == start:
+            if not used[m]:
+                other = items[m]
+                if other[2] != side and other[1] < end:
+                    used[m] = True
+                    pairs.append((idx, other[3]) if side == 0 else (other[3], idx))
                     break
-            elif e2 == end and s2 == start:  # an identical span among those ending first
-                best = m
-                break
-            elif e2 != end:
-                break
-        if best >= 0:
-            used[k] = used[best] = True
-            other = items[best][3]
-            pairs.append((idx, other) if side == 0 else (other, idx))
     return sorted(pairs)
+
+
+def alone(spans: Sequence[Span]) -> set[Span]:
+    """Of spans sorted by start (then end), those that overlap no other one (none if any span
+    is empty).  Two such spans of two annotators that are identical overlap nothing else of
+    either: the overlap matching pairs them with each other whatever the other spans are, so
+    they can be counted apart (a set intersection) and left out of it."""
+    n = len(spans)
+    if n == 0:
+        return set()
+    starts = list(map(_first, spans))
+    ends = list(map(_second, spans))
+    if not all(map(operator.lt, starts, ends)):
+        return set()
+    if n == 1:
+        return set(spans)
+    reach = list(accumulate(ends, max))  # the furthest end among the spans up to each
+    left = map(operator.le, chain((starts[0],), reach[:-1]), starts)  # nothing before reaches into it
+    right = map(operator.le, ends, chain(starts[1:], (ends[-1],)))  # nothing after starts inside it
+    return set(compress(spans, map(operator.and_, left, right)))
 
 
 def cohen_kappa_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
