@@ -24,7 +24,6 @@ from newsmark.team import CURATOR
 from newsmark.team.data import DocWork, Span, gc_paused, load_work
 from newsmark.team.measures import (
     Continuum,
-    alone,
     alpha_of,
     cohen_binary,
     cohen_kappa_counts,
@@ -124,8 +123,7 @@ class _DocView:
     outermost span) is that label. Everything is computed once per document, lazily, and
     shared by every pair of annotators."""
 
-    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "_alone",
-                 "end_labels")
+    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels")
 
     def __init__(self, doc: DocWork, annotators: Sequence[str]) -> None:
         self.doc = doc
@@ -148,7 +146,6 @@ class _DocView:
         self._labels: dict[str, dict[str, int]] = {}
         self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
         self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        self._alone: dict[tuple[str, str], set[tuple[int, int]]] = {}
         self.end_labels: dict[str, set[str]] = {}
 
     def positions(self, name: str, label: str) -> list[tuple[int, int]]:
@@ -157,14 +154,6 @@ class _DocView:
         got = self._pos.get(key)
         if got is None:
             got = self._pos[key] = [(x.start, x.end) for x in self.by[name][label]]
-        return got
-
-    def alone(self, name: str, label: str) -> set[tuple[int, int]]:
-        """This annotator's spans of that label that overlap no other of them (``measures.alone``)."""
-        key = (name, label)
-        got = self._alone.get(key)
-        if got is None:
-            got = self._alone[key] = alone(self.positions(name, label))
         return got
 
     def _tokenize(self) -> None:
@@ -432,19 +421,8 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                     for x, y in zip(sa, sb, strict=True):
                         map_exact[x.id] = map_overlap[x.id] = y.id
                 continue
-            both = v.alone(a, lab) & v.alone(b, lab)  # identical, and overlapping nothing else: a pair
-            if both:
-                rest_a = [i for i, p in enumerate(pa) if p not in both]
-                rest_b = [j for j, p in enumerate(pb) if p not in both]
-                ov = overlap_matching([pa[i] for i in rest_a], [pb[j] for j in rest_b])
-                c[3] += len(both) + len(ov)
-                if mapped:
-                    where = {p: j for j, p in enumerate(pb) if p in both}
-                    ov = [(rest_a[i], rest_b[j]) for i, j in ov]
-                    ov += [(i, where[p]) for i, p in enumerate(pa) if p in both]
-            else:
-                ov = overlap_matching(pa, pb)
-                c[3] += len(ov)
+            ov = overlap_matching(pa, pb)
+            c[3] += len(ov)
             if mapped:
                 ex = exact_matching(pa, pb)
                 for i, j in ex:

@@ -7,15 +7,12 @@ variation to correct for chance): disjoint or empty work is never reported as ag
 from __future__ import annotations
 
 import bisect
-import operator
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress
+from itertools import accumulate
 
 Span = tuple[int, int]  # start, end (end exclusive)
-_first = operator.itemgetter(0)
-_second = operator.itemgetter(1)
 
 
 def f1(matched: int, a: int, b: int) -> float | None:
@@ -65,26 +62,6 @@ def overlap_matching(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, in
                     pairs.append((idx, other[3]) if side == 0 else (other[3], idx))
                     break
     return sorted(pairs)
-
-
-def alone(spans: Sequence[Span]) -> set[Span]:
-    """Of spans sorted by start (then end), those that overlap no other one (none if any span
-    is empty).  Two such spans of two annotators that are identical overlap nothing else of
-    either: the overlap matching pairs them with each other whatever the other spans are, so
-    they can be counted apart (a set intersection) and left out of it."""
-    n = len(spans)
-    if n == 0:
-        return set()
-    starts = list(map(_first, spans))
-    ends = list(map(_second, spans))
-    if not all(map(operator.lt, starts, ends)):
-        return set()
-    if n == 1:
-        return set(spans)
-    reach = list(accumulate(ends, max))  # the furthest end among the spans up to each
-    left = map(operator.le, chain((starts[0],), reach[:-1]), starts)  # nothing before reaches into it
-    right = map(operator.le, ends, chain(starts[1:], (ends[-1],)))  # nothing after starts inside it
-    return set(compress(spans, map(operator.and_, left, right)))
 
 
 def cohen_kappa_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
