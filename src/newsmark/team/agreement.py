@@ -43,6 +43,7 @@ _NO_LABELS: frozenset[str] = frozenset()
 _start = operator.attrgetter("start")
 _end = operator.attrgetter("end")
 _label = operator.attrgetter("label")
+_third = operator.itemgetter(2)
 
 
 @dataclass(slots=True)
@@ -123,7 +124,8 @@ class _DocView:
     outermost span) is that label. Everything is computed once per document, lazily, and
     shared by every pair of annotators."""
 
-    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels")
+    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels",
+                 "_powers")
 
     def __init__(self, doc: DocWork, annotators: Sequence[str]) -> None:
         self.doc = doc
@@ -146,6 +148,7 @@ class _DocView:
         self._labels: dict[str, dict[str, int]] = {}
         self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
         self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self._powers: list[int] = []
         self.end_labels: dict[str, set[str]] = {}
 
     def positions(self, name: str, label: str) -> list[tuple[int, int]]:
@@ -188,28 +191,33 @@ class _DocView:
         # each span's tokens [i, j): those it touches
         first = list(map(bisect.bisect_right, repeat(self._ends, n), starts))
         stop = list(map(bisect.bisect_left, repeat(self._starts, n), ends))
-        bits = [((1 << (j - i)) - 1) << i if j > i else 0 for i, j in zip(first, stop, strict=True)]
+        power = self._powers
+        if not power:  # 2**k for every token boundary k: the tokens [i, j) are 2**j - 2**i
+            power = self._powers = [1 << k for k in range(self.ntok + 1)]
+        bits = list(map(operator.sub, map(power.__getitem__, stop), map(power.__getitem__, first)))
+        if any(j < i for i, j in zip(first, stop, strict=True)):  # a span that ends before it starts: none
+            bits = [max(0, m) for m in bits]
         masks: dict[str, int] = {}
         for lab, m in zip(labels, bits, strict=True):
             if m:
-                masks[lab] = masks.get(lab, 0) | m
+                got = masks.get(lab)
+                masks[lab] = m if got is None else got | m
         # the longest span first (among equals, the smallest start, then the last given)
         ranked = sorted(zip(map(operator.sub, ends, starts), map(operator.neg, starts), range(n), strict=True),
                         reverse=True)
         won: dict[str, int] = {}
-        taken = 0
-        full = (1 << self.ntok) - 1
-        for *_, k in ranked:
-            free = bits[k] & ~taken
+        free_tokens = power[self.ntok] - 1
+        for k in map(_third, ranked):
+            free = bits[k] & free_tokens
             if free:
+                free_tokens ^= free
                 lab = labels[k]
-                won[lab] = won.get(lab, 0) | free
-                taken |= free
-                if taken == full:
+                got = won.get(lab)
+                won[lab] = free if got is None else got | free
+                if not free_tokens:
                     break
-        rest = full & ~taken
-        if rest:
-            won[_NONE] = rest
+        if free_tokens:
+            won[_NONE] = free_tokens
         self._masks[name] = masks
         self._labels[name] = won
 
@@ -519,13 +527,11 @@ def _multi(out: Tally, docs: list[_DocView], names: list[str]) -> None:
     base = 0
     for v in docs:
         for i, name in enumerate(names):
-            for lab, spans in v.by[name].items():
+            for lab in v.by[name]:
                 per = units.get(lab)
                 if per is None:
                     per = units[lab] = [[] for _ in names]
-                shift = repeat(base, len(spans))
-                per[i] += zip(map(operator.add, map(_start, spans), shift),
-                              map(operator.add, map(_end, spans), repeat(base)), strict=False)
+                per[i] += [(s + base, e + base) for s, e in v.positions(name, lab)]
         base += v.doc.length
     out.length_all = base
     out.continua = {lab: Continuum.of(per, 0, base) for lab, per in units.items()}
