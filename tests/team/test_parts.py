@@ -18,9 +18,9 @@ from newsmark.cli import cli
 from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import Document
 from newsmark.store import Project
-from newsmark.team import parallel
+from newsmark.team import data, parallel
 from newsmark.team.agreement import ALL, agreement, annotators_of, project_agreement, tally
-from newsmark.team.data import DocWork, Link, Span
+from newsmark.team.data import DocWork, Link, Span, load_work
 from newsmark.team.measures import Continuum, Unitizing, alpha_of
 from newsmark.team.parallel import agreement_in_two, halves
 from tests.conftest import NAUGHTY
@@ -157,8 +157,9 @@ def test_two_processes_count_what_one_counts(tmp_path: Path, method: str) -> Non
     path = team_project(tmp_path / "team.newsmark", 4)
     with Project.open(path, readonly=True) as p:
         assert p.is_packed("d0") and not p.is_packed("d9")
-        first, second, _ = halves(p)
-        assert first and second and first + second == p.document_ids()
+        for by_annotations in (False, True):
+            first, second, _ = halves(p, by_annotations=by_annotations)
+            assert first and second and first + second == p.document_ids()
         one = project_agreement(p, processes=1)
         assert one.documents_all > 0 and one.alpha_u[ALL] is not None
         two = agreement_in_two(p, force=True, method=method)
@@ -193,6 +194,22 @@ def test_a_small_project_is_counted_in_one_process(tmp_path: Path, monkeypatch: 
     started = []
     monkeypatch.setattr(parallel, "count_part", lambda *args: started.append(args))
     with Project.open(path, readonly=True) as p:
-        assert agreement_in_two(p) is None  # far below FORK_MIN annotations
+        assert agreement_in_two(p) is None  # far below FORK_MIN_DOCUMENTS
         assert project_agreement(p).to_dict() == _in_one(path)
     assert started == []
+
+
+def test_a_part_of_the_documents_reads_alike_looked_up_or_scanned(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    path = team_project(tmp_path / "team.newsmark", 7)
+
+    def read(ids: list[str]) -> list[tuple[str, dict[str, list[Any]], list[Any]]]:
+        with Project.open(path, readonly=True) as p:
+            return [(d.id, {a: [(s.id, s.start, s.end, s.label) for s in spans] for a, spans in d.spans.items()},
+                     [(ln.id, ln.from_id, ln.to_id) for ln in d.links]) for d in load_work(p, doc_ids=ids)]
+
+    ids = ["d1", "d2", "d5", "d8", "d9"]  # packed and in rows
+    looked_up = read(ids)
+    monkeypatch.setattr(data, "_IN_MAX", 2)
+    assert read(ids) == looked_up
+    assert [d[0] for d in looked_up] == ids and all(d[1] for d in looked_up)
