@@ -104,8 +104,12 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
     rel_col = "CAST(relations AS BLOB)" if with_links else "NULL"
     docs: dict[str, DocWork] = {}
     text_col = "text" if with_text else "NULL"
-    for doc_id, title, text, length in conn.execute(
-            f"SELECT id, title, {text_col}, length(text) FROM documents ORDER BY rowid"):
+    select = f"SELECT id, title, {text_col}, length(text) FROM documents"
+    if only is not None and len(only) <= _IN_MAX:  # looked up by id, not every text read
+        found = conn.execute(f"{select} WHERE id IN ({','.join('?' * len(only))}) ORDER BY rowid", tuple(only))
+    else:
+        found = conn.execute(f"{select} ORDER BY rowid")
+    for doc_id, title, text, length in found:
         if only is None or doc_id in only:
             docs[doc_id] = DocWork(doc_id, title, length, text)
 
