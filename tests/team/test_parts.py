@@ -7,6 +7,7 @@ import contextlib
 import os
 import random
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +214,24 @@ def test_a_part_of_the_documents_reads_alike_looked_up_or_scanned(tmp_path: Path
     monkeypatch.setattr(data, "_IN_MAX", 2)
     assert read(ids) == looked_up
     assert [d[0] for d in looked_up] == ids and all(d[1] for d in looked_up)
+
+
+def test_an_error_here_ends_the_second_process_and_is_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    path = team_project(tmp_path / "team.newsmark", 8)
+    monkeypatch.setattr(parallel, "count_part", _waits)
+
+    def damaged(*args: Any, **kwargs: Any) -> None:
+        raise NewsmarkError("the project is damaged")
+
+    monkeypatch.setattr(parallel, "load_work", damaged)
+    started = time.monotonic()
+    with Project.open(path, readonly=True) as p, pytest.raises(NewsmarkError, match="damaged"):
+        agreement_in_two(p, force=True, method="fork" if sys.platform.startswith("linux") else "spawn")
+    assert time.monotonic() - started < 4  # ended at once, not waited for
+    assert multiprocessing.active_children() == []
+
+
+def _waits(conn: Any, *args: Any) -> None:
+    time.sleep(60)

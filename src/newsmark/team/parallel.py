@@ -109,7 +109,10 @@ def agreement_in_two(project: Project, *, labels: Sequence[str] = (), layers: Se
         if theirs is None:
             return None
         names = list(annotators) or sorted(annotators_of(work) | set(theirs))
-        here.send(names)
+        try:
+            here.send(names)
+        except OSError:  # the other process died meanwhile
+            return None
         mine = tally(work, names)
         del work
         rest = _receive(here, "tally")
@@ -117,6 +120,9 @@ def agreement_in_two(project: Project, *, labels: Sequence[str] = (), layers: Se
             return None
         mine.add(rest)
         return mine.result()
+    except BaseException:  # Ctrl+C here, or an error reading: the other's work is not wanted
+        other.terminate()
+        raise
     finally:
         here.close()
         other.join(5)
