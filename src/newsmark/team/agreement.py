@@ -376,10 +376,14 @@ class Tally:
         return result
 
 
-def tally(work: Sequence[DocWork], names: Sequence[str]) -> Tally:
-    """The tally of these documents (in project order) for these annotators."""
+def tally(work: Sequence[DocWork], names: Sequence[str], *, keep: list[object] | None = None) -> Tally:
+    """The tally of these documents (in project order) for these annotators.  ``keep`` receives
+    the per-document working data (token bit sets...), for the caller to free when it has time
+    (freeing them takes ~2% of the work)."""
     names = list(names)
     views = [_DocView(d, names) for d in work]
+    if keep is not None:
+        keep.append(views)
     views = [v for v in views if len(v.present) >= 2]
     out = Tally(names, documents=len(views))
     out.labels = {lab for v in views for n in v.present for lab in v.by[n]}

@@ -113,8 +113,9 @@ def agreement_in_two(project: Project, *, labels: Sequence[str] = (), layers: Se
             here.send(names)
         except OSError:  # the other process died meanwhile
             return None
-        mine = tally(work, names)
-        del work
+        kept: list[object] = []
+        mine = tally(work, names, keep=kept)
+        del work, kept  # freed while the other process finishes
         rest = _receive(here, "tally")
         if rest is None:
             return None
@@ -152,7 +153,8 @@ def count_part(conn: Connection, path: str, labels: list[str], layers: list[str]
                 work = load_work(p, labels=labels, layers=layers, doc_ids=doc_ids)
             conn.send(("annotators", sorted(annotators_of(work))))
             names = conn.recv()
-            conn.send(("tally", tally(work, names)))
+            kept: list[object] = []
+            conn.send(("tally", tally(work, names, keep=kept)))  # freed after: the first process waits
     except BaseException as e:  # noqa: BLE001 - the first process counts this part itself
         with contextlib.suppress(Exception):
             conn.send(("failed", f"{type(e).__name__}: {e}"))
