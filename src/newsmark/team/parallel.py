@@ -1,7 +1,7 @@
-"""Agreement over a large project in two processes: this one counts the first half of the
-documents (in project order), a second process the rest, each reading the project through its
-own read-only connection; the second sends its tally back and the tallies add up to exactly
-the figures of the whole (``agreement.Tally``).
+"""Agreement over a large project in two processes: this one counts the first half of the documents
+(in project order; more when the second is spawned), a second process the rest, each reading the
+project through its own read-only connection; the second sends its tally back and the tallies
+add up to exactly the figures of the whole (``agreement.Tally``).
 
 The second process is forked where that is safe (Linux, no other threads, no Qt in the
 process) and spawned elsewhere (Windows, macOS, the window), which costs a new interpreter's
@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     from newsmark.store.project import Project
 
 FORK_MIN_DOCUMENTS = 200  # a forked process costs ~15 ms: worth it from a few hundred documents
-SPAWN_MIN = 150_000  # annotations: a spawned process (a new interpreter importing newsmark) ~0.3 s
-FIRST_SHARE = 0.5  # of the documents (or annotations) counted here.  This process also starts
-# the other, frees its documents and adds the tallies up; the other opens the project, pickles
-# its tally and copies the pages it writes to (a fork's): measured alike (~0.1 s of CPU each)
+SPAWN_MIN = 150_000  # annotations: a spawned process (a new interpreter importing newsmark) ~0.5 s
+FIRST_SHARE = 0.5  # of the documents counted here when the other is forked.  This process also
+# starts the other, frees its documents and adds the tallies up; the other opens the project,
+# pickles its tally and copies the pages it writes to (a fork's): measured alike (~0.1 s of CPU)
+SPAWNED_FIRST_SHARE = 0.6  # of the annotations, when the other is spawned: its start (a new
+# interpreter importing newsmark) takes ~0.5 s of CPU, a quarter of 300,000 annotations' count
 
 
 def start_method() -> str:
@@ -50,14 +52,15 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def halves(project: Project, *, by_annotations: bool) -> tuple[list[str], list[str], int]:
-    """The documents in project order cut in two (``FIRST_SHARE`` in the first), and a measure
-    of the project's size: cut by number of annotations and their number (``by_annotations``: reading the counts takes
-    a scan of the packed documents, ~25 ms for 300,000 annotations), or else cut by number of
-    documents and their number (~2 ms)."""
+def halves(project: Project, *, by_annotations: bool,
+           share: float = FIRST_SHARE) -> tuple[list[str], list[str], int]:
+    """The documents in project order cut in two (``share`` in the first), and a measure of the
+    project's size: cut by number of annotations, and their number (``by_annotations``: the
+    counts take a scan of the packed documents, ~25 ms for 300,000 annotations), or else by
+    number of documents, and their number (~2 ms)."""
     if not by_annotations:
         ids = project.document_ids()
-        cut = round(len(ids) * FIRST_SHARE)
+        cut = round(len(ids) * share)
         return ids[:cut], ids[cut:], len(ids)
     rows, counts = project.document_list()
     ids = [doc_id for _, doc_id, _, _ in rows]
@@ -66,7 +69,7 @@ def halves(project: Project, *, by_annotations: bool) -> tuple[list[str], list[s
     cut = len(ids)
     for k, doc_id in enumerate(ids):
         seen += counts.get(doc_id, 0)
-        if seen >= total * FIRST_SHARE:
+        if seen >= total * share:
             cut = k + 1
             break
     return ids[:cut], ids[cut:], total
@@ -81,7 +84,8 @@ def agreement_in_two(project: Project, *, labels: Sequence[str] = (), layers: Se
     if not force and cores() < 2:
         return None
     forked = method == "fork"
-    first, second, size = halves(project, by_annotations=not forked)
+    first, second, size = halves(project, by_annotations=not forked,
+                                 share=FIRST_SHARE if forked else SPAWNED_FIRST_SHARE)
     if not second or not first or (not force and size < (FORK_MIN_DOCUMENTS if forked else SPAWN_MIN)):
         return None
     path = project.conn.execute("PRAGMA database_list").fetchone()[2]  # the file this connection reads
