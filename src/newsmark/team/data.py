@@ -138,16 +138,20 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
             group(doc, _spans(anns))
             if rels is not None:
                 doc.links = _links(rels)
+    where, asked = "", tuple[str, ...]()  # rows: of the documents asked for, in a full read's order
+    if only is not None and len(only) <= _IN_MAX:
+        where, asked = f" WHERE doc IN ({','.join('?' * len(only))}) ORDER BY rowid", tuple(only)
     rows: dict[str, list[Span]] = {}
     for doc_id, ann_id, start, end, label, annotator, attrs in conn.execute(
-            'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations'):
+            'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations' + where, asked):
         if doc_id in docs:
             rows.setdefault(doc_id, []).append(
                 Span(ann_id, start, end, label, annotator, msgspec.Raw(attrs.encode()) if attrs != "{}" else _EMPTY))
     for doc_id, spans in rows.items():
         group(docs[doc_id], spans)
     for doc_id, rel_id, rtype, from_id, to_id, attrs in conn.execute(
-            "SELECT doc, id, type, from_id, to_id, attributes FROM relations" + ("" if with_links else " LIMIT 0")):
+            "SELECT doc, id, type, from_id, to_id, attributes FROM relations" + (where if with_links else " LIMIT 0"),
+            asked if with_links else ()):
         doc = docs.get(doc_id)
         if doc is not None:
             doc.links.append(Link(rel_id, rtype, from_id, to_id,
