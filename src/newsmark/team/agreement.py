@@ -195,7 +195,7 @@ class _DocView:
         if not power:  # 2**k for every token boundary k: the tokens [i, j) are 2**j - 2**i
             power = self._powers = [1 << k for k in range(self.ntok + 1)]
         bits = list(map(operator.sub, map(power.__getitem__, stop), map(power.__getitem__, first)))
-        if any(j < i for i, j in zip(first, stop, strict=True)):  # a span that ends before it starts: none
+        if bits and min(bits) < 0:  # a span that ends before it starts: no tokens
             bits = [max(0, m) for m in bits]
         masks: dict[str, int] = {}
         for lab, m in zip(labels, bits, strict=True):
