@@ -43,6 +43,7 @@ _NO_LABELS: frozenset[str] = frozenset()
 _start = operator.attrgetter("start")
 _end = operator.attrgetter("end")
 _label = operator.attrgetter("label")
+_id = operator.attrgetter("id")
 _third = operator.itemgetter(2)
 
 
@@ -227,8 +228,7 @@ class _DocView:
         if self._mine is None:
             owner: dict[str, tuple[str, str]] = {}
             for name, spans in self.doc.spans.items():
-                for s in spans:
-                    owner[s.id] = (name, s.label)
+                owner.update(zip(map(_id, spans), zip(repeat(name), map(_label, spans)), strict=False))
             mine: dict[str, list[tuple[str, str, str, str]]] = {}
             ends: dict[str, set[str]] = {}
             for ln in self.doc.links:
@@ -430,8 +430,9 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                 c[2] += len(pa)
                 c[3] += len(pa)
                 if mapped:
-                    for x, y in zip(sa, sb, strict=True):
-                        map_exact[x.id] = map_overlap[x.id] = y.id
+                    same = dict(zip(map(_id, sa), map(_id, sb), strict=True))
+                    map_exact.update(same)
+                    map_overlap.update(same)
                 continue
             ov = overlap_matching(pa, pb)
             c[3] += len(ov)
