@@ -186,9 +186,9 @@ class _DocView:
             self._tokenize()
         spans = self.doc.spans.get(name, [])
         n = len(spans)
-        starts = list(map(_start, spans))
-        ends = list(map(_end, spans))
-        labels = list(map(_label, spans))
+        starts = [s.start for s in spans]  # (comprehensions: faster than attrgetter on the structs)
+        ends = [s.end for s in spans]
+        labels = [s.label for s in spans]
         # each span's tokens [i, j): those it touches
         first = list(map(bisect.bisect_right, repeat(self._ends, n), starts))
         stop = list(map(bisect.bisect_left, repeat(self._starts, n), ends))
