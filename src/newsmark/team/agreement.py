@@ -40,9 +40,6 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 _SPLIT = re.compile(f"({TOKEN_PATTERN})").split
 _NONE = ""  # the token label outside every span
 _NO_LABELS: frozenset[str] = frozenset()
-_start = operator.attrgetter("start")
-_end = operator.attrgetter("end")
-_label = operator.attrgetter("label")
 _id = operator.attrgetter("id")
 _third = operator.itemgetter(2)
 
@@ -228,7 +225,7 @@ class _DocView:
         if self._mine is None:
             owner: dict[str, tuple[str, str]] = {}
             for name, spans in self.doc.spans.items():
-                owner.update(zip(map(_id, spans), zip(repeat(name), map(_label, spans)), strict=False))
+                owner.update({s.id: (name, s.label) for s in spans})
             mine: dict[str, list[tuple[str, str, str, str]]] = {}
             ends: dict[str, set[str]] = {}
             for ln in self.doc.links:
