@@ -51,6 +51,12 @@ def whole(conn: sqlite3.Connection, doc_id: str, annotations: str | bytes, relat
     return annotations, relations
 
 
+IN_MAX = 30_000 if sqlite3.sqlite_version_info >= (3, 32) else 900  # SQLite's limit of parameters
+"""Documents asked for by id (up to this many) are looked up by their index; more are read in
+one scan, the others skipped (half a project, as agreement's second process reads it, takes
+half the time looked up)."""
+
+
 def documents_parts(conn: sqlite3.Connection, doc_ids: Collection[str] | None = None, *,
                     with_relations: bool = True) -> Iterator[tuple[str, list[Part]]]:
     """Each packed document (or those of ``doc_ids``) as its parts, the JSON as bytes: a
@@ -61,7 +67,7 @@ def documents_parts(conn: sqlite3.Connection, doc_ids: Collection[str] | None = 
     rel_col = "CAST(relations AS BLOB)" if with_relations else "x'5b5d'"
     where = ""
     args: tuple[str, ...] = ()
-    if doc_ids is not None and len(doc_ids) < 50:
+    if doc_ids is not None and len(doc_ids) <= IN_MAX:
         where, args = f" WHERE doc IN ({','.join('?' * len(doc_ids))})", tuple(doc_ids)
     in_parts: list[str] = []
     for doc_id, anns, rels in conn.execute(

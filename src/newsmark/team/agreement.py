@@ -23,7 +23,8 @@ from typing import Any
 from newsmark.team import CURATOR
 from newsmark.team.data import DocWork, Span, gc_paused, load_work
 from newsmark.team.measures import (
-    Unitizing,
+    Continuum,
+    alpha_of,
     cohen_binary,
     cohen_kappa_counts,
     exact_matching,
@@ -39,9 +40,8 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 _SPLIT = re.compile(f"({TOKEN_PATTERN})").split
 _NONE = ""  # the token label outside every span
 _NO_LABELS: frozenset[str] = frozenset()
-_start = operator.attrgetter("start")
-_end = operator.attrgetter("end")
-_label = operator.attrgetter("label")
+_id = operator.attrgetter("id")
+_third = operator.itemgetter(2)
 
 
 @dataclass(slots=True)
@@ -92,9 +92,18 @@ class Agreement:
 
 
 def project_agreement(project: Any, *, labels: Sequence[str] = (), layers: Sequence[str] = (),
-                      annotators: Sequence[str] = ()) -> Agreement:
-    """Agreement of a project's annotators (default: all but the curator)."""
+                      annotators: Sequence[str] = (), processes: int | None = None) -> Agreement:
+    """Agreement of a project's annotators (default: all but the curator).  ``processes``:
+    1 counts in this process, 2 in two; by default two for a project large enough to pay for
+    the second's start, on a machine with two cores (``team.parallel``)."""
     with gc_paused():
+        if processes != 1:
+            from newsmark.team.parallel import agreement_in_two
+
+            got = agreement_in_two(project, labels=labels, layers=layers, annotators=annotators,
+                                   force=processes is not None and processes > 1)
+            if got is not None:
+                return got
         work = load_work(project, labels=labels, layers=layers)
         return agreement(work, annotators=annotators)
 
@@ -113,7 +122,8 @@ class _DocView:
     outermost span) is that label. Everything is computed once per document, lazily, and
     shared by every pair of annotators."""
 
-    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels")
+    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels",
+                 "_powers")
 
     def __init__(self, doc: DocWork, annotators: Sequence[str]) -> None:
         self.doc = doc
@@ -136,6 +146,7 @@ class _DocView:
         self._labels: dict[str, dict[str, int]] = {}
         self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
         self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self._powers: list[int] = []
         self.end_labels: dict[str, set[str]] = {}
 
     def positions(self, name: str, label: str) -> list[tuple[int, int]]:
@@ -172,34 +183,39 @@ class _DocView:
             self._tokenize()
         spans = self.doc.spans.get(name, [])
         n = len(spans)
-        starts = list(map(_start, spans))
-        ends = list(map(_end, spans))
-        labels = list(map(_label, spans))
+        starts = [s.start for s in spans]  # (comprehensions: faster than attrgetter on the structs)
+        ends = [s.end for s in spans]
+        labels = [s.label for s in spans]
         # each span's tokens [i, j): those it touches
         first = list(map(bisect.bisect_right, repeat(self._ends, n), starts))
         stop = list(map(bisect.bisect_left, repeat(self._starts, n), ends))
-        bits = [((1 << (j - i)) - 1) << i if j > i else 0 for i, j in zip(first, stop, strict=True)]
+        power = self._powers
+        if not power:  # 2**k for every token boundary k: the tokens [i, j) are 2**j - 2**i
+            power = self._powers = [1 << k for k in range(self.ntok + 1)]
+        bits = list(map(operator.sub, map(power.__getitem__, stop), map(power.__getitem__, first)))
+        if bits and min(bits) < 0:  # a span that ends before it starts: no tokens
+            bits = [max(0, m) for m in bits]
         masks: dict[str, int] = {}
         for lab, m in zip(labels, bits, strict=True):
             if m:
-                masks[lab] = masks.get(lab, 0) | m
+                got = masks.get(lab)
+                masks[lab] = m if got is None else got | m
         # the longest span first (among equals, the smallest start, then the last given)
         ranked = sorted(zip(map(operator.sub, ends, starts), map(operator.neg, starts), range(n), strict=True),
                         reverse=True)
         won: dict[str, int] = {}
-        taken = 0
-        full = (1 << self.ntok) - 1
-        for *_, k in ranked:
-            free = bits[k] & ~taken
+        free_tokens = power[self.ntok] - 1
+        for k in map(_third, ranked):
+            free = bits[k] & free_tokens
             if free:
+                free_tokens ^= free
                 lab = labels[k]
-                won[lab] = won.get(lab, 0) | free
-                taken |= free
-                if taken == full:
+                got = won.get(lab)
+                won[lab] = free if got is None else got | free
+                if not free_tokens:
                     break
-        rest = full & ~taken
-        if rest:
-            won[_NONE] = rest
+        if free_tokens:
+            won[_NONE] = free_tokens
         self._masks[name] = masks
         self._labels[name] = won
 
@@ -209,8 +225,7 @@ class _DocView:
         if self._mine is None:
             owner: dict[str, tuple[str, str]] = {}
             for name, spans in self.doc.spans.items():
-                for s in spans:
-                    owner[s.id] = (name, s.label)
+                owner.update({s.id: (name, s.label) for s in spans})
             mine: dict[str, list[tuple[str, str, str, str]]] = {}
             ends: dict[str, set[str]] = {}
             for ln in self.doc.links:
@@ -224,29 +239,168 @@ class _DocView:
         return self._mine
 
 
+def annotators_of(work: Sequence[DocWork]) -> set[str]:
+    """The annotators with work in these documents, but the curator."""
+    return {a for d in work for a in d.annotators() if a != CURATOR}
+
+
 def agreement(work: Sequence[DocWork], *, annotators: Sequence[str] = ()) -> Agreement:
-    names = list(annotators) or sorted({a for d in work for a in d.annotators() if a != CURATOR})
+    names = list(annotators) or sorted(annotators_of(work))
+    return tally(work, names).result()
+
+
+@dataclass(slots=True)
+class _PairTally:
+    """One pair of annotators' counts over some documents (all sums: parts add up)."""
+
+    documents: int = 0
+    tokens: int = 0
+    counts: dict[str, list[int]] = field(default_factory=dict)  # label: |A|, |B|, exact, overlap
+    kappa: dict[str, list[int]] = field(default_factory=dict)  # label: tokens inside by A, B, both
+    token_pairs: Counter[tuple[Any, Any]] = field(default_factory=Counter)  # (A's, B's token label): tokens
+    relations: dict[str, list[int]] = field(default_factory=dict)  # type: |A|, |B|, exact, overlap
+
+    def add(self, other: _PairTally) -> None:
+        self.documents += other.documents
+        self.tokens += other.tokens
+        for mine, theirs in ((self.counts, other.counts), (self.kappa, other.kappa),
+                             (self.relations, other.relations)):
+            for key, values in theirs.items():
+                got = mine.get(key)
+                if got is None:
+                    mine[key] = list(values)
+                else:
+                    for i, x in enumerate(values):
+                        got[i] += x
+        self.token_pairs.update(other.token_pairs)
+
+    def results(self, a: str, b: str, labels: list[str]) -> list[PairResult]:
+        n_docs, tokens = self.documents, self.tokens
+        out = []
+        tot = [0, 0, 0, 0]
+        for lab in labels:
+            c = self.counts.get(lab, [0, 0, 0, 0])
+            for i in range(4):
+                tot[i] += c[i]
+            k = self.kappa.get(lab, [0, 0, 0])
+            out.append(PairResult(a, b, lab, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
+                                  f1(c[3], c[0], c[1]), cohen_binary(tokens, k[0], k[1], k[2]) if tokens else None))
+        out.insert(0, PairResult(a, b, ALL, n_docs, tot[0], tot[1], tot[2], tot[3], f1(tot[2], tot[0], tot[1]),
+                                 f1(tot[3], tot[0], tot[1]), cohen_kappa_counts(self.token_pairs)))
+        for rtype in sorted(self.relations):
+            c = self.relations[rtype]
+            out.append(PairResult(a, b, rtype, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
+                                  f1(c[3], c[0], c[1]), None, kind="relation"))
+        return out
+
+
+@dataclass(slots=True)
+class Tally:
+    """Everything agreement counts over some documents (in project order) for a given list of
+    annotators: sums and sufficient statistics, so that the tallies of consecutive parts of a
+    project, added in order (``add``), give exactly the figures of the whole (``result``)."""
+
+    annotators: list[str]
+    documents: int = 0  # annotated by at least two
+    labels: set[str] = field(default_factory=set)
+    relation_types: set[str] = field(default_factory=set)
+    pairs: dict[tuple[str, str], _PairTally] = field(default_factory=dict)
+    # over the documents every annotator annotated: Fleiss' kappa and alpha_U
+    documents_all: int = 0
+    tokens_all: int = 0
+    levels: dict[str, Counter[int]] = field(default_factory=dict)  # label: tokens by how many marked them
+    combinations: Counter[tuple[str, ...]] = field(default_factory=Counter)  # token labels, per annotator: tokens
+    length_all: int = 0  # characters
+    continua: dict[str, Continuum] = field(default_factory=dict)  # label: its units over those documents
+
+    def add(self, later: Tally) -> None:
+        """Add the tally of the documents that follow these in the project."""
+        if later.annotators != self.annotators:
+            raise ValueError("tallies of different annotators")
+        self.documents += later.documents
+        self.labels |= later.labels
+        self.relation_types |= later.relation_types
+        for key, p in later.pairs.items():
+            self.pairs.setdefault(key, _PairTally()).add(p)
+        self.documents_all += later.documents_all
+        self.tokens_all += later.tokens_all
+        for lab, by_k in later.levels.items():
+            self.levels.setdefault(lab, Counter()).update(by_k)
+        self.combinations.update(later.combinations)
+        r = len(self.annotators)
+        for lab in self.continua.keys() | later.continua.keys():
+            before = self.continua.get(lab) or Continuum.empty(r, self.length_all)
+            after = later.continua.get(lab) or Continuum.empty(r, later.length_all)
+            self.continua[lab] = before.then(after)
+        self.length_all += later.length_all
+
+    def result(self) -> Agreement:
+        """The figures of these documents."""
+        names = self.annotators
+        labels = sorted(self.labels)
+        result = Agreement(annotators=list(names), documents=self.documents, documents_all=self.documents_all,
+                           labels=labels, relation_types=sorted(self.relation_types))
+        for a, b in combinations(names, 2):
+            result.pairs += self.pairs.get((a, b), _PairTally()).results(a, b, labels)
+        r = len(names)
+        if not self.documents_all or r < 2:
+            result.fleiss_kappa = {lab: None for lab in [ALL, *labels]}
+            result.alpha_u = {lab: None for lab in [ALL, *labels]}
+            return result
+        # Fleiss per label: tokens by how many annotators put them inside a span of that label
+        tokens = self.tokens_all
+        fleiss: dict[str, float | None] = {}
+        for lab in labels:
+            by_k = self.levels.get(lab, Counter())
+            rows = [((r - k, k), n) for k, n in by_k.items()]
+            rows.append(((r, 0), tokens - sum(by_k.values())))
+            fleiss[lab] = fleiss_kappa_table(rows)
+        # Fleiss over all labels: the annotators' token labels as category counts
+        cats = {lab: i for i, lab in enumerate([_NONE, *labels])}
+        table: Counter[tuple[int, ...]] = Counter()
+        for combination, n in self.combinations.items():
+            row = [0] * len(cats)
+            for lab in combination:
+                row[cats[lab]] += 1
+            table[tuple(row)] += n
+        result.fleiss_kappa = {ALL: fleiss_kappa_table(table.items()), **fleiss}
+        # alpha_U: the documents one after another as one continuum of characters
+        pad = Continuum.empty(r, 1 if self.length_all == 0 else 0)  # a continuum of at least 1
+        continua = {lab: (self.continua.get(lab) or Continuum.empty(r, self.length_all)).then(pad)
+                    for lab in labels}
+        result.alpha_u = {ALL: alpha_of(list(continua.values())),
+                          **{lab: alpha_of([c]) for lab, c in continua.items()}}
+        return result
+
+
+def tally(work: Sequence[DocWork], names: Sequence[str], *, keep: list[object] | None = None) -> Tally:
+    """The tally of these documents (in project order) for these annotators.  ``keep`` receives
+    the per-document working data (token bit sets...), for the caller to free when it has time
+    (freeing them takes ~2% of the work)."""
+    names = list(names)
     views = [_DocView(d, names) for d in work]
+    if keep is not None:
+        keep.append(views)
     views = [v for v in views if len(v.present) >= 2]
-    labels = sorted({lab for v in views for n in v.present for lab in v.by[n]})
-    rtypes = sorted({ln.type for v in views for ln in v.doc.links})
-    all_docs = [v for v in views if len(v.present) == len(names)]
-    result = Agreement(annotators=names, documents=len(views), documents_all=len(all_docs),
-                       labels=labels, relation_types=rtypes)
+    out = Tally(names, documents=len(views))
+    out.labels = {lab for v in views for n in v.present for lab in v.by[n]}
+    out.relation_types = {ln.type for v in views for ln in v.doc.links}
     for a, b in combinations(names, 2):
         shared = [v for v in views if a in v.present and b in v.present]
-        result.pairs += _pair(a, b, shared, labels)
-    _multi(result, all_docs, names, labels)
-    return result
+        out.pairs[(a, b)] = _pair(a, b, shared)
+    all_docs = [v for v in views if len(v.present) == len(names)]
+    if all_docs and len(names) >= 2:
+        _multi(out, all_docs, names)
+    return out
 
 
-def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[PairResult]:
-    n_docs = len(shared)
-    counts = {lab: [0, 0, 0, 0] for lab in labels}  # |A|, |B|, exact, overlap
-    kappa_counts = {lab: [0, 0, 0] for lab in labels}  # A, B, both (tokens: ``tokens``)
+def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
+    out = _PairTally(documents=len(shared))
+    counts = out.counts  # label: |A|, |B|, exact, overlap
+    kappa_counts = out.kappa  # label: A, B, both (tokens: ``out.tokens``)
     tokens = 0
-    all_pairs: Counter[tuple[Any, Any]] = Counter()
-    rel_counts: dict[str, list[int]] = {}
+    all_pairs = out.token_pairs
+    rel_counts = out.relations
     for v in shared:
         by_a, by_b = v.by[a], v.by[b]
         rels = v.relations() if v.doc.links else {}
@@ -256,7 +410,9 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
         map_overlap: dict[str, str] = {}
         for lab in by_a.keys() | by_b.keys():
             sa, sb = by_a.get(lab), by_b.get(lab)
-            c = counts[lab]
+            c = counts.get(lab)
+            if c is None:
+                c = counts[lab] = [0, 0, 0, 0]
             if sa is None or sb is None:
                 if sa is not None:
                     c[0] += len(sa)
@@ -271,8 +427,9 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
                 c[2] += len(pa)
                 c[3] += len(pa)
                 if mapped:
-                    for x, y in zip(sa, sb, strict=True):
-                        map_exact[x.id] = map_overlap[x.id] = y.id
+                    same = dict(zip(map(_id, sa), map(_id, sb), strict=True))
+                    map_exact.update(same)
+                    map_overlap.update(same)
                 continue
             ov = overlap_matching(pa, pb)
             c[3] += len(ov)
@@ -292,13 +449,18 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
         ma, mb = v.masks(a), v.masks(b)
         tokens += v.ntok
         for lab, m in ma.items():
-            k = kappa_counts[lab]
+            k = kappa_counts.get(lab)
+            if k is None:
+                k = kappa_counts[lab] = [0, 0, 0]
             k[0] += m.bit_count()
             other = mb.get(lab)
             if other is not None:
                 k[2] += (m & other).bit_count()
         for lab, m in mb.items():
-            kappa_counts[lab][1] += m.bit_count()
+            k = kappa_counts.get(lab)
+            if k is None:
+                k = kappa_counts[lab] = [0, 0, 0]
+            k[1] += m.bit_count()
         la, lb = v.labels(a), v.labels(b)
         for lx, mx in la.items():
             for ly, my in lb.items():
@@ -307,21 +469,7 @@ def _pair(a: str, b: str, shared: list[_DocView], labels: list[str]) -> list[Pai
                     all_pairs[(lx, ly)] += n
         if rels:
             _relations(rels.get(a, []), rels.get(b, []), map_exact, map_overlap, rel_counts)
-    out = []
-    tot = [0, 0, 0, 0]
-    for lab in labels:
-        c = counts[lab]
-        for i in range(4):
-            tot[i] += c[i]
-        k = kappa_counts[lab]
-        out.append(PairResult(a, b, lab, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
-                              f1(c[3], c[0], c[1]), cohen_binary(tokens, k[0], k[1], k[2]) if tokens else None))
-    out.insert(0, PairResult(a, b, ALL, n_docs, tot[0], tot[1], tot[2], tot[3], f1(tot[2], tot[0], tot[1]),
-                             f1(tot[3], tot[0], tot[1]), cohen_kappa_counts(all_pairs)))
-    for rtype in sorted(rel_counts):
-        c = rel_counts[rtype]
-        out.append(PairResult(a, b, rtype, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
-                              f1(c[3], c[0], c[1]), None, kind="relation"))
+    out.tokens = tokens
     return out
 
 
@@ -346,20 +494,13 @@ def _relations(mine_a: list[tuple[str, str, str, str]], mine_b: list[tuple[str, 
                     c[slot] += 1
 
 
-def _multi(result: Agreement, docs: list[_DocView], names: list[str], labels: list[str]) -> None:
-    """Fleiss' kappa and alpha_U over the documents every annotator annotated."""
+def _multi(out: Tally, docs: list[_DocView], names: list[str]) -> None:
+    """Fleiss' kappa's and alpha_U's counts over the documents every annotator annotated."""
     r = len(names)
-    if not docs or r < 2:
-        result.fleiss_kappa = {lab: None for lab in [ALL, *labels]}
-        result.alpha_u = {lab: None for lab in [ALL, *labels]}
-        return
     # Fleiss: per label, tokens by how many annotators put them inside a span of that label
-    by_level: dict[str, Counter[int]] = {lab: Counter() for lab in labels}
-    covered = dict.fromkeys(labels, 0)
+    by_level = out.levels
     tokens = 0
-    rows: Counter[tuple[int, ...]] = Counter()
-    cats = {lab: i for i, lab in enumerate([_NONE, *labels])}
-    width = len(cats)
+    rows = out.combinations
     for v in docs:
         sets = [v.masks(name) for name in names]
         tokens += v.ntok
@@ -371,48 +512,44 @@ def _multi(result: Agreement, docs: list[_DocView], names: list[str], labels: li
                     for k in range(r, 1, -1):
                         at_least[k] |= at_least[k - 1] & mask
                     at_least[1] |= mask
-            by_k = by_level[lab]
+            by_k = by_level.get(lab)
+            if by_k is None:
+                by_k = by_level[lab] = Counter()
             counts = [x.bit_count() for x in at_least]
             for k in range(1, r + 1):
                 n = counts[k] - (counts[k + 1] if k < r else 0)
                 if n:
                     by_k[k] += n
-            covered[lab] += counts[1]
         # every annotator's token labels together: how many tokens have each combination
-        _combinations(rows, [list(v.labels(name).items()) for name in names], 0, -1, [0] * width, cats)
-    for lab in labels:
-        by_k = by_level[lab]
-        by_k[0] += tokens - covered[lab]
-        result.fleiss_kappa[lab] = fleiss_kappa_table(((r - k, k), n) for k, n in by_k.items())
-    result.fleiss_kappa = {ALL: fleiss_kappa_table(rows.items()), **result.fleiss_kappa}
+        _combinations(rows, [list(v.labels(name).items()) for name in names], 0, -1, [])
+    out.documents_all = len(docs)
+    out.tokens_all = tokens
     # alpha_U: the documents one after another as one continuum of characters
-    study = Unitizing(r, 0, max(1, sum(v.doc.length for v in docs)))
-    units: dict[str, list[list[tuple[int, int]]]] = {lab: [[] for _ in names] for lab in labels}
+    units: dict[str, list[list[tuple[int, int]]]] = {}
     base = 0
     for v in docs:
         for i, name in enumerate(names):
-            for lab, spans in v.by[name].items():
-                shift = repeat(base, len(spans))
-                units[lab][i] += zip(map(operator.add, map(_start, spans), shift),
-                                     map(operator.add, map(_end, spans), repeat(base)), strict=False)
+            for lab in v.by[name]:
+                per = units.get(lab)
+                if per is None:
+                    per = units[lab] = [[] for _ in names]
+                per[i] += [(s + base, e + base) for s, e in v.positions(name, lab)]
         base += v.doc.length
-    for lab, per in units.items():
-        study.set_units(lab, per)
-    result.alpha_u = {ALL: study.alpha_all(), **{lab: study.alpha(lab) for lab in labels}}
+    out.length_all = base
+    out.continua = {lab: Continuum.of(per, 0, base) for lab, per in units.items()}
 
 
-def _combinations(rows: Counter[tuple[int, ...]], per: list[list[tuple[str, int]]], depth: int, mask: int,
-                  row: list[int], cats: dict[str, int]) -> None:
+def _combinations(rows: Counter[tuple[str, ...]], per: list[list[tuple[str, int]]], depth: int, mask: int,
+                  path: list[str]) -> None:
     """Add to ``rows`` the tokens of each combination of the annotators' token labels (per
-    annotator from ``depth`` on: label and its tokens as a bit set), as category counts."""
+    annotator from ``depth`` on: label and its tokens as a bit set)."""
     last = depth == len(per) - 1
     for lab, m in per[depth]:
         both = mask & m
         if both:
-            c = cats[lab]
-            row[c] += 1
+            path.append(lab)
             if last:
-                rows[tuple(row)] += both.bit_count()
+                rows[tuple(path)] += both.bit_count()
             else:
-                _combinations(rows, per, depth + 1, both, row, cats)
-            row[c] -= 1
+                _combinations(rows, per, depth + 1, both, path)
+            path.pop()

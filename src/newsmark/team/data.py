@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 import orjson
 
+from newsmark.store.packed import IN_MAX as _IN_MAX
 from newsmark.store.packed import documents_parts
 from newsmark.store.project import Project
 
@@ -103,8 +104,12 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
     only = None if doc_ids is None else set(doc_ids)
     docs: dict[str, DocWork] = {}
     text_col = "text" if with_text else "NULL"
-    for doc_id, title, text, length in conn.execute(
-            f"SELECT id, title, {text_col}, length(text) FROM documents ORDER BY rowid"):
+    select = f"SELECT id, title, {text_col}, length(text) FROM documents"
+    if only is not None and len(only) <= _IN_MAX:  # looked up by id, not every text read
+        found = conn.execute(f"{select} WHERE id IN ({','.join('?' * len(only))}) ORDER BY rowid", tuple(only))
+    else:
+        found = conn.execute(f"{select} ORDER BY rowid")
+    for doc_id, title, text, length in found:
         if only is None or doc_id in only:
             docs[doc_id] = DocWork(doc_id, title, length, text)
 
@@ -145,16 +150,20 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
                     _first_spans(first, spans, k, wanted)
             if first:
                 doc.spans = {name: doc.spans[name] for name in sorted(doc.spans, key=first.__getitem__)}
+    where, asked = "", tuple[str, ...]()  # rows: of the documents asked for, in a full read's order
+    if only is not None and len(only) <= _IN_MAX:
+        where, asked = f" WHERE doc IN ({','.join('?' * len(only))}) ORDER BY rowid", tuple(only)
     rows: dict[str, list[Span]] = {}
     for doc_id, ann_id, start, end, label, annotator, attrs in conn.execute(
-            'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations'):
+            'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations' + where, asked):
         if doc_id in docs:
             rows.setdefault(doc_id, []).append(
                 Span(ann_id, start, end, label, annotator, msgspec.Raw(attrs.encode()) if attrs != "{}" else _EMPTY))
     for doc_id, spans in rows.items():
         group(docs[doc_id], spans)
     for doc_id, rel_id, rtype, from_id, to_id, attrs in conn.execute(
-            "SELECT doc, id, type, from_id, to_id, attributes FROM relations" + ("" if with_links else " LIMIT 0")):
+            "SELECT doc, id, type, from_id, to_id, attributes FROM relations" + (where if with_links else " LIMIT 0"),
+            asked if with_links else ()):
         doc = docs.get(doc_id)
         if doc is not None:
             doc.links.append(Link(rel_id, rtype, from_id, to_id,
@@ -183,4 +192,5 @@ def _first_spans(first: dict[str, tuple[int, int, int, int]], spans: list[Span],
         assert name is not None  # group() named it
         if name not in first or key < first[name]:
             first[name] = key
+
 

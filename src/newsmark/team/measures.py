@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import accumulate
 
 Span = tuple[int, int]  # start, end (end exclusive)
@@ -37,38 +38,29 @@ def overlap_matching(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, in
     least one character).
 
     Greedy by end: take the unmatched span that ends first (of either side) and pair it with
-    the overlapping unmatched span of the other side that ends first (an identical one among
-    equals).  This is maximum: if a largest matching pairs that first span x elsewhere, or its
-    partner y elsewhere, swapping keeps every pair overlapping (anything y was paired with ends
-    no earlier than x, and starts before y ends), so one with (x, y) is as large."""
+    the overlapping unmatched span of the other side that ends first (the one that starts
+    first among those: an identical one if there is one).  This is maximum: if a largest
+    matching pairs that first span x elsewhere, or its partner y elsewhere, swapping keeps every
+    pair overlapping (anything y was paired with ends no earlier than x, and starts before y
+    ends), so one with (x, y) is as large.  In the order of (end, start), the spans after x
+    all end no earlier than x: the first of the other side that starts before x ends is y."""
     if not a or not b:
         return []
     items = sorted([(e, s, 0, i) for i, (s, e) in enumerate(a)] + [(e, s, 1, j) for j, (s, e) in enumerate(b)])
-    used = [False] * len(items)
-    pairs = []
     n = len(items)
+    used = [False] * n
+    pairs = []
     for k in range(n):
         if used[k]:
             continue
-        end, start, side, idx = items[k]
-        best = -1
+        end, _, side, idx = items[k]
         for m in range(k + 1, n):
-            e2, s2, side2, _ = items[m]
-            if used[m] or side2 == side or s2 >= end:
-                continue
-            if best < 0:
-                best = m
-                if e2 != end or s2 == start:
+            if not used[m]:
+                other = items[m]
+                if other[2] != side and other[1] < end:
+                    used[m] = True
+                    pairs.append((idx, other[3]) if side == 0 else (other[3], idx))
                     break
-            elif e2 == end and s2 == start:  # an identical span among those ending first
-                best = m
-                break
-            elif e2 != end:
-                break
-        if best >= 0:
-            used[k] = used[best] = True
-            other = items[best][3]
-            pairs.append((idx, other) if side == 0 else (other, idx))
     return sorted(pairs)
 
 
@@ -100,11 +92,12 @@ def cohen_binary(n: int, a: int, b: int, both: int) -> float | None:
 def fleiss_kappa_table(rows: Iterable[tuple[Sequence[int], int]]) -> float | None:
     """Fleiss' kappa from rows of per-category counts (each row: the counts of the raters'
     categories for one item, and how many items have exactly that row).  Every item must have
-    the same number of ratings (at least two)."""
+    the same number of ratings (at least two).  The sums are of integers, so the figure does
+    not depend on the order of the rows (tallies of parts of a project added in any order)."""
     items = 0
     raters = None
     totals: Counter[int] = Counter()
-    sum_p = 0.0
+    agreeing = 0  # sum over items of the pairs of ratings that agree, times two
     for counts, times in rows:
         m = sum(counts)
         if raters is None:
@@ -114,11 +107,11 @@ def fleiss_kappa_table(rows: Iterable[tuple[Sequence[int], int]]) -> float | Non
         items += times
         for k, c in enumerate(counts):
             totals[k] += c * times
-        sum_p += times * (sum(c * c for c in counts) - m) / (m * (m - 1))
+        agreeing += times * (sum(c * c for c in counts) - m)
     if not items or raters is None or raters < 2:
         return None
-    p_bar = sum_p / items
-    pe = sum((t / (items * raters)) ** 2 for t in totals.values())
+    p_bar = agreeing / (raters * (raters - 1)) / items
+    pe = sum((t / (items * raters)) ** 2 for _, t in sorted(totals.items()))
     if pe >= 1.0:
         return None
     return (p_bar - pe) / (1.0 - pe)
@@ -208,6 +201,138 @@ def _merged(units: Iterable[Span]) -> list[Span]:
     return out
 
 
+@dataclass(slots=True)
+class Continuum:
+    """What alpha_U needs of one category over a stretch of the continuum, from the raters'
+    units in it: the observed distances (summed over pairs of raters), the units' lengths, and
+    each rater's gaps (the stretch before its first unit and after its last kept apart, as
+    they join the next stretch's).  Stretches laid one after another (``then``) give the same
+    figures as the whole continuum at once, when no unit crosses from one into the next: the
+    documents of a project can be counted in parts (in two processes) and added up."""
+
+    raters: int
+    length: int
+    observed: int
+    lengths: Counter[int]
+    lead: list[int]  # per rater: the gap before its first unit (the whole stretch if it has none)
+    gaps: list[Counter[int]]  # per rater: the gaps between its units
+    trail: list[int]  # per rater: the gap after its last unit
+    marked: list[bool]  # per rater: whether it has a unit in the stretch
+
+    @classmethod
+    def empty(cls, raters: int, length: int) -> Continuum:
+        return cls(raters, length, 0, Counter(), [length] * raters, [Counter() for _ in range(raters)],
+                   [0] * raters, [False] * raters)
+
+    @classmethod
+    def of(cls, per_rater: Sequence[Iterable[Span]], begin: int, length: int) -> Continuum:
+        """The stretch [begin, begin + length) with each rater's units (any order; a rater's
+        overlapping units are joined)."""
+        merged = [_merged(u) for u in per_rater]
+        r = len(merged)
+        observed = 0
+        for r1 in range(r):
+            for r2 in range(r1 + 1, r):
+                observed += _pair_observed(merged[r1], merged[r2])
+        lengths: Counter[int] = Counter()
+        lead: list[int] = []
+        gaps: list[Counter[int]] = []
+        trail: list[int] = []
+        marked: list[bool] = []
+        end = begin + length
+        for units in merged:
+            lengths.update([e - s for s, e in units])
+            if not units:
+                lead.append(length)
+                gaps.append(Counter())
+                trail.append(0)
+                marked.append(False)
+                continue
+            lead.append(units[0][0] - begin)
+            gaps.append(Counter(_gaps(units, units[0][0], units[-1][1])))
+            trail.append(end - units[-1][1])
+            marked.append(True)
+        return cls(r, length, observed, lengths, lead, gaps, trail, marked)
+
+    def then(self, other: Continuum) -> Continuum:
+        """This stretch followed by ``other``."""
+        lead: list[int] = []
+        gaps: list[Counter[int]] = []
+        trail: list[int] = []
+        marked: list[bool] = []
+        for i in range(self.raters):
+            if not self.marked[i]:
+                lead.append(self.lead[i] + other.lead[i])
+                gaps.append(other.gaps[i].copy())
+                trail.append(other.trail[i])
+                marked.append(other.marked[i])
+                continue
+            lead.append(self.lead[i])
+            got = self.gaps[i] + other.gaps[i]
+            if other.marked[i]:
+                if self.trail[i] + other.lead[i] > 0:
+                    got[self.trail[i] + other.lead[i]] += 1
+                trail.append(other.trail[i])
+            else:
+                trail.append(self.trail[i] + other.length)
+            gaps.append(got)
+            marked.append(True)
+        return Continuum(self.raters, self.length + other.length, self.observed + other.observed,
+                         self.lengths + other.lengths, lead, gaps, trail, marked)
+
+    def has_units(self) -> bool:
+        return any(self.marked)
+
+    def observed_disagreement(self) -> float:
+        """D_O: over each pair of raters, Krippendorff's distance of every pair of overlapping
+        segments.  Only two kinds are non-zero: two overlapping units, and a unit lying inside
+        the other rater's gap, i.e. overlapping none of their units (the sweep over units alone
+        gives the same sum as DKPro's sweep over units and gaps)."""
+        r, length = self.raters, self.length
+        return 2.0 * self.observed / (r * (r - 1) * length * length)
+
+    def expected_disagreement(self) -> float:
+        """D_E, from the units' lengths and the gaps' (integer sums, then one division)."""
+        r, length = self.raters, self.length
+        gaps: Counter[int] = Counter()
+        for i in range(r):
+            gaps.update(self.gaps[i])
+            for g in (self.lead[i], self.trail[i]):
+                if g > 0:
+                    gaps[g] += 1
+        lengths = self.lengths
+        n_c = sum(lengths.values())
+        squared = sum(x * (x - 1) * times for x, times in lengths.items())
+        sizes = sorted(gaps)
+        # from the longest gap down: how many gaps are at least sizes[k] long, and their sum
+        count_from = list(accumulate(gaps[g] for g in reversed(sizes)))[::-1] + [0]
+        sum_from = list(accumulate(g * gaps[g] for g in reversed(sizes)))[::-1] + [0]
+        total = 0
+        for x, times in lengths.items():  # units of one length contribute alike
+            first = (n_c - 1) * (x * (x - 1) * (2 * x - 1)) // 3
+            k = bisect.bisect_left(sizes, x)
+            # sum over gaps g >= x of (g - x + 1)
+            second = (sum_from[k] - (x - 1) * count_from[k]) * x * x
+            total += (first + second) * times
+        denominator = r * length * (r * length - 1) - squared
+        if denominator == 0:
+            return 0.0
+        return (total * 2.0 / length) / denominator
+
+
+def alpha_of(continua: Sequence[Continuum]) -> float | None:
+    """alpha_U over the given categories' continua (one: that category's alpha; several: 1 -
+    mean observed / mean expected disagreement); None when no rater marked a unit in any."""
+    cats = [c for c in continua if c.has_units()]
+    if not cats:
+        return None
+    d_o = sum(c.observed_disagreement() for c in cats) / len(cats)
+    d_e = sum(c.expected_disagreement() for c in cats) / len(cats)
+    if d_o == d_e:
+        return 0.0
+    return 1.0 - d_o / d_e
+
+
 class Unitizing:
     """A unitizing study: ``raters`` coders, a continuum [begin, begin + length), and per
     category each rater's units.  Observed and expected disagreement per category as in
@@ -218,89 +343,38 @@ class Unitizing:
         self.begin = begin
         self.length = length
         self.units: dict[Hashable, list[list[Span]]] = {}
-        self._merged_units: dict[Hashable, list[list[Span]]] = {}
-        self._done: dict[tuple[str, Hashable], float] = {}  # observed and expected, computed once
+        self._continua: dict[Hashable, Continuum] = {}  # computed once
 
     def add(self, rater: int, start: int, length: int, category: Hashable) -> None:
-        self._merged_units.pop(category, None)
-        self._done.clear()
+        self._continua.pop(category, None)
         per = self.units.setdefault(category, [[] for _ in range(self.raters)])
         per[rater].append((start, start + length))
 
     def set_units(self, category: Hashable, per_rater: list[list[Span]]) -> None:
         """All units of a category at once: for each rater, (start, end) pairs."""
-        self._merged_units.pop(category, None)
-        self._done.clear()
+        self._continua.pop(category, None)
         self.units[category] = per_rater
 
     def categories(self) -> list[Hashable]:
         return list(self.units)
 
-    def _rater_units(self, category: Hashable) -> list[list[Span]]:
-        got = self._merged_units.get(category)
+    def continuum(self, category: Hashable) -> Continuum:
+        got = self._continua.get(category)
         if got is None:
-            got = self._merged_units[category] = [
-                _merged(u) for u in self.units.get(category, [[] for _ in range(self.raters)])]
+            got = self._continua[category] = Continuum.of(
+                self.units.get(category, [[] for _ in range(self.raters)]), self.begin, self.length)
         return got
 
     def observed(self, category: Hashable) -> float:
-        """D_O: over each pair of raters, Krippendorff's distance of every pair of overlapping
-        segments.  Only two kinds are non-zero: two overlapping units, and a unit lying inside
-        the other rater's gap, i.e. overlapping none of their units (the sweep over units alone
-        gives the same sum as DKPro's sweep over units and gaps)."""
-        per = self._rater_units(category)
-        r, length = self.raters, self.length
-        total = 0
-        for r1 in range(r):
-            for r2 in range(r1 + 1, r):
-                total += _pair_observed(per[r1], per[r2])
-        return 2.0 * total / (r * (r - 1) * length * length)
+        return self.continuum(category).observed_disagreement()
 
     def expected(self, category: Hashable) -> float:
-        per = self._rater_units(category)
-        b, length, r = self.begin, self.length, self.raters
-        end = b + length
-        lengths = [e - s for units in per for s, e in units]
-        n_c = len(lengths)
-        squared = sum(x * (x - 1) for x in lengths)
-        gaps = sorted(g for units in per for g in _gaps(units, b, end))
-        suffix = list(accumulate(reversed(gaps)))[::-1] + [0]  # suffix[k] = sum(gaps[k:])
-        total = 0
-        for x, times in Counter(lengths).items():  # units of one length contribute alike
-            first = (n_c - 1) * (x * (x - 1) * (2 * x - 1)) // 3
-            k = bisect.bisect_left(gaps, x)
-            count = len(gaps) - k
-            # sum over gaps g >= x of (g - x + 1)
-            second = (suffix[k] - (x - 1) * count) * x * x
-            total += (first + second) * times
-        denominator = r * length * (r * length - 1) - squared
-        if denominator == 0:
-            return 0.0
-        return (total * 2.0 / length) / denominator
-
-    def _once(self, which: str, category: Hashable) -> float:
-        got = self._done.get((which, category))
-        if got is None:
-            got = self._done[(which, category)] = (
-                self.observed(category) if which == "o" else self.expected(category))
-        return got
+        return self.continuum(category).expected_disagreement()
 
     def alpha(self, category: Hashable) -> float | None:
         """alpha_U of one category; None when no rater marked any unit of it."""
-        if not any(self.units.get(category, [])):
-            return None
-        d_o, d_e = self._once("o", category), self._once("e", category)
-        if d_o == d_e:
-            return 0.0
-        return 1.0 - d_o / d_e
+        return alpha_of([self.continuum(category)])
 
     def alpha_all(self) -> float | None:
         """alpha_U over all categories: 1 - mean observed / mean expected disagreement."""
-        cats = [c for c in self.units if any(self.units[c])]
-        if not cats:
-            return None
-        d_o = sum(self._once("o", c) for c in cats) / len(cats)
-        d_e = sum(self._once("e", c) for c in cats) / len(cats)
-        if d_o == d_e:
-            return 0.0
-        return 1.0 - d_o / d_e
+        return alpha_of([self.continuum(c) for c in self.units])
