@@ -82,7 +82,8 @@ def without_index(p: Project) -> None:
                                       " AND (name LIKE 'search_%')").fetchall():
             p.conn.execute(f"DROP TRIGGER {name}")
         p.conn.execute("DROP TABLE search_text")
-        p.conn.execute("DROP TABLE search_marks")
+        for table in ("search_marks", "search_marks_fts", "search_doc_marks", "search_mark_names"):
+            p.conn.execute(f"DROP TABLE {table}")
     search_index.packed_marks = lambda *a: None  # type: ignore[assignment]
     search_index.deferred = lambda conn: contextlib.nullcontext()  # type: ignore[assignment]
 

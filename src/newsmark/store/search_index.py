@@ -1,18 +1,26 @@
-"""Keeping the search index (schema v8: ``search_text``, ``search_marks``) in the transaction
-of each write, where the triggers alone would be slow.
+"""Keeping the search index (``search_text``, and the marks: ``search_marks_fts`` over
+``search_doc_marks``, schema v7) in the transaction of each write, where the triggers alone
+would be slow.
+
+A document's marks (``l:LABEL``, ``a:ANNOTATOR``, ``t:TYPE``, ``s:speaker``, ``s?``) are one
+row of ``search_doc_marks``: each mark written as a token ``m<id>`` (its id in
+``search_mark_names``), indexed by the FTS5 table ``search_marks_fts`` (``detail=none``: which
+documents, no positions), so that an annotation condition is one MATCH expression.  Documents
+with rows have their marks counted in ``search_marks`` by the triggers on the annotations and
+relations tables, which rewrite the document's row when a mark comes or goes; a packed
+document's row is written with it (``packed_marks``).
 
 - ``deferred``: while an import runs, new documents' rowids wait in ``search_pending`` and are
-  indexed in one statement at the end of its transaction (a trigger's insert per document made
-  imports 2-3x slower).
-- ``packed_marks``: the marks of a packed document, written with it (what the triggers on the
-  annotations and relations tables write for rows; walking the JSON in SQL made imports 3x
-  slower)."""
+  indexed (text and marks) in one statement each at the end of its transaction (a trigger's
+  insert per document made imports 2-3x slower).
+- ``packed_marks``: the marks of a packed document (what the triggers keep for rows; walking
+  the JSON in SQL made imports 3x slower)."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import msgspec
@@ -44,48 +52,67 @@ def _sql_text(value: Any) -> str:
     return str(jsonutil.dumps(value)).translate(_ASCII_LOWER)
 
 
-def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str,
-                 label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]]) -> None:
-    """Write the marks of a packed document, as the triggers write them for rows."""
-    marks: dict[str, int] = {}
-    for label, annotator, n in label_counts:
-        marks["l:" + label] = marks.get("l:" + label, 0) + n
+def token(mark_id: int) -> str:
+    """A mark's token in ``search_doc_marks`` and ``search_marks_fts``."""
+    return f"m{mark_id}"
+
+
+def mark_set(conn: sqlite3.Connection, annotations: bytes | str,
+             label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]]) -> set[str]:
+    """The marks of a packed document, as the triggers count them for rows."""
+    marks = set()
+    for label, annotator, _n in label_counts:
+        marks.add("l:" + label)
         if annotator is not None:
-            marks["a:" + annotator] = marks.get("a:" + annotator, 0) + n
-    for rtype, n in type_counts:
-        marks["t:" + rtype] = marks.get("t:" + rtype, 0) + n
+            marks.add("a:" + annotator)
+    for rtype, _n in type_counts:
+        marks.add("t:" + rtype)
     with_speaker = _speaker_labels.get(id(conn))
     if with_speaker is None:
         with_speaker = _labels_with_speaker(conn)
-    if b'"speaker"' not in (annotations if isinstance(annotations, bytes) else annotations.encode()) and not (
+    if b'"speaker"' in (annotations if isinstance(annotations, bytes) else annotations.encode()) or (
             with_speaker and any(c[0] in with_speaker for c in label_counts)):
-        anns: list[_MarkAnnotation] = []
-    else:
-        anns = _decode(annotations)
-    for a in anns:
-        speaker = a.attributes.speaker if a.attributes is not None else None
-        if speaker is not None:
-            mark = "s:" + _sql_text(speaker)
-        elif a.label in with_speaker:
-            mark = "s?"
-        else:
-            continue
-        marks[mark] = marks.get(mark, 0) + 1
-    rows = [(m, doc_id, n) for m, n in marks.items()]
+        for a in _decode(annotations):
+            speaker = a.attributes.speaker if a.attributes is not None else None
+            if speaker is not None:
+                marks.add("s:" + _sql_text(speaker))
+            elif a.label in with_speaker:
+                marks.add("s?")
+    return marks
+
+
+def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str,
+                 label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]]) -> None:
+    """Write the marks of a new packed document: one row of ``search_doc_marks``."""
+    marks = mark_set(conn, annotations, label_counts, type_counts)
+    if not marks:
+        return
+    names = _names.get(id(conn))
     waiting = _waiting.get(id(conn))
-    if waiting is not None:  # written with the import's other marks, at its end
-        waiting.extend(rows)
-    else:
-        _write_marks(conn, rows)
+    if names is None or waiting is None:
+        conn.execute("INSERT INTO search_doc_marks(doc_rowid, marks)"
+                     " SELECT rowid, ? FROM documents WHERE id = ?", (_tokens(conn, {}, marks), doc_id))
+    else:  # written with the import's other documents, at its end
+        waiting.append((_tokens(conn, names, marks), doc_id))
 
 
-def _write_marks(conn: sqlite3.Connection, rows: list[tuple[str, str, int]]) -> None:
-    # new documents: none of their marks exist yet
-    rows.sort()
-    conn.executemany("INSERT INTO search_marks(mark, doc, n) VALUES (?, ?, ?)", rows)
+def _tokens(conn: sqlite3.Connection, names: dict[str, int], marks: Iterable[str]) -> str:
+    out = []
+    for mark in marks:
+        mark_id = names.get(mark)
+        if mark_id is None:
+            row = conn.execute("SELECT id FROM search_mark_names WHERE mark = ?", (mark,)).fetchone()
+            mark_id = row[0] if row else conn.execute(
+                "INSERT INTO search_mark_names(mark) VALUES (?)", (mark,)).lastrowid
+            assert mark_id is not None
+            names[mark] = mark_id
+        out.append(token(mark_id))
+    return " ".join(out)
 
 
-_waiting: dict[int, list[tuple[str, str, int]]] = {}
+# while an import runs: the marks' ids by name, and the packed documents' rows to write
+_names: dict[int, dict[str, int]] = {}
+_waiting: dict[int, list[tuple[str, str]]] = {}
 
 
 # the labels with a speaker attribute, while an import runs (the labels it adds have no
@@ -107,14 +134,17 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
     outer = id(conn) not in _speaker_labels
     if outer:
         _speaker_labels[id(conn)] = _labels_with_speaker(conn)
+        _names[id(conn)] = dict(conn.execute("SELECT mark, id FROM search_mark_names"))
         _waiting[id(conn)] = []
     try:
         yield
-        if outer:
-            _write_marks(conn, _waiting[id(conn)])
+        if outer:  # new documents: pending, so their rows go into search_marks_fts below
+            conn.executemany("INSERT INTO search_doc_marks(doc_rowid, marks)"
+                             " SELECT rowid, ? FROM documents WHERE id = ?", _waiting[id(conn)])
     finally:
         if outer:
             del _speaker_labels[id(conn)]
+            del _names[id(conn)]
             del _waiting[id(conn)]
     conn.execute("DELETE FROM search_defer WHERE n = ?", (mine,))
     if conn.execute("SELECT 1 FROM search_defer").fetchone() is None and \
@@ -125,4 +155,45 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("INSERT INTO search_text(rowid, text) SELECT d.rowid, d.text"
                      " FROM search_pending p JOIN documents d ON d.rowid = p.rowid")
         conn.execute("INSERT INTO search_text(search_text, rank) VALUES ('automerge', 4)")
+        conn.execute("INSERT INTO search_marks_fts(rowid, marks) SELECT m.doc_rowid, m.marks"
+                     " FROM search_pending p JOIN search_doc_marks m ON m.doc_rowid = p.rowid")
         conn.execute("DELETE FROM search_pending")
+
+
+def match(conn: sqlite3.Connection, groups: list[list[str]]) -> str | None:
+    """The MATCH expression on ``search_marks_fts`` for documents holding a mark of each group
+    (None: a group none of whose marks any document has ever had)."""
+    parts = []
+    for group in groups:
+        ids = [r[0] for r in conn.execute(
+            f"SELECT id FROM search_mark_names WHERE mark IN ({','.join('?' * len(group))})", group)]
+        if not ids:
+            return None
+        parts.append("(" + " OR ".join(token(i) for i in sorted(ids)) + ")")
+    return " AND ".join(parts)
+
+
+def marks_named(conn: sqlite3.Connection, low: str, high: str) -> list[str]:
+    """The marks ever written between ``low`` and ``high`` (exclusive), such as every speaker
+    name ("s:" to "s;"); a mark no document holds any more may be among them."""
+    return [r[0] for r in conn.execute(
+        "SELECT mark FROM search_mark_names WHERE mark > ? AND mark < ? ORDER BY mark", (low, high))]
+
+
+def documents_marked(conn: sqlite3.Connection, marks: list[str]) -> list[tuple[str, str]]:
+    """(id, title) of the documents holding one of ``marks``, in project order."""
+    expr = match(conn, [marks]) if marks else None
+    if expr is None:
+        return []
+    return conn.execute("SELECT d.id, d.title FROM search_marks_fts f JOIN documents d ON d.rowid = f.rowid"
+                        " WHERE search_marks_fts MATCH ? ORDER BY f.rowid", (expr,)).fetchall()
+
+
+def document_marks(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every (document id, mark) the index holds, sorted (for checks and tests)."""
+    names = {token(i): m for i, m in conn.execute("SELECT id, mark FROM search_mark_names")}
+    out: list[tuple[str, str]] = []
+    for doc, marks in conn.execute(
+            "SELECT d.id, m.marks FROM search_doc_marks m JOIN documents d ON d.rowid = m.doc_rowid"):
+        out.extend((doc, names[t]) for t in marks.split())
+    return sorted(out)
