@@ -395,14 +395,27 @@ def _v7_marks(db: sqlite_utils.Database) -> None:
         CREATE TRIGGER search_marks_packed_delete AFTER DELETE ON packed BEGIN
             DELETE FROM search_doc_marks WHERE doc_rowid = (SELECT rowid FROM documents WHERE id = OLD.doc);
         END;
-        -- the marks' row goes with the document (before its pending row, which says whether
-        -- search_marks_fts holds it yet)
+        -- An import's new documents: no row each in search_pending any more (that insert was
+        -- ~5 us of a document's ~160 us import), but one row while the import runs: the last
+        -- rowid before it.  The documents after it wait to be indexed at its end
+        -- (store/search_index.py); one at or below it deleted meanwhile lowers it to the
+        -- documents left, so that a rowid used again is still after it.
+        DROP TRIGGER search_text_defer;
+        DROP TRIGGER search_text_update;
+        CREATE TRIGGER search_text_update AFTER UPDATE OF text ON documents
+        WHEN NEW.text IS NOT OLD.text
+             AND NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < OLD.rowid) BEGIN
+            INSERT INTO search_text(search_text, rowid, text) VALUES ('delete', OLD.rowid, OLD.text);
+            INSERT INTO search_text(rowid, text) VALUES (NEW.rowid, NEW.text);
+        END;
         DROP TRIGGER search_text_delete;
         CREATE TRIGGER search_text_delete AFTER DELETE ON documents BEGIN
             DELETE FROM search_doc_marks WHERE doc_rowid = OLD.rowid;
             INSERT INTO search_text(search_text, rowid, text) SELECT 'delete', OLD.rowid, OLD.text
-                WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid = OLD.rowid);
-            DELETE FROM search_pending WHERE rowid = OLD.rowid;
+                WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < OLD.rowid);
+            UPDATE search_pending SET rowid = coalesce(
+                (SELECT max(rowid) FROM documents WHERE rowid <= search_pending.rowid), 0)
+                WHERE rowid >= OLD.rowid;
         END;
         """
     )
@@ -431,7 +444,9 @@ def _marks_by_document(db: sqlite_utils.Database) -> None:
         DELETE FROM search_marks WHERE doc IN (SELECT doc FROM packed);
         INSERT INTO search_marks_fts(search_marks_fts) VALUES ('rebuild');
         CREATE TRIGGER search_marks_added AFTER INSERT ON search_marks BEGIN
-            INSERT OR IGNORE INTO search_mark_names(mark) VALUES (NEW.mark);
+            -- not OR IGNORE: a cascade from a label renamed would override it with ABORT
+            INSERT INTO search_mark_names(mark) SELECT NEW.mark
+                WHERE NOT EXISTS (SELECT 1 FROM search_mark_names WHERE mark = NEW.mark);
             INSERT INTO search_doc_marks(doc_rowid, marks)
             SELECT d.rowid, (SELECT group_concat('m' || n.id, ' ') FROM search_marks m
                              JOIN search_mark_names n ON n.mark = m.mark WHERE m.doc = NEW.doc)
@@ -446,17 +461,17 @@ def _marks_by_document(db: sqlite_utils.Database) -> None:
             DELETE FROM search_doc_marks WHERE doc_rowid = (SELECT rowid FROM documents WHERE id = OLD.doc)
               AND NOT EXISTS (SELECT 1 FROM search_marks WHERE doc = OLD.doc);
         END;
-        -- a pending document (an import's, store/search_index.py) is indexed at the end
+        -- a document an import added (after search_pending's rowid) is indexed at its end
         CREATE TRIGGER search_doc_marks_insert AFTER INSERT ON search_doc_marks
-        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid = NEW.doc_rowid) BEGIN
+        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < NEW.doc_rowid) BEGIN
             INSERT INTO search_marks_fts(rowid, marks) VALUES (NEW.doc_rowid, NEW.marks);
         END;
         CREATE TRIGGER search_doc_marks_delete AFTER DELETE ON search_doc_marks
-        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid = OLD.doc_rowid) BEGIN
+        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < OLD.doc_rowid) BEGIN
             INSERT INTO search_marks_fts(search_marks_fts, rowid, marks) VALUES ('delete', OLD.doc_rowid, OLD.marks);
         END;
         CREATE TRIGGER search_doc_marks_update AFTER UPDATE ON search_doc_marks
-        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid = OLD.doc_rowid) BEGIN
+        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < OLD.doc_rowid) BEGIN
             INSERT INTO search_marks_fts(search_marks_fts, rowid, marks) VALUES ('delete', OLD.doc_rowid, OLD.marks);
             INSERT INTO search_marks_fts(rowid, marks) VALUES (NEW.doc_rowid, NEW.marks);
         END;

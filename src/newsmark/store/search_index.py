@@ -10,9 +10,9 @@ with rows have their marks counted in ``search_marks`` by the triggers on the an
 relations tables, which rewrite the document's row when a mark comes or goes; a packed
 document's row is written with it (``packed_marks``).
 
-- ``deferred``: while an import runs, new documents' rowids wait in ``search_pending`` and are
-  indexed (text and marks) in one statement each at the end of its transaction (a trigger's
-  insert per document made imports 2-3x slower).
+- ``deferred``: while an import runs, the documents after ``search_pending``'s one rowid (the
+  last before it) wait, and are indexed (text and marks) in one statement each at the end of
+  its transaction (a trigger's insert per document made imports 2-3x slower).
 - ``packed_marks``: the marks of a packed document (what the triggers keep for rows; walking
   the JSON in SQL made imports 3x slower)."""
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -57,67 +57,75 @@ def token(mark_id: int) -> str:
     return f"m{mark_id}"
 
 
-def mark_set(conn: sqlite3.Connection, annotations: bytes | str,
-             label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]]) -> set[str]:
-    """The marks of a packed document, as the triggers count them for rows."""
-    marks = set()
-    for label, annotator, _n in label_counts:
-        marks.add("l:" + label)
-        if annotator is not None:
-            marks.add("a:" + annotator)
-    for rtype, _n in type_counts:
-        marks.add("t:" + rtype)
-    with_speaker = _speaker_labels.get(id(conn))
-    if with_speaker is None:
-        with_speaker = _labels_with_speaker(conn)
-    if b'"speaker"' in (annotations if isinstance(annotations, bytes) else annotations.encode()) or (
-            with_speaker and any(c[0] in with_speaker for c in label_counts)):
-        for a in _decode(annotations):
-            speaker = a.attributes.speaker if a.attributes is not None else None
-            if speaker is not None:
-                marks.add("s:" + _sql_text(speaker))
-            elif a.label in with_speaker:
-                marks.add("s?")
-    return marks
+class _Marks:
+    """The tokens of marks by name (``search_mark_names``, which gains the new ones) and the
+    labels with a speaker attribute; while an import runs, loaded once (the labels it adds have
+    no attribute definitions), with the packed documents' rows to write at its end."""
+
+    def __init__(self, conn: sqlite3.Connection, importing: bool) -> None:
+        self.conn = conn
+        self.by_kind: dict[str, dict[str, str]] = {k: {} for k in ("l:", "a:", "t:", "s:", "s?")}
+        if importing:
+            for mark, mark_id in conn.execute("SELECT mark, id FROM search_mark_names"):
+                self.by_kind.setdefault(mark[:2], {})[mark[2:]] = token(mark_id)
+        self.with_speaker = _labels_with_speaker(conn)
+        self.waiting: list[tuple[str, str]] = []
+
+    def token(self, kind: str, name: str) -> str:
+        """The token of the mark ``kind + name``, named in ``search_mark_names`` if new."""
+        known = self.by_kind[kind]
+        tok = known.get(name)
+        if tok is None:
+            mark = kind + name
+            row = self.conn.execute("SELECT id FROM search_mark_names WHERE mark = ?", (mark,)).fetchone()
+            mark_id = row[0] if row else self.conn.execute(
+                "INSERT INTO search_mark_names(mark) VALUES (?)", (mark,)).lastrowid
+            assert mark_id is not None
+            tok = known[name] = token(mark_id)
+        return tok
+
+    def of_packed(self, annotations: bytes | str, label_counts: list[tuple[str, str | None, int]],
+                  type_counts: list[tuple[str, int]]) -> str:
+        """A packed document's marks, as the triggers count them for rows, as tokens."""
+        labels, annotators, types, speakers = (self.by_kind[k] for k in ("l:", "a:", "t:", "s:"))
+        toks = set()
+        speaker_labels = False
+        for label, annotator, _n in label_counts:
+            toks.add(labels.get(label) or self.token("l:", label))
+            if annotator is not None:
+                toks.add(annotators.get(annotator) or self.token("a:", annotator))
+            if label in self.with_speaker:
+                speaker_labels = True
+        for rtype, _n in type_counts:
+            toks.add(types.get(rtype) or self.token("t:", rtype))
+        if speaker_labels or b'"speaker"' in (annotations if isinstance(annotations, bytes) else annotations.encode()):
+            for a in _decode(annotations):
+                speaker = a.attributes.speaker if a.attributes is not None else None
+                if speaker is not None:
+                    name = _sql_text(speaker)
+                    toks.add(speakers.get(name) or self.token("s:", name))
+                elif a.label in self.with_speaker:
+                    toks.add(self.token("s?", ""))
+        return " ".join(toks)
 
 
 def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str,
                  label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]]) -> None:
     """Write the marks of a new packed document: one row of ``search_doc_marks``."""
-    marks = mark_set(conn, annotations, label_counts, type_counts)
-    if not marks:
+    importing = _importing.get(id(conn))
+    marks = importing or _Marks(conn, importing=False)
+    tokens = marks.of_packed(annotations, label_counts, type_counts)
+    if not tokens:
         return
-    names = _names.get(id(conn))
-    waiting = _waiting.get(id(conn))
-    if names is None or waiting is None:
+    if importing is None:
         conn.execute("INSERT INTO search_doc_marks(doc_rowid, marks)"
-                     " SELECT rowid, ? FROM documents WHERE id = ?", (_tokens(conn, {}, marks), doc_id))
+                     " SELECT rowid, ? FROM documents WHERE id = ?", (tokens, doc_id))
     else:  # written with the import's other documents, at its end
-        waiting.append((_tokens(conn, names, marks), doc_id))
+        importing.waiting.append((tokens, doc_id))
 
 
-def _tokens(conn: sqlite3.Connection, names: dict[str, int], marks: Iterable[str]) -> str:
-    out = []
-    for mark in marks:
-        mark_id = names.get(mark)
-        if mark_id is None:
-            row = conn.execute("SELECT id FROM search_mark_names WHERE mark = ?", (mark,)).fetchone()
-            mark_id = row[0] if row else conn.execute(
-                "INSERT INTO search_mark_names(mark) VALUES (?)", (mark,)).lastrowid
-            assert mark_id is not None
-            names[mark] = mark_id
-        out.append(token(mark_id))
-    return " ".join(out)
-
-
-# while an import runs: the marks' ids by name, and the packed documents' rows to write
-_names: dict[int, dict[str, int]] = {}
-_waiting: dict[int, list[tuple[str, str]]] = {}
-
-
-# the labels with a speaker attribute, while an import runs (the labels it adds have no
-# attribute definitions)
-_speaker_labels: dict[int, frozenset[str]] = {}
+# the marks of the import running on a connection
+_importing: dict[int, _Marks] = {}
 
 
 def _labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
@@ -131,33 +139,32 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
     write transaction, which an error rolls back with everything done here)."""
     cur = conn.execute("INSERT INTO search_defer(n) VALUES (NULL)")
     mine = cur.lastrowid
-    outer = id(conn) not in _speaker_labels
+    # the documents after the last rowid now wait (the triggers skip them) until the end
+    conn.execute("INSERT INTO search_pending(rowid) SELECT coalesce(max(rowid), 0) FROM documents"
+                 " WHERE NOT EXISTS (SELECT 1 FROM search_pending)")
+    outer = id(conn) not in _importing
     if outer:
-        _speaker_labels[id(conn)] = _labels_with_speaker(conn)
-        _names[id(conn)] = dict(conn.execute("SELECT mark, id FROM search_mark_names"))
-        _waiting[id(conn)] = []
+        _importing[id(conn)] = _Marks(conn, importing=True)
     try:
         yield
-        if outer:  # new documents: pending, so their rows go into search_marks_fts below
+        if outer:  # new documents: waiting, so their rows go into search_marks_fts below
             conn.executemany("INSERT INTO search_doc_marks(doc_rowid, marks)"
-                             " SELECT rowid, ? FROM documents WHERE id = ?", _waiting[id(conn)])
+                             " SELECT rowid, ? FROM documents WHERE id = ?", _importing[id(conn)].waiting)
     finally:
         if outer:
-            del _speaker_labels[id(conn)]
-            del _names[id(conn)]
-            del _waiting[id(conn)]
+            del _importing[id(conn)]
     conn.execute("DELETE FROM search_defer WHERE n = ?", (mine,))
-    if conn.execute("SELECT 1 FROM search_defer").fetchone() is None and \
-            conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is not None:
+    if conn.execute("SELECT 1 FROM search_defer").fetchone() is None:
+        (last,) = conn.execute("SELECT rowid FROM search_pending").fetchone()
+        conn.execute("DELETE FROM search_pending")
         # FTS5 merges its segments less eagerly while it takes a batch (16 of a size before a
         # merge, not 4): a batched import of 100,000 documents indexed in 1.2 s of CPU, not 1.7
         conn.execute("INSERT INTO search_text(search_text, rank) VALUES ('automerge', 16)")
-        conn.execute("INSERT INTO search_text(rowid, text) SELECT d.rowid, d.text"
-                     " FROM search_pending p JOIN documents d ON d.rowid = p.rowid")
+        conn.execute("INSERT INTO search_text(rowid, text) SELECT rowid, text FROM documents WHERE rowid > ?",
+                     (last,))
         conn.execute("INSERT INTO search_text(search_text, rank) VALUES ('automerge', 4)")
-        conn.execute("INSERT INTO search_marks_fts(rowid, marks) SELECT m.doc_rowid, m.marks"
-                     " FROM search_pending p JOIN search_doc_marks m ON m.doc_rowid = p.rowid")
-        conn.execute("DELETE FROM search_pending")
+        conn.execute("INSERT INTO search_marks_fts(rowid, marks) SELECT doc_rowid, marks FROM search_doc_marks"
+                     " WHERE doc_rowid > ?", (last,))
 
 
 def match(conn: sqlite3.Connection, groups: list[list[str]]) -> str | None:
