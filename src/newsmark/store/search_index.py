@@ -60,7 +60,7 @@ def token(mark_id: int) -> str:
 class _Marks:
     """The tokens of marks by name (``search_mark_names``, which gains the new ones) and the
     labels with a speaker attribute; while an import runs, loaded once (the labels it adds have
-    no attribute definitions), with the packed documents' rows to write at its end."""
+    no attribute definitions)."""
 
     def __init__(self, conn: sqlite3.Connection, importing: bool) -> None:
         self.conn = conn
@@ -69,7 +69,6 @@ class _Marks:
             for mark, mark_id in conn.execute("SELECT mark, id FROM search_mark_names"):
                 self.by_kind.setdefault(mark[:2], {})[mark[2:]] = token(mark_id)
         self.with_speaker = _labels_with_speaker(conn)
-        self.waiting: list[tuple[str, str]] = []
 
     def token(self, kind: str, name: str) -> str:
         """The token of the mark ``kind + name``, named in ``search_mark_names`` if new."""
@@ -112,16 +111,11 @@ class _Marks:
 def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str,
                  label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]]) -> None:
     """Write the marks of a new packed document: one row of ``search_doc_marks``."""
-    importing = _importing.get(id(conn))
-    marks = importing or _Marks(conn, importing=False)
+    marks = _importing.get(id(conn)) or _Marks(conn, importing=False)
     tokens = marks.of_packed(annotations, label_counts, type_counts)
-    if not tokens:
-        return
-    if importing is None:
+    if tokens:  # now, while the document's row is in the page cache (an import's are indexed at its end)
         conn.execute("INSERT INTO search_doc_marks(doc_rowid, marks)"
                      " SELECT rowid, ? FROM documents WHERE id = ?", (tokens, doc_id))
-    else:  # written with the import's other documents, at its end
-        importing.waiting.append((tokens, doc_id))
 
 
 # the marks of the import running on a connection
@@ -154,9 +148,6 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
         _importing[id(conn)] = _Marks(conn, importing=True)
     try:
         yield
-        if outer:  # new documents: waiting, so their rows go into search_marks_fts below
-            conn.executemany("INSERT INTO search_doc_marks(doc_rowid, marks)"
-                             " SELECT rowid, ? FROM documents WHERE id = ?", _importing[id(conn)].waiting)
     finally:
         if outer:
             del _importing[id(conn)]
