@@ -86,24 +86,28 @@ class _Marks:
     def of_packed(self, annotations: bytes | str, label_counts: list[tuple[str, str | None, int]],
                   type_counts: list[tuple[str, int]]) -> str:
         """A packed document's marks, as the triggers count them for rows, as tokens."""
-        labels, annotators, types, speakers = (self.by_kind[k] for k in ("l:", "a:", "t:", "s:"))
+        by_kind = self.by_kind
+        labels, annotators, with_speaker = by_kind["l:"], by_kind["a:"], self.with_speaker
         toks = set()
         speaker_labels = False
         for label, annotator, _n in label_counts:
             toks.add(labels.get(label) or self.token("l:", label))
             if annotator is not None:
                 toks.add(annotators.get(annotator) or self.token("a:", annotator))
-            if label in self.with_speaker:
+            if label in with_speaker:
                 speaker_labels = True
-        for rtype, _n in type_counts:
-            toks.add(types.get(rtype) or self.token("t:", rtype))
+        if type_counts:
+            types = by_kind["t:"]
+            for rtype, _n in type_counts:
+                toks.add(types.get(rtype) or self.token("t:", rtype))
         if speaker_labels or b'"speaker"' in (annotations if isinstance(annotations, bytes) else annotations.encode()):
+            speakers = by_kind["s:"]
             for a in _decode(annotations):
-                speaker = a.attributes.speaker if a.attributes is not None else None
-                if speaker is not None:
-                    name = _sql_text(speaker)
+                attributes = a.attributes
+                if attributes is not None and (speaker := attributes.speaker) is not None:
+                    name = speaker.translate(_ASCII_LOWER) if isinstance(speaker, str) else _sql_text(speaker)
                     toks.add(speakers.get(name) or self.token("s:", name))
-                elif a.label in self.with_speaker:
+                elif a.label in with_speaker:
                     toks.add(self.token("s?", ""))
         return " ".join(toks)
 
