@@ -13,10 +13,11 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from newsmark.cli import cli
-from newsmark.core.errors import ValidationError
+from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.model import Document
 from newsmark.corpus import entities
 from newsmark.corpus.search import Query, search
-from newsmark.store import Project, migrations
+from newsmark.store import Project, migrations, search_index
 from tests.conftest import NAUGHTY
 from tests.corpus.helpers import article, import_jsonl, records, unpacked_copy, write_jsonl
 
@@ -105,14 +106,15 @@ def test_packed_and_unpacked_documents_give_the_same_hits(corpus_project: Projec
             a = [h.to_dict() for h in search(corpus_project, q)]
             b = [h.to_dict() for h in search(rows, q)]
             assert a == b, q
-        marks = "SELECT mark, doc, n FROM search_marks ORDER BY mark, doc"
-        assert corpus_project.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+        assert _marks(corpus_project) == _marks(rows)
     finally:
         rows.close()
 
 
-def _marks(p: Project) -> list[tuple[str, str, int]]:
-    return p.conn.execute("SELECT mark, doc, n FROM search_marks ORDER BY mark, doc").fetchall()
+def _marks(p: Project) -> list[tuple[str, str]]:
+    """Each document's marks as the index holds them (search_marks_fts over search_doc_marks)."""
+    p.conn.execute("INSERT INTO search_marks_fts(search_marks_fts) VALUES ('integrity-check')")
+    return search_index.document_marks(p.conn)
 
 
 def test_every_edit_keeps_the_index_and_marks_in_its_transaction(corpus_project: Project) -> None:
@@ -248,3 +250,102 @@ def test_words_within_an_annotation_across_batches_of_candidates(project: Projec
 
 def records_article(doc_id: str, quote: str, prefix: str) -> dict[str, Any]:
     return article(doc_id, "Leon Panetta", quote, "said", "supports", prefix=prefix)
+
+
+def _as_version_6(project: Project, path: Path) -> None:
+    """The project's data in a file as version 6 of the app kept it: the marks counted in
+    search_marks for every document, packed or not."""
+    project.conn.execute("PRAGMA wal_checkpoint(FULL)")
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    conn.execute("ATTACH DATABASE ? AS src", (str(project.path),))
+    conn.execute("BEGIN")
+    conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+    migrations.migrate(db, target=6)
+    for table in ("project", "labels", "relation_types", "documents", "packed", "annotations", "relations",
+                  "entities", "entity_names", "disputes", "dispute_links"):
+        conn.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
+    migrations.rebuild_search(db)  # version 6's build: what its triggers and importer kept
+    assert conn.execute("SELECT count(DISTINCT doc) FROM search_marks").fetchone()[0] == 4  # not "plain"
+    conn.execute("PRAGMA user_version = 6")
+    conn.execute("COMMIT")
+    conn.execute("DETACH DATABASE src")
+    conn.close()
+
+
+def test_migration_7_converts_a_version_6_project_with_the_same_hits(corpus_project: Project, tmp_path: Path) -> None:
+    p = corpus_project
+    entities.merge(p, "PERSON", ["Leon Panetta", "Mr Panetta"])
+    with p.write():  # one document in rows, the others packed
+        p._unpack(["d3"])
+    p.add_annotation("d3", 0, 3, "PERSON", annotator="eve")
+    p.add_document(Document(id="plain", text="A café with no annotations"))
+    queries = [*QUERIES, Query(speaker="Leon Panetta"), Query(annotator="eve"), Query("café"),
+               Query("immunity", label="QUOTE", speaker="panetta")]
+    before = {i: [h.to_dict() for h in search(p, q, limit=None)] for i, q in enumerate(queries)}
+    assert all(before.values())
+    old = tmp_path / "v6.newsmark"
+    _as_version_6(p, old)
+    with Project.open(old) as migrated:
+        assert migrations.version(migrated.db) == migrations.LATEST  # 7, then the later ones
+        assert {i: [h.to_dict() for h in search(migrated, q, limit=None)] for i, q in enumerate(queries)} == before
+        assert _marks(migrated) == _marks(p)
+        # the counts stay for the document with rows only; packed documents' marks are one row each
+        assert {r[0] for r in migrated.conn.execute("SELECT DISTINCT doc FROM search_marks")} == {"d3"}
+        kept = _marks(migrated)
+        with migrated.write():
+            migrations.rebuild_search(migrated.db)
+        assert _marks(migrated) == kept
+        migrated.add_annotation("d1", 0, 6, "QUOTE", attributes={"speaker": "Zebari"})  # still kept by edits
+        assert [h.document for h in search(migrated, Query(speaker="zebari"))] == ["d1"]
+
+
+def test_long_documents_deletes_and_a_failed_import_keep_the_marks_exact(corpus_project: Project, tmp_path: Path) -> None:
+    """Documents of more than 200 annotations are imported as rows (their marks counted by the
+    triggers while the import defers the index); deleting packed and row documents takes their
+    marks; a failed import changes nothing."""
+    p = corpus_project
+    long = article("long", "Hoshyar Zebari", "the long quote", "said", "opposes")
+    long["annotations"] += [{"id": f"e{i}", "start": i // 4, "end": i // 4 + 1, "text": long["text"][i // 4],
+                             "label": ("PERSON", "ORG", "GPE", "DATE")[i % 4]} for i in range(250)]
+    import_jsonl(p, write_jsonl(tmp_path / "long.jsonl", [long, article("short", "Ines Duarte", "x y", "said", "supports")]))
+    assert not p.is_packed("long") and p.is_packed("short")
+    assert [h.document for h in search(p, Query(speaker="zebari"))] == ["long"]
+    assert [h.document for h in search(p, Query(stance="opposes"))] == ["d4", "long"]
+    kept = _marks(p)
+    with p.write():
+        migrations.rebuild_search(p.db)
+    assert _marks(p) == kept
+    p.delete_document("long")
+    p.delete_document("d1")
+    assert search(p, Query(speaker="zebari")) == [] and [h.document for h in search(p, Query(stance="opposes"))] == ["d4"]
+    assert {d for d, _m in _marks(p)} == {"d2", "d3", "d4", "short"}
+    before = _marks(p)
+    bad = write_jsonl(tmp_path / "bad.jsonl", [long, {"id": "broken", "text": "x", "annotations": [{"start": 5}]}])
+    with pytest.raises(InputError, match="line 2"):
+        import_jsonl(p, bad)
+    assert _marks(p) == before and search(p, Query(speaker="zebari")) == []
+
+
+def test_a_document_deleted_while_an_import_defers_the_index_leaves_no_document_unindexed(project: Project) -> None:
+    """The documents an import adds wait after the last rowid before it; deleting the last
+    document then adding one (which may take its rowid) still indexes the new one."""
+    from newsmark.store import search_index
+
+    p = project
+    p.add_document(Document(id="first", text="alpha words"))
+    p.add_document(Document(id="last", text="omega words"))
+    p.add_annotation("last", 0, 5, "PERSON")
+    with p.write(), search_index.deferred(p.conn):
+        p.conn.execute("DELETE FROM documents WHERE id = 'last'")
+        p.add_document(Document(id="new", text="gamma words"))
+        p.add_annotation("new", 0, 5, "ORG")
+        p.add_document(Document(id="newer", text="delta words"))
+    assert [h.document for h in search(p, Query("words"))] == ["first", "new", "newer"]
+    assert search(p, Query("omega")) == [] and [h.document for h in search(p, Query("gamma"))] == ["new"]
+    assert [h.document for h in search(p, Query(label="ORG"))] == ["new"] and search(p, Query(label="PERSON")) == []
+    p.conn.execute("INSERT INTO search_text(search_text) VALUES ('integrity-check')")
+    kept = _marks(p)
+    with p.write():
+        migrations.rebuild_search(p.db)
+    assert _marks(p) == kept

@@ -21,6 +21,7 @@ from newsmark.formats.records import check_record, check_record_bytes
 from newsmark.store import Project
 from newsmark.store.importer import ImportSummary, import_records
 from newsmark.store.maintenance import check
+from newsmark.store.search_index import document_marks
 from tests.conftest import NAUGHTY
 from tests.formats.test_jsonl import _records
 
@@ -448,11 +449,10 @@ def test_merged_documents_in_parts_read_export_and_count_as_unpacked(merged: Pro
         assert merged.stats()["by_annotator"] == {"ann": 20, "alice": 2, "bob": 3, "carol": 1}
         assert merged.document_list()[1] == rows.document_list()[1] == {"d1": 16, "d2": 10}
         assert [s.annotations for s in merged.document_summaries()] == [16, 10, 0]
-        marks = "SELECT mark, doc, n FROM search_marks ORDER BY mark, doc"
-        assert merged.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+        assert document_marks(merged.conn) == document_marks(rows.conn)
         with merged.write():
             migrations.rebuild_search(merged.db)
-        assert merged.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+        assert document_marks(merged.conn) == document_marks(rows.conn)
         assert check(merged).ok and check(rows).ok
         assert (check(merged).annotations, check(merged).relations) == (26, 10)
     finally:
@@ -534,8 +534,7 @@ def test_merging_again_decodes_nothing_and_a_changed_source_replaces_its_part(me
         rows = _unpacked_copy(p, tmp_path)
         try:
             assert _export(p) == _export(rows) and p.stats() == rows.stats()
-            marks = "SELECT mark, doc, n FROM search_marks ORDER BY mark, doc"
-            assert p.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+            assert document_marks(p.conn) == document_marks(rows.conn)
         finally:
             rows.close()
         assert check(p).ok
@@ -591,8 +590,7 @@ def test_a_source_merged_later_is_a_part_added_undecoded(tmp_path: Path, monkeyp
         rows = _unpacked_copy(same, tmp_path)
         try:
             assert _export(p) == _export(rows) and p.stats() == rows.stats()
-            marks = "SELECT mark, doc, n FROM search_marks ORDER BY mark, doc"
-            assert p.conn.execute(marks).fetchall() == rows.conn.execute(marks).fetchall()
+            assert document_marks(p.conn) == document_marks(rows.conn)
         finally:
             rows.close()
         assert check(p).ok

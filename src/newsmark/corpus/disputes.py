@@ -16,6 +16,7 @@ from newsmark.core.model import new_id, now
 from newsmark.corpus.entities import Canon
 from newsmark.corpus.quotes import quote_infos, read_items
 from newsmark.corpus.text import fold_name
+from newsmark.store import search_index
 from newsmark.store.project import Project
 
 UNKNOWN_SPEAKER = "(unknown speaker)"
@@ -127,9 +128,7 @@ def disputed_points(project: Project) -> list[DisputedPoint]:
     marks = ["l:" + n for n in dispute_labels]
     if not marks:
         return list(points.values())
-    docs = conn.execute(
-        f"SELECT d.id, d.title FROM documents d WHERE d.id IN (SELECT doc FROM search_marks WHERE mark IN"
-        f" ({','.join('?' * len(marks))})) ORDER BY d.rowid", marks).fetchall()
+    docs = search_index.documents_marked(conn, marks)
     for doc_id, title in docs:
         anns, rels = read_items(project, doc_id)
         by_id = {a.id: a for a in anns}

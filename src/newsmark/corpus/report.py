@@ -15,6 +15,7 @@ from typing import Any
 from newsmark.corpus.disputes import UNKNOWN_SPEAKER, DisputedPoint, disputed_points
 from newsmark.corpus.entities import Canon
 from newsmark.corpus.quotes import quote_infos, read_items
+from newsmark.store import search_index
 from newsmark.store.project import Project
 
 STANCES = ("supports", "opposes", "neutral")
@@ -132,9 +133,7 @@ def quotes_table(project: Project) -> list[QuoteRow]:
     rows: list[QuoteRow] = []
     if not marks:
         return rows
-    docs = project.conn.execute(
-        f"SELECT id, title FROM documents WHERE id IN (SELECT doc FROM search_marks WHERE mark IN"
-        f" ({','.join('?' * len(marks))})) ORDER BY rowid", marks).fetchall()
+    docs = search_index.documents_marked(project.conn, marks)
     for doc_id, title in docs:
         anns, rels = read_items(project, doc_id)
         infos = quote_infos(anns, rels, layers)

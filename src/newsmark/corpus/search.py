@@ -2,7 +2,7 @@
 accents folded), combined with annotation conditions (label or layer, speaker, cue, stance,
 attribute values, annotator) and document status.
 
-The index and the marks (``search_marks``) find the candidate documents; each candidate is then
+The index and the marks (``search_marks_fts``, store/search_index.py) find the candidate documents; each candidate is then
 read and the hits are found exactly, as code-point offsets into its text, by the index's own
 tokenizer (FTS5's ``highlight()``).
 Without annotation conditions a hit is an occurrence of a term; with them it is an annotation
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from newsmark.corpus.text import (
     name_matches,
     parse_terms,
 )
+from newsmark.store import search_index
 from newsmark.store.packed import IN_PARTS, joined
 from newsmark.store.project import Project
 
@@ -95,8 +96,9 @@ def _check(project: Project, q: Query) -> None:
     q.status = statuses
 
 
-# a mark held by more documents than this is checked document by document as they are read in
-# project order (reading stops at the limit); a rarer one chooses the documents first
+# with words: annotation conditions held by at most this many documents choose the documents
+# (each then checked for the words); held by more, the words choose them (each then checked
+# for the marks), in batches either way
 SELECTIVE = 5000
 
 
@@ -114,49 +116,56 @@ def candidates(project: Project, q: Query, terms: list[str], canon: Canon) -> It
         groups.append(["t:stance"])
     if q.speaker is not None:
         groups.append(_speaker_marks(project, q.speaker, canon))
-    where: list[str] = []
-    args: list[Any] = []
-    if terms:  # the index gives its documents in rowid order
-        sql = ("SELECT d.rowid, d.id, d.title, d.text FROM search_text s JOIN documents d ON d.rowid = s.rowid"
-               " WHERE search_text MATCH ?")
-        args.append(fts_query(terms))
-        order = " ORDER BY s.rowid"
-    else:
-        sql = "SELECT d.rowid, d.id, d.title, d.text FROM documents d WHERE 1"
-        order = " ORDER BY d.rowid"
-        if groups:
-            sizes = [_documents_with(project, g) for g in groups]
-            k = min(range(len(groups)), key=sizes.__getitem__)
-            if sizes[k] <= SELECTIVE:
-                g = groups.pop(k)
-                where.append(f"d.id IN (SELECT doc FROM search_marks WHERE mark IN ({','.join('?' * len(g))}))")
-                args.extend(g)
-    for g in groups:
-        where.append(f"EXISTS (SELECT 1 FROM search_marks m WHERE m.doc = d.id AND m.mark IN ({','.join('?' * len(g))}))")
-        args.extend(g)
+    marks = search_index.match(project.conn, groups) if groups else ""
+    if marks is None:  # a condition no document meets
+        return
+    status = ""
     if q.status:
-        where.append(f"d.status IN ({','.join('?' * len(q.status))})")
-        args.extend(q.status)
-    sql += "".join(" AND " + w for w in where) + order
+        status = f" AND d.status IN ({','.join('?' * len(q.status))})"
+    by_marks = ("SELECT d.rowid, d.id, d.title, d.text FROM search_marks_fts f JOIN documents d"
+                " ON d.rowid = f.rowid WHERE search_marks_fts MATCH ?" + status + " ORDER BY f.rowid")
+    by_words = ("SELECT d.rowid, d.id, d.title, d.text FROM search_text s JOIN documents d ON d.rowid = s.rowid"
+                " WHERE search_text MATCH ?" + status + " ORDER BY s.rowid")
+    words = fts_query(terms) if terms else ""
     try:
-        rows = project.conn.execute(sql, args)
+        if not terms and not marks:  # a cue or attribute values alone: every document
+            yield from project.conn.execute("SELECT d.rowid, d.id, d.title, d.text FROM documents d WHERE 1"
+                                            + status + " ORDER BY d.rowid", q.status)
+        elif not terms:
+            yield from project.conn.execute(by_marks, [marks, *q.status])
+        elif not marks:
+            yield from project.conn.execute(by_words, [words, *q.status])
+        elif _documents_with(project, marks) <= SELECTIVE:
+            yield from _also(project, "search_text", words, project.conn.execute(by_marks, [marks, *q.status]))
+        else:
+            yield from _also(project, "search_marks_fts", marks, project.conn.execute(by_words, [words, *q.status]))
     except sqlite3.OperationalError as e:
         if "fts5" in str(e).lower():
             raise ValidationError(f"cannot search for {q.text!r}: {e}") from None
         raise
-    for row in rows:
-        yield row[0], row[1], row[2], row[3]
 
 
-def _documents_with(project: Project, marks: list[str]) -> int:
-    """How many documents hold one of ``marks`` (counted up to SELECTIVE + 1)."""
-    n = 0
-    for mark in marks:
-        n += project.conn.execute("SELECT count(*) FROM (SELECT 1 FROM search_marks WHERE mark = ? LIMIT ?)",
-                                  (mark, SELECTIVE + 1)).fetchone()[0]
-        if n > SELECTIVE:
-            break
-    return n
+def _also(project: Project, index: str, expr: str, rows: Iterable[tuple[int, str, str, str]]
+          ) -> Iterator[tuple[int, str, str, str]]:
+    """The rows that ``index`` (search_text or search_marks_fts) also matches ``expr`` for,
+    checked in batches: one query for the batch's range of rowids."""
+    size = _BATCH[0]
+    it = iter(rows)
+    while batch := list(itertools.islice(it, size)):
+        size = min(size * 2, _BATCH[1])
+        found = {r[0] for r in project.conn.execute(
+            f"SELECT rowid FROM {index} WHERE {index} MATCH ? AND rowid BETWEEN ? AND ?",
+            (expr, batch[0][0], batch[-1][0]))}
+        for row in batch:
+            if row[0] in found:
+                yield row
+
+
+def _documents_with(project: Project, marks: str) -> int:
+    """How many documents the marks' expression matches (counted up to SELECTIVE + 1)."""
+    return int(project.conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM search_marks_fts WHERE search_marks_fts MATCH ? LIMIT ?)",
+        (marks, SELECTIVE + 1)).fetchone()[0])
 
 
 def find_hits(project: Project, rowid: int, text: str, terms: list[str]) -> list[list[tuple[int, int]]]:
@@ -181,17 +190,11 @@ def _speaker_marks(project: Project, speaker: str, canon: Canon) -> list[str]:
     wanted = folded_words(speaker)
     aliases = canon.aliases(speaker)
     marks = ["s?"]
-    # each distinct speaker mark by one seek in the primary key (mark, doc), not a scan
-    mark = "s:"
-    while True:
-        row = project.conn.execute("SELECT mark FROM search_marks WHERE mark > ? AND mark < 's;'"
-                                   " ORDER BY mark LIMIT 1", (mark,)).fetchone()
-        if row is None:
-            return marks
-        mark = row[0]
+    for mark in search_index.marks_named(project.conn, "s:", "s;"):
         name = mark[2:]
         if name_matches(name, wanted) or fold_name(name) in aliases:
             marks.append(mark)
+    return marks
 
 
 def _speaker_ok(names: list[str], label: str | None, wanted: list[str], aliases: set[str], canon: Canon) -> bool:

@@ -330,6 +330,10 @@ def _v6_corpus(db: sqlite_utils.Database) -> None:
 def rebuild_search(db: sqlite_utils.Database) -> None:
     """Build the search index and marks of every document again from the stored data (the
     migration's first build, and a repair; the caller holds the write transaction)."""
+    by_document = _exists(db, "search_doc_marks")  # version 7 on: the marks counted here first
+    if by_document:
+        for name in _V7_MARKS_TRIGGERS:
+            db.execute(f"DROP TRIGGER {name}")
     db.execute("DELETE FROM search_pending")
     db.execute("DELETE FROM search_defer")
     db.execute("INSERT INTO search_text(search_text) VALUES ('rebuild')")
@@ -361,6 +365,123 @@ def rebuild_search(db: sqlite_utils.Database) -> None:
                "   OR (instr((SELECT attributes FROM labels"
                "       WHERE name = j.value ->> 'label'), '\"speaker\"') > 0)"
                ") GROUP BY m, doc")
+    if by_document:
+        _marks_by_document(db)
+
+
+def _exists(db: sqlite_utils.Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
+def _v7_marks(db: sqlite_utils.Database) -> None:
+    # Issue #18: the index may add at most 25% to an import, and the marks' rows (~11 a
+    # document, each in the table and in its doc index) were most of what it added (+40-60%).
+    # Version 7: one row per document, its marks as tokens (an id each, in search_mark_names)
+    # indexed by FTS5 (detail=none: which documents, no positions), so that the annotation
+    # conditions of a search are one MATCH.  search_marks keeps its counts for documents with
+    # rows only (the triggers on annotations and relations, unchanged), and its own triggers
+    # rewrite the document's row when a mark comes or goes; a packed document's row is written
+    # with it (store/search_index.py).  The v6 marks are converted, not computed again.
+    run_script(
+        db,
+        """
+        CREATE TABLE search_mark_names (
+            id INTEGER PRIMARY KEY,
+            mark TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE search_doc_marks (
+            doc_rowid INTEGER PRIMARY KEY,  -- the document's rowid, as in search_text
+            marks TEXT NOT NULL             -- "m3 m12 m40": the ids of its marks
+        );
+        CREATE VIRTUAL TABLE search_marks_fts USING fts5(
+            marks, content='search_doc_marks', content_rowid='doc_rowid',
+            detail=none, columnsize=0, tokenize='ascii');
+        DROP TRIGGER search_marks_packed_delete;
+        CREATE TRIGGER search_marks_packed_delete AFTER DELETE ON packed BEGIN
+            DELETE FROM search_doc_marks WHERE doc_rowid = (SELECT rowid FROM documents WHERE id = OLD.doc);
+        END;
+        -- An import's new documents: no row each in search_pending any more (that insert was
+        -- ~5 us of a document's ~160 us import), but one row while the import runs: the last
+        -- rowid before it.  The documents after it wait to be indexed at its end
+        -- (store/search_index.py); one at or below it deleted meanwhile lowers it to the
+        -- documents left, so that a rowid used again is still after it.
+        DROP TRIGGER search_text_defer;
+        DROP TRIGGER search_text_update;
+        CREATE TRIGGER search_text_update AFTER UPDATE OF text ON documents
+        WHEN NEW.text IS NOT OLD.text
+             AND NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < OLD.rowid) BEGIN
+            INSERT INTO search_text(search_text, rowid, text) VALUES ('delete', OLD.rowid, OLD.text);
+            INSERT INTO search_text(rowid, text) VALUES (NEW.rowid, NEW.text);
+        END;
+        DROP TRIGGER search_text_delete;
+        CREATE TRIGGER search_text_delete AFTER DELETE ON documents BEGIN
+            DELETE FROM search_doc_marks WHERE doc_rowid = OLD.rowid;
+            INSERT INTO search_text(search_text, rowid, text) SELECT 'delete', OLD.rowid, OLD.text
+                WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < OLD.rowid);
+            UPDATE search_pending SET rowid = coalesce(
+                (SELECT max(rowid) FROM documents WHERE rowid <= search_pending.rowid), 0)
+                WHERE rowid >= OLD.rowid;
+        END;
+        """
+    )
+    _marks_by_document(db)
+
+
+# search_marks -> search_doc_marks -> search_marks_fts; dropped while everything is rebuilt
+_V7_MARKS_TRIGGERS = ("search_marks_added", "search_marks_removed", "search_doc_marks_insert",
+                      "search_doc_marks_delete", "search_doc_marks_update")
+
+
+def _marks_by_document(db: sqlite_utils.Database) -> None:
+    """From marks counted in search_marks for every document (version 6's form) to version
+    7's: one row per document, the counts kept for documents with rows only; then the
+    triggers."""
+    run_script(
+        db,
+        """
+        DELETE FROM search_doc_marks;
+        DELETE FROM search_mark_names;
+        INSERT INTO search_mark_names(mark) SELECT DISTINCT mark FROM search_marks ORDER BY mark;
+        INSERT INTO search_doc_marks(doc_rowid, marks)
+            SELECT d.rowid, group_concat('m' || n.id, ' ') FROM search_marks m
+            JOIN search_mark_names n ON n.mark = m.mark JOIN documents d ON d.id = m.doc
+            GROUP BY d.rowid;
+        DELETE FROM search_marks WHERE doc IN (SELECT doc FROM packed);
+        INSERT INTO search_marks_fts(search_marks_fts) VALUES ('rebuild');
+        CREATE TRIGGER search_marks_added AFTER INSERT ON search_marks BEGIN
+            -- not OR IGNORE: a cascade from a label renamed would override it with ABORT
+            INSERT INTO search_mark_names(mark) SELECT NEW.mark
+                WHERE NOT EXISTS (SELECT 1 FROM search_mark_names WHERE mark = NEW.mark);
+            INSERT INTO search_doc_marks(doc_rowid, marks)
+            SELECT d.rowid, (SELECT group_concat('m' || n.id, ' ') FROM search_marks m
+                             JOIN search_mark_names n ON n.mark = m.mark WHERE m.doc = NEW.doc)
+            FROM documents d WHERE d.id = NEW.doc
+            ON CONFLICT (doc_rowid) DO UPDATE SET marks = excluded.marks;
+        END;
+        CREATE TRIGGER search_marks_removed AFTER DELETE ON search_marks BEGIN
+            UPDATE search_doc_marks SET marks = (SELECT group_concat('m' || n.id, ' ') FROM search_marks m
+                                                 JOIN search_mark_names n ON n.mark = m.mark WHERE m.doc = OLD.doc)
+            WHERE doc_rowid = (SELECT rowid FROM documents WHERE id = OLD.doc)
+              AND EXISTS (SELECT 1 FROM search_marks WHERE doc = OLD.doc);
+            DELETE FROM search_doc_marks WHERE doc_rowid = (SELECT rowid FROM documents WHERE id = OLD.doc)
+              AND NOT EXISTS (SELECT 1 FROM search_marks WHERE doc = OLD.doc);
+        END;
+        -- a document an import added (after search_pending's rowid) is indexed at its end
+        CREATE TRIGGER search_doc_marks_insert AFTER INSERT ON search_doc_marks
+        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < NEW.doc_rowid) BEGIN
+            INSERT INTO search_marks_fts(rowid, marks) VALUES (NEW.doc_rowid, NEW.marks);
+        END;
+        CREATE TRIGGER search_doc_marks_delete AFTER DELETE ON search_doc_marks
+        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < OLD.doc_rowid) BEGIN
+            INSERT INTO search_marks_fts(search_marks_fts, rowid, marks) VALUES ('delete', OLD.doc_rowid, OLD.marks);
+        END;
+        CREATE TRIGGER search_doc_marks_update AFTER UPDATE ON search_doc_marks
+        WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid < OLD.doc_rowid) BEGIN
+            INSERT INTO search_marks_fts(search_marks_fts, rowid, marks) VALUES ('delete', OLD.doc_rowid, OLD.marks);
+            INSERT INTO search_marks_fts(rowid, marks) VALUES (NEW.doc_rowid, NEW.marks);
+        END;
+        """
+    )
 
 
 def _v8_packed_parts(db: sqlite_utils.Database) -> None:
@@ -368,7 +489,7 @@ def _v8_packed_parts(db: sqlite_utils.Database) -> None:
     # (docs/adr/0015): the reads put the source's name before its ids and give it to annotations
     # without an annotator, so a merge neither decodes nor re-encodes a million annotations.
     # Its row in ``packed`` keeps the counts (statistics, the text's immutability) with '' for
-    # annotations and relations.  (Migration 8: 7 is another branch's; renumbered on merging.)
+    # annotations and relations.  (Migration 8, after the search marks' 7.)
     run_script(
         db,
         """
@@ -385,7 +506,9 @@ def _v8_packed_parts(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6_corpus, _v8_packed_parts]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1, _v2, _v3, _v4, _v5, _v6_corpus, _v7_marks, _v8_packed_parts,
+]
 LATEST = len(MIGRATIONS)
 
 

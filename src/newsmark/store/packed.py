@@ -100,11 +100,11 @@ def documents_parts(conn: sqlite3.Connection, doc_ids: Collection[str] | None = 
 def insert_parts(conn: sqlite3.Connection, doc_id: str, new: Sequence[Part],
                  label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]],
                  annotation_count: int, relation_count: int,
-                 speakers: Iterable[tuple[str, int]] | None = None) -> None:
+                 speakers: list[str] | None = None) -> None:
     """Store a new document's annotations and relations in parts (the merge's path), with the
     counts of the document they make (``core.packing.part_label_counts``) and its search
     marks: ``speakers``, the speaker marks (``s:…``, ``s?``) of its parts as their sources
-    counted them, or None to count them here.  The caller holds the write transaction."""
+    have them (``search_index.speaker_marks``), or None to find them here.  The caller holds the write transaction."""
     conn.execute(
         "INSERT INTO packed(doc, labels, types, annotations, relations, annotation_count, relation_count)"
         " VALUES (?, ?, ?, '', '', ?, ?)",
@@ -118,17 +118,7 @@ def insert_parts(conn: sqlite3.Connection, doc_id: str, new: Sequence[Part],
         search_index.packed_marks(conn, doc_id, _concatenated(p.annotations for p in new), label_counts,
                                   type_counts)
         return
-    marks: dict[str, int] = {}
-    for label, annotator, n in label_counts:  # as search_index.packed_marks counts them
-        marks["l:" + label] = marks.get("l:" + label, 0) + n
-        if annotator is not None:
-            marks["a:" + annotator] = marks.get("a:" + annotator, 0) + n
-    for rtype, n in type_counts:
-        marks["t:" + rtype] = marks.get("t:" + rtype, 0) + n
-    for mark, n in speakers:
-        marks[mark] = marks.get(mark, 0) + n
-    conn.executemany("INSERT INTO search_marks(mark, doc, n) VALUES (?, ?, ?)",
-                     sorted((m, doc_id, n) for m, n in marks.items()))
+    search_index.packed_marks_given(conn, doc_id, label_counts, type_counts, speakers)
 
 
 def _concatenated(lists: Iterable[bytes]) -> bytes:

@@ -1,12 +1,20 @@
-"""Keeping the search index (schema v8: ``search_text``, ``search_marks``) in the transaction
-of each write, where the triggers alone would be slow.
+"""Keeping the search index (``search_text``, and the marks: ``search_marks_fts`` over
+``search_doc_marks``, schema v7) in the transaction of each write, where the triggers alone
+would be slow.
 
-- ``deferred``: while an import runs, new documents' rowids wait in ``search_pending`` and are
-  indexed in one statement at the end of its transaction (a trigger's insert per document made
-  imports 2-3x slower).
-- ``packed_marks``: the marks of a packed document, written with it (what the triggers on the
-  annotations and relations tables write for rows; walking the JSON in SQL made imports 3x
-  slower)."""
+A document's marks (``l:LABEL``, ``a:ANNOTATOR``, ``t:TYPE``, ``s:speaker``, ``s?``) are one
+row of ``search_doc_marks``: each mark written as a token ``m<id>`` (its id in
+``search_mark_names``), indexed by the FTS5 table ``search_marks_fts`` (``detail=none``: which
+documents, no positions), so that an annotation condition is one MATCH expression.  Documents
+with rows have their marks counted in ``search_marks`` by the triggers on the annotations and
+relations tables, which rewrite the document's row when a mark comes or goes; a packed
+document's row is written with it (``packed_marks``).
+
+- ``deferred``: while an import runs, the documents after ``search_pending``'s one rowid (the
+  last before it) wait, and are indexed (text and marks) in one statement each at the end of
+  its transaction (a trigger's insert per document made imports 2-3x slower).
+- ``packed_marks``: the marks of a packed document (what the triggers keep for rows; walking
+  the JSON in SQL made imports 3x slower)."""
 
 from __future__ import annotations
 
@@ -44,53 +52,108 @@ def _sql_text(value: Any) -> str:
     return str(jsonutil.dumps(value)).translate(_ASCII_LOWER)
 
 
+def token(mark_id: int) -> str:
+    """A mark's token in ``search_doc_marks`` and ``search_marks_fts``."""
+    return f"m{mark_id}"
+
+
+class _Marks:
+    """The tokens of marks by name (``search_mark_names``, which gains the new ones) and the
+    labels with a speaker attribute; while an import runs, loaded once (the labels it adds have
+    no attribute definitions)."""
+
+    def __init__(self, conn: sqlite3.Connection, importing: bool) -> None:
+        self.conn = conn
+        self.by_kind: dict[str, dict[str, str]] = {k: {} for k in ("l:", "a:", "t:", "s:", "s?")}
+        if importing:
+            for mark, mark_id in conn.execute("SELECT mark, id FROM search_mark_names"):
+                self.by_kind.setdefault(mark[:2], {})[mark[2:]] = token(mark_id)
+        self.with_speaker = _labels_with_speaker(conn)
+
+    def token(self, kind: str, name: str) -> str:
+        """The token of the mark ``kind + name``, named in ``search_mark_names`` if new."""
+        known = self.by_kind[kind]
+        tok = known.get(name)
+        if tok is None:
+            mark = kind + name
+            row = self.conn.execute("SELECT id FROM search_mark_names WHERE mark = ?", (mark,)).fetchone()
+            mark_id = row[0] if row else self.conn.execute(
+                "INSERT INTO search_mark_names(mark) VALUES (?)", (mark,)).lastrowid
+            assert mark_id is not None
+            tok = known[name] = token(mark_id)
+        return tok
+
+    def of_packed(self, annotations: bytes | str, label_counts: list[tuple[str, str | None, int]],
+                  type_counts: list[tuple[str, int]]) -> str:
+        """A packed document's marks, as the triggers count them for rows, as tokens."""
+        by_kind = self.by_kind
+        labels, annotators, with_speaker = by_kind["l:"], by_kind["a:"], self.with_speaker
+        toks = set()
+        speaker_labels = False
+        for label, annotator, _n in label_counts:
+            toks.add(labels.get(label) or self.token("l:", label))
+            if annotator is not None:
+                toks.add(annotators.get(annotator) or self.token("a:", annotator))
+            if label in with_speaker:
+                speaker_labels = True
+        if type_counts:
+            types = by_kind["t:"]
+            for rtype, _n in type_counts:
+                toks.add(types.get(rtype) or self.token("t:", rtype))
+        if speaker_labels or b'"speaker"' in (annotations if isinstance(annotations, bytes) else annotations.encode()):
+            speakers = by_kind["s:"]
+            for a in _decode(annotations):
+                attributes = a.attributes
+                if attributes is not None and (speaker := attributes.speaker) is not None:
+                    name = speaker.translate(_ASCII_LOWER) if isinstance(speaker, str) else _sql_text(speaker)
+                    toks.add(speakers.get(name) or self.token("s:", name))
+                elif a.label in with_speaker:
+                    toks.add(self.token("s?", ""))
+        return " ".join(toks)
+
+
 def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str,
                  label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]]) -> None:
-    """Write the marks of a packed document, as the triggers write them for rows."""
-    marks: dict[str, int] = {}
-    for label, annotator, n in label_counts:
-        marks["l:" + label] = marks.get("l:" + label, 0) + n
-        if annotator is not None:
-            marks["a:" + annotator] = marks.get("a:" + annotator, 0) + n
-    for rtype, n in type_counts:
-        marks["t:" + rtype] = marks.get("t:" + rtype, 0) + n
-    with_speaker = _speaker_labels.get(id(conn))
-    if with_speaker is None:
-        with_speaker = _labels_with_speaker(conn)
-    if b'"speaker"' not in (annotations if isinstance(annotations, bytes) else annotations.encode()) and not (
-            with_speaker and any(c[0] in with_speaker for c in label_counts)):
-        anns: list[_MarkAnnotation] = []
-    else:
-        anns = _decode(annotations)
-    for a in anns:
-        speaker = a.attributes.speaker if a.attributes is not None else None
-        if speaker is not None:
-            mark = "s:" + _sql_text(speaker)
-        elif a.label in with_speaker:
-            mark = "s?"
-        else:
-            continue
-        marks[mark] = marks.get(mark, 0) + 1
-    rows = [(m, doc_id, n) for m, n in marks.items()]
-    waiting = _waiting.get(id(conn))
-    if waiting is not None:  # written with the import's other marks, at its end
-        waiting.extend(rows)
-    else:
-        _write_marks(conn, rows)
+    """Write the marks of a new packed document: one row of ``search_doc_marks``."""
+    marks = _importing.get(id(conn)) or _Marks(conn, importing=False)
+    tokens = marks.of_packed(annotations, label_counts, type_counts)
+    if tokens:  # now, while the document's row is in the page cache (an import's are indexed at its end)
+        conn.execute("INSERT INTO search_doc_marks(doc_rowid, marks)"
+                     " SELECT rowid, ? FROM documents WHERE id = ?", (tokens, doc_id))
 
 
-def _write_marks(conn: sqlite3.Connection, rows: list[tuple[str, str, int]]) -> None:
-    # new documents: none of their marks exist yet
-    rows.sort()
-    conn.executemany("INSERT INTO search_marks(mark, doc, n) VALUES (?, ?, ?)", rows)
+def packed_marks_given(conn: sqlite3.Connection, doc_id: str, label_counts: list[tuple[str, str | None, int]],
+                      type_counts: list[tuple[str, int]], speakers: list[str]) -> None:
+    """Write the marks of a new packed document whose speaker marks (``s:NAME``, ``s?``) are
+    known (a merge takes them from its sources, see ``speaker_marks``): no annotation decoded."""
+    marks = _importing.get(id(conn)) or _Marks(conn, importing=False)
+    toks = set(marks.of_packed(b"[]", label_counts, type_counts).split())
+    for mark in speakers:
+        toks.add(marks.token(mark[:2], mark[2:]))
+    if toks:
+        conn.execute("INSERT INTO search_doc_marks(doc_rowid, marks)"
+                     " SELECT rowid, ? FROM documents WHERE id = ?", (" ".join(sorted(toks)), doc_id))
 
 
-_waiting: dict[int, list[tuple[str, str, int]]] = {}
+def speaker_marks(conn: sqlite3.Connection, doc_id: str | None = None) -> dict[str, list[str]]:
+    """The speaker marks (``s:NAME``, ``s?``) of each document that has some (or of ``doc_id``),
+    by name, read from the documents' marks (packed documents and documents with rows alike)."""
+    names = {token(mark_id): mark for mark_id, mark in conn.execute(
+        "SELECT id, mark FROM search_mark_names WHERE mark >= 's' AND mark < 't'")}
+    if not names:
+        return {}
+    sql = "SELECT d.id, m.marks FROM search_doc_marks m JOIN documents d ON d.rowid = m.doc_rowid"
+    rows = conn.execute(sql + " WHERE d.id = ?", (doc_id,)) if doc_id is not None else conn.execute(sql)
+    out: dict[str, list[str]] = {}
+    for doc, marks in rows:
+        found = [names[t] for t in marks.split() if t in names]
+        if found:
+            out[doc] = found
+    return out
 
 
-# the labels with a speaker attribute, while an import runs (the labels it adds have no
-# attribute definitions)
-_speaker_labels: dict[int, frozenset[str]] = {}
+# the marks of the import running on a connection
+_importing: dict[int, _Marks] = {}
 
 
 def _labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
@@ -102,27 +165,75 @@ def _labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
 def deferred(conn: sqlite3.Connection) -> Iterator[None]:
     """Index the documents added inside in one statement at the end (the caller holds the
     write transaction, which an error rolls back with everything done here)."""
+    trigger = None
+    if conn.execute("SELECT 1 FROM search_pending").fetchone() is None:
+        # the documents after the last rowid now wait (the other triggers skip them) until the
+        # end, and the trigger that indexes a new document is dropped until then (in this
+        # transaction, which restores it if rolled back): firing it, even to do nothing, cost
+        # ~6,000 instructions a document (callgrind), ~2% of an import
+        conn.execute("INSERT INTO search_pending(rowid) SELECT coalesce(max(rowid), 0) FROM documents")
+        (trigger,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                                  " AND name = 'search_text_insert'").fetchone()
+        conn.execute("DROP TRIGGER search_text_insert")
     cur = conn.execute("INSERT INTO search_defer(n) VALUES (NULL)")
     mine = cur.lastrowid
-    outer = id(conn) not in _speaker_labels
+    outer = id(conn) not in _importing
     if outer:
-        _speaker_labels[id(conn)] = _labels_with_speaker(conn)
-        _waiting[id(conn)] = []
+        _importing[id(conn)] = _Marks(conn, importing=True)
     try:
         yield
-        if outer:
-            _write_marks(conn, _waiting[id(conn)])
     finally:
         if outer:
-            del _speaker_labels[id(conn)]
-            del _waiting[id(conn)]
+            del _importing[id(conn)]
     conn.execute("DELETE FROM search_defer WHERE n = ?", (mine,))
-    if conn.execute("SELECT 1 FROM search_defer").fetchone() is None and \
-            conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is not None:
+    if trigger is not None:
+        (last,) = conn.execute("SELECT rowid FROM search_pending").fetchone()
+        conn.execute("DELETE FROM search_pending")
+        conn.execute(trigger)
         # FTS5 merges its segments less eagerly while it takes a batch (16 of a size before a
         # merge, not 4): a batched import of 100,000 documents indexed in 1.2 s of CPU, not 1.7
         conn.execute("INSERT INTO search_text(search_text, rank) VALUES ('automerge', 16)")
-        conn.execute("INSERT INTO search_text(rowid, text) SELECT d.rowid, d.text"
-                     " FROM search_pending p JOIN documents d ON d.rowid = p.rowid")
+        conn.execute("INSERT INTO search_text(rowid, text) SELECT rowid, text FROM documents WHERE rowid > ?",
+                     (last,))
         conn.execute("INSERT INTO search_text(search_text, rank) VALUES ('automerge', 4)")
-        conn.execute("DELETE FROM search_pending")
+        conn.execute("INSERT INTO search_marks_fts(rowid, marks) SELECT doc_rowid, marks FROM search_doc_marks"
+                     " WHERE doc_rowid > ?", (last,))
+
+
+def match(conn: sqlite3.Connection, groups: list[list[str]]) -> str | None:
+    """The MATCH expression on ``search_marks_fts`` for documents holding a mark of each group
+    (None: a group none of whose marks any document has ever had)."""
+    parts = []
+    for group in groups:
+        ids = [r[0] for r in conn.execute(
+            f"SELECT id FROM search_mark_names WHERE mark IN ({','.join('?' * len(group))})", group)]
+        if not ids:
+            return None
+        parts.append("(" + " OR ".join(token(i) for i in sorted(ids)) + ")")
+    return " AND ".join(parts)
+
+
+def marks_named(conn: sqlite3.Connection, low: str, high: str) -> list[str]:
+    """The marks ever written between ``low`` and ``high`` (exclusive), such as every speaker
+    name ("s:" to "s;"); a mark no document holds any more may be among them."""
+    return [r[0] for r in conn.execute(
+        "SELECT mark FROM search_mark_names WHERE mark > ? AND mark < ? ORDER BY mark", (low, high))]
+
+
+def documents_marked(conn: sqlite3.Connection, marks: list[str]) -> list[tuple[str, str]]:
+    """(id, title) of the documents holding one of ``marks``, in project order."""
+    expr = match(conn, [marks]) if marks else None
+    if expr is None:
+        return []
+    return conn.execute("SELECT d.id, d.title FROM search_marks_fts f JOIN documents d ON d.rowid = f.rowid"
+                        " WHERE search_marks_fts MATCH ? ORDER BY f.rowid", (expr,)).fetchall()
+
+
+def document_marks(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every (document id, mark) the index holds, sorted (for checks and tests)."""
+    names = {token(i): m for i, m in conn.execute("SELECT id, mark FROM search_mark_names")}
+    out: list[tuple[str, str]] = []
+    for doc, marks in conn.execute(
+            "SELECT d.id, m.marks FROM search_doc_marks m JOIN documents d ON d.rowid = m.doc_rowid"):
+        out.extend((doc, names[t]) for t in marks.split())
+    return sorted(out)

@@ -38,7 +38,7 @@ from newsmark.core.packing import (
     part_label_counts,
 )
 from newsmark.core.schema import Schema
-from newsmark.store import migrations
+from newsmark.store import migrations, search_index
 from newsmark.store.packed import insert_parts, joined
 from newsmark.store.packed import parts as team_parts
 from newsmark.store.project import Project
@@ -100,7 +100,7 @@ class _SourceDoc:
     type_counts: list[tuple[str, int]] = field(default_factory=list)
     annotation_count: int = 0
     relation_count: int = 0
-    speakers: list[tuple[str, int]] = field(default_factory=list)  # its search marks s:… and s?
+    speakers: list[str] = field(default_factory=list)  # its search marks s:… and s?
 
     def natives(self, name: str) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
         anns, rels = decode_annotations(self.annotations), decode_relations(self.relations)
@@ -189,9 +189,9 @@ def _read_source(project: Project, name: str) -> list[_SourceDoc]:
         d.type_counts = [tuple(c) for c in orjson.loads(types)]
         d.annotation_count, d.relation_count = n_anns, n_rels
     # the speakers' search marks need no ids or annotators: the source's serve as they are
-    for doc_id, mark, n in conn.execute("SELECT doc, mark, n FROM search_marks WHERE mark >= 's' AND mark < 't'"):
+    for doc_id, marks in search_index.speaker_marks(conn).items():
         if doc_id in docs:
-            docs[doc_id].speakers.append((mark, n))
+            docs[doc_id].speakers = marks
     rows_a: dict[str, list[NativeAnnotation]] = {}
     rows_r: dict[str, list[NativeRelation]] = {}
     for a in _row_annotations(project):
@@ -385,7 +385,7 @@ def _insert_new(team: Project, target: str, contributions: list[tuple[_Source, _
     by_label: Counter[tuple[str, str | None]] = Counter()
     by_type: Counter[str] = Counter()
     n_anns = n_rels = 0
-    speakers: list[tuple[str, int]] | None = []
+    speakers: list[str] | None = []
     for src, sd in contributions:
         parts.append(_part(src, sd, layers, stamp, same_layers))
         if speakers is not None and src.name in same_speakers:
@@ -418,7 +418,7 @@ def _update_parts(team: Project, target: str, contributions: list[tuple[_Source,
     by_label: Counter[tuple[str, str | None]] = Counter()
     by_type: Counter[str] = Counter()
     replaced = False
-    speakers: list[tuple[str, int]] | None = []  # the new parts' speaker marks, while only added
+    speakers: list[str] | None = []  # the new parts' speaker marks, while only added
     for src, sd in contributions:
         part = _part(src, sd, layers, stamp, same_layers)
         i = where.get(src.name)
@@ -475,8 +475,7 @@ def _update_parts(team: Project, target: str, contributions: list[tuple[_Source,
     for rtype, n in orjson.loads(row[1]):
         by_type[rtype] += n
     if speakers is not None:
-        speakers += conn.execute("SELECT mark, n FROM search_marks WHERE doc = ? AND mark >= 's' AND mark < 't'",
-                                 (target,)).fetchall()
+        speakers += search_index.speaker_marks(conn, target).get(target, [])
     conn.execute("DELETE FROM packed WHERE doc = ?", (target,))  # its parts and search marks too
     insert_parts(conn, target, now_parts, [(label, who, n) for (label, who), n in by_label.items() if n > 0],
                  [(rtype, n) for rtype, n in by_type.items() if n > 0],
