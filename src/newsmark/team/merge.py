@@ -335,30 +335,33 @@ def _merge_into(team: Project, read: list[_Source], schemas: list[Schema], summa
     with team.write():
         for schema in schemas:
             _merge_schema(team, schema, summary)
-        layers = team.label_layers()
-        stamp = now()
-        # the sources whose annotations name the team's layer for every label
-        same_layers = {src.name for src in read
-                       if all(layers.get(label) == layer for label, layer in src.project.label_layers().items())}
-        # the sources whose labels have a speaker attribute where the team's do (search marks)
-        with_speaker = _labels_with_speaker(conn)
-        same_speakers = set()
-        for src in read:
-            theirs = _labels_with_speaker(src.project.conn)
-            if all((label in with_speaker) == (label in theirs) for label in src.project.label_layers()):
-                same_speakers.add(src.name)
-        _copy_documents(team, read, new_docs)
-        for i, (target, contributions) in enumerate(plan.items()):
-            if progress and i % 1000 == 0:
-                progress(f"merging documents {i + 1}-{min(i + 1000, len(plan))} of {len(plan)}")
-            if target in new_docs:
-                summary.documents_added += 1
-                _insert_new(team, target, contributions, layers, stamp, same_layers, same_speakers, summary)
-                continue
-            if team_parts(conn, target):
-                _update_parts(team, target, contributions, layers, stamp, same_layers, same_speakers, summary)
-            else:
-                _update_document(team, target, contributions, layers, stamp, summary)
+        # new documents indexed (words and marks) in one statement each at the end, as an
+        # import's are; the marks' names looked up once
+        with search_index.deferred(conn):
+            layers = team.label_layers()
+            stamp = now()
+            # the sources whose annotations name the team's layer for every label
+            same_layers = {src.name for src in read
+                           if all(layers.get(label) == layer for label, layer in src.project.label_layers().items())}
+            # the sources whose labels have a speaker attribute where the team's do (search marks)
+            with_speaker = _labels_with_speaker(conn)
+            same_speakers = set()
+            for src in read:
+                theirs = _labels_with_speaker(src.project.conn)
+                if all((label in with_speaker) == (label in theirs) for label in src.project.label_layers()):
+                    same_speakers.add(src.name)
+            _copy_documents(team, read, new_docs)
+            for i, (target, contributions) in enumerate(plan.items()):
+                if progress and i % 1000 == 0:
+                    progress(f"merging documents {i + 1}-{min(i + 1000, len(plan))} of {len(plan)}")
+                if target in new_docs:
+                    summary.documents_added += 1
+                    _insert_new(team, target, contributions, layers, stamp, same_layers, same_speakers, summary)
+                    continue
+                if team_parts(conn, target):
+                    _update_parts(team, target, contributions, layers, stamp, same_layers, same_speakers, summary)
+                else:
+                    _update_document(team, target, contributions, layers, stamp, summary)
 
 
 def _part(src: _Source, sd: _SourceDoc, layers: dict[str, str], stamp: str, same_layers: set[str]) -> Part:
