@@ -38,7 +38,7 @@ from newsmark.gui import commands as cmd
 from newsmark.gui.corpus_menu import CorpusMenu
 from newsmark.gui.linking import Linker, short
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
-from newsmark.gui.models.documents import DocumentListModel
+from newsmark.gui.models.documents import DocumentListModel, status_column_width
 from newsmark.gui.models.session import Session
 from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.shortcuts import keys, sequences
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         # fixed widths: sizing to contents would measure every row of a 100,000-row list
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, 80)
+        header.resizeSection(1, max(80, status_column_width(self.doc_view)))
         header.resizeSection(2, 90)
         header.setStretchLastSection(False)
         self.doc_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a title's start and end show

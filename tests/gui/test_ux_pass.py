@@ -1,0 +1,41 @@
+"""Found while annotating under Xvfb as an annotator would: each with a test that drives the
+window and fails before its fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+from newsmark.store import Project
+from tests.gui.test_window import DOC, select_text
+
+
+def _cell_fits(window: Any, row: int, col: int) -> bool:
+    """Whether the document list paints the cell's text whole, as the style lays it out (its text
+    rectangle beside the status dot, less the style's text margins), not elided."""
+    view = window.doc_view
+    index = window.doc_model.index(row, col)
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualRect(index)
+    view.itemDelegate().initStyleOption(option, index)
+    style = view.style()
+    text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    return option.fontMetrics.horizontalAdvance(option.text) <= text_rect.width() - 2 * margin
+
+
+def test_the_document_list_shows_each_status_whole(qtbot: Any, window: Any, sample_project: Project) -> None:
+    row = window.doc_model.row_of[DOC]
+    # the first edit marks the document "in progress": the list says so in full, not "in ...ess"
+    select_text(window, "Private contractors")
+    qtbot.keyClick(window.article, "o")
+    assert window.doc_model.status_of(DOC) == "in progress"
+    assert _cell_fits(window, row, 1)
+    for key, status in ((Qt.Key.Key_4, "review"), (Qt.Key.Key_3, "done"), (Qt.Key.Key_1, "new")):
+        window.article.setFocus()
+        qtbot.keyClick(window.article, key, Qt.KeyboardModifier.ControlModifier)
+        assert sample_project.document(DOC).status == status
+        assert _cell_fits(window, row, 1), status
