@@ -39,3 +39,22 @@ def test_the_document_list_shows_each_status_whole(qtbot: Any, window: Any, samp
         qtbot.keyClick(window.article, key, Qt.KeyboardModifier.ControlModifier)
         assert sample_project.document(DOC).status == status
         assert _cell_fits(window, row, 1), status
+
+
+def test_the_quotes_panel_says_in_full_how_to_tag_a_first_quote(qtbot: Any, window: Any) -> None:
+    # the next document has no quotes: the panel's hint is read whole, not "No quotes in this article yet: ..."
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.doc_id == "second"
+    tree = window.quotes_panel.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1)
+    hint = tree.topLevelItem(0)
+    assert "press q" in hint.text(0)
+    rect = tree.visualRect(tree.indexFromItem(hint, 0))
+    needed = tree.fontMetrics().horizontalAdvance(hint.text(0))
+    assert needed <= rect.width() - 8, (needed, rect.width())
+    # the first quote replaces it
+    select_text(window, "Second article.")
+    qtbot.keyClick(window.article, "q")
+    assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] != [hint.text(0)]
+    assert all("press q" not in tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount()))
