@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionViewItem
 
 from newsmark.store import Project
+from tests.gui.test_suggestions import suggest_window  # noqa: F401, F811 (fixture)
 from tests.gui.test_window import DOC, select_text
 
 
@@ -58,3 +59,35 @@ def test_the_quotes_panel_says_in_full_how_to_tag_a_first_quote(qtbot: Any, wind
     qtbot.keyClick(window.article, "q")
     assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] != [hint.text(0)]
     assert all("press q" not in tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount()))
+
+
+def test_ctrl_alt_a_in_the_article_asks_which_label_and_accepts_them(qtbot: Any, suggest_window: Any) -> None:  # noqa: F811
+    from tests.gui.test_preferences_and_about import answer_modal
+
+    w = suggest_window
+    w.article.setFocus()
+
+    def choose_quote(dialog: Any) -> None:
+        combo = dialog.findChild(QComboBox)
+        combo.setCurrentIndex(next(i for i in range(combo.count()) if combo.itemText(i).startswith("QUOTE")))
+        dialog.accept()
+
+    answer_modal(qtbot, choose_quote)
+    qtbot.keyClick(w.article, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert sorted(a.text for a in w.project.annotations("a") if a.label == "QUOTE") == [
+        "They walked away.", "We gave them every chance", "a new round could start in March"]
+    assert "accepted 3 suggested QUOTE" in w.statusBar().currentMessage()
+
+
+def test_ctrl_shift_j_links_the_selected_disputed_point_to_a_new_shared_one(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    from tests.gui.test_preferences_and_about import answer_modal
+
+    dispute = next(a for a in window.session.document.annotations if a.label == "DISPUTE")
+    window.select_annotation(dispute.id)
+    window.article.setFocus()
+    seen = answer_modal(qtbot, lambda d: d.accept())  # the first choice: a new shared point
+    qtbot.keyClick(window.article, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert seen, "no dialog asked which point"
+    points = sample_project.conn.execute("SELECT proposition FROM disputes").fetchall()
+    assert len(points) == 1

@@ -247,7 +247,9 @@ class MainWindow(QMainWindow):
             action.setShortcuts([QKeySequence(s) for s in seqs])
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        # with no argument: triggered's `checked` (False) was taken for a slot's optional first
+        # argument (Ctrl+Alt+A accepted the suggestions of the label False: none, silently)
+        action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.addAction(action)
         return action
