@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionViewItem
 
 from newsmark.store import Project
 from tests.gui.test_suggestions import suggest_window  # noqa: F401, F811 (fixture)
-from tests.gui.test_window import DOC, select_text
+from tests.gui.test_window import DOC, qt_pos, select_text
 
 
 def _cell_fits(window: Any, row: int, col: int) -> bool:
@@ -91,3 +91,42 @@ def test_ctrl_shift_j_links_the_selected_disputed_point_to_a_new_shared_one(
     assert seen, "no dialog asked which point"
     points = sample_project.conn.execute("SELECT proposition FROM disputes").fetchall()
     assert len(points) == 1
+
+
+def test_search_hits_are_reached_with_the_arrow_keys_from_the_query(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_F, ctrl_shift)
+    panel = window.corpus.search
+    assert panel.query.hasFocus()
+    qtbot.keyClicks(panel.query, "immunity")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert panel.results.topLevelItemCount() >= 3
+    # Down leaves the field for the first hit (it went nowhere: five Tabs past the conditions)
+    qtbot.keyClick(panel.query, Qt.Key.Key_Down)
+    assert panel.results.hasFocus()
+    assert panel.results.currentItem() is panel.results.topLevelItem(0)
+    qtbot.keyClick(panel.results, Qt.Key.Key_Down)
+    assert panel.results.currentItem() is panel.results.topLevelItem(1)
+    qtbot.keyClick(panel.results, Qt.Key.Key_Return)
+    hit = panel.hits[1]
+    text = window.session.document.text
+    cursor = window.article.textCursor()
+    assert window.doc_id == hit.document
+    assert (cursor.selectionStart(), cursor.selectionEnd()) == (qt_pos(text, hit.start), qt_pos(text, hit.end))
+    # Up from the first hit goes back to the query, to change it
+    panel.results.setFocus()
+    qtbot.keyClick(panel.results, Qt.Key.Key_Up)
+    assert panel.results.currentItem() is panel.results.topLevelItem(0)
+    qtbot.keyClick(panel.results, Qt.Key.Key_Up)
+    assert panel.query.hasFocus()
+
+
+def test_one_search_hit_is_one_hit(qtbot: Any, window: Any) -> None:
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.corpus.search
+    qtbot.keyClicks(panel.query, "nothing")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert panel.summary.text() == "1 hit"
