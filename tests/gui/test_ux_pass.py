@@ -130,3 +130,15 @@ def test_one_search_hit_is_one_hit(qtbot: Any, window: Any) -> None:
     qtbot.keyClicks(panel.query, "nothing")
     qtbot.keyClick(panel.query, Qt.Key.Key_Return)
     assert panel.summary.text() == "1 hit"
+
+
+def test_the_stance_map_opens_tall_enough_to_be_read(qtbot: Any, window: Any) -> None:
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    view = window.corpus.stance_map
+    qtbot.waitUntil(lambda: view.isVisible() and view.canvas.height() > 0)
+    qtbot.wait(50)
+    shown = view.scroller.viewport().height()
+    # it opened a strip of ~70 px, the map's top edge only
+    assert shown >= min(view.canvas.height(), window.height() // 4), (shown, view.canvas.height())
+    assert window.article.viewport().height() >= window.height() // 3  # the article keeps room too

@@ -44,6 +44,12 @@ class CorpusMenu:
             if others:
                 self.window.tabifyDockWidget(others[0], dock)
             self.docks[key] = dock
+            dock.show()
+            # a new dock below the article got a strip of ~70 px (the stance map's top edge only):
+            # two fifths of the window, the article keeps the rest
+            target = self.window.height() * 2 // 5
+            if dock.height() < target:
+                self.window.resizeDocks([dock], [target], Qt.Orientation.Vertical)
         dock.show()
         dock.raise_()
         return dock
