@@ -142,3 +142,39 @@ def test_the_stance_map_opens_tall_enough_to_be_read(qtbot: Any, window: Any) ->
     # it opened a strip of ~70 px, the map's top edge only
     assert shown >= min(view.canvas.height(), window.height() // 4), (shown, view.canvas.height())
     assert window.article.viewport().height() >= window.height() // 3  # the article keeps room too
+
+
+def test_the_stance_map_shows_its_last_heading_and_legend_whole(qtbot: Any, tmp_path: Any, settings: Any) -> None:
+    from PySide6.QtGui import QColor
+
+    from newsmark.gui.main_window import MainWindow
+    from tests.corpus.helpers import article, import_jsonl, write_jsonl
+
+    p = Project.create(tmp_path / "map.newsmark")
+    recs = [article("d1", "Ana Ruiz", "the toll must stay", "said", "supports", proposition="The bridge toll stays"),
+            article("d2", "Tom Berg", "the night buses are a lifeline", "said", "supports",
+                    proposition="The night buses are kept in every district")]
+    import_jsonl(p, write_jsonl(tmp_path / "in.jsonl", recs))
+    w = MainWindow(p, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.article.setFocus()
+    qtbot.keyClick(w.article, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    view = w.corpus.stance_map
+    qtbot.waitUntil(lambda: view.canvas.width() > 0)
+    image = view.canvas.grab().toImage()
+    white = QColor("white").rgb()
+    # nothing is cut at an edge: the last heading ("The night b…") and the legend ("opp…") were
+    for x in (0, 1, image.width() - 2, image.width() - 1):
+        assert all(image.pixel(x, y) == white for y in range(image.height())), f"column {x} is drawn on"
+    for y in (image.height() - 2, image.height() - 1):
+        assert all(image.pixel(x, y) == white for x in range(image.width())), f"row {y} is drawn on"
+    # the legend's note stands on a line of its own, not over the first key
+    ink_rows = [y for y in range(image.height()) if any(image.pixel(x, y) != white for x in range(0, 60))]
+    bands = [y for i, y in enumerate(ink_rows) if i == 0 or ink_rows[i - 1] != y - 1]
+    assert len(bands) >= 2, bands  # the first key and the note below it (the note alone before)
+    w.close()
+    p.close()
