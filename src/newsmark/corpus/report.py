@@ -79,7 +79,7 @@ def render_svg(m: StanceMap) -> str:
     slant_cos, slant_sin = math.cos(math.radians(40)), math.sin(math.radians(40))
     left = max([200.0, *(_text_width(_short(who, 28)) + 20 for who in m.speakers)])
     headings = [_short(p.proposition, 28) for p in m.points]
-    top = max([170.0, *(_text_width(h) * slant_sin + 20 for h in headings)])
+    top = max([60.0, *(_text_width(h) * slant_sin + 20 for h in headings)])
     rows_bottom = top + cell_h * max(1, len(m.speakers))
     keys_y, note_y = rows_bottom + 30, rows_bottom + 54
     note = "counts: supports/opposes/neutral"
