@@ -178,3 +178,44 @@ def test_the_stance_map_shows_its_last_heading_and_legend_whole(qtbot: Any, tmp_
     assert len(bands) >= 2, bands  # the first key and the note below it (the note alone before)
     w.close()
     p.close()
+
+
+def test_adjudication_shows_every_annotators_version_side_by_side(qtbot: Any, tmp_path: Any, settings: Any) -> None:
+    from newsmark.gui.main_window import MainWindow
+    from newsmark.team.merge import merge
+    from tests.team.test_team_project import annotator_file
+
+    text = ("Mayor Ana Ruiz said the toll on the river bridge must stay until the repairs are paid for. "
+            "\u201cWithout the toll there is no money for the bridge,\u201d Ruiz insisted on Monday evening.")
+    texts = {"d1": text}
+    long_quote = "Without the toll there is no money for the bridge"
+    annotator_file(tmp_path / "alice.newsmark", {"d1": [("QUOTE", long_quote),
+                                                        ("QUOTE", "the toll on the river bridge must stay")]},
+                   annotator="alice", texts=texts)
+    annotator_file(tmp_path / "bob.newsmark", {"d1": [("QUOTE", long_quote + ","),
+                                                      ("QUOTE", "the toll on the river bridge must stay until the "
+                                                                "repairs are paid for")]},
+                   annotator="bob", texts=texts)
+    merge(tmp_path / "team.newsmark", [tmp_path / "alice.newsmark", tmp_path / "bob.newsmark"])
+    project = Project.open(tmp_path / "team.newsmark")
+    w = MainWindow(project, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.keyClick(w, Qt.Key.Key_F8)
+    view = w._adjudication.view
+    qtbot.waitExposed(w._adjudication)
+    assert view.model.rowCount() == 2
+    header = view.view.horizontalHeader()
+    visible = view.view.viewport().width()
+    names = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(view.model.columnCount())]
+    for col, name in enumerate(names):
+        if name in ("1: alice", "2: bob"):
+            # the versions compared (keys 1 and 2) are on screen whole, no scrolling sideways
+            assert header.sectionViewportPosition(col) >= 0
+            assert header.sectionViewportPosition(col) + header.sectionSize(col) <= visible, (name, visible)
+            assert header.sectionSize(col) >= 150, name
+    w._adjudication.close()
+    project.close()
