@@ -75,8 +75,9 @@ class SearchPanel(QWidget):
         self.results.itemClicked.connect(self._on_results_item)
         # Down in a field goes to the hits, Up on the first hit back to the query (the hits were
         # five Tabs away, past every condition)
-        for w in (self.query, self.speaker, self.cue, self.results):
-            w.installEventFilter(self)
+        for edit in (self.query, self.speaker, self.cue):
+            edit.installEventFilter(self)
+        self.results.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or event.modifiers() & ~(
@@ -88,8 +89,9 @@ class SearchPanel(QWidget):
                 self.query.setFocus()
                 return True
         elif key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.results.topLevelItemCount():
-            if self.results.currentItem() is None:
-                self.results.setCurrentItem(self.results.topLevelItem(0))
+            first = self.results.topLevelItem(0)
+            if self.results.currentItem() is None and first is not None:
+                self.results.setCurrentItem(first)
             self.results.setFocus()
             return True
         return super().eventFilter(watched, event)
