@@ -219,3 +219,19 @@ def test_adjudication_shows_every_annotators_version_side_by_side(qtbot: Any, tm
             assert header.sectionSize(col) >= 150, name
     w._adjudication.close()
     project.close()
+
+
+def test_the_entities_view_shows_names_whole_on_one_line(qtbot: Any, window: Any) -> None:
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    view = window.corpus.entities
+    qtbot.waitUntil(lambda: view.isVisible() and view.proxy.rowCount() > 0)
+    table = view.view
+    fm = table.fontMetrics()
+    names = [view.proxy.index(r, 1).data() for r in range(view.proxy.rowCount())]
+    assert "The Iraqi government" in names
+    width = table.horizontalHeader().sectionSize(1)
+    # the names were wrapped over two lines in a 100 px column beside a wide "also written"
+    assert all(fm.horizontalAdvance(n) + 8 <= width for n in names), width
+    heights = {table.rowHeight(r) for r in range(view.proxy.rowCount())}
+    assert heights == {table.verticalHeader().defaultSectionSize()}
