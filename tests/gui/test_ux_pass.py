@@ -235,3 +235,29 @@ def test_the_entities_view_shows_names_whole_on_one_line(qtbot: Any, window: Any
     assert all(fm.horizontalAdvance(n) + 8 <= width for n in names), width
     heights = {table.rowHeight(r) for r in range(view.proxy.rowCount())}
     assert heights == {table.verticalHeader().defaultSectionSize()}
+
+
+def test_a_linking_key_that_does_not_apply_says_why(qtbot: Any, window: Any, sample_project: Project) -> None:
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.doc_id == "second"
+    # a quote, and no disputed point in this article: Ctrl+Shift+D did nothing at all
+    select_text(window, "The minister said nothing.")
+    qtbot.keyClick(window.article, "q")
+    assert not window.stance_action.isEnabled()  # the menu still shows it does not apply
+    window.statusBar().clearMessage()
+    qtbot.keyClick(window.article, Qt.Key.Key_D, ctrl_shift)
+    assert "disputed point" in window.statusBar().currentMessage()
+    assert "press x" in window.statusBar().currentMessage()
+    # nothing selected, the caret in plain text: the speaker and cue keys say to select a quote
+    window.clear_current()
+    select_text(window, "Second")
+    cursor = window.article.textCursor()
+    cursor.clearSelection()
+    window.article.setTextCursor(cursor)
+    for key in (Qt.Key.Key_S, Qt.Key.Key_C):
+        window.statusBar().clearMessage()
+        qtbot.keyClick(window.article, key, ctrl_shift)
+        assert "Select a quote" in window.statusBar().currentMessage(), key
+    assert sum(1 for a in sample_project.annotations("second")) == 1  # nothing else was done
