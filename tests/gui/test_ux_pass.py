@@ -261,3 +261,23 @@ def test_a_linking_key_that_does_not_apply_says_why(qtbot: Any, window: Any, sam
         qtbot.keyClick(window.article, key, ctrl_shift)
         assert "Select a quote" in window.statusBar().currentMessage(), key
     assert sum(1 for a in sample_project.annotations("second")) == 1  # nothing else was done
+
+
+def test_the_disputed_points_view_shows_points_and_speakers_whole(qtbot: Any, window: Any) -> None:
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    view = window.corpus.disputes
+    qtbot.waitUntil(lambda: view.isVisible() and view.tree.topLevelItemCount() > 0)
+    tree = view.tree
+    fm = tree.fontMetrics()
+    top = tree.topLevelItem(0)
+    shown = [top] + [top.child(i) for i in range(top.childCount())]
+    assert any(i.text(0) == "Leon Panetta" for i in shown)
+    for item in shown[1:]:
+        # "Tom B…", "Lena …": the first column was as narrow as Qt's default
+        rect = tree.visualRect(tree.indexFromItem(item, 0))
+        assert fm.horizontalAdvance(item.text(0)) + 8 <= rect.width(), item.text(0)
+    # a long proposition takes up to a third of the view (not 80 px) and its tooltip says it whole
+    assert tree.header().sectionSize(0) >= tree.viewport().width() // 3 - 2
+    assert top.toolTip(0) == top.text(0)
+    assert top.text(1) == f"{len(view.points[0].stances)} stances" and top.text(3).startswith("1 article ")  # not "1 articles"
