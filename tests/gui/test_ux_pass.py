@@ -281,3 +281,19 @@ def test_the_disputed_points_view_shows_points_and_speakers_whole(qtbot: Any, wi
     assert tree.header().sectionSize(0) >= tree.viewport().width() // 3 - 2
     assert top.toolTip(0) == top.text(0)
     assert top.text(1) == f"{len(view.points[0].stances)} stances" and top.text(3).startswith("1 article ")  # not "1 articles"
+
+
+def test_undo_and_redo_say_what_they_did(qtbot: Any, window: Any, sample_project: Project) -> None:
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    select_text(window, "Private contractors")
+    qtbot.keyClick(window.article, "o")
+    assert any(a.text == "Private contractors" for a in sample_project.annotations(DOC))
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, ctrl)
+    assert not any(a.text == "Private contractors" for a in sample_project.annotations(DOC))
+    message = window.statusBar().currentMessage()
+    # it still said what the edit had done ("… — Ctrl+Z undoes") after it was undone
+    assert message.startswith("Undone: ") and "Ctrl+Z undoes" not in message, message
+    assert window.undo_stack.redoText() in message
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert any(a.text == "Private contractors" for a in sample_project.annotations(DOC))
+    assert window.statusBar().currentMessage() == f"Redone: {window.undo_stack.undoText()}"

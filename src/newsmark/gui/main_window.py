@@ -278,6 +278,9 @@ class MainWindow(QMainWindow):
             a.setProperty("help_text", name)  # their text names the edit: the shortcut list must not
             m.addAction(a)
             self.addAction(a)
+        # said in the status bar (the edit's own "… — Ctrl+Z undoes" stayed there once undone)
+        undo.triggered.connect(lambda: self.statusBar().showMessage(f"Undone: {self.undo_stack.redoText()}", 5000))
+        redo.triggered.connect(lambda: self.statusBar().showMessage(f"Redone: {self.undo_stack.undoText()}", 5000))
         m.addSeparator()
         self._action(m, "&Delete annotation", self.delete_current, ["Del", "Backspace"])
         self._action(m, "Start ←", lambda: self.adjust(start=-1), "Alt+Left", "Move the start one character left")
