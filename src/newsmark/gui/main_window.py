@@ -278,9 +278,11 @@ class MainWindow(QMainWindow):
             a.setProperty("help_text", name)  # their text names the edit: the shortcut list must not
             m.addAction(a)
             self.addAction(a)
-        # said in the status bar (the edit's own "… — Ctrl+Z undoes" stayed there once undone)
-        undo.triggered.connect(lambda: self.statusBar().showMessage(f"Undone: {self.undo_stack.redoText()}", 5000))
-        redo.triggered.connect(lambda: self.statusBar().showMessage(f"Redone: {self.undo_stack.undoText()}", 5000))
+        # said in the status bar (the edit's own "… — Ctrl+Z undoes" stayed there once undone),
+        # unless the undo was refused and said why
+        self._undo_refused = False
+        undo.triggered.connect(lambda: self._said_undone("Undone", self.undo_stack.redoText()))
+        redo.triggered.connect(lambda: self._said_undone("Redone", self.undo_stack.undoText()))
         m.addSeparator()
         self._action(m, "&Delete annotation", self.delete_current, ["Del", "Backspace"])
         self._action(m, "Start ←", lambda: self.adjust(start=-1), "Alt+Left", "Move the start one character left")
@@ -359,7 +361,7 @@ class MainWindow(QMainWindow):
         s.relations_changed.connect(self._refresh_detail)
         s.relations_changed.connect(self.links.reset)
         s.status_changed.connect(self._on_session_status_changed)
-        s.undo_refused.connect(lambda why: self.statusBar().showMessage(why, 10000))
+        s.undo_refused.connect(self._on_session_undo_refused)
         self.article.label_key.connect(self._on_article_label_key)
         self.article.span_clicked.connect(self._on_article_span_clicked)
         # a click on plain text lets go of the selected annotation: no key acts on it unseen
@@ -518,6 +520,16 @@ class MainWindow(QMainWindow):
         if doc is not None and doc.status == "new" and not isinstance(command, cmd.SetStatus):
             self.session.set_status(doc.id, "in progress")  # the first edit starts the work
         return True
+
+    def _on_session_undo_refused(self, why: str) -> None:
+        self._undo_refused = True
+        self.statusBar().showMessage(why, 10000)
+
+    def _said_undone(self, done: str, text: str) -> None:
+        if self._undo_refused:
+            self._undo_refused = False
+            return
+        self.statusBar().showMessage(f"{done}: {text}", 5000)
 
     def _macro(self, text: str) -> Any:
         window = self
