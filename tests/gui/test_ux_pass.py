@@ -297,3 +297,16 @@ def test_undo_and_redo_say_what_they_did(qtbot: Any, window: Any, sample_project
     qtbot.keyClick(window.article, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
     assert any(a.text == "Private contractors" for a in sample_project.annotations(DOC))
     assert window.statusBar().currentMessage() == f"Redone: {window.undo_stack.undoText()}"
+
+
+def test_backspace_on_a_suggestion_says_it_was_rejected(qtbot: Any, suggest_window: Any) -> None:  # noqa: F811
+    w = suggest_window
+    w.article.setFocus()
+    before = len(w.suggestions.items)
+    qtbot.keyClick(w.article, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert "Backspace rejects" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.article, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: len(w.suggestions.items) < before)
+    message = w.statusBar().currentMessage()
+    # it still said "…: Enter accepts, Backspace rejects" of the suggestion just rejected
+    assert message.startswith("rejected the suggested ") and "Ctrl+Z" in message, message
