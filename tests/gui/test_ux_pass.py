@@ -310,3 +310,19 @@ def test_backspace_on_a_suggestion_says_it_was_rejected(qtbot: Any, suggest_wind
     message = w.statusBar().currentMessage()
     # it still said "…: Enter accepts, Backspace rejects" of the suggestion just rejected
     assert message.startswith("rejected the suggested ") and "Ctrl+Z" in message, message
+
+
+def test_opening_the_entities_view_puts_the_typing_in_its_filter(qtbot: Any, window: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    view = window.corpus.entities
+    qtbot.waitUntil(lambda: view.isVisible())
+    # the focus stayed in the article, where "panetta" tagged and retagged the selection
+    qtbot.keyClicks(QApplication.focusWidget(), "panetta")
+    assert view.filter.text() == "panetta"
+    assert view.proxy.rowCount() == 1 and view.proxy.index(0, 1).data() == "Leon Panetta"
+    # Down goes on to the rows, to select them for Merge…
+    qtbot.keyClick(view.filter, Qt.Key.Key_Down)
+    assert view.view.hasFocus() and view.view.currentIndex().row() == 0

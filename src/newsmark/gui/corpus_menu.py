@@ -85,6 +85,7 @@ class CorpusMenu:
             self.entities.changed.connect(self.window.quotes_panel.entities_changed)
         self._dock("entities", "Entities", self.entities)
         self.entities.refresh()
+        self.entities.focus()  # typed names went to the article, where letters are label keys
 
     def _on_entities_entity_chosen(self, label: str, name: str) -> None:
         self.show_search()

@@ -7,12 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -114,6 +117,7 @@ class EntitiesView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.installEventFilter(self)  # Down goes on to the rows
         self.merge_button.clicked.connect(lambda: self.merge_selected())
         self.rename_button.clicked.connect(lambda: self.rename_selected())
         self.id_button.clicked.connect(lambda: self.identify_selected())
@@ -132,6 +136,20 @@ class EntitiesView(QWidget):
         cap = max(160, self.view.viewport().width() // 3)
         header.resizeSection(1, max(header.sectionSize(1), min(widest + 16, cap)))
         self.summary.setText(f"{len(rows)} entities, {sum(e.mentions for e in rows)} mentions")
+
+    def focus(self) -> None:
+        """Ready to type a name: the filter has the focus, its text selected."""
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (watched is self.filter and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.proxy.rowCount()):
+            if not self.view.currentIndex().isValid():
+                self.view.setCurrentIndex(self.proxy.index(0, 0))
+            self.view.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     def selected(self) -> list[entities.Entity]:
         rows = sorted({self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()})
