@@ -326,3 +326,16 @@ def test_opening_the_entities_view_puts_the_typing_in_its_filter(qtbot: Any, win
     # Down goes on to the rows, to select them for Merge…
     qtbot.keyClick(view.filter, Qt.Key.Key_Down)
     assert view.view.hasFocus() and view.view.currentIndex().row() == 0
+
+
+def test_the_disputed_points_view_is_walked_with_the_keys(qtbot: Any, window: Any) -> None:
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    view = window.corpus.disputes
+    tree = view.tree
+    # the arrows moved the article's caret: the view had no focus
+    assert tree.hasFocus() and tree.currentItem() is tree.topLevelItem(0)
+    qtbot.keyClick(tree, Qt.Key.Key_Down)
+    stance = view.points[0].stances[0]
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    assert window.doc_id == stance.document and window.current == stance.annotation

@@ -101,6 +101,7 @@ class CorpusMenu:
             self.disputes.stance_activated.connect(self.open_at)
         self._dock("disputes", "Disputed points", self.disputes)
         self.disputes.refresh()
+        self.disputes.focus()  # the arrows moved the article's caret
 
     def show_stance_map(self) -> None:
         if self.stance_map is None:

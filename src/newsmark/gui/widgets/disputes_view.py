@@ -72,6 +72,13 @@ class DisputesView(QWidget):
         self.summary.setText(f"{len(self.points)} disputed points, "
                              f"{sum(len(p.stances) for p in self.points)} stances")
 
+    def focus(self) -> None:
+        """The list has the focus, on the first point unless one is current."""
+        first = self.tree.topLevelItem(0)
+        if self.tree.currentItem() is None and first is not None:
+            self.tree.setCurrentItem(first)
+        self.tree.setFocus()
+
     def _on_tree_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         where = item.data(0, Qt.ItemDataRole.UserRole)
         if where:
