@@ -339,3 +339,24 @@ def test_the_disputed_points_view_is_walked_with_the_keys(qtbot: Any, window: An
     stance = view.points[0].stances[0]
     qtbot.keyClick(tree, Qt.Key.Key_Return)
     assert window.doc_id == stance.document and window.current == stance.annotation
+
+
+def test_merging_names_in_the_entities_view_says_so_and_keeps_the_entity_selected(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    from tests.gui.test_preferences_and_about import answer_modal
+
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    select_text(window, "Mr Panetta")
+    qtbot.keyClick(window.article, "p")
+    qtbot.keyClick(window.article, Qt.Key.Key_N, ctrl_shift)
+    view = window.corpus.entities
+    qtbot.keyClicks(view.filter, "panetta")
+    qtbot.keyClick(view.filter, Qt.Key.Key_Down)
+    qtbot.keyClick(view.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert len(view.selected()) == 2
+    answer_modal(qtbot, lambda d: d.accept())  # the first name offered
+    qtbot.mouseClick(view.merge_button, Qt.MouseButton.LeftButton)
+    assert view.proxy.rowCount() == 1
+    # it only counted the entities ("10 entities, 21 mentions"), and nothing stayed selected
+    assert view.summary.text().startswith("Merged 2 names into "), view.summary.text()
+    assert [e.name for e in view.selected()] == [view.proxy.index(0, 1).data()]

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.core.errors import NewsmarkError
+from newsmark.core.wording import counted
 from newsmark.corpus import entities
 from newsmark.store.project import Project
 
@@ -135,7 +136,8 @@ class EntitiesView(QWidget):
         header = self.view.horizontalHeader()
         cap = max(160, self.view.viewport().width() // 3)
         header.resizeSection(1, max(header.sectionSize(1), min(widest + 16, cap)))
-        self.summary.setText(f"{len(rows)} entities, {sum(e.mentions for e in rows)} mentions")
+        self.summary.setText(f"{counted(len(rows), 'entity', 'entities')}, "
+                             f"{counted(sum(e.mentions for e in rows), 'mention')}")
 
     def focus(self) -> None:
         """Ready to type a name: the filter has the focus, its text selected."""
@@ -173,13 +175,25 @@ class EntitiesView(QWidget):
             if not ok or not name.strip():
                 return
         spellings = [n for e in chosen for n in (e.names or {e.name: 0})]
+        label, name = labels.pop(), name.strip()
         try:
-            entities.merge(self.project, labels.pop(), spellings, name.strip())
+            entities.merge(self.project, label, spellings, name)
         except NewsmarkError as e:
             self._fail(e)
             return
         self.changed.emit()
         self.refresh()
+        # said, and the merged entity selected (only the counts changed, and nothing stayed selected)
+        self.summary.setText(f"Merged {counted(len(spellings), 'name')} into {label} “{name}” — "
+                             + self.summary.text())
+        for r, e in enumerate(self.model.rows):
+            if e.label == label and e.name == name:
+                index = self.proxy.mapFromSource(self.model.index(r, 0))
+                if index.isValid():
+                    self.view.setCurrentIndex(index)
+                    self.view.selectRow(index.row())
+                    self.view.setFocus()
+                break
 
     def _one(self) -> entities.Entity | None:
         chosen = self.selected()
