@@ -186,8 +186,8 @@ class EntitiesView(QWidget):
         # said, and the merged entity selected (only the counts changed, and nothing stayed selected)
         self.summary.setText(f"Merged {counted(len(spellings), 'name')} into {label} “{name}” — "
                              + self.summary.text())
-        for r, e in enumerate(self.model.rows):
-            if e.label == label and e.name == name:
+        for r, row in enumerate(self.model.rows):
+            if row.label == label and row.name == name:
                 index = self.proxy.mapFromSource(self.model.index(r, 0))
                 if index.isValid():
                     self.view.setCurrentIndex(index)
