@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,11 +67,29 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _text_width(text: str) -> float:
+    """A generous width of ``text`` at the map's 12 px sans-serif (no font at hand to measure)."""
+    return 7.2 * len(text)
+
+
 def render_svg(m: StanceMap) -> str:
-    """The map as a standalone SVG document."""
-    cell_w, cell_h, left, top = 64, 26, 200, 170
-    width = left + cell_w * max(1, len(m.points)) + 20
-    height = top + cell_h * max(1, len(m.speakers)) + 60
+    """The map as a standalone SVG document, wide and tall enough for every label: the last
+    column's slanted heading and the legend were cut at the right edge, and the legend's note
+    ran into its first key."""
+    cell_w, cell_h = 64, 26
+    slant_cos, slant_sin = math.cos(math.radians(40)), math.sin(math.radians(40))
+    left = max([200.0, *(_text_width(_short(who, 28)) + 20 for who in m.speakers)])
+    headings = [_short(p.proposition, 28) for p in m.points]
+    top = max([60.0, *(_text_width(h) * slant_sin + 20 for h in headings)])
+    rows_bottom = top + cell_h * max(1, len(m.speakers))
+    keys_y, note_y = rows_bottom + 30, rows_bottom + 54
+    note = "counts: supports/opposes/neutral"
+    key_step = 20 + max(_text_width(name) for name in COLOURS) + 16
+    width = max([left + cell_w * max(1, len(m.points)) + 20,
+                 *(left + j * cell_w + cell_w / 2 + _text_width(h) * slant_cos + 12 for j, h in enumerate(headings)),
+                 20 + key_step * len(COLOURS), 20 + _text_width(note) + 20,
+                 20 + _text_width("No stances on disputed points in this project.") + 20])
+    width, height = math.ceil(width), math.ceil(note_y + 16)
     e = html.escape
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
@@ -80,11 +99,11 @@ def render_svg(m: StanceMap) -> str:
         out.append('<text x="20" y="40">No stances on disputed points in this project.</text>')
     for j, p in enumerate(m.points):
         x = left + j * cell_w + cell_w / 2
-        out.append(f'<text x="{x:.0f}" y="{top - 8}" transform="rotate(-40 {x:.0f} {top - 8})">'
-                   f'<title>{e(p.proposition)}</title>{e(_short(p.proposition, 28))}</text>')
+        out.append(f'<text x="{x:.0f}" y="{top - 8:.0f}" transform="rotate(-40 {x:.0f} {top - 8:.0f})">'
+                   f'<title>{e(p.proposition)}</title>{e(headings[j])}</text>')
     for i, who in enumerate(m.speakers):
         y = top + i * cell_h
-        out.append(f'<text x="{left - 8}" y="{y + cell_h * 0.65:.0f}" text-anchor="end">'
+        out.append(f'<text x="{left - 8:.0f}" y="{y + cell_h * 0.65:.0f}" text-anchor="end">'
                    f'{e(_short(who, 28))}</text>')
         for j, p in enumerate(m.points):
             x = left + j * cell_w
@@ -92,18 +111,17 @@ def render_svg(m: StanceMap) -> str:
             stance = dominant(cell)
             fill = COLOURS[stance] if stance else "#f5f5f5"
             tip = ", ".join(f"{s} {cell[s]}" for s in (*STANCES, "") if cell.get(s)) or "no stance"
-            out.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
+            out.append(f'<rect x="{x + 1:.0f}" y="{y + 1:.0f}" width="{cell_w - 2}" height="{cell_h - 2}" '
                        f'fill="{fill}"><title>{e(who)} on {e(p.proposition)}: {e(tip)}</title></rect>')
             if cell:
                 label = "/".join(str(cell.get(s, 0)) for s in STANCES)
                 out.append(f'<text x="{x + cell_w / 2:.0f}" y="{y + cell_h * 0.65:.0f}" text-anchor="middle" '
                            f'fill="#ffffff">{label}</text>')
-    ly = top + cell_h * max(1, len(m.speakers)) + 30
     for k, (name, colour) in enumerate(COLOURS.items()):
-        x = left + k * 110
-        out.append(f'<rect x="{x}" y="{ly - 12}" width="14" height="14" fill="{colour}"/>'
-                   f'<text x="{x + 20}" y="{ly}">{name}</text>')
-    out.append(f'<text x="20" y="{ly}">counts: supports/opposes/neutral</text>')
+        x = 20 + k * key_step
+        out.append(f'<rect x="{x:.0f}" y="{keys_y - 12:.0f}" width="14" height="14" fill="{colour}"/>'
+                   f'<text x="{x + 20:.0f}" y="{keys_y:.0f}">{name}</text>')
+    out.append(f'<text x="20" y="{note_y:.0f}">{note}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

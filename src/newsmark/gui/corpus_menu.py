@@ -44,6 +44,12 @@ class CorpusMenu:
             if others:
                 self.window.tabifyDockWidget(others[0], dock)
             self.docks[key] = dock
+            dock.show()
+            # a new dock below the article got a strip of ~70 px (the stance map's top edge only):
+            # two fifths of the window, the article keeps the rest
+            target = self.window.height() * 2 // 5
+            if dock.height() < target:
+                self.window.resizeDocks([dock], [target], Qt.Orientation.Vertical)
         dock.show()
         dock.raise_()
         return dock
@@ -79,6 +85,7 @@ class CorpusMenu:
             self.entities.changed.connect(self.window.quotes_panel.entities_changed)
         self._dock("entities", "Entities", self.entities)
         self.entities.refresh()
+        self.entities.focus()  # typed names went to the article, where letters are label keys
 
     def _on_entities_entity_chosen(self, label: str, name: str) -> None:
         self.show_search()
@@ -94,6 +101,7 @@ class CorpusMenu:
             self.disputes.stance_activated.connect(self.open_at)
         self._dock("disputes", "Disputed points", self.disputes)
         self.disputes.refresh()
+        self.disputes.focus()  # the arrows moved the article's caret
 
     def show_stance_map(self) -> None:
         if self.stance_map is None:

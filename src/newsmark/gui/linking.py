@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent, QKeySequence
+
 from newsmark.attribution import (
     SpeakerChoice,
     infer_quote_type,
@@ -38,6 +41,8 @@ class Linker:
     def __init__(self, window: MainWindow) -> None:
         self.w = window
         self._dispute_ids: set[str] | None = None  # the article's disputed points (enables Stance…)
+        self._keys = _DisabledKeys(self)
+        window.article.installEventFilter(self._keys)
 
     def reset(self) -> None:
         """Another document is open."""
@@ -91,6 +96,31 @@ class Linker:
         if added is not None and rt is not None and label_matches(
                 self.w.labels.get(added.label, Label(added.label)), rt.to_labels):
             self._dispute_ids.add(added.id)
+
+    def explain_disabled(self, event: QKeyEvent) -> bool:
+        """Say why Speaker…, Cue or Stance… does not apply when its key is pressed while it is
+        disabled (greyed in the menu, the key did nothing at all); True when it was one of them."""
+        pressed = QKeySequence(event.keyCombination())
+        for action, kind in ((self.w.speaker_action, "speaker"), (self.w.cue_action, "cue"),
+                             (self.w.stance_action, "stance")):
+            if action.isEnabled() or not any(
+                    s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch for s in action.shortcuts()):
+                continue
+            quote = self._quote_for_action()
+            source = self.w._current_annotation() or quote
+            if kind != "stance":
+                message = ("Select a quote first (or put the caret in one)." if quote is None
+                           else f"A {quote.label} takes no {kind} link.")
+            elif source is None or not self._can_link("stance", source):
+                message = "Select a quote or an entity first: its stance on a disputed point."
+            else:
+                rt = self.w.schema.relation_type("stance")
+                points = [lab for lab in self.w.labels.values() if rt is not None and label_matches(lab, rt.to_labels)]
+                tag = f"press {points[0].shortcut} ({points[0].name})" if points and points[0].shortcut else "tag it"
+                message = f"No disputed point in this article yet: select what is disputed and {tag}, then link to it."
+            self.w.statusBar().showMessage(message, 5000)
+            return True
+        return False
 
     def update_actions(self) -> None:
         """Speaker…, Cue and Stance… are enabled only where they apply."""
@@ -335,3 +365,17 @@ class Linker:
         self.w.statusBar().showMessage(f"Nothing to link there: Ctrl+click an entity, a CUE or a DISPUTE "
                                      f"to link this {source.label} to it.", 6000)
         self.w.select_annotation(source.id, reveal=False)
+
+
+class _DisabledKeys(QObject):
+    """Catches, in the article, the key of a linking action that is disabled (Qt then passes it
+    on as a plain key press) so that the window says why it does not apply."""
+
+    def __init__(self, linker: Linker) -> None:
+        super().__init__(linker.w)
+        self.linker = linker
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.modifiers():
+            return self.linker.explain_disabled(event)
+        return super().eventFilter(watched, event)

@@ -38,7 +38,7 @@ from newsmark.gui import commands as cmd
 from newsmark.gui.corpus_menu import CorpusMenu
 from newsmark.gui.linking import Linker, short
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
-from newsmark.gui.models.documents import DocumentListModel
+from newsmark.gui.models.documents import DocumentListModel, status_column_width
 from newsmark.gui.models.session import Session
 from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.shortcuts import keys, sequences
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         # fixed widths: sizing to contents would measure every row of a 100,000-row list
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, 80)
+        header.resizeSection(1, max(80, status_column_width(self.doc_view)))
         header.resizeSection(2, 90)
         header.setStretchLastSection(False)
         self.doc_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a title's start and end show
@@ -247,7 +247,9 @@ class MainWindow(QMainWindow):
             action.setShortcuts([QKeySequence(s) for s in seqs])
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        # with no argument: triggered's `checked` (False) was taken for a slot's optional first
+        # argument (Ctrl+Alt+A accepted the suggestions of the label False: none, silently)
+        action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.addAction(action)
         return action
@@ -276,6 +278,11 @@ class MainWindow(QMainWindow):
             a.setProperty("help_text", name)  # their text names the edit: the shortcut list must not
             m.addAction(a)
             self.addAction(a)
+        # said in the status bar (the edit's own "… — Ctrl+Z undoes" stayed there once undone),
+        # unless the undo was refused and said why
+        self._undo_refused = False
+        undo.triggered.connect(lambda: self._said_undone("Undone", self.undo_stack.redoText()))
+        redo.triggered.connect(lambda: self._said_undone("Redone", self.undo_stack.undoText()))
         m.addSeparator()
         self._action(m, "&Delete annotation", self.delete_current, ["Del", "Backspace"])
         self._action(m, "Start ←", lambda: self.adjust(start=-1), "Alt+Left", "Move the start one character left")
@@ -354,7 +361,7 @@ class MainWindow(QMainWindow):
         s.relations_changed.connect(self._refresh_detail)
         s.relations_changed.connect(self.links.reset)
         s.status_changed.connect(self._on_session_status_changed)
-        s.undo_refused.connect(lambda why: self.statusBar().showMessage(why, 10000))
+        s.undo_refused.connect(self._on_session_undo_refused)
         self.article.label_key.connect(self._on_article_label_key)
         self.article.span_clicked.connect(self._on_article_span_clicked)
         # a click on plain text lets go of the selected annotation: no key acts on it unseen
@@ -513,6 +520,16 @@ class MainWindow(QMainWindow):
         if doc is not None and doc.status == "new" and not isinstance(command, cmd.SetStatus):
             self.session.set_status(doc.id, "in progress")  # the first edit starts the work
         return True
+
+    def _on_session_undo_refused(self, why: str) -> None:
+        self._undo_refused = True
+        self.statusBar().showMessage(why, 10000)
+
+    def _said_undone(self, done: str, text: str) -> None:
+        if self._undo_refused:
+            self._undo_refused = False
+            return
+        self.statusBar().showMessage(f"{done}: {text}", 5000)
 
     def _macro(self, text: str) -> Any:
         window = self

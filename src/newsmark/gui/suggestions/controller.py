@@ -370,9 +370,14 @@ class Suggestions(QObject):
         doc_id = self.window.doc_id
         if doc_id is None:
             return
-        if self.window._push(RejectSuggestion(self.session, doc_id, sug, self._on_decided)) \
-                and self.worker is not None:
-            self.worker.send(("note_rejected", sug.head.text, sug.label))
+        if self.window._push(RejectSuggestion(self.session, doc_id, sug, self._on_decided)):
+            # said, as an accept is (the status bar went on offering the rejected suggestion)
+            what = " ".join(sug.head.text.split())
+            what = what if len(what) <= 40 else what[:39] + "…"
+            self.window.statusBar().showMessage(
+                f"rejected the suggested {sug.label} “{what}”; Ctrl+Z takes it back", 5000)
+            if self.worker is not None:
+                self.worker.send(("note_rejected", sug.head.text, sug.label))
 
     def accept_at_caret(self) -> bool:
         sug = self.at(self._caret())

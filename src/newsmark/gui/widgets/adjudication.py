@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -133,6 +140,7 @@ class AdjudicationView(QWidget):
         self.accept_agreed = QPushButton("Accept agreed spans")
         self.accept_agreed.setToolTip("Copy every span all annotators made identically into the curated layer")
         self.status = QLabel()
+        self._natural: list[int] = []  # each column's width for its contents
         self.model = DisagreementModel(project)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -142,6 +150,7 @@ class AdjudicationView(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.setWordWrap(False)
         self.view.installEventFilter(self)
+        self.view.viewport().installEventFilter(self)
         top = QHBoxLayout()
         top.addWidget(self.scope)
         top.addWidget(self.hide_resolved)
@@ -175,14 +184,34 @@ class AdjudicationView(QWidget):
             items = [d for d in items if not d.resolved]
         self.model.set_items(items)
         self.view.resizeColumnsToContents()  # Qt measures the visible rows only
-        header = self.view.horizontalHeader()
-        for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(header.sectionSize(col), 200 if col == 0 else 320))
+        self._natural = [self.view.horizontalHeader().sectionSize(c) for c in range(self.model.columnCount())]
+        self._fit_columns()
         docs = len({d.document for d in items})
         self.status.setText(f"{len(items)} disagreement{'s' if len(items) != 1 else ''} in {docs} "
                             f"document{'s' if docs != 1 else ''}")
         if items:
             self.view.selectRow(max(0, min(row, len(items) - 1)))
+
+    def _fit_columns(self) -> None:
+        """Every version side by side in the view: the document and text columns give way first
+        (two annotators' quotes ran off the right edge, to be scrolled to one at a time)."""
+        header = self.view.horizontalHeader()
+        natural = self._natural
+        if len(natural) != self.model.columnCount():
+            return
+        widths = [min(w, 200 if c == 0 else 320) for c, w in enumerate(natural)]
+        room = self.view.viewport().width()
+        floors = [90, 160] + [120] * (len(widths) - 2)
+        for col in (0, 1):  # the document, then the text shrink first
+            over = sum(widths) - room
+            if over > 0:
+                widths[col] = max(floors[col], widths[col] - over)
+        over = sum(widths) - room
+        if over > 0 and len(widths) > 2:  # then the versions and the curated one share what is left
+            share = max(120, (room - widths[0] - widths[1]) // (len(widths) - 2))
+            widths[2:] = [min(w, share) for w in widths[2:]]
+        for col, width in enumerate(widths):
+            header.resizeSection(col, width)
 
     def current(self) -> Disagreement | None:
         row = self.view.currentIndex().row()
@@ -211,6 +240,8 @@ class AdjudicationView(QWidget):
             self.edit_requested.emit(d.document, d.start, d.end)
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802
+        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()  # the room the columns share changed
         if obj is self.view and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
             key = event.key()
             if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsmark.core.wording import counted
 from newsmark.corpus.disputes import DisputedPoint, disputed_points
 from newsmark.corpus.report import COLOURS
 from newsmark.store.project import Project
@@ -48,8 +49,9 @@ class DisputesView(QWidget):
         self.tree.clear()
         for p in self.points:
             shared = "" if p.id else "  (not linked to a shared point)"
-            top = QTreeWidgetItem([p.proposition, f"{len(p.stances)} stances", ", ".join(p.parties),
-                                   f"{p.documents} articles{shared}"])
+            top = QTreeWidgetItem([p.proposition, counted(len(p.stances), "stance"), ", ".join(p.parties),
+                                   f"{counted(p.documents, 'article')}{shared}"])
+            top.setToolTip(0, p.proposition)
             for s in p.stances:
                 child = QTreeWidgetItem([s.who, s.value, s.quote, s.title or s.document])
                 child.setData(0, Qt.ItemDataRole.UserRole, (s.document, s.start, s.end, s.annotation))
@@ -59,8 +61,23 @@ class DisputesView(QWidget):
             self.tree.addTopLevelItem(top)
         if self.points:
             self.tree.expandAll()
+        # the points and the speakers as wide as they are, up to a third of the view (they were
+        # cut to "The bridg…" and "Tom B…" in Qt's default width beside a wide quote column)
+        fm = self.tree.fontMetrics()
+        widest = max([fm.horizontalAdvance(p.proposition) for p in self.points]
+                     + [fm.horizontalAdvance(s.who) + self.tree.indentation() for p in self.points for s in p.stances],
+                     default=0)
+        cap = max(200, self.tree.viewport().width() // 3)
+        self.tree.header().resizeSection(0, max(self.tree.header().sectionSize(0), min(widest + 40, cap)))
         self.summary.setText(f"{len(self.points)} disputed points, "
                              f"{sum(len(p.stances) for p in self.points)} stances")
+
+    def focus(self) -> None:
+        """The list has the focus, on the first point unless one is current."""
+        first = self.tree.topLevelItem(0)
+        if self.tree.currentItem() is None and first is not None:
+            self.tree.setCurrentItem(first)
+        self.tree.setFocus()
 
     def _on_tree_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         where = item.data(0, Qt.ItemDataRole.UserRole)

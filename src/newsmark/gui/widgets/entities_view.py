@@ -7,12 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.core.errors import NewsmarkError
+from newsmark.core.wording import counted
 from newsmark.corpus import entities
 from newsmark.store.project import Project
 
@@ -93,6 +97,7 @@ class EntitiesView(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setWordWrap(False)  # one line a row, as the fixed row height has room for
         self.view.setSortingEnabled(True)
         self.summary = QLabel()
         buttons = QHBoxLayout()
@@ -113,6 +118,7 @@ class EntitiesView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.installEventFilter(self)  # Down goes on to the rows
         self.merge_button.clicked.connect(lambda: self.merge_selected())
         self.rename_button.clicked.connect(lambda: self.rename_selected())
         self.id_button.clicked.connect(lambda: self.identify_selected())
@@ -123,7 +129,29 @@ class EntitiesView(QWidget):
     def refresh(self) -> None:
         rows = entities.list_entities(self.project)
         self.model.set_rows(rows)
-        self.summary.setText(f"{len(rows)} entities, {sum(e.mentions for e in rows)} mentions")
+        # the name column as wide as the names (up to a third of the view; "also written" takes
+        # the rest): measured with the font, not by Qt row by row, for 10,000 entities
+        fm = self.view.fontMetrics()
+        widest = max((fm.horizontalAdvance(e.name) for e in rows[:2000]), default=0)
+        header = self.view.horizontalHeader()
+        cap = max(160, self.view.viewport().width() // 3)
+        header.resizeSection(1, max(header.sectionSize(1), min(widest + 16, cap)))
+        self.summary.setText(f"{counted(len(rows), 'entity', 'entities')}, "
+                             f"{counted(sum(e.mentions for e in rows), 'mention')}")
+
+    def focus(self) -> None:
+        """Ready to type a name: the filter has the focus, its text selected."""
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (watched is self.filter and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.proxy.rowCount()):
+            if not self.view.currentIndex().isValid():
+                self.view.setCurrentIndex(self.proxy.index(0, 0))
+            self.view.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     def selected(self) -> list[entities.Entity]:
         rows = sorted({self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()})
@@ -147,13 +175,25 @@ class EntitiesView(QWidget):
             if not ok or not name.strip():
                 return
         spellings = [n for e in chosen for n in (e.names or {e.name: 0})]
+        label, name = labels.pop(), name.strip()
         try:
-            entities.merge(self.project, labels.pop(), spellings, name.strip())
+            entities.merge(self.project, label, spellings, name)
         except NewsmarkError as e:
             self._fail(e)
             return
         self.changed.emit()
         self.refresh()
+        # said, and the merged entity selected (only the counts changed, and nothing stayed selected)
+        self.summary.setText(f"Merged {counted(len(spellings), 'name')} into {label} “{name}” — "
+                             + self.summary.text())
+        for r, row in enumerate(self.model.rows):
+            if row.label == label and row.name == name:
+                index = self.proxy.mapFromSource(self.model.index(r, 0))
+                if index.isValid():
+                    self.view.setCurrentIndex(index)
+                    self.view.selectRow(index.row())
+                    self.view.setFocus()
+                break
 
     def _one(self) -> entities.Entity | None:
         chosen = self.selected()

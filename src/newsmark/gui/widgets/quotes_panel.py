@@ -294,9 +294,13 @@ class QuotesPanel(QWidget):
     def _after_edit(self) -> None:
         """The placeholder when there are no quotes; the current quote selected again."""
         if not self.items and self._empty is None:
-            self._empty = QTreeWidgetItem(["No quotes in this article yet: select what was said and press q."])
+            # across the three columns (in the first alone it read "No quotes in this article yet: ...")
+            hint = "No quotes yet: select what was said, press q."
+            self._empty = QTreeWidgetItem([hint])
             self._empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self._empty.setToolTip(0, hint)
             self.tree.addTopLevelItem(self._empty)
+            self._empty.setFirstColumnSpanned(True)
         elif self.items and self._empty is not None:
             self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(self._empty))
             self._empty = None

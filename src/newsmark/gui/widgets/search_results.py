@@ -3,7 +3,8 @@ click (or Enter) opens the document at the hit."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -72,6 +73,28 @@ class SearchPanel(QWidget):
             combo.activated.connect(lambda _i: self.run())
         self.results.itemActivated.connect(self._on_results_item)
         self.results.itemClicked.connect(self._on_results_item)
+        # Down in a field goes to the hits, Up on the first hit back to the query (the hits were
+        # five Tabs away, past every condition)
+        for edit in (self.query, self.speaker, self.cue):
+            edit.installEventFilter(self)
+        self.results.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or event.modifiers() & ~(
+                Qt.KeyboardModifier.KeypadModifier):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if watched is self.results:
+            if key == Qt.Key.Key_Up and self.results.currentIndex().row() <= 0:
+                self.query.setFocus()
+                return True
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.results.topLevelItemCount():
+            first = self.results.topLevelItem(0)
+            if self.results.currentItem() is None and first is not None:
+                self.results.setCurrentItem(first)
+            self.results.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     def reload_labels(self) -> None:
         current = self.label.currentText()
@@ -114,7 +137,8 @@ class SearchPanel(QWidget):
             items.append(item)
         self.results.addTopLevelItems(items)
         more = f" (the first {LIMIT})" if len(self.hits) >= LIMIT else ""
-        self.summary.setText(f"{len(self.hits)} hits{more}" if self.hits else "No hits.")
+        n = len(self.hits)
+        self.summary.setText(f"{n} hit{'' if n == 1 else 's'}{more}" if n else "No hits.")
 
     def _on_results_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         h = self.hits[int(item.data(0, Qt.ItemDataRole.UserRole))]
