@@ -194,6 +194,28 @@ def merge(project: Project, label: str, names: list[str], name: str | None = Non
     return str(ent)
 
 
+Snapshot = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def snapshot(project: Project) -> Snapshot:
+    """Every canonical entity and merged spelling as they are (small tables: an undo keeps
+    the state before and after an edit of them)."""
+    conn = project.conn
+    return (conn.execute("SELECT id, label, name, identifier, created, updated FROM entities ORDER BY id").fetchall(),
+            conn.execute("SELECT label, key, entity FROM entity_names ORDER BY label, key").fetchall())
+
+
+def restore(project: Project, state: Snapshot) -> None:
+    """Put the canonical entities back as a ``snapshot`` took them (one transaction)."""
+    with project.write():
+        conn = project.conn
+        conn.execute("DELETE FROM entity_names")
+        conn.execute("DELETE FROM entities")
+        conn.executemany("INSERT INTO entities(id, label, name, identifier, created, updated)"
+                         " VALUES (?, ?, ?, ?, ?, ?)", state[0])
+        conn.executemany("INSERT INTO entity_names(label, key, entity) VALUES (?, ?, ?)", state[1])
+
+
 def _entity(project: Project, entity: str) -> str:
     row = project.conn.execute("SELECT id FROM entities WHERE id = ?", (entity,)).fetchone()
     if row is None:

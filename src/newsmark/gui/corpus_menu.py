@@ -4,13 +4,47 @@ dock made when first asked for; a hit or a stance opens its document at the plac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QWidget
 
 from newsmark.core.errors import NewsmarkError
-from newsmark.corpus import disputes
+from newsmark.corpus import disputes, entities
+
+
+class EditEntities(QUndoCommand):
+    """Merging, renaming, identifying or splitting canonical entities: undo puts the entities
+    back as they were before, redo as they were after (corpus.entities.snapshot)."""
+
+    def __init__(self, menu: CorpusMenu, text: str, change: Callable[[], object]) -> None:
+        super().__init__(text)
+        self.menu, self.change = menu, change
+        self.before = entities.snapshot(menu.window.project)
+        self.after: entities.Snapshot | None = None
+        self.refused: NewsmarkError | None = None
+
+    def redo(self) -> None:
+        project = self.menu.window.project
+        if self.after is None:  # the first time
+            try:
+                self.change()
+            except NewsmarkError as e:
+                self.refused = e
+                self.setObsolete(True)  # nothing changed: nothing to undo
+                return
+            self.after = entities.snapshot(project)
+            if self.after == self.before:
+                self.setObsolete(True)
+            return
+        entities.restore(project, self.after)
+        self.menu.entities_restored()
+
+    def undo(self) -> None:
+        entities.restore(self.menu.window.project, self.before)
+        self.menu.entities_restored()
 
 
 class CorpusMenu:
@@ -80,12 +114,26 @@ class CorpusMenu:
         if self.entities is None:
             from newsmark.gui.widgets.entities_view import EntitiesView
 
-            self.entities = EntitiesView(self.window.project)
+            self.entities = EntitiesView(self.window.project, edit=self._edit_entities)
             self.entities.entity_chosen.connect(self._on_entities_entity_chosen)
             self.entities.changed.connect(self.window.quotes_panel.entities_changed)
         self._dock("entities", "Entities", self.entities)
         self.entities.refresh()
         self.entities.focus()  # typed names went to the article, where letters are label keys
+
+    def _edit_entities(self, text: str, change: Callable[[], object]) -> None:
+        """A change to the canonical entities as one step of the window's undo stack (a
+        refusal is raised, for the view to say)."""
+        command = EditEntities(self, text, change)
+        self.window.undo_stack.push(command)
+        if command.refused is not None:
+            raise command.refused
+
+    def entities_restored(self) -> None:
+        """After an undo or redo of an entity edit: the views and panels that name entities."""
+        if self.entities is not None:
+            self.entities.refresh()
+        self.window.quotes_panel.entities_changed()
 
     def _on_entities_entity_chosen(self, label: str, name: str) -> None:
         self.show_search()

@@ -3,6 +3,7 @@ merge names into a canonical entity, rename it, give it an identifier (typed, ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -76,10 +77,14 @@ class EntitiesView(QWidget):
     entity_chosen = Signal(str, str)  # label, name: show its mentions
     changed = Signal()  # entities merged, renamed, identified or split
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None,
+                 edit: Callable[[str, Callable[[], object]], object] | None = None) -> None:
+        """``edit(text, change)`` makes a change to the entities (the window passes one that
+        goes through its undo stack, named ``text``); by default the change is made as it is."""
         super().__init__(parent)
         self.setObjectName("entities_view")
         self.project = project
+        self.edit = edit or (lambda _text, change: change())
         self.model = EntityModel()
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
@@ -177,7 +182,7 @@ class EntitiesView(QWidget):
         spellings = [n for e in chosen for n in (e.names or {e.name: 0})]
         label, name = labels.pop(), name.strip()
         try:
-            entities.merge(self.project, label, spellings, name)
+            self.edit(f"merge {label} names into “{name}”", lambda: entities.merge(self.project, label, spellings, name))
         except NewsmarkError as e:
             self._fail(e)
             return
@@ -214,7 +219,8 @@ class EntitiesView(QWidget):
             if not ok:
                 return
         try:
-            entities.rename(self.project, self._ensure_entity(e), name)
+            self.edit(f"rename {e.label} “{e.name}”",
+                      lambda: entities.rename(self.project, self._ensure_entity(e), name))
         except NewsmarkError as err:
             self._fail(err)
             return
@@ -231,7 +237,8 @@ class EntitiesView(QWidget):
             if not ok:
                 return
         try:
-            entities.set_identifier(self.project, self._ensure_entity(e), identifier)
+            self.edit(f"identify {e.label} “{e.name}”",
+                      lambda: entities.set_identifier(self.project, self._ensure_entity(e), identifier))
         except NewsmarkError as err:
             self._fail(err)
             return
@@ -243,12 +250,15 @@ class EntitiesView(QWidget):
         if e is None or e.id is None:
             self.summary.setText("Select a merged entity.")
             return
-        for name in e.names:
-            if name != e.name:
-                try:
-                    entities.split(self.project, e.label, name)
-                except NewsmarkError:
-                    pass
+        def split_all() -> None:
+            for name in e.names:
+                if name != e.name:
+                    try:
+                        entities.split(self.project, e.label, name)
+                    except NewsmarkError:
+                        pass
+
+        self.edit(f"split {e.label} “{e.name}”", split_all)
         self.changed.emit()
         self.refresh()
 
