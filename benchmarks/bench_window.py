@@ -174,6 +174,8 @@ def measure_window(app: object, project: object, conf: object, text: str, sugges
 
 def _cpu_of(pid: int) -> float | None:
     """CPU seconds a process has used (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as f:
             fields = f.read().rsplit(")", 1)[1].split()

@@ -35,7 +35,7 @@ def test_a_failed_first_start_leaves_no_default_project_without_its_sample(tmp_p
 
 def test_a_killed_first_starts_leftovers_are_removed(tmp_path: Path) -> None:
     path = tmp_path / "default.newsmark"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, encoding="utf-8")
     tag = process_tag().replace(str(os.getpid()), dead.stdout.strip(), 1)
     left = [tmp_path / f".default.newsmark.{tag}-first.partial{s}" for s in ("", "-wal", "-shm")]
     for f in left:

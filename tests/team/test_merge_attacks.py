@@ -286,7 +286,7 @@ def test_a_merge_killed_midway_leaves_the_team_file_as_it_was(tmp_path: Path) ->
 
     def killed(team: Path, *sources: Path) -> None:
         done = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(team), *map(str, sources)], env=env,
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, encoding="utf-8", timeout=120)
         assert done.returncode == 9, done.stderr
 
     new = tmp_path / "new.newsmark"
