@@ -147,12 +147,24 @@ def test_any_command_missing_a_package_says_which(tmp_path: Path) -> None:
     assert not (tmp_path / "p.newsmark").exists()
 
 
-@pytest.mark.parametrize("module", ["click", "orjson", "msgspec"])
+@pytest.mark.parametrize("module", ["click", "msgspec"])
 def test_the_command_line_without_a_package_it_starts_with_says_which(module: str) -> None:
     result = _cli_without(module, "--version")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == (f"newsmark: the Python package '{module}' is not installed; "
                                      f"install it with: pip install {module}")
+
+
+def test_a_command_without_orjson_says_which(tmp_path: Path) -> None:
+    """orjson is not needed to start (--version works without it), but by every command that
+    opens a project."""
+    project = tmp_path / "p.newsmark"
+    assert _cli_without("nothing", "init", str(project)).returncode == 0
+    for command in (["list", str(project)], ["export", str(project)]):
+        result = _cli_without("orjson", *command)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.strip() == ("Error: the Python package 'orjson' is not installed; "
+                                         "install it with: pip install orjson")
 
 
 def test_missing_dependency_is_a_newsmark_error() -> None:
