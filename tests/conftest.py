@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# pandas (which seqeval's scikit-learn and DuckDB's results bring in) reads a file in the
+# locale's encoding while it imports: under -X warn_default_encoding and a cp1252 locale that
+# is an EncodingWarning, which the tests make an error, and a pandas import failed halfway
+# breaks every later one.  Imported once here, its warnings not ours (the store no longer
+# imports it at its start, where it used to be imported before any test ran).
+with warnings.catch_warnings(), contextlib.suppress(ImportError):
+    warnings.simplefilter("ignore", EncodingWarning)
+    import pandas  # noqa: F401
 
 # Qt must not look for a display in tests (set before any Qt import).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
