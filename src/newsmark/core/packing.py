@@ -7,6 +7,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 
@@ -162,13 +163,9 @@ def timeless(packed: bytes) -> bool:
     return b'ed":null' in packed and (b'"created":null' in packed or b'"updated":null' in packed)
 
 
-def part_items(part: Part) -> tuple[list[LeanAnnotation], list[LeanRelation]]:
-    """A part's annotations and relations as the merged document has them: ids prefixed with
-    the source's name, annotators and times filled in."""
-    anns, rels = decode_lean_annotations(part.annotations), decode_lean_relations(part.relations)
-    name = part.source
-    if name is None:
-        return anns, rels
+def prefix_items(anns: list[Any], rels: list[Any], name: str) -> None:
+    """A source's annotations and relations as a merged document names them: ids (relations'
+    ends too) after ``name:``, and ``name`` the annotator of annotations without one."""
     prefix = name + ":"
     for a in anns:
         a.id = prefix + a.id
@@ -178,6 +175,16 @@ def part_items(part: Part) -> tuple[list[LeanAnnotation], list[LeanRelation]]:
         r.id = prefix + r.id
         r.from_ = prefix + r.from_
         r.to = prefix + r.to
+
+
+def part_items(part: Part) -> tuple[list[LeanAnnotation], list[LeanRelation]]:
+    """A part's annotations and relations as the merged document has them: ids prefixed with
+    the source's name, annotators and times filled in."""
+    anns, rels = decode_lean_annotations(part.annotations), decode_lean_relations(part.relations)
+    name = part.source
+    if name is None:
+        return anns, rels
+    prefix_items(anns, rels, name)
     if part.stamp is not None:
         stamp = msgspec.Raw(msgspec.json.encode(part.stamp))
         items: list[LeanAnnotation | LeanRelation] = [*anns, *rels]

@@ -36,6 +36,7 @@ from newsmark.core.packing import (
     pack,
     part_items,
     part_label_counts,
+    prefix_items,
 )
 from newsmark.core.schema import Schema
 from newsmark.store import migrations, search_index
@@ -104,20 +105,8 @@ class _SourceDoc:
 
     def natives(self, name: str) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
         anns, rels = decode_annotations(self.annotations), decode_relations(self.relations)
-        _prefix(anns, rels, name)
+        prefix_items(anns, rels, name)
         return anns, rels
-
-
-def _prefix(anns: list[Any], rels: list[Any], name: str) -> None:
-    prefix = name + ":"
-    for a in anns:
-        a.id = prefix + a.id
-        if not a.annotator:
-            a.annotator = name
-    for r in rels:
-        r.id = prefix + r.id
-        r.from_ = prefix + r.from_
-        r.to = prefix + r.to
 
 
 @dataclass(slots=True)
@@ -451,22 +440,10 @@ def _update_parts(team: Project, target: str, contributions: list[tuple[_Source,
         by_label.update((a.label, a.annotator) for a in new_a)
         by_type.subtract(Counter(r.type for r in old_r))
         by_type.update(r.type for r in new_r)
-        before_a = {a.id: encode(a) for a in old_a}
-        for a in new_a:
-            before = before_a.pop(a.id, None)
-            if before is None:
-                added += 1
-            elif before != encode(a):
-                changed += 1
-        removed += len(before_a)
-        before_r = {r.id: encode(r) for r in old_r}
-        for r in new_r:
-            was = before_r.pop(r.id, None)
-            if was is None:
-                rel_added += 1
-            elif was != encode(r):
-                rel_changed += 1
-        rel_removed += len(before_r)
+        a_added, a_changed, a_removed = _compare(old_a, new_a)
+        r_added, r_changed, r_removed = _compare(old_r, new_r)
+        added, changed, removed = added + a_added, changed + a_changed, removed + a_removed
+        rel_added, rel_changed, rel_removed = rel_added + r_added, rel_changed + r_changed, rel_removed + r_removed
         now_parts[i] = part
     if not replaced:
         summary.documents_unchanged += 1
@@ -492,6 +469,19 @@ def _update_parts(team: Project, target: str, contributions: list[tuple[_Source,
         team._touch(target)
     else:
         summary.documents_unchanged += 1
+
+
+def _compare(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int, int]:
+    """How many items (by id) ``new`` adds to ``old``, changes and removes."""
+    before = {x.id: encode(x) for x in old}
+    added = changed = 0
+    for x in new:
+        was = before.pop(x.id, None)
+        if was is None:
+            added += 1
+        elif was != encode(x):
+            changed += 1
+    return added, changed, len(before)
 
 
 def _labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
