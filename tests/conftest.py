@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import warnings
@@ -16,7 +15,7 @@ import pytest
 # is an EncodingWarning, which the tests make an error, and a pandas import failed halfway
 # breaks every later one.  Imported once here, its warnings not ours (the store no longer
 # imports it at its start, where it used to be imported before any test ran).
-with warnings.catch_warnings(), contextlib.suppress(ImportError):
+with warnings.catch_warnings():
     warnings.simplefilter("ignore", EncodingWarning)
     import pandas  # noqa: F401
 
