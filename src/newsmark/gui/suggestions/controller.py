@@ -223,11 +223,13 @@ class Suggestions(QObject):
         return tuple(sorted((str(r[0]), int(r[1])) for r in rows)), self._updated()
 
     def _updated(self) -> str | None:
-        project = self.window.project
         doc = self.session.document
-        if doc is None or not project.has_document(doc.id):
+        if doc is None:
             return None
-        return project.document(doc.id, with_annotations=False).updated
+        # the one column, not the document (its text is a megabyte on a long article: every
+        # add paid for reading it)
+        row = self.window.project.conn.execute("SELECT updated FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def _done_writing(self) -> None:
         """The worker has stored the last job asked for: its commits are taken as the window's
