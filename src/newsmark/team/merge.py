@@ -521,8 +521,8 @@ def _update_document(team: Project, target: str, contributions: list[tuple[_Sour
     prefixes = tuple(src.name + ":" for src, _ in contributions)
     keep_a = [a for a in have_a if not a.id.startswith(prefixes)]
     keep_r = [r for r in have_r if not r.id.startswith(prefixes)]
-    old_a = {a.id: _encode(a) for a in have_a if a.id.startswith(prefixes)}
-    old_r = {r.id: _encode(r) for r in have_r if r.id.startswith(prefixes)}
+    old_a = [a for a in have_a if a.id.startswith(prefixes)]
+    old_r = [r for r in have_r if r.id.startswith(prefixes)]
     new_a: list[NativeAnnotation] = []
     new_r: list[NativeRelation] = []
     for contributor, sd in contributions:
@@ -536,22 +536,9 @@ def _update_document(team: Project, target: str, contributions: list[tuple[_Sour
     for r in new_r:
         r.created = r.created or stamp
         r.updated = r.updated or stamp
-    added = changed = 0
-    for a in new_a:
-        before = old_a.pop(a.id, None)
-        if before is None:
-            added += 1
-        elif before != _encode(a):
-            changed += 1
-    rel_added = rel_changed = 0
-    for r in new_r:
-        before = old_r.pop(r.id, None)
-        if before is None:
-            rel_added += 1
-        elif before != _encode(r):
-            rel_changed += 1
-    removed = len(old_a)
-    if not (added or changed or removed or rel_added or rel_changed or old_r):
+    added, changed, removed = _compare(old_a, new_a)
+    rel_added, rel_changed, rel_removed = _compare(old_r, new_r)
+    if not (added or changed or removed or rel_added or rel_changed or rel_removed):
         summary.documents_unchanged += 1
         return
     summary.documents_updated += 1
