@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from newsmark.store.importer import ImportSummary, import_records
 from newsmark.store.maintenance import check
 from newsmark.store.search_index import document_marks
 from tests.conftest import NAUGHTY
+from tests.corpus.helpers import unpacked_copy
 from tests.formats.test_jsonl import _records
 
 TEXT = NAUGHTY + " Alice met Bob in Paris."
@@ -61,16 +61,7 @@ def _export(project: Project, **kw: Any) -> bytes:
     return buf.getvalue()
 
 
-def _unpacked_copy(project: Project, tmp_path: Path) -> Project:
-    """The same project with every document's annotations in rows."""
-    project.conn.execute("PRAGMA wal_checkpoint(FULL)")
-    copy = tmp_path / "rows.newsmark"
-    shutil.copy(project.path, copy)
-    other = Project.open(copy)
-    with other.write():
-        other._unpack([d for d in other.document_ids()])
-    assert not any(other.is_packed(d) for d in other.document_ids())
-    return other
+_unpacked_copy = unpacked_copy  # the same project with every document's annotations in rows
 
 
 @pytest.fixture

@@ -112,7 +112,14 @@ def left_by_a_killed_process(tag: str, path: Path) -> bool:
     was left by a process that no longer runs (another machine's, or where this platform
     cannot tell: when it is older than a day)."""
     ours = re.fullmatch(r"([0-9]+)-h([0-9a-f]{8})", tag)
-    alive = _pid_alive(int(ours[1])) if ours is not None and ours[2] == _MACHINE else None
+    return _killed(int(ours[1]) if ours else None, ours[2] if ours else None, path)
+
+
+def _killed(pid: int | None, machine: str | None, path: Path) -> bool:
+    """Whether process ``pid`` of ``machine`` left ``path`` and runs no more; where that cannot
+    be told (another machine's, no pid, a platform without the check): whether ``path`` is
+    older than a day.  False when ``path`` cannot be looked at."""
+    alive = _pid_alive(pid) if pid is not None and machine == _MACHINE else None
     if alive is None:
         try:
             alive = time.time() - path.stat().st_mtime < _STALE_PARTIAL_SECONDS
@@ -138,13 +145,8 @@ def remove_stale_partials(path: str | Path) -> list[Path]:
         ours = _PARTIAL_MIDDLE.fullmatch(middle)
         if ours is None:  # another file's (".report.2024-12-01.csv.PID-XXXX.partial" is not "report"'s)
             continue
-        alive = _pid_alive(int(ours[1])) if ours[2] in (None, _MACHINE) else None
-        if alive is None:
-            try:
-                alive = time.time() - f.stat().st_mtime < _STALE_PARTIAL_SECONDS
-            except OSError:
-                continue
-        if not alive:
+        # a name without the machine's tag is an older file of this machine's
+        if _killed(int(ours[1]), ours[2] or _MACHINE, f):
             with contextlib.suppress(OSError):
                 f.unlink()
                 removed.append(f)
