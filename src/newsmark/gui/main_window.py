@@ -511,15 +511,32 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ editing
     def _push(self, command: Any) -> bool:
+        doc = self.session.document
+        # the first edit of a new document starts the work: it marks the document "in progress"
+        # in the same undo step, so that undoing that edit makes the document new again
+        first = doc is not None and doc.status == "new" and not isinstance(command, cmd.SetStatus)
+        if first:
+            self.undo_stack.beginMacro(command.text())
+        refused: NewsmarkError | None = None
         try:
             self.undo_stack.push(command)
-        except NewsmarkError as e:  # the edit was refused (and nothing was stored): say why
-            self.statusBar().showMessage(str(e), 10000)
-            return False
-        doc = self.session.document
-        if doc is not None and doc.status == "new" and not isinstance(command, cmd.SetStatus):
-            self.session.set_status(doc.id, "in progress")  # the first edit starts the work
-        return True
+            if first:
+                assert doc is not None
+                self.undo_stack.push(cmd.SetStatus(self.session, doc.id, "in progress"))
+        except NewsmarkError as e:  # the edit was refused (and nothing was stored)
+            refused = e
+        finally:
+            if first:
+                self.undo_stack.endMacro()
+        if refused is None:
+            return True
+        if first:  # the macro begun for it is empty: an obsolete step is dropped by its undo
+            step = self.undo_stack.command(self.undo_stack.index() - 1)
+            if step is not None and step.childCount() == 0:
+                step.setObsolete(True)
+                self.undo_stack.undo()
+        self.statusBar().showMessage(str(refused), 10000)  # say why
+        return False
 
     def _on_session_undo_refused(self, why: str) -> None:
         self._undo_refused = True
