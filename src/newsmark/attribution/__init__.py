@@ -12,6 +12,8 @@ from newsmark.attribution.speaker import (
     sentence_bounds,
     speaker_choices,
     speaker_name,
+    suggested_cue,
+    with_suggested_speaker,
 )
 
 __all__ = [
@@ -23,4 +25,6 @@ __all__ = [
     "sentence_bounds",
     "speaker_choices",
     "speaker_name",
+    "suggested_cue",
+    "with_suggested_speaker",
 ]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsmark.core.model import Annotation, Relation
+from newsmark.core.suggestion import SuggestedSpan, Suggestion
 
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP")  # who can be offered as a speaker
 PROPOSED_LABELS = ("PERSON", "ORG")  # who can be proposed (a nationality rarely speaks)
@@ -360,3 +361,40 @@ def infer_quote_type(text: str, start: int, end: int) -> str:
     if inner or opened or closed:
         return "mixed"
     return "indirect"
+
+
+def _suggested(sug: Suggestion, relation: str) -> SuggestedSpan | None:
+    """The span a suggestion's quote is linked to by ``relation`` (``said_by``, ``cue``)."""
+    key = next((r.to_key for r in sug.relations if r.type == relation and r.from_key == sug.head.key), None)
+    return next((sp for sp in sug.spans if sp.key == key), None) if key is not None else None
+
+
+def with_suggested_speaker(choices: list[SpeakerChoice], sug: Suggestion) -> list[SpeakerChoice]:
+    """The choices with the speaker a quote suggestion found proposed, where the tagged
+    entities proposed nobody (no one tagged near the quote, or a pronoun with no earlier quote):
+    the mention the suggestion links to (an entity tagged there, else one tagged when chosen),
+    under the name it refers to."""
+    if any(c.proposed for c in choices):
+        return choices
+    span = _suggested(sug, "said_by")
+    if span is None or span.label not in PROPOSED_LABELS:
+        return choices
+    mention = Mention(span.start, span.end, span.text, span.label, span.existing)
+    name = str(sug.head.attributes.get("speaker") or span.text)
+    for c in choices:  # the same person: one of their mentions, or their name
+        if c.label == span.label and (any((m.start, m.end) == (span.start, span.end) for m in c.mentions)
+                                      or _group_key(c.label, c.name) == _group_key(span.label, name)):
+            if not any((m.start, m.end) == (span.start, span.end) for m in c.mentions):
+                c.mentions.append(mention)
+                c.mentions.sort(key=lambda m: m.start)
+            c.target = next(m for m in c.mentions if (m.start, m.end) == (span.start, span.end))
+            c.proposed = True
+            return [c] + [o for o in choices if o is not c]
+    return [SpeakerChoice(name=name, label=span.label, mentions=[mention], target=mention, proposed=True),
+            *choices]
+
+
+def suggested_cue(sug: Suggestion) -> CueProposal | None:
+    """The cue a quote suggestion links its quote to."""
+    span = _suggested(sug, "cue")
+    return CueProposal(span.start, span.end, span.text, span.existing) if span is not None else None

@@ -17,11 +17,14 @@ from newsmark.attribution import (
     propose_cue,
     speaker_choices,
     speaker_name,
+    suggested_cue,
+    with_suggested_speaker,
 )
 from newsmark.core.model import Annotation, Label
 from newsmark.core.schema import label_matches
 from newsmark.corpus.entities import Canon
 from newsmark.gui import commands as cmd
+from newsmark.suggest.quotes import attribution_around
 
 if TYPE_CHECKING:
     from newsmark.gui.main_window import MainWindow
@@ -157,6 +160,15 @@ class Linker:
         choices = speaker_choices(doc.text, doc.annotations, quote.start, quote.end, rels,
                                   cue=(cue_ann.start, cue_ann.end) if cue_ann is not None else None,
                                   quote_id=quote.id, canonical=canon.canonical)
+        want_cue = proposal is None and cue_ann is None and self._can_link("cue", quote)
+        if not any(c.proposed for c in choices) or want_cue:  # what the quotes recommender finds there
+            sug = attribution_around(doc.text, doc.annotations, quote.start, quote.end)
+            if sug is not None:
+                choices = with_suggested_speaker(choices, sug)
+                taken = {r.to_id for r in rels if r.type == "cue"}
+                found = suggested_cue(sug) if want_cue else None
+                if found is not None and (found.ann_id is None or found.ann_id not in taken):
+                    proposal = found
         dialog = SpeakerDialog(quote.text, choices, proposal, self.w)
         accepted = dialog.exec()
         self.w.activateWindow()  # the keys go back to the article (not left to the window manager)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsmark.core.model import Annotation, Document
 from newsmark.core.suggestion import SuggestedRelation, SuggestedSpan, Suggestion
@@ -1029,3 +1029,31 @@ def _subject(text: str, toks: list[_Tok]) -> _Mention | None:
                 return m
             return None
     return None
+
+
+def attribution_around(text: str, annotations: list[Annotation], start: int, end: int, *,
+                       context: int = 50_000) -> Suggestion | None:
+    """The quote suggestion whose quote overlaps ``start``–``end`` the most (then the best
+    scored), computed over the text around it only: from the start of a paragraph at most
+    ``context`` code points before it to the end of the paragraph after it (a long article's
+    other quotes are not looked at).  The speaker dialog proposes its speaker and cue where no
+    tagged entity gives one.  Offsets are the document's; spans name the annotations they are."""
+    lo = 0 if start <= context else text.rfind("\n", 0, start - context) + 1
+    nl = text.find("\n", max(end, start + 1))
+    hi = len(text) if nl < 0 else nl
+    inside = [replace(a, start=a.start - lo, end=a.end - lo) for a in annotations
+              if lo <= a.start and a.end <= hi]
+    best: tuple[int, float] | None = None
+    found: Suggestion | None = None
+    for s in suggest_quotes(text[lo:hi], inside):
+        qs, qe = s.head.start + lo, s.head.end + lo
+        overlap = min(qe, end) - max(qs, start)
+        if s.label != "QUOTE" or overlap <= 0 or best is not None and (overlap, s.score) <= best:
+            continue
+        best, found = (overlap, s.score), s
+    if found is None:
+        return None
+    for sp in found.spans:
+        sp.start += lo
+        sp.end += lo
+    return found
