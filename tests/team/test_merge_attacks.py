@@ -16,7 +16,7 @@ from newsmark.core.errors import ValidationError
 from newsmark.store import Project
 from newsmark.store.maintenance import check
 from newsmark.team.merge import merge
-from tests.store.test_packed import _export, _record, _source
+from tests.store.test_packed import TEXT2, _export, _record, _source
 
 
 def test_a_file_name_with_a_colon_is_refused_its_ids_would_be_anothers(tmp_path: Path) -> None:
@@ -358,3 +358,45 @@ def test_check_verifies_the_counts_by_label_that_a_merge_took_from_its_sources(t
             p.conn.execute("UPDATE packed SET labels = ? WHERE doc = 'd1'", (json.dumps(labels),))
         assert ("document 'd1': its packed counts by label, annotator and relation type do not match its "
                 "annotations and relations") in check(p).problems
+
+
+def test_two_merges_of_one_source_into_one_team_at_once_add_it_once(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two people merge the same new file into the team at the same moment: the second waits
+    for the first's write lock and then plans from what the first wrote (planned before the
+    lock, it would add the same new documents again)."""
+    import sys
+    import threading
+
+    a = _source(tmp_path, "a", _record("d1"))
+    b = _source(tmp_path, "b", _record("d2", text=TEXT2), _record("d3", text=TEXT2 + " Three."))
+    team = tmp_path / "team.newsmark"
+    merge(team, [a])
+    both = threading.Barrier(2, timeout=10)
+    original = Project.write
+
+    def write(self: Project) -> Any:
+        if sys._getframe(1).f_code.co_name == "_merge_into":  # both merges at their write, together
+            both.wait()
+        return original(self)
+
+    monkeypatch.setattr(Project, "write", write)
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            results.append(merge(team, [b]))
+        except BaseException as e:  # noqa: BLE001 - what the thread raised is what is checked
+            results.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert sorted(r.documents_added for r in results) == [0, 2]
+    with Project.open(team) as p:
+        assert check(p).ok
+        assert p.document_ids() == ["d1", "d2", "d3"]
+        assert len(p.annotations("d2")) == 5

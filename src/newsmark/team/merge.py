@@ -289,39 +289,40 @@ def _merge(team_path: str | Path, sources: Sequence[str | Path],
 def _merge_into(team: Project, read: list[_Source], schemas: list[Schema], summary: MergeSummary,
                 progress: Callable[[str], None] | None) -> None:
     conn = team.conn
-    # which team document each source document is, checked before anything is written
-    team_docs = {doc_id: sha for doc_id, sha in conn.execute("SELECT id, text_sha256 FROM documents")}
-    by_sha: dict[str, str] = {}
-    for doc_id, sha in team_docs.items():
-        by_sha.setdefault(sha, doc_id)
-    origin: dict[str, Path] = {doc_id: team.path for doc_id in team_docs}
-    plan: dict[str, list[tuple[_Source, _SourceDoc]]] = {}
-    new_docs: dict[str, tuple[_Source, _SourceDoc]] = {}
-    for src in read:
-        # a source's documents stay apart: two of its own with the same text are two documents
-        # of the team (in one, their annotations' prefixed ids would be the same)
-        own = {d.id for d in src.docs}
-        taken: set[str] = set()
-        for d in src.docs:
-            target = d.id
-            if target not in team_docs and target not in new_docs:
-                match = by_sha.get(d.sha)
-                if match is not None and match not in own and match not in taken:
-                    target = match  # the same text under another id
-            taken.add(target)
-            known = team_docs.get(target)
-            if known is None and target in new_docs:
-                known = new_docs[target][1].sha
-            if known is not None and known != d.sha:
-                raise InputError(
-                    f"document {d.id!r} has a different text here than in {origin[target]}; a "
-                    "document's text never changes: nothing was merged", file=src.path)
-            if known is None:
-                new_docs[target] = (src, d)
-                origin[target] = src.path
-                by_sha.setdefault(d.sha, target)
-            plan.setdefault(target, []).append((src, d))
+    # the write lock first: another merge into the same file waits, then plans from what it wrote
     with team.write():
+        # which team document each source document is, checked before anything is written
+        team_docs = {doc_id: sha for doc_id, sha in conn.execute("SELECT id, text_sha256 FROM documents")}
+        by_sha: dict[str, str] = {}
+        for doc_id, sha in team_docs.items():
+            by_sha.setdefault(sha, doc_id)
+        origin: dict[str, Path] = {doc_id: team.path for doc_id in team_docs}
+        plan: dict[str, list[tuple[_Source, _SourceDoc]]] = {}
+        new_docs: dict[str, tuple[_Source, _SourceDoc]] = {}
+        for src in read:
+            # a source's documents stay apart: two of its own with the same text are two documents
+            # of the team (in one, their annotations' prefixed ids would be the same)
+            own = {d.id for d in src.docs}
+            taken: set[str] = set()
+            for d in src.docs:
+                target = d.id
+                if target not in team_docs and target not in new_docs:
+                    match = by_sha.get(d.sha)
+                    if match is not None and match not in own and match not in taken:
+                        target = match  # the same text under another id
+                taken.add(target)
+                known = team_docs.get(target)
+                if known is None and target in new_docs:
+                    known = new_docs[target][1].sha
+                if known is not None and known != d.sha:
+                    raise InputError(
+                        f"document {d.id!r} has a different text here than in {origin[target]}; a "
+                        "document's text never changes: nothing was merged", file=src.path)
+                if known is None:
+                    new_docs[target] = (src, d)
+                    origin[target] = src.path
+                    by_sha.setdefault(d.sha, target)
+                plan.setdefault(target, []).append((src, d))
         for schema in schemas:
             _merge_schema(team, schema, summary)
         # new documents indexed (words and marks) in one statement each at the end, as an
