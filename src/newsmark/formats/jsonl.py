@@ -26,7 +26,7 @@ import orjson
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import now, text_sha256
-from newsmark.core.packing import has_identical, pack
+from newsmark.core.packing import has_identical, pack, speaker_marks
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted
@@ -50,25 +50,29 @@ NATIVE_FIELDS = ("text", "title", "id")
 
 def read(path: str | Path, progress: Progress | None = None,
          fields: tuple[str, str, str] = NATIVE_FIELDS, layers: dict[str, str] | None = None,
-         workers: int = 0, rules: Rules | None = None) -> Iterator[Record]:
+         workers: int = 0, rules: Rules | None = None,
+         speaker_labels: frozenset[str] | None = None) -> Iterator[Record]:
     """Records of a JSONL file, each a document or the error that line has.
 
     ``progress`` is called with the number of bytes read since the last call.  ``fields``
     names the fields holding the text, title and id (for collections from elsewhere); other
     fields that are not native go to the document's meta.  Given the schema's ``layers``, the
     records come packed for the store (docs/adr/0008), by ``workers`` processes if more than
-    one (native fields only); given the schema's ``rules``, each record notes what breaks them.
+    one (native fields only); given the schema's ``rules``, each record notes what breaks them;
+    given the labels with a speaker attribute, packed records bring their speaker marks for the
+    search index (``core.packing.speaker_marks``).
     """
     lines = _lines(path)
     if layers is not None and workers > 1 and fields == NATIVE_FIELDS:
-        yield from _read_packed_in_workers(lines, path, progress, layers, workers, rules=rules)
+        yield from _read_packed_in_workers(lines, path, progress, layers, workers, rules=rules,
+                                           speaker_labels=speaker_labels)
         return
     for number, raw in lines:
         if progress:
             progress(len(raw))
         if raw.strip():
             rec = parse_line(raw, path, number, fields)
-            yield rec if layers is None else _packed(rec, layers, rules)
+            yield rec if layers is None else _packed(rec, layers, rules, speaker_labels)
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
@@ -84,11 +88,15 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
             yield number, raw
 
 
-def _packed(rec: Record, layers: dict[str, str], rules: Rules | None = None) -> Record:
+def _packed(rec: Record, layers: dict[str, str], rules: Rules | None = None,
+            speaker_labels: frozenset[str] | None = None) -> Record:
     if rec.native is not None and rec.document is not None and not has_identical(rec.native[0]):
         if rules is not None:
             rec.rule_problems = rules.problems(*rec.native)
         rec.packed = pack(*rec.native, layers, rec.label_layers, now())
+        if speaker_labels is not None:
+            rec.packed.speakers = speaker_marks(rec.native[0], speaker_labels)
+            rec.packed.speaker_labels = speaker_labels
         rec.native = None
         rec.sha256 = text_sha256(rec.document.text)
     return rec
@@ -133,7 +141,8 @@ _AHEAD = 16  # tasks queued per worker
 
 
 def _read_packed_in_workers(lines: Iterator[tuple[int, bytes]], path: str | Path, progress: Progress | None,
-                            layers: dict[str, str], workers: int, rules: Rules | None = None) -> Iterator[Record]:
+                            layers: dict[str, str], workers: int, rules: Rules | None = None,
+                            speaker_labels: frozenset[str] | None = None) -> Iterator[Record]:
     """Lines are checked and packed by worker processes (spawned: the window may run Qt
     threads), in order; a line the fast path leaves is read here by the full path.  Closing
     the iterator (a cancel, a bad record) stops the workers."""
@@ -148,7 +157,8 @@ def _read_packed_in_workers(lines: Iterator[tuple[int, bytes]], path: str | Path
     def submit() -> None:
         chunk = list(islice(lines, CHUNK_LINES))
         if chunk:
-            pending.append((chunk, pool.submit(pack_lines, [raw for _, raw in chunk], snapshot, rules)))
+            pending.append((chunk, pool.submit(pack_lines, [raw for _, raw in chunk], snapshot, rules,
+                                                     speaker_labels)))
 
     try:
         for _ in range(workers * _AHEAD):
@@ -160,9 +170,9 @@ def _read_packed_in_workers(lines: Iterator[tuple[int, bytes]], path: str | Path
                 if progress:
                     progress(len(raw))
                 if result is not None:
-                    yield unpack_line(number, result)
+                    yield unpack_line(number, result, speaker_labels)
                 elif raw.strip():
-                    yield _packed(parse_line(raw, path, number), layers, rules)
+                    yield _packed(parse_line(raw, path, number), layers, rules, speaker_labels)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

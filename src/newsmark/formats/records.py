@@ -26,7 +26,7 @@ from newsmark.core.model import (
     text_sha256,
 )
 from newsmark.core.offsets import check_span
-from newsmark.core.packing import Packed, finish_packing, layers_of
+from newsmark.core.packing import Packed, finish_packing, layers_of, speaker_marks
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 
@@ -403,13 +403,15 @@ PackedLine = tuple[tuple[str, str, str, dict[str, Any], str, str, str], dict[str
                    list[str] | None]
 
 
-def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None = None) -> list[PackedLine | None]:
+def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None = None,
+               speaker_labels: frozenset[str] | None = None) -> list[PackedLine | None]:
     """Check and pack native JSONL lines by the fast path (run in worker processes for large
     files): each the checked record's document (without its annotations), the layers it
     names, whether it gave its id, its packed annotations (``core.packing.Packed`` as a
     tuple) and its text's hash; None for a line the full path must read.  ``layers`` is the
     schema's; a label it lacks gets the layer its first record names, as the importer will give
-    it (the importer checks)."""
+    it (the importer checks).  Given the labels with a speaker attribute, the packed tuple ends
+    with the search index's speaker marks (``core.packing.speaker_marks``)."""
     stamp = now()
     out: list[PackedLine | None] = []
     for raw in lines:
@@ -425,13 +427,17 @@ def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None =
         out.append(((d.id, d.title, d.text, d.meta, d.status, d.created, d.updated), checked.layers,
                     checked.id_given,
                     (packed.annotations, packed.relations, packed.label_counts, packed.type_counts,
-                     packed.annotation_count, packed.relation_count, packed.layers), text_sha256(d.text), problems))
+                     packed.annotation_count, packed.relation_count, packed.layers,
+                     None if speaker_labels is None else speaker_marks(checked.annotations, speaker_labels)),
+                    text_sha256(d.text), problems))
     return out
 
 
-def unpack_line(number: int, line: PackedLine) -> Record:
-    """The Record for a line packed by ``pack_lines``."""
+def unpack_line(number: int, line: PackedLine, speaker_labels: frozenset[str] | None = None) -> Record:
+    """The Record for a line packed by ``pack_lines`` (given the same ``speaker_labels``)."""
     (doc_id, title, text, meta, status, created, updated), given, id_given, packed, sha, problems = line
     doc = Document(id=doc_id, text=text, title=title, meta=meta, status=status, created=created, updated=updated)
-    return Record(number, document=doc, label_layers=given, id_given=id_given, packed=Packed(*packed),
-                  sha256=sha, rule_problems=problems)
+    pk = Packed(*packed)
+    pk.speaker_labels = speaker_labels
+    return Record(number, document=doc, label_layers=given, id_given=id_given, packed=pk, sha256=sha,
+                  rule_problems=problems)
