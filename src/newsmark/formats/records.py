@@ -330,6 +330,9 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     labels: dict[str, None] = {}  # the labels used, in order
     ids = []
     spans: set[tuple[int, int, str, str | None]] = set()
+    nested = False  # whether a stored value (attributes, meta) holds a list or an object
+    unknown = False  # whether a label is not in the schema's layers (along)
+    schema_layers = along.layers if along is not None else {}
     for a in anns:
         ann_id, start, end, label = a.id, a.start, a.end, a.label
         if not (ann_id and 0 <= start < end <= n):
@@ -354,13 +357,20 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
             a.attributes = {}
         elif attrs:
             for v in attrs.values():
-                if type(v) in _NUMERIC_OR_CONTAINER and _has_long_int(v):
-                    return None
+                if type(v) in _NUMERIC_OR_CONTAINER:
+                    if _has_long_int(v):
+                        return None
+                    nested = nested or type(v) is not int
         if label not in labels:
             if not label.strip():
                 return None
             labels[label] = None
         if along is not None:
+            schema_layer = schema_layers.get(label)
+            if schema_layer is None:
+                unknown = True
+            else:
+                a.layer = schema_layer
             if not a.created:
                 a.created = along.stamp
             if not a.updated:
@@ -372,8 +382,9 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
         return None
     if along is not None:
         written = along.written = layers_of(labels, along.layers, given)
-        for a in anns:
-            a.layer = written[a.label]
+        if unknown:  # a label the schema lacks: its layer is known now (the others have theirs)
+            for a in anns:
+                a.layer = written[a.label]
     rels = rec.relations or []
     rel_ids: set[str] = set()
     for r in rels:
@@ -383,12 +394,17 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
         rel_ids.add(r.id)
         if r.attributes is None:
             r.attributes = {}
-        elif r.attributes and _has_long_int(r.attributes):
-            return None
+        elif r.attributes:
+            if _has_long_int(r.attributes):
+                return None
+            nested = nested or any(type(v) in _CONTAINERS for v in r.attributes.values())
     meta = rec.meta or {}
-    if meta and _has_long_int(meta):
-        return None
-    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
+    if meta:
+        if _has_long_int(meta):
+            return None
+        nested = nested or any(type(v) in _CONTAINERS for v in meta.values())
+    # only stored values nested in lists or objects can put the record too deep (_check_depth)
+    if nested and raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
         try:
             _check_depth(meta, anns, rels)
         except ValidationError:
