@@ -322,18 +322,14 @@ def test_blocks_read_by_the_workers_give_every_line_once(tmp_path: Path, lines: 
                                                         bom: bool, block: int) -> None:
     """The workers read the lines that begin in their blocks of the file (jsonl.block_lines):
     together, in order, the lines iterating over the file gives (a byte order mark left out)."""
-    import os
 
     data = b"\n".join(lines) + (b"\n" if last_newline and lines else b"")
     path = tmp_path / "blocks.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
     expected = [raw for _, raw in jsonl._lines(path)]
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        size = os.fstat(fd).st_size
-        got = [line for start in range(0, size, block) for line in jsonl.block_lines(fd, start, min(start + block, size))]
-    finally:
-        os.close(fd)
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        got = [line for start in range(0, size, block) for line in jsonl.block_lines(f, start, min(start + block, size))]
     assert got == expected
 
 

@@ -139,12 +139,17 @@ _AHEAD = 16  # tasks queued per worker
 _READ_ON = 1 << 20
 
 
-def block_lines(fd: int, start: int, end: int) -> list[bytes]:
+def block_lines(f: BinaryIO, start: int, end: int) -> list[bytes]:
     """The lines (each with its newline, as iterating over the file gives them) that begin at
-    a byte in [start, end) of the open file ``fd``; a line longer than the block is read to its
+    a byte in [start, end) of the open file ``f``; a line longer than the block is read to its
     end.  Every line of the file begins in exactly one block."""
+
+    def read_at(pos: int, n: int) -> bytes:
+        f.seek(pos)
+        return f.read(n)
+
     # buf[j] is the file's byte at start - 1 + j; before the first byte, a newline
-    buf = b"\n" + os.pread(fd, end, 0) if start == 0 else os.pread(fd, end - start + 1, start - 1)
+    buf = b"\n" + read_at(0, end) if start == 0 else read_at(start - 1, end - start + 1)
     limit = min(end - start, len(buf))  # a newline at j < limit begins a line in this block
     lines: list[bytes] = []
     j = buf.find(b"\n", 0, limit)
@@ -156,7 +161,7 @@ def block_lines(fd: int, start: int, end: int) -> list[bytes]:
             continue
         rest = [buf[j + 1:]]  # the last line runs past the block: read on to its newline
         pos = start - 1 + len(buf)
-        while more := os.pread(fd, _READ_ON, pos):
+        while more := read_at(pos, _READ_ON):
             n = more.find(b"\n")
             if n != -1:
                 rest.append(more[:n + 1])
@@ -178,11 +183,8 @@ def pack_block(path: str, start: int, end: int, layers: dict[str, str], rules: R
     (``records.pack_lines``): their lengths, and for each its packed tuple, or its bytes when
     the full path must read it.  The worker reads the file itself: the importer sends it two
     numbers, not the lines."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        lines = block_lines(fd, start, end)
-    finally:
-        os.close(fd)
+    with open(path, "rb", buffering=0) as f:
+        lines = block_lines(f, start, end)
     packed = pack_lines(lines, layers, rules, speaker_labels)
     return [len(raw) for raw in lines], [raw if p is None else p for p, raw in zip(packed, lines, strict=True)]
 
@@ -207,7 +209,7 @@ def _read_packed_in_workers(path: str | Path, progress: Progress | None, layers:
     pending: deque[Future[tuple[list[int], list[Any]]]] = deque()
     snapshot = dict(layers)
     starts = iter(range(0, size, BLOCK_BYTES))
-    name = os.fspath(path)
+    name = os.path.abspath(path)  # the workers' folder is this one's, but to be sure
 
     def submit() -> None:
         start = next(starts, None)
