@@ -333,36 +333,22 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
         raise
 
 
-_FINGERPRINT_SQL = ("SELECT d.id, d.updated, d.status, d.title, d.meta,"
-                    " (SELECT annotation_count || '/' || relation_count FROM packed WHERE doc = d.id),"
-                    " (SELECT count(*) || '/' || coalesce(max(updated), '') FROM annotations WHERE doc = d.id),"
-                    " (SELECT count(*) || '/' || coalesce(max(updated), '') FROM relations WHERE doc = d.id)"
-                    " FROM documents d WHERE d.id ")
-
-
 def _fingerprint(project: Project, doc_id: str) -> tuple[Any, ...]:
     """What changes when anyone edits a document: its row, its packed row, its rows' counts and
     times (every edit of the store unpacks the document and stamps it, docs/adr/0008)."""
-    return _fingerprints(project, [doc_id]).get(doc_id, ())
-
-
-def _fingerprints(project: Project, doc_ids: list[str]) -> dict[str, tuple[Any, ...]]:
-    """``_fingerprint`` of many documents (a batch's), in one query a few hundred at a time."""
-    out: dict[str, tuple[Any, ...]] = {}
-    for i in range(0, len(doc_ids), 500):
-        some = doc_ids[i:i + 500]
-        for row in project.conn.execute(_FINGERPRINT_SQL + f"IN ({','.join('?' * len(some))})", some):
-            out[row[0]] = tuple(row[1:])
-    return out
+    return tuple(project.conn.execute(
+        "SELECT d.updated, d.status, d.title, d.meta,"
+        " (SELECT annotation_count || '/' || relation_count FROM packed WHERE doc = d.id),"
+        " (SELECT count(*) || '/' || coalesce(max(updated), '') FROM annotations WHERE doc = d.id),"
+        " (SELECT count(*) || '/' || coalesce(max(updated), '') FROM relations WHERE doc = d.id)"
+        " FROM documents d WHERE d.id = ?", (doc_id,)).fetchone() or ())
 
 
 def _remember(project: Project, added: _Added) -> None:
     """At the end of each batch (in its transaction): the fingerprints of what it wrote, and the
     import's row listing its documents, which other writers take documents off (``_adopt``)."""
-    written = list(dict.fromkeys(added.in_batch))
-    found = _fingerprints(project, written)
-    for doc in written:
-        added.fingerprints[doc] = found.get(doc, ())
+    for doc in dict.fromkeys(added.in_batch):
+        added.fingerprints[doc] = _fingerprint(project, doc)
     row = project.conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
     listed = set(jsonutil.loads(row[0])) if row else set()  # less those others have taken off
     # a document listed before and now off the row was adopted by another import: it stays off,
