@@ -333,10 +333,13 @@ def test_blocks_read_by_the_workers_give_every_line_once(tmp_path: Path, lines: 
     assert got == expected
 
 
-def _speaking(doc_id: str) -> dict[str, Any]:
+SPEAKERS: list[Any] = ["Alice ÉMILE", 3, 2.5, True, None, ["a", "B"], {"n": "X"}]
+
+
+def _speaking(doc_id: str, speaker: Any = "Alice ÉMILE") -> dict[str, Any]:
     """A record whose quote has a speaker (mixed case, beyond ASCII) and one that has none."""
     rec = _record(doc_id)
-    rec["annotations"][4]["attributes"] = {"speaker": "Alice ÉMILE"}
+    rec["annotations"][4]["attributes"] = {"speaker": speaker}
     rec["annotations"].append({"id": "q2", "start": 0, "end": 6, "label": "QUOTE"})
     return rec
 
@@ -349,7 +352,8 @@ def test_speaker_marks_found_by_the_reader_are_those_of_the_packed_json(project:
     the labels with a speaker attribute are no longer those the reader had (then it decodes)."""
     from newsmark.store.search_index import labels_with_speaker
 
-    src = _write(tmp_path / "speak.jsonl", *[_speaking(f"d{i}") for i in range(40)], _record("plain"))
+    src = _write(tmp_path / "speak.jsonl", *[_speaking(f"d{i}") for i in range(40)],
+                 *[_speaking(f"v{i}", v) for i, v in enumerate(SPEAKERS)], _record("plain"))
     speaker_labels = labels_with_speaker(project.conn)
     assert "QUOTE" in speaker_labels
     records = list(jsonl.read(src, layers=project.label_layers(), workers=workers, speaker_labels=speaker_labels))
@@ -357,11 +361,14 @@ def test_speaker_marks_found_by_the_reader_are_those_of_the_packed_json(project:
     assert records[-1].packed.speakers == ["s?"]
     stale = list(jsonl.read(src, layers=project.label_layers(), workers=workers, speaker_labels=frozenset()))
     assert stale[0].packed.speakers == ["s:alice Émile"]  # no s?: found with other labels
-    import_records(project, records[:20] + stale[20:], ImportSummary(), source=str(src))
+    import_records(project, records[:20] + stale[20:40] + records[40:], ImportSummary(), source=str(src))
     rows = _unpacked_copy(project, tmp_path)
     try:
         assert document_marks(project.conn) == document_marks(rows.conn)  # what the triggers keep for rows
         assert ("d25", "s?") in document_marks(project.conn)  # the stale ones were found again
+        # speakers of every JSON type named as the triggers (SQL's ->> and lower()) name them
+        assert {m for d, m in document_marks(project.conn) if d.startswith("v")} >= {
+            "s:alice Émile", "s:3", "s:2.5", "s:1", "s?", 's:["a","b"]', 's:{"n":"x"}'}
     finally:
         rows.close()
 

@@ -26,7 +26,7 @@ from newsmark.core.model import (
     text_sha256,
 )
 from newsmark.core.offsets import check_span
-from newsmark.core.packing import Packed, finish_packing, layers_of, speaker_marks
+from newsmark.core.packing import Packed, finish_packing, layers_of, speaker_name
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 
@@ -309,6 +309,9 @@ class _PackAlong:
     stamp: str
     written: dict[str, str] = field(default_factory=dict)
     by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    # the labels with a speaker attribute, and the speaker marks found (core.packing.speaker_marks)
+    speaker_labels: frozenset[str] | None = None
+    speakers: set[str] = field(default_factory=set)
 
 
 def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlong | None] | None:
@@ -333,6 +336,8 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     nested = False  # whether a stored value (attributes, meta) holds a list or an object
     unknown = False  # whether a label is not in the schema's layers (along)
     schema_layers = along.layers if along is not None else {}
+    speaker_labels = along.speaker_labels if along is not None else None
+    speakers: set[str] = along.speakers if along is not None else set()
     for a in anns:
         ann_id, start, end, label = a.id, a.start, a.end, a.label
         if not (ann_id and 0 <= start < end <= n):
@@ -361,6 +366,12 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
                     if _has_long_int(v):
                         return None
                     nested = nested or type(v) is not int
+        if speaker_labels is not None:  # as core.packing.speaker_marks finds them, in this walk
+            speaker = attrs.get("speaker") if attrs else None
+            if speaker is not None:
+                speakers.add("s:" + speaker_name(speaker))
+            elif label in speaker_labels:
+                speakers.add("s?")
         if label not in labels:
             if not label.strip():
                 return None
@@ -431,7 +442,7 @@ def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None =
     stamp = now()
     out: list[PackedLine | None] = []
     for raw in lines:
-        result = _check_fast(raw, _PackAlong(layers, stamp))
+        result = _check_fast(raw, _PackAlong(layers, stamp, speaker_labels=speaker_labels))
         if result is None:
             out.append(None)
             continue
@@ -444,7 +455,7 @@ def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None =
                     checked.id_given,
                     (packed.annotations, packed.relations, packed.label_counts, packed.type_counts,
                      packed.annotation_count, packed.relation_count, packed.layers,
-                     None if speaker_labels is None else speaker_marks(checked.annotations, speaker_labels)),
+                     None if speaker_labels is None else sorted(along.speakers)),
                     text_sha256(d.text), problems))
     return out
 
