@@ -6,6 +6,8 @@ message naming the annotation or relation at fault; readers add the file and lin
 
 from __future__ import annotations
 
+import operator
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -289,6 +291,7 @@ def _has_long_int(value: Any) -> bool:
 
 
 _NUMERIC_OR_CONTAINER = (int, dict, list)
+_LABEL_ANNOTATOR = operator.itemgetter(2, 3)
 
 
 def check_record_bytes(raw: bytes) -> Checked | None:
@@ -332,7 +335,7 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     given: dict[str, str] = {}  # the layer the record names for each label
     labels: dict[str, None] = {}  # the labels used, in order
     ids = []
-    spans: set[tuple[int, int, str, str | None]] = set()
+    spans: list[tuple[int, int, str, str | None]] = []  # (start, end, label, annotator)
     nested = False  # whether a stored value (attributes, meta) holds a list or an object
     unknown = False  # whether a label is not in the schema's layers (along)
     schema_layers = along.layers if along is not None else {}
@@ -343,10 +346,7 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
         if not (ann_id and 0 <= start < end <= n):
             return None
         ids.append(ann_id)
-        same = (start, end, label, a.annotator)
-        if same in spans:  # two identical annotations: the full path, and the importer keeps one
-            return None
-        spans.add(same)
+        spans.append((start, end, label, a.annotator))
         span = text[start:end]
         if a.text is None:
             a.text = span
@@ -386,11 +386,11 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
                 a.created = along.stamp
             if not a.updated:
                 a.updated = along.stamp
-            key = (label, a.annotator)
-            along.by_label[key] = along.by_label.get(key, 0) + 1
     seen = set(ids)
-    if len(seen) != len(ids):
-        return None
+    if len(seen) != len(ids) or len(set(spans)) != len(spans):  # two annotations identical (span, label
+        return None  # and annotator): the full path, and the importer keeps one
+    if along is not None:  # counted by (label, annotator), in the order they come (C loops)
+        along.by_label = dict(Counter(map(_LABEL_ANNOTATOR, spans)))
     if along is not None:
         written = along.written = layers_of(labels, along.layers, given)
         if unknown:  # a label the schema lacks: its layer is known now (the others have theirs)
