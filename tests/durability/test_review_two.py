@@ -341,7 +341,8 @@ def test_the_take_back_reserve_of_a_project_opened_through_a_link_is_beside_the_
     (tmp_path / "real").mkdir()
     (tmp_path / "links").mkdir()
     path = tmp_path / "real" / "p.newsmark"
-    Project.create(path).close()
+    with Project.create(path) as p:  # a project with work in it: the import writes through the WAL
+        p.add_document(Document(id="mine", text=TEXT))  # (an empty one's first import has no WAL: store.bulk)
     link = tmp_path / "links" / "p.newsmark"
     link.symlink_to(path)
     src = _many_docs(tmp_path / "big.jsonl", 250)

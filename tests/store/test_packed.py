@@ -264,7 +264,11 @@ def _read_all(path: Path, **kw: Any) -> list[Any]:
     return list(jsonl.read(path, **kw))
 
 
-def test_worker_processes_pack_what_the_reader_packs_here(project: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [None, 997], ids=["one-block", "lines-across-blocks"])
+def test_worker_processes_pack_what_the_reader_packs_here(project: Project, tmp_path: Path, block: int | None,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if block is not None:  # each worker reads its blocks of the file: lines longer than a block too
+        monkeypatch.setattr(jsonl, "BLOCK_BYTES", block)
     records = [_record(f"d{i}") for i in range(150)]
     records[5]["annotations"][0]["id"] = 5  # an integer id: the full path reads this line
     records[7] = {"id": "d7", "text": "x", "annotations": [], "status": "in_progress"}
@@ -295,7 +299,12 @@ def decode(data: bytes) -> list[Any]:
     return _no_stamps(decode_annotations(data))
 
 
-def test_a_bad_line_read_in_workers_is_named_and_nothing_is_imported(project: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [None, 1500], ids=["one-block", "lines-across-blocks"])
+def test_a_bad_line_read_in_workers_is_named_and_nothing_is_imported(project: Project, tmp_path: Path,
+                                                                     block: int | None,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    if block is not None:
+        monkeypatch.setattr(jsonl, "BLOCK_BYTES", block)
     records: list[Any] = [_record(f"d{i}") for i in range(100)]
     records[77]["annotations"][1]["end"] = 10_000
     src = _write(tmp_path / "bad.jsonl", *records)
@@ -304,6 +313,137 @@ def test_a_bad_line_read_in_workers_is_named_and_nothing_is_imported(project: Pr
     with pytest.raises(Exception, match=r"line 78: annotation 'a1': end offset 10000 is past the end"):
         import_records(project, reader, summary, source=str(src), batch=10)
     assert project.document_ids() == []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")), max_size=8),
+       last_newline=st.booleans(), bom=st.booleans(), block=st.integers(1, 40))
+def test_blocks_read_by_the_workers_give_every_line_once(tmp_path: Path, lines: list[bytes], last_newline: bool,
+                                                        bom: bool, block: int) -> None:
+    """The workers read the lines that begin in their blocks of the file (jsonl.block_lines):
+    together, in order, the lines iterating over the file gives (a byte order mark left out)."""
+
+    data = b"\n".join(lines) + (b"\n" if last_newline and lines else b"")
+    path = tmp_path / "blocks.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    expected = [raw for _, raw in jsonl._lines(path)]
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        got = [line for start in range(0, size, block) for line in jsonl.block_lines(f, start, min(start + block, size))]
+    assert got == expected
+
+
+SPEAKERS: list[Any] = ["Alice ÉMILE", 3, 2.5, True, None, ["a", "B"], {"n": "X"}]
+
+
+def _speaking(doc_id: str, speaker: Any = "Alice ÉMILE") -> dict[str, Any]:
+    """A record whose quote has a speaker (mixed case, beyond ASCII) and one that has none."""
+    rec = _record(doc_id)
+    rec["annotations"][4]["attributes"] = {"speaker": speaker}
+    rec["annotations"].append({"id": "q2", "start": 0, "end": 6, "label": "QUOTE"})
+    return rec
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_speaker_marks_found_by_the_reader_are_those_of_the_packed_json(project: Project, tmp_path: Path,
+                                                                        workers: int) -> None:
+    """The reader (the import's workers) finds each document's speaker marks for the search
+    index while it has the annotations decoded; the importer writes them as they come, unless
+    the labels with a speaker attribute are no longer those the reader had (then it decodes)."""
+    from newsmark.store.search_index import labels_with_speaker
+
+    src = _write(tmp_path / "speak.jsonl", *[_speaking(f"d{i}") for i in range(40)],
+                 *[_speaking(f"v{i}", v) for i, v in enumerate(SPEAKERS)], _record("plain"))
+    speaker_labels = labels_with_speaker(project.conn)
+    assert "QUOTE" in speaker_labels
+    records = list(jsonl.read(src, layers=project.label_layers(), workers=workers, speaker_labels=speaker_labels))
+    assert records[0].packed.speakers == ["s:alice Émile", "s?"]  # ASCII lower case, as SQLite's lower()
+    assert records[-1].packed.speakers == ["s?"]
+    stale = list(jsonl.read(src, layers=project.label_layers(), workers=workers, speaker_labels=frozenset()))
+    assert stale[0].packed.speakers == ["s:alice Émile"]  # no s?: found with other labels
+    import_records(project, records[:20] + stale[20:40] + records[40:], ImportSummary(), source=str(src))
+    rows = _unpacked_copy(project, tmp_path)
+    try:
+        assert document_marks(project.conn) == document_marks(rows.conn)  # what the triggers keep for rows
+        assert ("d25", "s?") in document_marks(project.conn)  # the stale ones were found again
+        # speakers of every JSON type named as the triggers (SQL's ->> and lower()) name them
+        assert {m for d, m in document_marks(project.conn) if d.startswith("v")} >= {
+            "s:alice Émile", "s:3", "s:2.5", "s:1", "s?", 's:["a","b"]', 's:{"n":"x"}'}
+    finally:
+        rows.close()
+
+
+def _journal_during_import(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from newsmark.store import importer
+
+    modes: list[str] = []
+    real = importer._import_one
+
+    def spy(project: Project, *args: Any, **kwargs: Any) -> None:
+        modes.append(project.conn.execute("PRAGMA journal_mode").fetchone()[0])
+        real(project, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "_import_one", spy)
+    return modes
+
+
+def _wal_on_disk(path: Path) -> bool:
+    with path.open("rb") as f:  # the header's file format bytes: 2 for WAL, 1 for a rollback journal
+        f.seek(18)
+        return f.read(2) == b"\x02\x02"
+
+
+def test_the_first_import_into_an_empty_project_writes_its_pages_once(project: Project, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """store.bulk: with a rollback journal the new pages of an empty project's first import are
+    written once (not into the WAL, then into the file); the project is in WAL again after it,
+    and a later import, into a project with documents, stays in WAL."""
+    modes = _journal_during_import(monkeypatch)
+    src = _write(tmp_path / "first.jsonl", *[_speaking(f"d{i}") for i in range(30)])
+    _import(project, src, batch=7)
+    assert set(modes) == {"delete"}
+    assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and _wal_on_disk(project.path)
+    assert not Path(f"{project.path}-journal").exists()
+    modes.clear()
+    _import(project, _write(tmp_path / "second.jsonl", _record("later")), batch=7)
+    assert set(modes) == {"wal"}
+    assert project.count_documents() == 31 and check(project).ok
+
+
+def test_the_first_import_stays_in_wal_while_another_program_has_the_project_open(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    modes = _journal_during_import(monkeypatch)
+    src = _write(tmp_path / "first.jsonl", *[_speaking(f"d{i}") for i in range(30)])
+    with Project.open(project.path) as window:
+        assert window.count_documents() == 0
+        _import(project, src, batch=7)
+        assert set(modes) == {"wal"}
+        assert window.count_documents() == 30  # it sees the import, as ever
+    other = Project.create(tmp_path / "alone.newsmark")
+    try:
+        _import(other, src, batch=7)  # the same file alone: a rollback journal, the same project
+        assert _strip_times(_export(other)) == _strip_times(_export(project))
+        assert document_marks(other.conn) == document_marks(project.conn)
+    finally:
+        other.close()
+
+
+def _strip_times(data: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'"\d{4}-\d\d-\d\dT[0-9:.]+(\+00:00|Z)?"', b'"T"', data)
+
+
+def test_a_failed_first_import_leaves_the_empty_project_as_it_was(project: Project, tmp_path: Path) -> None:
+    records: list[Any] = [_speaking(f"d{i}") for i in range(60)]
+    records[45]["annotations"][0]["start"] = -1
+    src = _write(tmp_path / "bad.jsonl", *records)
+    with pytest.raises(Exception, match=r"bad\.jsonl.*line 46"):
+        import_records(project, jsonl.read(src, layers=project.label_layers(), workers=2), ImportSummary(),
+                       source=str(src), batch=10)
+    assert project.document_ids() == [] and document_marks(project.conn) == []
+    assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and _wal_on_disk(project.path)
+    assert check(project).ok
 
 
 def test_layers_guessed_by_the_reader_follow_the_schema(project: Project, tmp_path: Path) -> None:

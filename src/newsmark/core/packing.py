@@ -5,12 +5,13 @@ processes can pack the records of a large file while the importer writes."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Collection, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
+from newsmark.core import jsonutil
 from newsmark.core.model import NativeAnnotation, NativeRelation
 
 _encode = msgspec.json.Encoder().encode
@@ -30,6 +31,42 @@ class Packed:
     annotation_count: int
     relation_count: int
     layers: dict[str, str]  # the layer written into the annotations for each label
+    # the search index's speaker marks (``s:name``, ``s?``: ``speaker_marks``), found where the
+    # annotations were decoded (an import's worker processes), and the labels with a speaker
+    # attribute they were found with (the importer checks them against the schema's); None: not
+    # found, the store decodes the JSON for them
+    speakers: list[str] | None = None
+    speaker_labels: frozenset[str] | None = None
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def speaker_name(value: Any) -> str:
+    """A speaker attribute as the search index's mark names it: what SQLite's ``->>`` then
+    ``lower()`` make of the JSON value (the triggers' marks of documents with rows)."""
+    if isinstance(value, str):
+        return value.translate(_ASCII_LOWER)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return str(value)
+    return jsonutil.dumps(value).translate(_ASCII_LOWER)
+
+
+def speaker_marks(annotations: Iterable[NativeAnnotation], speaker_labels: Collection[str]) -> list[str]:
+    """A document's speaker marks for the search index (docs/adr/0013): ``s:NAME`` for each
+    speaker attribute, ``s?`` for an annotation of a label with a speaker attribute that has
+    none (``speaker_labels``)."""
+    marks: set[str] = set()
+    for a in annotations:
+        attributes = a.attributes
+        speaker = attributes.get("speaker") if attributes else None
+        if speaker is not None:
+            marks.add("s:" + speaker_name(speaker))
+        elif a.label in speaker_labels:
+            marks.add("s?")
+    return sorted(marks)
 
 
 def has_identical(annotations: Iterable[NativeAnnotation]) -> bool:

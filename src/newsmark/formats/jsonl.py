@@ -17,7 +17,6 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,7 +25,7 @@ import orjson
 from newsmark.core import jsonutil
 from newsmark.core.errors import InputError, ValidationError
 from newsmark.core.model import now, text_sha256
-from newsmark.core.packing import has_identical, pack
+from newsmark.core.packing import has_identical, pack, speaker_marks
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted
@@ -50,25 +49,28 @@ NATIVE_FIELDS = ("text", "title", "id")
 
 def read(path: str | Path, progress: Progress | None = None,
          fields: tuple[str, str, str] = NATIVE_FIELDS, layers: dict[str, str] | None = None,
-         workers: int = 0, rules: Rules | None = None) -> Iterator[Record]:
+         workers: int = 0, rules: Rules | None = None,
+         speaker_labels: frozenset[str] | None = None) -> Iterator[Record]:
     """Records of a JSONL file, each a document or the error that line has.
 
     ``progress`` is called with the number of bytes read since the last call.  ``fields``
     names the fields holding the text, title and id (for collections from elsewhere); other
     fields that are not native go to the document's meta.  Given the schema's ``layers``, the
     records come packed for the store (docs/adr/0008), by ``workers`` processes if more than
-    one (native fields only); given the schema's ``rules``, each record notes what breaks them.
+    one (native fields only); given the schema's ``rules``, each record notes what breaks them;
+    given the labels with a speaker attribute, packed records bring their speaker marks for the
+    search index (``core.packing.speaker_marks``).
     """
-    lines = _lines(path)
     if layers is not None and workers > 1 and fields == NATIVE_FIELDS:
-        yield from _read_packed_in_workers(lines, path, progress, layers, workers, rules=rules)
+        yield from _read_packed_in_workers(path, progress, layers, workers, rules=rules,
+                                           speaker_labels=speaker_labels)
         return
-    for number, raw in lines:
+    for number, raw in _lines(path):
         if progress:
             progress(len(raw))
         if raw.strip():
             rec = parse_line(raw, path, number, fields)
-            yield rec if layers is None else _packed(rec, layers, rules)
+            yield rec if layers is None else _packed(rec, layers, rules, speaker_labels)
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
@@ -84,11 +86,15 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
             yield number, raw
 
 
-def _packed(rec: Record, layers: dict[str, str], rules: Rules | None = None) -> Record:
+def _packed(rec: Record, layers: dict[str, str], rules: Rules | None = None,
+            speaker_labels: frozenset[str] | None = None) -> Record:
     if rec.native is not None and rec.document is not None and not has_identical(rec.native[0]):
         if rules is not None:
             rec.rule_problems = rules.problems(*rec.native)
         rec.packed = pack(*rec.native, layers, rec.label_layers, now())
+        if speaker_labels is not None:
+            rec.packed.speakers = speaker_marks(rec.native[0], speaker_labels)
+            rec.packed.speaker_labels = speaker_labels
         rec.native = None
         rec.sha256 = text_sha256(rec.document.text)
     return rec
@@ -128,41 +134,108 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="newsmark-parent-watch", daemon=True).start()
 
 
-CHUNK_LINES = 64  # lines per task given to a worker process
+BLOCK_BYTES = 1 << 20  # a worker's task: the lines that begin in a megabyte of the file (~60 articles)
 _AHEAD = 16  # tasks queued per worker
+_READ_ON = 1 << 20
 
 
-def _read_packed_in_workers(lines: Iterator[tuple[int, bytes]], path: str | Path, progress: Progress | None,
-                            layers: dict[str, str], workers: int, rules: Rules | None = None) -> Iterator[Record]:
+def block_lines(f: BinaryIO, start: int, end: int) -> list[bytes]:
+    """The lines (each with its newline, as iterating over the file gives them) that begin at
+    a byte in [start, end) of the open file ``f``; a line longer than the block is read to its
+    end.  Every line of the file begins in exactly one block."""
+
+    def read_at(pos: int, n: int) -> bytes:
+        f.seek(pos)
+        return f.read(n)
+
+    # buf[j] is the file's byte at start - 1 + j; before the first byte, a newline
+    buf = b"\n" + read_at(0, end) if start == 0 else read_at(start - 1, end - start + 1)
+    limit = min(end - start, len(buf))  # a newline at j < limit begins a line in this block
+    lines: list[bytes] = []
+    j = buf.find(b"\n", 0, limit)
+    while j != -1:
+        k = buf.find(b"\n", j + 1)
+        if k != -1:
+            lines.append(buf[j + 1:k + 1])
+            j = k if k < limit else -1
+            continue
+        rest = [buf[j + 1:]]  # the last line runs past the block: read on to its newline
+        pos = start - 1 + len(buf)
+        while more := read_at(pos, _READ_ON):
+            n = more.find(b"\n")
+            if n != -1:
+                rest.append(more[:n + 1])
+                break
+            rest.append(more)
+            pos += len(more)
+        line = b"".join(rest)
+        if line:  # nothing after the file's last newline is no line
+            lines.append(line)
+        break
+    if start == 0 and lines and lines[0].startswith(b"\xef\xbb\xbf"):
+        lines[0] = lines[0][3:]  # a UTF-8 byte order mark
+    return lines
+
+
+def pack_block(path: str, start: int, end: int, layers: dict[str, str], rules: Rules | None,
+               speaker_labels: frozenset[str] | None) -> tuple[list[int], list[Any]]:
+    """In a worker: the lines beginning in [start, end) of the file, checked and packed
+    (``records.pack_lines``): their lengths, and for each its packed tuple, or its bytes when
+    the full path must read it.  The worker reads the file itself: the importer sends it two
+    numbers, not the lines."""
+    with open(path, "rb", buffering=0) as f:
+        lines = block_lines(f, start, end)
+    packed = pack_lines(lines, layers, rules, speaker_labels)
+    return [len(raw) for raw in lines], [raw if p is None else p for p, raw in zip(packed, lines, strict=True)]
+
+
+def _read_packed_in_workers(path: str | Path, progress: Progress | None, layers: dict[str, str], workers: int,
+                            rules: Rules | None = None, speaker_labels: frozenset[str] | None = None
+                            ) -> Iterator[Record]:
     """Lines are checked and packed by worker processes (spawned: the window may run Qt
-    threads), in order; a line the fast path leaves is read here by the full path.  Closing
-    the iterator (a cancel, a bad record) stops the workers."""
+    threads), each reading its blocks of the file, in order; a line the fast path leaves is
+    read here by the full path.  Closing the iterator (a cancel, a bad record) stops the
+    workers."""
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    try:
+        with Path(path).open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", file=path) from None
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_setup, initargs=(os.getpid(),))
-    pending: deque[tuple[list[tuple[int, bytes]], Future[list[Any]]]] = deque()
+    pending: deque[Future[tuple[list[int], list[Any]]]] = deque()
     snapshot = dict(layers)
+    starts = iter(range(0, size, BLOCK_BYTES))
+    name = os.path.abspath(path)  # the workers' folder is this one's, but to be sure
 
     def submit() -> None:
-        chunk = list(islice(lines, CHUNK_LINES))
-        if chunk:
-            pending.append((chunk, pool.submit(pack_lines, [raw for _, raw in chunk], snapshot, rules)))
+        start = next(starts, None)
+        if start is not None:
+            pending.append(pool.submit(pack_block, name, start, min(start + BLOCK_BYTES, size), snapshot,
+                                       rules, speaker_labels))
 
+    number = 0
     try:
         for _ in range(workers * _AHEAD):
             submit()
         while pending:
-            chunk, future = pending.popleft()
+            future = pending.popleft()
             submit()
-            for (number, raw), result in zip(chunk, future.result(), strict=True):
+            try:
+                lengths, results = future.result()
+            except OSError as e:  # the file went away or changed meanwhile
+                raise InputError(f"cannot read the file: {e.strerror or e}", file=path) from None
+            for length, result in zip(lengths, results, strict=True):
+                number += 1
                 if progress:
-                    progress(len(raw))
-                if result is not None:
-                    yield unpack_line(number, result)
-                elif raw.strip():
-                    yield _packed(parse_line(raw, path, number), layers, rules)
+                    progress(length)
+                if type(result) is tuple:
+                    yield unpack_line(number, result, speaker_labels)
+                elif result.strip():
+                    yield _packed(parse_line(result, path, number), layers, rules, speaker_labels)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -6,6 +6,8 @@ message naming the annotation or relation at fault; readers add the file and lin
 
 from __future__ import annotations
 
+import operator
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +28,7 @@ from newsmark.core.model import (
     text_sha256,
 )
 from newsmark.core.offsets import check_span
-from newsmark.core.packing import Packed, finish_packing, layers_of
+from newsmark.core.packing import Packed, finish_packing, layers_of, speaker_name
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 
@@ -289,6 +291,7 @@ def _has_long_int(value: Any) -> bool:
 
 
 _NUMERIC_OR_CONTAINER = (int, dict, list)
+_LABEL_ANNOTATOR = operator.itemgetter(2, 3)
 
 
 def check_record_bytes(raw: bytes) -> Checked | None:
@@ -309,6 +312,9 @@ class _PackAlong:
     stamp: str
     written: dict[str, str] = field(default_factory=dict)
     by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    # the labels with a speaker attribute, and the speaker marks found (core.packing.speaker_marks)
+    speaker_labels: frozenset[str] | None = None
+    speakers: set[str] = field(default_factory=set)
 
 
 def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlong | None] | None:
@@ -329,16 +335,18 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     given: dict[str, str] = {}  # the layer the record names for each label
     labels: dict[str, None] = {}  # the labels used, in order
     ids = []
-    spans: set[tuple[int, int, str, str | None]] = set()
+    spans: list[tuple[int, int, str, str | None]] = []  # (start, end, label, annotator)
+    nested = False  # whether a stored value (attributes, meta) holds a list or an object
+    unknown = False  # whether a label is not in the schema's layers (along)
+    schema_layers = along.layers if along is not None else {}
+    speaker_labels = along.speaker_labels if along is not None else None
+    speakers: set[str] = along.speakers if along is not None else set()
     for a in anns:
         ann_id, start, end, label = a.id, a.start, a.end, a.label
         if not (ann_id and 0 <= start < end <= n):
             return None
         ids.append(ann_id)
-        same = (start, end, label, a.annotator)
-        if same in spans:  # two identical annotations: the full path, and the importer keeps one
-            return None
-        spans.add(same)
+        spans.append((start, end, label, a.annotator))
         span = text[start:end]
         if a.text is None:
             a.text = span
@@ -354,26 +362,40 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
             a.attributes = {}
         elif attrs:
             for v in attrs.values():
-                if type(v) in _NUMERIC_OR_CONTAINER and _has_long_int(v):
-                    return None
+                if type(v) in _NUMERIC_OR_CONTAINER:
+                    if _has_long_int(v):
+                        return None
+                    nested = nested or type(v) is not int
+        if speaker_labels is not None:  # as core.packing.speaker_marks finds them, in this walk
+            speaker = attrs.get("speaker") if attrs else None
+            if speaker is not None:
+                speakers.add("s:" + speaker_name(speaker))
+            elif label in speaker_labels:
+                speakers.add("s?")
         if label not in labels:
             if not label.strip():
                 return None
             labels[label] = None
         if along is not None:
+            schema_layer = schema_layers.get(label)
+            if schema_layer is None:
+                unknown = True
+            else:
+                a.layer = schema_layer
             if not a.created:
                 a.created = along.stamp
             if not a.updated:
                 a.updated = along.stamp
-            key = (label, a.annotator)
-            along.by_label[key] = along.by_label.get(key, 0) + 1
     seen = set(ids)
-    if len(seen) != len(ids):
-        return None
+    if len(seen) != len(ids) or len(set(spans)) != len(spans):  # two annotations identical (span, label
+        return None  # and annotator): the full path, and the importer keeps one
+    if along is not None:  # counted by (label, annotator), in the order they come (C loops)
+        along.by_label = dict(Counter(map(_LABEL_ANNOTATOR, spans)))
     if along is not None:
         written = along.written = layers_of(labels, along.layers, given)
-        for a in anns:
-            a.layer = written[a.label]
+        if unknown:  # a label the schema lacks: its layer is known now (the others have theirs)
+            for a in anns:
+                a.layer = written[a.label]
     rels = rec.relations or []
     rel_ids: set[str] = set()
     for r in rels:
@@ -383,12 +405,17 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
         rel_ids.add(r.id)
         if r.attributes is None:
             r.attributes = {}
-        elif r.attributes and _has_long_int(r.attributes):
-            return None
+        elif r.attributes:
+            if _has_long_int(r.attributes):
+                return None
+            nested = nested or any(type(v) in _CONTAINERS for v in r.attributes.values())
     meta = rec.meta or {}
-    if meta and _has_long_int(meta):
-        return None
-    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
+    if meta:
+        if _has_long_int(meta):
+            return None
+        nested = nested or any(type(v) in _CONTAINERS for v in meta.values())
+    # only stored values nested in lists or objects can put the record too deep (_check_depth)
+    if nested and raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
         try:
             _check_depth(meta, anns, rels)
         except ValidationError:
@@ -403,17 +430,19 @@ PackedLine = tuple[tuple[str, str, str, dict[str, Any], str, str, str], dict[str
                    list[str] | None]
 
 
-def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None = None) -> list[PackedLine | None]:
+def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None = None,
+               speaker_labels: frozenset[str] | None = None) -> list[PackedLine | None]:
     """Check and pack native JSONL lines by the fast path (run in worker processes for large
     files): each the checked record's document (without its annotations), the layers it
     names, whether it gave its id, its packed annotations (``core.packing.Packed`` as a
     tuple) and its text's hash; None for a line the full path must read.  ``layers`` is the
     schema's; a label it lacks gets the layer its first record names, as the importer will give
-    it (the importer checks)."""
+    it (the importer checks).  Given the labels with a speaker attribute, the packed tuple ends
+    with the search index's speaker marks (``core.packing.speaker_marks``)."""
     stamp = now()
     out: list[PackedLine | None] = []
     for raw in lines:
-        result = _check_fast(raw, _PackAlong(layers, stamp))
+        result = _check_fast(raw, _PackAlong(layers, stamp, speaker_labels=speaker_labels))
         if result is None:
             out.append(None)
             continue
@@ -425,13 +454,17 @@ def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None =
         out.append(((d.id, d.title, d.text, d.meta, d.status, d.created, d.updated), checked.layers,
                     checked.id_given,
                     (packed.annotations, packed.relations, packed.label_counts, packed.type_counts,
-                     packed.annotation_count, packed.relation_count, packed.layers), text_sha256(d.text), problems))
+                     packed.annotation_count, packed.relation_count, packed.layers,
+                     None if speaker_labels is None else sorted(along.speakers)),
+                    text_sha256(d.text), problems))
     return out
 
 
-def unpack_line(number: int, line: PackedLine) -> Record:
-    """The Record for a line packed by ``pack_lines``."""
+def unpack_line(number: int, line: PackedLine, speaker_labels: frozenset[str] | None = None) -> Record:
+    """The Record for a line packed by ``pack_lines`` (given the same ``speaker_labels``)."""
     (doc_id, title, text, meta, status, created, updated), given, id_given, packed, sha, problems = line
     doc = Document(id=doc_id, text=text, title=title, meta=meta, status=status, created=created, updated=updated)
-    return Record(number, document=doc, label_layers=given, id_given=id_given, packed=Packed(*packed),
-                  sha256=sha, rule_problems=problems)
+    pk = Packed(*packed)
+    pk.speaker_labels = speaker_labels
+    return Record(number, document=doc, label_layers=given, id_given=id_given, packed=pk, sha256=sha,
+                  rule_problems=problems)

@@ -271,10 +271,12 @@ def _import_one_file(project: Project, path: Path, k: str, fields: FieldMap, ski
             # a large file is checked and packed in worker processes while this one writes
             workers = min(os.cpu_count() or 1, JSONL_WORKERS) if big else 0
             from newsmark.core.rules import Rules
+            from newsmark.store.search_index import labels_with_speaker
 
             reader = functools.partial(jsonl.read, path, tick, (fields.text, fields.title, fields.id),
                                        project.label_layers(), workers,
-                                       Rules.of(project.labels(), project.relation_types()))
+                                       Rules.of(project.labels(), project.relation_types()),
+                                       labels_with_speaker(project.conn))
             import_records(project, reader, summary, source=str(path), skip_bad=skip_bad,
                            batch=BATCH_DOCUMENTS if big else None)
             group.maybe_commit()

@@ -30,6 +30,7 @@ from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
 from newsmark.store import search_index
+from newsmark.store.bulk import bulk_write
 from newsmark.store.project import BUSY_TIMEOUT_MS, Project
 
 # A new document with more annotations than this is stored as rows, not packed: its first edit
@@ -169,7 +170,11 @@ def import_records(
                 for rec in items:
                     _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
         else:
-            _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch)
+            # the first import into an empty project writes its pages once (a rollback journal,
+            # not WAL) when no one else has the project open
+            empty = project.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
+            with bulk_write(project, rollback_journal=empty):
+                _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch)
     finally:
         _close(items)
     summary.files += 1

@@ -998,7 +998,8 @@ class Project:
             (doc_id, jsonutil.dumps(packed.label_counts), jsonutil.dumps(packed.type_counts),
              packed.annotations, packed.relations, packed.annotation_count, packed.relation_count),
         )
-        search_index.packed_marks(self.conn, doc_id, packed.annotations, packed.label_counts, packed.type_counts)
+        search_index.packed_marks(self.conn, doc_id, packed.annotations, packed.label_counts, packed.type_counts,
+                                  packed.speakers, packed.speaker_labels)
 
     def label_layers(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT name, layer FROM labels"))

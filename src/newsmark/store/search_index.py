@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 
-from newsmark.core import jsonutil
+from newsmark.core.packing import speaker_name
 
 
 class _Speaker(msgspec.Struct, gc=False):
@@ -38,18 +38,6 @@ class _MarkAnnotation(msgspec.Struct, gc=False):
 
 
 _decode = msgspec.json.Decoder(list[_MarkAnnotation]).decode
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _sql_text(value: Any) -> str:
-    """What SQLite's ``->>`` then ``lower()`` make of a JSON value (the triggers' marks)."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, str):
-        return value.translate(_ASCII_LOWER)
-    if isinstance(value, int | float):
-        return str(value)
-    return str(jsonutil.dumps(value)).translate(_ASCII_LOWER)
 
 
 def token(mark_id: int) -> str:
@@ -68,7 +56,7 @@ class _Marks:
         if importing:
             for mark, mark_id in conn.execute("SELECT mark, id FROM search_mark_names"):
                 self.by_kind.setdefault(mark[:2], {})[mark[2:]] = token(mark_id)
-        self.with_speaker = _labels_with_speaker(conn)
+        self.with_speaker = labels_with_speaker(conn)
 
     def token(self, kind: str, name: str) -> str:
         """The token of the mark ``kind + name``, named in ``search_mark_names`` if new."""
@@ -105,7 +93,7 @@ class _Marks:
             for a in _decode(annotations):
                 attributes = a.attributes
                 if attributes is not None and (speaker := attributes.speaker) is not None:
-                    name = speaker.translate(_ASCII_LOWER) if isinstance(speaker, str) else _sql_text(speaker)
+                    name = speaker_name(speaker)
                     toks.add(speakers.get(name) or self.token("s:", name))
                 elif a.label in with_speaker:
                     toks.add(self.token("s?", ""))
@@ -113,9 +101,16 @@ class _Marks:
 
 
 def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str,
-                 label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]]) -> None:
-    """Write the marks of a new packed document: one row of ``search_doc_marks``."""
+                 label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]],
+                 speakers: list[str] | None = None, speaker_labels: frozenset[str] | None = None) -> None:
+    """Write the marks of a new packed document: one row of ``search_doc_marks``.  Its speaker
+    marks are ``speakers`` when given and found with the labels that have a speaker attribute
+    now (``speaker_labels``: an import's workers find them, ``core.packing.speaker_marks``),
+    else found here in the JSON."""
     marks = _importing.get(id(conn)) or _Marks(conn, importing=False)
+    if speakers is not None and speaker_labels == marks.with_speaker:
+        _write_given(conn, marks, doc_id, label_counts, type_counts, speakers)
+        return
     tokens = marks.of_packed(annotations, label_counts, type_counts)
     if tokens:  # now, while the document's row is in the page cache (an import's are indexed at its end)
         conn.execute("INSERT INTO search_doc_marks(doc_rowid, marks)"
@@ -126,7 +121,12 @@ def packed_marks_given(conn: sqlite3.Connection, doc_id: str, label_counts: list
                       type_counts: list[tuple[str, int]], speakers: list[str]) -> None:
     """Write the marks of a new packed document whose speaker marks (``s:NAME``, ``s?``) are
     known (a merge takes them from its sources, see ``speaker_marks``): no annotation decoded."""
-    marks = _importing.get(id(conn)) or _Marks(conn, importing=False)
+    _write_given(conn, _importing.get(id(conn)) or _Marks(conn, importing=False), doc_id, label_counts,
+                 type_counts, speakers)
+
+
+def _write_given(conn: sqlite3.Connection, marks: _Marks, doc_id: str, label_counts: list[tuple[str, str | None, int]],
+                 type_counts: list[tuple[str, int]], speakers: list[str]) -> None:
     toks = set(marks.of_packed(b"[]", label_counts, type_counts).split())
     for mark in speakers:
         toks.add(marks.token(mark[:2], mark[2:]))
@@ -156,7 +156,8 @@ def speaker_marks(conn: sqlite3.Connection, doc_id: str | None = None) -> dict[s
 _importing: dict[int, _Marks] = {}
 
 
-def _labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
+def labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
+    """The labels whose speaker attribute makes speaker marks (``s?`` when an annotation has none)."""
     return frozenset(r[0] for r in conn.execute(
         "SELECT name FROM labels WHERE instr(attributes, '\"speaker\"') > 0"))
 

@@ -40,6 +40,7 @@ from newsmark.core.packing import (
 )
 from newsmark.core.schema import Schema
 from newsmark.store import migrations, search_index
+from newsmark.store.bulk import bulk_write
 from newsmark.store.packed import insert_parts, joined
 from newsmark.store.packed import parts as team_parts
 from newsmark.store.project import Project
@@ -263,16 +264,10 @@ def _merge(team_path: str | Path, sources: Sequence[str | Path],
         team = Project.create(team_path, schemas[0], page_size=TEAM_PAGE_SIZE) if created else Project.open(team_path)
         summary.created = created
         try:
-            with team:
-                if created:
-                    # a new file is written with a rollback journal: its new pages need no
-                    # journaling, where WAL would write them twice (into the log, then the file)
-                    team.conn.execute("PRAGMA journal_mode = DELETE")
+            # a new file is written with a rollback journal: its new pages need no
+            # journaling, where WAL would write them twice (into the log, then the file)
+            with team, (bulk_write(team) if created else contextlib.nullcontext()):
                 _merge_into(team, read, schemas, summary, progress)
-                if created:
-                    mode = team.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                    if str(mode).lower() != "wal":
-                        raise ProjectError(f"{team_path}: cannot switch the project to WAL mode ({mode})")
         except BaseException:
             if created:
                 for suffix in ("", "-wal", "-shm", "-journal"):
