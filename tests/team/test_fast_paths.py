@@ -13,6 +13,7 @@ import pytest
 
 from newsmark.core.model import Document
 from newsmark.store import Project
+from newsmark.team import agreement
 from newsmark.team.agreement import TOKEN_PATTERN, _DocView, _token_bounds
 from newsmark.team.data import DocWork, Span, gc_paused
 from newsmark.team.merge import merge
@@ -68,6 +69,24 @@ def test_token_sets_match_the_per_token_definition(seed: int) -> None:
     inside, by_label = _reference(text, spans)
     assert {lab: _tokens(m) for lab, m in view.masks("ann").items()} == inside
     assert {lab: _tokens(m) for lab, m in view.labels("ann").items()} == by_label
+
+
+def test_token_sets_of_a_long_document_are_shifted_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond POWERS_MAX tokens no list of powers of two is made (quadratic in size): each
+    span's bits are shifted, the same sets."""
+    rng = random.Random(3)
+    text = " ".join(rng.choice(["the", "minister", ",", "😀", "石油"]) for _ in range(300))
+    spans = sorted((Span(f"a{k}", s, min(len(text), s + rng.randrange(1, 60)), rng.choice(["PERSON", "ORG"]), "ann")
+                    for k, s in enumerate(rng.randrange(0, len(text)) for _ in range(60))),
+                   key=lambda s: (s.start, s.end))
+    inside, by_label = _reference(text, spans)
+    for most in (10_000, 100):  # the tokens well under the limit, then over it
+        monkeypatch.setattr(agreement, "POWERS_MAX", most)
+        powers: list[int] = []
+        view = _DocView(DocWork("d", "", len(text), text, {"ann": spans}), ["ann"], powers)
+        assert {lab: _tokens(m) for lab, m in view.masks("ann").items()} == inside
+        assert {lab: _tokens(m) for lab, m in view.labels("ann").items()} == by_label
+        assert len(powers) == (view.ntok + 1 if most > view.ntok else 0)
 
 
 def test_gc_paused_restores_the_collector() -> None:

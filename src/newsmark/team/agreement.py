@@ -30,6 +30,7 @@ from newsmark.team.measures import (
     exact_matching,
     f1,
     fleiss_kappa_table,
+    overlap_count,
     overlap_matching,
 )
 
@@ -115,6 +116,11 @@ def _token_bounds(text: str) -> tuple[list[int], list[int]]:
     return offsets[0:-1:2], offsets[1::2]
 
 
+POWERS_MAX = 8192  # tokens: up to this many in a document, 2**k is made once for each k and shared
+# by the documents of a count (k/8 bytes each: 4 MiB at most); beyond, shifted for each span (a
+# list for a document of a million tokens would take 60 GB)
+
+
 class _DocView:
     """One document's spans by annotator and label, and its tokens as bit sets (Python ints,
     bit i for token i): per annotator and label the tokens inside one of their spans of that
@@ -122,10 +128,12 @@ class _DocView:
     outermost span) is that label. Everything is computed once per document, lazily, and
     shared by every pair of annotators."""
 
-    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels",
-                 "_powers")
+    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos",
+                 "end_labels", "_powers")
 
-    def __init__(self, doc: DocWork, annotators: Sequence[str]) -> None:
+    def __init__(self, doc: DocWork, annotators: Sequence[str], powers: list[int] | None = None) -> None:
+        """``powers``: 2**k for k = 0, 1, ..., a list shared by the documents of a count and
+        extended as a document needs (up to ``POWERS_MAX``)."""
         self.doc = doc
         self.by: dict[str, dict[str, list[Span]]] = {}
         spans = doc.spans
@@ -146,7 +154,7 @@ class _DocView:
         self._labels: dict[str, dict[str, int]] = {}
         self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
         self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        self._powers: list[int] = []
+        self._powers: list[int] = [] if powers is None else powers
         self.end_labels: dict[str, set[str]] = {}
 
     def positions(self, name: str, label: str) -> list[tuple[int, int]]:
@@ -159,7 +167,10 @@ class _DocView:
 
     def _tokenize(self) -> None:
         self._starts, self._ends = _token_bounds(self.doc.text or "")
-        self.ntok = len(self._starts)
+        n = self.ntok = len(self._starts)
+        power = self._powers
+        if len(power) <= n <= POWERS_MAX:
+            power.extend([1 << k for k in range(len(power), n + 1)])
 
     def masks(self, name: str) -> dict[str, int]:
         """Per label, the tokens this annotator put inside a span of that label."""
@@ -186,34 +197,33 @@ class _DocView:
         starts = [s.start for s in spans]  # (comprehensions: faster than attrgetter on the structs)
         ends = [s.end for s in spans]
         labels = [s.label for s in spans]
-        # each span's tokens [i, j): those it touches
-        first = list(map(bisect.bisect_right, repeat(self._ends, n), starts))
-        stop = list(map(bisect.bisect_left, repeat(self._starts, n), ends))
-        power = self._powers
-        if not power:  # 2**k for every token boundary k: the tokens [i, j) are 2**j - 2**i
-            power = self._powers = [1 << k for k in range(self.ntok + 1)]
-        bits = list(map(operator.sub, map(power.__getitem__, stop), map(power.__getitem__, first)))
+        # each span's tokens [i, j), those it touches: i the first token ending after its start,
+        # j the first starting at or after its end; as bits, 2**j - 2**i
+        first = map(bisect.bisect_right, repeat(self._ends, n), starts)
+        stop = map(bisect.bisect_left, repeat(self._starts, n), ends)
+        if self.ntok > POWERS_MAX:
+            bits = list(map(operator.sub, map(operator.lshift, repeat(1), stop), map(operator.lshift, repeat(1), first)))
+        else:
+            power = self._powers  # shared: 2**k for k = 0 to this document's number of tokens, or more
+            bits = list(map(operator.sub, map(power.__getitem__, stop), map(power.__getitem__, first)))
         if bits and min(bits) < 0:  # a span that ends before it starts: no tokens
             bits = [max(0, m) for m in bits]
+        # the longest span first (among equals, the smallest start, then the last given); one
+        # pass gives both the tokens inside each label's spans and the tokens each label wins
+        ranked = sorted(zip(map(operator.sub, ends, starts), map(operator.neg, starts), range(n), bits, labels,
+                            strict=True), reverse=True)
         masks: dict[str, int] = {}
-        for lab, m in zip(labels, bits, strict=True):
+        won: dict[str, int] = {}
+        free_tokens = (1 << self.ntok) - 1
+        for _, _, _, m, lab in ranked:
             if m:
                 got = masks.get(lab)
                 masks[lab] = m if got is None else got | m
-        # the longest span first (among equals, the smallest start, then the last given)
-        ranked = sorted(zip(map(operator.sub, ends, starts), map(operator.neg, starts), range(n), strict=True),
-                        reverse=True)
-        won: dict[str, int] = {}
-        free_tokens = power[self.ntok] - 1
-        for k in map(_third, ranked):
-            free = bits[k] & free_tokens
-            if free:
-                free_tokens ^= free
-                lab = labels[k]
-                got = won.get(lab)
-                won[lab] = free if got is None else got | free
-                if not free_tokens:
-                    break
+                free = m & free_tokens
+                if free:
+                    free_tokens ^= free
+                    got = won.get(lab)
+                    won[lab] = free if got is None else got | free
         if free_tokens:
             won[_NONE] = free_tokens
         self._masks[name] = masks
@@ -378,7 +388,8 @@ def tally(work: Sequence[DocWork], names: Sequence[str], *, keep: list[object] |
     the per-document working data (token bit sets...), for the caller to free when it has time
     (freeing them takes ~2% of the work)."""
     names = list(names)
-    views = [_DocView(d, names) for d in work]
+    powers: list[int] = []
+    views = [_DocView(d, names, powers) for d in work]
     if keep is not None:
         keep.append(views)
     views = [v for v in views if len(v.present) >= 2]
@@ -431,9 +442,9 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                     map_exact.update(same)
                     map_overlap.update(same)
                 continue
-            ov = overlap_matching(pa, pb)
-            c[3] += len(ov)
             if mapped:
+                ov = overlap_matching(pa, pb)
+                c[3] += len(ov)
                 ex = exact_matching(pa, pb)
                 for i, j in ex:
                     map_exact[sa[i].id] = sb[j].id
@@ -441,6 +452,7 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                     map_overlap[sa[i].id] = sb[j].id
                 c[2] += len(ex)
             else:
+                c[3] += overlap_count(pa, pb)
                 set_a, set_b = set(pa), set(pb)
                 if len(set_a) == len(pa) and len(set_b) == len(pb):
                     c[2] += len(set_a & set_b)

@@ -43,25 +43,70 @@ def overlap_matching(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, in
     matching pairs that first span x elsewhere, or its partner y elsewhere, swapping keeps every
     pair overlapping (anything y was paired with ends no earlier than x, and starts before y
     ends), so one with (x, y) is as large.  In the order of (end, start), the spans after x
-    all end no earlier than x: the first of the other side that starts before x ends is y."""
+    all end no earlier than x: the first of the other side that starts before x ends is y.
+
+    Computed in one pass over that order (``_sweep``): each span still unmatched when its turn
+    comes waits; a span arriving is taken by the first waiting span of the other side that it
+    starts before the end of (the waiting ones, in order, end no later than it: they are the
+    earlier x that would have scanned on to it), or waits in turn."""
     if not a or not b:
         return []
+    return _sweep(a, b)
+
+
+def overlap_count(a: Sequence[Span], b: Sequence[Span]) -> int:
+    """The size of ``overlap_matching(a, b)``: the same sweep, without the pairs."""
+    if not a or not b:
+        return 0
+    items = sorted([(e, s, 0) for s, e in a] + [(e, s, 1) for s, e in b])
+    ends_a: list[int] = []
+    ends_b: list[int] = []
+    count = 0
+    for end, start, side in items:
+        if side:
+            k = bisect.bisect_right(ends_a, start)
+            if k < len(ends_a):
+                del ends_a[k]
+                count += 1
+            else:
+                ends_b.append(end)
+        else:
+            k = bisect.bisect_right(ends_b, start)
+            if k < len(ends_b):
+                del ends_b[k]
+                count += 1
+            else:
+                ends_a.append(end)
+    return count
+
+
+def _sweep(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
     items = sorted([(e, s, 0, i) for i, (s, e) in enumerate(a)] + [(e, s, 1, j) for j, (s, e) in enumerate(b)])
-    n = len(items)
-    used = [False] * n
+    # per side the unmatched spans whose turn has come: their ends (in order) and indexes
+    ends_a: list[int] = []
+    ends_b: list[int] = []
+    idx_a: list[int] = []
+    idx_b: list[int] = []
     pairs = []
-    for k in range(n):
-        if used[k]:
-            continue
-        end, _, side, idx = items[k]
-        for m in range(k + 1, n):
-            if not used[m]:
-                other = items[m]
-                if other[2] != side and other[1] < end:
-                    used[m] = True
-                    pairs.append((idx, other[3]) if side == 0 else (other[3], idx))
-                    break
-    return sorted(pairs)
+    for end, start, side, idx in items:
+        if side:
+            k = bisect.bisect_right(ends_a, start)  # the first waiting span of a that ends after this starts
+            if k < len(ends_a):
+                del ends_a[k]
+                pairs.append((idx_a.pop(k), idx))
+            else:
+                ends_b.append(end)
+                idx_b.append(idx)
+        else:
+            k = bisect.bisect_right(ends_b, start)
+            if k < len(ends_b):
+                del ends_b[k]
+                pairs.append((idx, idx_b.pop(k)))
+            else:
+                ends_a.append(end)
+                idx_a.append(idx)
+    pairs.sort()
+    return pairs
 
 
 def cohen_kappa_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
