@@ -13,6 +13,7 @@ project in this one instead: the figures are the same either way."""
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import signal
 import sys
@@ -91,8 +92,6 @@ def agreement_in_two(project: Project, *, labels: Sequence[str] = (), layers: Se
     path = project.conn.execute("PRAGMA database_list").fetchone()[2]  # the file this connection reads
     if not path:
         return None
-    import multiprocessing
-
     ctx: Any = multiprocessing.get_context(method)
     here, there = ctx.Pipe()
     other = ctx.Process(target=count_part, args=(there, path, list(labels), list(layers), second),
@@ -157,8 +156,13 @@ def count_part(conn: Connection, path: str, labels: list[str], layers: list[str]
                 work = load_work(p, labels=labels, layers=layers, doc_ids=doc_ids)
             conn.send(("annotators", sorted(annotators_of(work))))
             names = conn.recv()
-            kept: list[object] = []
-            conn.send(("tally", tally(work, names, keep=kept)))  # freed after: the first process waits
+            kept: list[object] = []  # the working data: not freed before the tally is sent
+            conn.send(("tally", tally(work, names, keep=kept)))
+            if multiprocessing.parent_process() is not None:
+                # the second process ends at once, without freeing one by one the objects it made
+                # (~5% of its work): none is needed, and the first process waits for it to end
+                conn.close()
+                os._exit(0)
     except BaseException as e:  # noqa: BLE001 - the first process counts this part itself
         with contextlib.suppress(Exception):
             conn.send(("failed", f"{type(e).__name__}: {e}"))
