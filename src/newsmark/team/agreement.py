@@ -26,7 +26,7 @@ from newsmark.team.measures import (
     Continuum,
     alpha_of,
     cohen_binary,
-    cohen_kappa_counts,
+    cohen_kappa_marginals,
     exact_matching,
     f1,
     fleiss_kappa_table,
@@ -152,7 +152,7 @@ class _DocView:
         self._ends: list[int] = []
         self._masks: dict[str, dict[str, int]] = {}
         self._labels: dict[str, dict[str, int]] = {}
-        self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
+        self._mine: dict[str, list[_Rel]] | None = None
         self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
         self._powers: list[int] = [] if powers is None else powers
         self.end_labels: dict[str, set[str]] = {}
@@ -229,24 +229,34 @@ class _DocView:
         self._masks[name] = masks
         self._labels[name] = won
 
-    def relations(self) -> dict[str, list[tuple[str, str, str, str]]]:
-        """Each annotator's relations (both ends theirs): (type, from, to, repr(value)); and
-        (``end_labels``) the labels of their ends, per annotator."""
+    def relations(self) -> dict[str, list[_Rel]]:
+        """Each annotator's relations (both ends theirs): (type, from, to, repr(value), and the
+        same with each end's start, end and label for its id); and (``end_labels``) the labels
+        of their ends, per annotator."""
         if self._mine is None:
-            owner: dict[str, tuple[str, str]] = {}
+            links = self.doc.links
+            wanted = {ln.from_id for ln in links} | {ln.to_id for ln in links}
+            owner: dict[str, tuple[str, Span]] = {}
             for name, spans in self.doc.spans.items():
-                owner.update({s.id: (name, s.label) for s in spans})
-            mine: dict[str, list[tuple[str, str, str, str]]] = {}
+                owner.update({s.id: (name, s) for s in spans if s.id in wanted})
+            mine: dict[str, list[_Rel]] = {}
             ends: dict[str, set[str]] = {}
-            for ln in self.doc.links:
+            for ln in links:
                 fro, to = owner.get(ln.from_id), owner.get(ln.to_id)
                 if fro is not None and to is not None and fro[0] == to[0]:
                     who = fro[0]
-                    mine.setdefault(who, []).append((ln.type, ln.from_id, ln.to_id, repr(ln.value())))
-                    ends.setdefault(who, set()).update((fro[1], to[1]))
+                    x, y = fro[1], to[1]
+                    value = repr(ln.value())
+                    mine.setdefault(who, []).append(
+                        (ln.type, ln.from_id, ln.to_id, value, (x.start, x.end, x.label, y.start, y.end, y.label, value)))
+                    ends.setdefault(who, set()).update((x.label, y.label))
             self._mine = mine
             self.end_labels = ends
         return self._mine
+
+
+# a relation as agreement compares them: type, from, to, repr(value), and its ends' places and value
+_Rel = tuple[str, str, str, str, tuple[int, int, str, int, int, str, str]]
 
 
 def annotators_of(work: Sequence[DocWork]) -> set[str]:
@@ -267,7 +277,9 @@ class _PairTally:
     tokens: int = 0
     counts: dict[str, list[int]] = field(default_factory=dict)  # label: |A|, |B|, exact, overlap
     kappa: dict[str, list[int]] = field(default_factory=dict)  # label: tokens inside by A, B, both
-    token_pairs: Counter[tuple[Any, Any]] = field(default_factory=Counter)  # (A's, B's token label): tokens
+    # Cohen's kappa over token labels: the tokens both gave the same label, each one's tokens by label
+    token_agree: int = 0
+    token_labels: tuple[Counter[str], Counter[str]] = field(default_factory=lambda: (Counter(), Counter()))
     relations: dict[str, list[int]] = field(default_factory=dict)  # type: |A|, |B|, exact, overlap
 
     def add(self, other: _PairTally) -> None:
@@ -282,7 +294,9 @@ class _PairTally:
                 else:
                     for i, x in enumerate(values):
                         got[i] += x
-        self.token_pairs.update(other.token_pairs)
+        self.token_agree += other.token_agree
+        self.token_labels[0].update(other.token_labels[0])
+        self.token_labels[1].update(other.token_labels[1])
 
     def results(self, a: str, b: str, labels: list[str]) -> list[PairResult]:
         n_docs, tokens = self.documents, self.tokens
@@ -296,7 +310,7 @@ class _PairTally:
             out.append(PairResult(a, b, lab, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
                                   f1(c[3], c[0], c[1]), cohen_binary(tokens, k[0], k[1], k[2]) if tokens else None))
         out.insert(0, PairResult(a, b, ALL, n_docs, tot[0], tot[1], tot[2], tot[3], f1(tot[2], tot[0], tot[1]),
-                                 f1(tot[3], tot[0], tot[1]), cohen_kappa_counts(self.token_pairs)))
+                                 f1(tot[3], tot[0], tot[1]), cohen_kappa_marginals(self.token_agree, *self.token_labels)))
         for rtype in sorted(self.relations):
             c = self.relations[rtype]
             out.append(PairResult(a, b, rtype, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
@@ -410,15 +424,16 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
     counts = out.counts  # label: |A|, |B|, exact, overlap
     kappa_counts = out.kappa  # label: A, B, both (tokens: ``out.tokens``)
     tokens = 0
-    all_pairs = out.token_pairs
+    agree = 0
+    labels_a, labels_b = out.token_labels
     rel_counts = out.relations
     for v in shared:
         by_a, by_b = v.by[a], v.by[b]
         rels = v.relations() if v.doc.links else {}
         # the labels whose spans need matching one by one: the ends of A's relations, where B has some
         ends = v.end_labels.get(a, _NO_LABELS) if rels.get(a) and rels.get(b) else _NO_LABELS
-        map_exact: dict[str, str] = {}
         map_overlap: dict[str, str] = {}
+        twins = False  # identical spans (place and label) of one annotator among the relations' ends
         for lab in by_a.keys() | by_b.keys():
             sa, sb = by_a.get(lab), by_b.get(lab)
             c = counts.get(lab)
@@ -438,26 +453,23 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                 c[2] += len(pa)
                 c[3] += len(pa)
                 if mapped:
-                    same = dict(zip(map(_id, sa), map(_id, sb), strict=True))
-                    map_exact.update(same)
-                    map_overlap.update(same)
+                    map_overlap.update(zip(map(_id, sa), map(_id, sb), strict=True))
+                    twins = twins or len(set(pa)) < len(pa)
                 continue
             if mapped:
                 ov = overlap_matching(pa, pb)
                 c[3] += len(ov)
-                ex = exact_matching(pa, pb)
-                for i, j in ex:
-                    map_exact[sa[i].id] = sb[j].id
                 for i, j in ov:
                     map_overlap[sa[i].id] = sb[j].id
-                c[2] += len(ex)
             else:
                 c[3] += overlap_count(pa, pb)
-                set_a, set_b = set(pa), set(pb)
-                if len(set_a) == len(pa) and len(set_b) == len(pb):
-                    c[2] += len(set_a & set_b)
-                else:
-                    c[2] += sum((Counter(pa) & Counter(pb)).values())
+            # exact matches: identical spans, one-to-one (Counter's & where one has twins)
+            set_a, set_b = set(pa), set(pb)
+            if len(set_a) == len(pa) and len(set_b) == len(pb):
+                c[2] += len(set_a & set_b)
+            else:
+                c[2] += sum((Counter(pa) & Counter(pb)).values())
+                twins = twins or mapped
         ma, mb = v.masks(a), v.masks(b)
         tokens += v.ntok
         for lab, m in ma.items():
@@ -474,32 +486,51 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                 k = kappa_counts[lab] = [0, 0, 0]
             k[1] += m.bit_count()
         la, lb = v.labels(a), v.labels(b)
-        for lx, mx in la.items():
-            for ly, my in lb.items():
-                n = (mx & my).bit_count()
-                if n:
-                    all_pairs[(lx, ly)] += n
+        for lab, m in la.items():
+            labels_a[lab] += m.bit_count()
+            other = lb.get(lab)
+            if other is not None:
+                agree += (m & other).bit_count()
+        for lab, m in lb.items():
+            labels_b[lab] += m.bit_count()
         if rels:
+            # relations whose ends match exactly are those whose ends have the same places and
+            # labels; but twins are matched one by one, in order, as exact_matching pairs them
+            map_exact: dict[str, str] | None = None
+            if twins:
+                map_exact = {}
+                for lab in ends:
+                    sa, sb = by_a.get(lab), by_b.get(lab)
+                    if sa and sb:
+                        for i, j in exact_matching(v.positions(a, lab), v.positions(b, lab)):
+                            map_exact[sa[i].id] = sb[j].id
             _relations(rels.get(a, []), rels.get(b, []), map_exact, map_overlap, rel_counts)
     out.tokens = tokens
+    out.token_agree = agree
     return out
 
 
-def _relations(mine_a: list[tuple[str, str, str, str]], mine_b: list[tuple[str, str, str, str]],
-               map_exact: dict[str, str], map_overlap: dict[str, str], counts: dict[str, list[int]]) -> None:
+def _relations(mine_a: list[_Rel], mine_b: list[_Rel], map_exact: dict[str, str] | None,
+               map_overlap: dict[str, str], counts: dict[str, list[int]]) -> None:
     """Count each annotator's relations by type and those of A that B has too (ends matched,
-    same value): exactly matched ends, and ends matched by overlap."""
+    same value): exactly matched ends (``map_exact`` None: the ends' places and labels the
+    same), and ends matched by overlap."""
     for rtype in {r[0] for r in mine_a} | {r[0] for r in mine_b}:
         c = counts.setdefault(rtype, [0, 0, 0, 0])
         ra = [r for r in mine_a if r[0] == rtype]
-        rb = Counter((r[1], r[2], r[3]) for r in mine_b if r[0] == rtype)
+        rb_all = [r for r in mine_b if r[0] == rtype]
         c[0] += len(ra)
-        c[1] += sum(rb.values())
-        if not rb:
+        c[1] += len(rb_all)
+        if not rb_all:
             continue
+        rb = Counter((r[1], r[2], r[3]) for r in rb_all)
+        if map_exact is None:
+            c[2] += sum((Counter([r[4] for r in ra]) & Counter([r[4] for r in rb_all])).values())
         for slot, mapping in ((2, map_exact), (3, map_overlap)):
+            if mapping is None:
+                continue
             left = rb.copy()
-            for _, f, t, val in ra:
+            for _, f, t, val, _ in ra:
                 key = (mapping.get(f, ""), mapping.get(t, ""), val)
                 if left.get(key, 0) > 0:
                     left[key] -= 1

@@ -111,15 +111,22 @@ def _sweep(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
 
 def cohen_kappa_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
     """Cohen's kappa from counts of (category by rater A, category by rater B) over items."""
-    n = sum(pairs.values())
-    if n == 0:
-        return None
     agree = sum(c for (x, y), c in pairs.items() if x == y)
     ma: Counter[Hashable] = Counter()
     mb: Counter[Hashable] = Counter()
     for (x, y), c in pairs.items():
         ma[x] += c
         mb[y] += c
+    return cohen_kappa_marginals(agree, ma, mb)
+
+
+def cohen_kappa_marginals(agree: int, ma: Mapping[Hashable, int], mb: Mapping[Hashable, int]) -> float | None:
+    """Cohen's kappa from what it needs of the counts of (A's category, B's category): the
+    items both put in the same category (``agree``) and each rater's items per category (the
+    same figure as ``cohen_kappa_counts`` of the whole table: integer sums, then divisions)."""
+    n = sum(ma.values())
+    if n == 0:
+        return None
     pe = sum(ma[k] * mb.get(k, 0) for k in ma) / (n * n)
     po = agree / n
     if pe >= 1.0:
