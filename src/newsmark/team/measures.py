@@ -11,8 +11,10 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TypeVar
 
 Span = tuple[int, int]  # start, end (end exclusive)
+K = TypeVar("K", bound=Hashable)
 
 
 def f1(matched: int, a: int, b: int) -> float | None:
@@ -120,7 +122,7 @@ def cohen_kappa_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float 
     return cohen_kappa_marginals(agree, ma, mb)
 
 
-def cohen_kappa_marginals(agree: int, ma: Mapping[Hashable, int], mb: Mapping[Hashable, int]) -> float | None:
+def cohen_kappa_marginals(agree: int, ma: Mapping[K, int], mb: Mapping[K, int]) -> float | None:
     """Cohen's kappa from what it needs of the counts of (A's category, B's category): the
     items both put in the same category (``agree``) and each rater's items per category (the
     same figure as ``cohen_kappa_counts`` of the whole table: integer sums, then divisions)."""
