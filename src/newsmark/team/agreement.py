@@ -567,8 +567,9 @@ def _multi(out: Tally, docs: list[_DocView], names: list[str]) -> None:
         _combinations(rows, [list(v.labels(name).items()) for name in names], 0, -1, [])
     out.documents_all = len(docs)
     out.tokens_all = tokens
-    # alpha_U: the documents one after another as one continuum of characters
-    units: dict[str, list[list[tuple[int, int]]]] = {}
+    # alpha_U: the documents one after another as one continuum of characters; each rater's
+    # units of a label as chunks, a document's spans with the document's offset in the continuum
+    units: dict[str, list[list[tuple[int, list[tuple[int, int]]]]]] = {}
     base = 0
     for v in docs:
         for i, name in enumerate(names):
@@ -576,10 +577,10 @@ def _multi(out: Tally, docs: list[_DocView], names: list[str]) -> None:
                 per = units.get(lab)
                 if per is None:
                     per = units[lab] = [[] for _ in names]
-                per[i] += [(s + base, e + base) for s, e in v.positions(name, lab)]
+                per[i].append((base, v.positions(name, lab)))
         base += v.doc.length
     out.length_all = base
-    out.continua = {lab: Continuum.of(per, 0, base) for lab, per in units.items()}
+    out.continua = {lab: Continuum.of_chunks(per, 0, base) for lab, per in units.items()}
 
 
 def _combinations(rows: Counter[tuple[str, ...]], per: list[list[tuple[str, int]]], depth: int, mask: int,

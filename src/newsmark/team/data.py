@@ -77,7 +77,8 @@ _links = msgspec.json.Decoder(list[Link]).decode
 
 @dataclass(slots=True)
 class DocWork:
-    """One document's annotations, grouped by annotator."""
+    """One document's annotations, grouped by annotator, each one's in position order (start,
+    end; ``load_work`` sorts them), which agreement relies on."""
 
     id: str
     title: str

@@ -7,6 +7,7 @@ variation to correct for chance): disjoint or empty work is never reported as ag
 from __future__ import annotations
 
 import bisect
+import operator
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -186,40 +187,28 @@ def _segments(units: Sequence[Span], begin: int, end: int) -> list[tuple[int, in
     return out
 
 
-def _gaps(units: Sequence[Span], begin: int, end: int) -> list[int]:
-    out = []
-    pos = begin
-    for s, e in units:
-        if s > pos:
-            out.append(s - pos)
-        pos = e
-    if pos < end:
-        out.append(end - pos)
-    return out
-
-
-def _pair_observed(u1: Sequence[Span], u2: Sequence[Span]) -> int:
+def _pair_observed(s1: list[int], e1: list[int], s2: list[int], e2: list[int]) -> int:
+    """The observed distances between two raters' units (each joined, in order: starts and ends)."""
     total = 0
-    hit2 = [False] * len(u2)
-    n2 = len(u2)
+    n2 = len(s2)
+    hit2 = [False] * n2
     j0 = 0
-    for s1, e1 in u1:
-        while j0 < n2 and u2[j0][1] <= s1:
+    for a, b in zip(s1, e1, strict=True):
+        while j0 < n2 and e2[j0] <= a:
             j0 += 1
         j = j0
         hit = False
-        while j < n2 and u2[j][0] < e1:
-            s2, e2 = u2[j]
-            bd = s1 - s2
-            ed = e1 - e2  # = bd + (l1 - l2)
+        while j < n2 and s2[j] < b:
+            bd = a - s2[j]
+            ed = b - e2[j]  # = bd + (l1 - l2)
             total += bd * bd + ed * ed
             hit2[j] = hit = True
             j += 1
         if not hit:
-            total += (e1 - s1) * (e1 - s1)
-    for (s2, e2), h in zip(u2, hit2, strict=True):
+            total += (b - a) * (b - a)
+    for a, b, h in zip(s2, e2, hit2, strict=True):
         if not h:
-            total += (e2 - s2) * (e2 - s2)
+            total += (b - a) * (b - a)
     return total
 
 
@@ -239,20 +228,35 @@ def unitizing_distance(b1: int, l1: int, u1: bool, b2: int, l2: int, u2: bool) -
 def _merged(units: Iterable[Span]) -> list[Span]:
     """One rater's units of one category, sorted, overlapping ones joined (alpha_U's units of
     a category may not overlap within a rater)."""
-    ordered = sorted(units)
-    out: list[Span] = []
+    starts, ends = _joined([(0, sorted(units))])
+    return list(zip(starts, ends, strict=True))
+
+
+def _joined(chunks: Iterable[tuple[int, Sequence[Span]]]) -> tuple[list[int], list[int]]:
+    """One rater's units of one category, overlapping ones joined, as their starts and ends:
+    from chunks of units (each moved by its offset) that are in order once moved (as sorted()
+    orders them: a document's spans in order, the documents one after another)."""
+    starts: list[int] = []
+    ends: list[int] = []
     last_s, last_e = -1, -1
-    for s, e in ordered:
-        if s < last_e:
-            if e > last_e:
-                last_e = e
-        else:
-            if last_e >= 0:
-                out.append((last_s, last_e))
-            last_s, last_e = s, e
+    for base, units in chunks:
+        for s, e in units:
+            s += base
+            e += base
+            if s < last_e:
+                if s < last_s:  # a unit out of order (before the one it would join)
+                    raise ValueError("units out of order")
+                if e > last_e:
+                    last_e = e
+            else:
+                if last_e >= 0:
+                    starts.append(last_s)
+                    ends.append(last_e)
+                last_s, last_e = s, e
     if last_e >= 0:
-        out.append((last_s, last_e))
-    return out
+        starts.append(last_s)
+        ends.append(last_e)
+    return starts, ends
 
 
 @dataclass(slots=True)
@@ -282,29 +286,38 @@ class Continuum:
     def of(cls, per_rater: Sequence[Iterable[Span]], begin: int, length: int) -> Continuum:
         """The stretch [begin, begin + length) with each rater's units (any order; a rater's
         overlapping units are joined)."""
-        merged = [_merged(u) for u in per_rater]
+        return cls.of_chunks([[(0, sorted(u))] for u in per_rater], begin, length)
+
+    @classmethod
+    def of_chunks(cls, per_rater: Sequence[Iterable[tuple[int, Sequence[Span]]]], begin: int,
+                  length: int) -> Continuum:
+        """The same, each rater's units given in order as chunks, each with the offset that
+        moves its units into the stretch (``_joined``): the documents of a project, one after
+        another, each with its units in order, without a list of the moved units made first."""
+        merged = [_joined(u) for u in per_rater]
         r = len(merged)
         observed = 0
         for r1 in range(r):
             for r2 in range(r1 + 1, r):
-                observed += _pair_observed(merged[r1], merged[r2])
+                observed += _pair_observed(*merged[r1], *merged[r2])
         lengths: Counter[int] = Counter()
         lead: list[int] = []
         gaps: list[Counter[int]] = []
         trail: list[int] = []
         marked: list[bool] = []
         end = begin + length
-        for units in merged:
-            lengths.update([e - s for s, e in units])
-            if not units:
+        for starts, ends in merged:
+            lengths.update(map(operator.sub, ends, starts))
+            if not starts:
                 lead.append(length)
                 gaps.append(Counter())
                 trail.append(0)
                 marked.append(False)
                 continue
-            lead.append(units[0][0] - begin)
-            gaps.append(Counter(_gaps(units, units[0][0], units[-1][1])))
-            trail.append(end - units[-1][1])
+            lead.append(starts[0] - begin)
+            # the gaps between its units (joined: none overlaps the next)
+            gaps.append(Counter(filter(None, map(operator.sub, starts[1:], ends[:-1]))))
+            trail.append(end - ends[-1])
             marked.append(True)
         return cls(r, length, observed, lengths, lead, gaps, trail, marked)
 
