@@ -31,7 +31,7 @@ from newsmark.team.measures import (
     f1,
     fleiss_kappa_table,
     overlap_count,
-    overlap_matching,
+    overlap_pairs,
 )
 
 ALL = "*"
@@ -457,7 +457,7 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                     twins = twins or len(set(pa)) < len(pa)
                 continue
             if mapped:
-                ov = overlap_matching(pa, pb)
+                ov = overlap_pairs(pa, pb)
                 c[3] += len(ov)
                 for i, j in ov:
                     map_overlap[sa[i].id] = sb[j].id

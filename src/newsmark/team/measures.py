@@ -52,6 +52,13 @@ def overlap_matching(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, in
     comes waits; a span arriving is taken by the first waiting span of the other side that it
     starts before the end of (the waiting ones, in order, end no later than it: they are the
     earlier x that would have scanned on to it), or waits in turn."""
+    pairs = overlap_pairs(a, b)
+    pairs.sort()
+    return pairs
+
+
+def overlap_pairs(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
+    """The pairs of ``overlap_matching(a, b)``, in the order the sweep finds them."""
     if not a or not b:
         return []
     return _sweep(a, b)
@@ -108,7 +115,6 @@ def _sweep(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
             else:
                 ends_a.append(end)
                 idx_a.append(idx)
-    pairs.sort()
     return pairs
 
 
