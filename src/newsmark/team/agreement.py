@@ -41,6 +41,7 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 _SPLIT = re.compile(f"({TOKEN_PATTERN})").split
 _NONE = ""  # the token label outside every span
 _NO_LABELS: frozenset[str] = frozenset()
+_NO_RELATIONS: dict[str, Any] = {}
 _id = operator.attrgetter("id")
 _third = operator.itemgetter(2)
 
@@ -152,7 +153,7 @@ class _DocView:
         self._ends: list[int] = []
         self._masks: dict[str, dict[str, int]] = {}
         self._labels: dict[str, dict[str, int]] = {}
-        self._mine: dict[str, list[_Rel]] | None = None
+        self._mine: dict[str, dict[str, _Relations]] | None = None
         self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
         self._powers: list[int] = [] if powers is None else powers
         self.end_labels: dict[str, set[str]] = {}
@@ -229,17 +230,16 @@ class _DocView:
         self._masks[name] = masks
         self._labels[name] = won
 
-    def relations(self) -> dict[str, list[_Rel]]:
-        """Each annotator's relations (both ends theirs): (type, from, to, repr(value), and the
-        same with each end's start, end and label for its id); and (``end_labels``) the labels
-        of their ends, per annotator."""
+    def relations(self) -> dict[str, dict[str, _Relations]]:
+        """Each annotator's relations (both ends theirs) by type; and (``end_labels``) the
+        labels of their ends, per annotator."""
         if self._mine is None:
             links = self.doc.links
             wanted = {ln.from_id for ln in links} | {ln.to_id for ln in links}
             owner: dict[str, tuple[str, Span]] = {}
             for name, spans in self.doc.spans.items():
                 owner.update({s.id: (name, s) for s in spans if s.id in wanted})
-            mine: dict[str, list[_Rel]] = {}
+            mine: dict[str, dict[str, _Relations]] = {}
             ends: dict[str, set[str]] = {}
             for ln in links:
                 fro, to = owner.get(ln.from_id), owner.get(ln.to_id)
@@ -247,16 +247,33 @@ class _DocView:
                     who = fro[0]
                     x, y = fro[1], to[1]
                     value = repr(ln.value())
-                    mine.setdefault(who, []).append(
-                        (ln.type, ln.from_id, ln.to_id, value, (x.start, x.end, x.label, y.start, y.end, y.label, value)))
+                    per = mine.get(who)
+                    if per is None:
+                        per = mine[who] = {}
+                    got = per.get(ln.type)
+                    if got is None:
+                        got = per[ln.type] = _Relations()
+                    got.items.append((ln.from_id, ln.to_id, value))
+                    got.places[(x.start, x.end, x.label, y.start, y.end, y.label, value)] += 1
                     ends.setdefault(who, set()).update((x.label, y.label))
+            for per in mine.values():
+                for got in per.values():
+                    got.ids.update(got.items)
             self._mine = mine
             self.end_labels = ends
         return self._mine
 
 
-# a relation as agreement compares them: type, from, to, repr(value), and its ends' places and value
-_Rel = tuple[str, str, str, str, tuple[int, int, str, int, int, str, str]]
+class _Relations:
+    """An annotator's relations of one type in a document: (from, to, repr(value)) each, and
+    counted by that and by their ends' places and labels with the value."""
+
+    __slots__ = ("items", "ids", "places")
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, str]] = []
+        self.ids: Counter[tuple[str, str, str]] = Counter()
+        self.places: Counter[tuple[int, int, str, int, int, str, str]] = Counter()
 
 
 def annotators_of(work: Sequence[DocWork]) -> set[str]:
@@ -504,33 +521,34 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                     if sa and sb:
                         for i, j in exact_matching(v.positions(a, lab), v.positions(b, lab)):
                             map_exact[sa[i].id] = sb[j].id
-            _relations(rels.get(a, []), rels.get(b, []), map_exact, map_overlap, rel_counts)
+            _relations(rels.get(a, _NO_RELATIONS), rels.get(b, _NO_RELATIONS), map_exact, map_overlap, rel_counts)
     out.tokens = tokens
     out.token_agree = agree
     return out
 
 
-def _relations(mine_a: list[_Rel], mine_b: list[_Rel], map_exact: dict[str, str] | None,
+def _relations(mine_a: dict[str, _Relations], mine_b: dict[str, _Relations], map_exact: dict[str, str] | None,
                map_overlap: dict[str, str], counts: dict[str, list[int]]) -> None:
     """Count each annotator's relations by type and those of A that B has too (ends matched,
     same value): exactly matched ends (``map_exact`` None: the ends' places and labels the
     same), and ends matched by overlap."""
-    for rtype in {r[0] for r in mine_a} | {r[0] for r in mine_b}:
+    for rtype in mine_a.keys() | mine_b.keys():
         c = counts.setdefault(rtype, [0, 0, 0, 0])
-        ra = [r for r in mine_a if r[0] == rtype]
-        rb_all = [r for r in mine_b if r[0] == rtype]
-        c[0] += len(ra)
-        c[1] += len(rb_all)
-        if not rb_all:
+        ra, rb = mine_a.get(rtype), mine_b.get(rtype)
+        if ra is not None:
+            c[0] += len(ra.items)
+        if rb is None:
             continue
-        rb = Counter((r[1], r[2], r[3]) for r in rb_all)
+        c[1] += len(rb.items)
+        if ra is None:
+            continue
         if map_exact is None:
-            c[2] += sum((Counter([r[4] for r in ra]) & Counter([r[4] for r in rb_all])).values())
+            c[2] += sum((ra.places & rb.places).values())
         for slot, mapping in ((2, map_exact), (3, map_overlap)):
             if mapping is None:
                 continue
-            left = rb.copy()
-            for _, f, t, val, _ in ra:
+            left = rb.ids.copy()
+            for f, t, val in ra.items:
                 key = (mapping.get(f, ""), mapping.get(t, ""), val)
                 if left.get(key, 0) > 0:
                     left[key] -= 1
