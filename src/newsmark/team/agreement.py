@@ -130,7 +130,7 @@ class _DocView:
     outermost span) is that label. Everything is computed once per document, lazily, and
     shared by every pair of annotators."""
 
-    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos",
+    __slots__ = ("doc", "by", "pos", "sets", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine",
                  "end_labels", "_powers")
 
     def __init__(self, doc: DocWork, annotators: Sequence[str], powers: list[int] | None = None) -> None:
@@ -138,6 +138,8 @@ class _DocView:
         extended as a document needs (up to ``POWERS_MAX``)."""
         self.doc = doc
         self.by: dict[str, dict[str, list[Span]]] = {}
+        self.pos: dict[str, dict[str, list[tuple[int, int]]]] = {}  # per annotator and label: (start, end)
+        self.sets: dict[str, dict[str, set[tuple[int, int]]]] = {}  # the same as sets, when asked for
         spans = doc.spans
         for name in annotators:
             per: dict[str, list[Span]] = {}
@@ -148,6 +150,8 @@ class _DocView:
                 else:
                     got.append(s)
             self.by[name] = per
+            self.pos[name] = {lab: [(x.start, x.end) for x in got] for lab, got in per.items()}
+            self.sets[name] = {}
         self.present = [name for name in annotators if spans.get(name)]
         self.ntok = -1
         self._starts: list[int] = []
@@ -155,17 +159,12 @@ class _DocView:
         self._masks: dict[str, dict[str, int]] = {}
         self._labels: dict[str, dict[str, int]] = {}
         self._mine: dict[str, dict[str, _Relations]] | None = None
-        self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
         self._powers: list[int] = [] if powers is None else powers
         self.end_labels: dict[str, set[str]] = {}
 
     def positions(self, name: str, label: str) -> list[tuple[int, int]]:
         """This annotator's spans of that label as (start, end), in order."""
-        key = (name, label)
-        got = self._pos.get(key)
-        if got is None:
-            got = self._pos[key] = [(x.start, x.end) for x in self.by[name][label]]
-        return got
+        return self.pos[name][label]
 
     def _tokenize(self) -> None:
         self._starts, self._ends = _token_bounds(self.doc.text or "")
@@ -446,43 +445,50 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
     labels_a, labels_b = out.token_labels
     rel_counts = out.relations
     for v in shared:
-        by_a, by_b = v.by[a], v.by[b]
+        pos_a, pos_b = v.pos[a], v.pos[b]
+        sets_a, sets_b = v.sets[a], v.sets[b]
         rels = v.relations() if v.doc.links else {}
         # the labels whose spans need matching one by one: the ends of A's relations, where B has some
         ends = v.end_labels.get(a, _NO_LABELS) if rels.get(a) and rels.get(b) else _NO_LABELS
         map_overlap: dict[str, str] = {}
         twins = False  # identical spans (place and label) of one annotator among the relations' ends
-        for lab in by_a.keys() | by_b.keys():
-            sa, sb = by_a.get(lab), by_b.get(lab)
+        for lab in pos_a.keys() | pos_b.keys():
+            pa, pb = pos_a.get(lab), pos_b.get(lab)
             c = counts.get(lab)
             if c is None:
                 c = counts[lab] = [0, 0, 0, 0]
-            if sa is None or sb is None:
-                if sa is not None:
-                    c[0] += len(sa)
-                elif sb is not None:
-                    c[1] += len(sb)
+            if pa is None or pb is None:
+                if pa is not None:
+                    c[0] += len(pa)
+                elif pb is not None:
+                    c[1] += len(pb)
                 continue
-            c[0] += len(sa)
-            c[1] += len(sb)
-            pa, pb = v.positions(a, lab), v.positions(b, lab)
+            c[0] += len(pa)
+            c[1] += len(pb)
             mapped = lab in ends
             if pa == pb and all(s < e for s, e in pa):  # the same spans: both matchings pair them in order
                 c[2] += len(pa)
                 c[3] += len(pa)
                 if mapped:
-                    map_overlap.update(zip(map(_id, sa), map(_id, sb), strict=True))
+                    map_overlap.update(zip(map(_id, v.by[a][lab]), map(_id, v.by[b][lab]), strict=True))
                     twins = twins or len(set(pa)) < len(pa)
                 continue
             if mapped:
                 ov = overlap_pairs(pa, pb)
                 c[3] += len(ov)
+                sa, sb = v.by[a][lab], v.by[b][lab]
                 for i, j in ov:
                     map_overlap[sa[i].id] = sb[j].id
             else:
                 c[3] += overlap_count(pa, pb)
-            # exact matches: identical spans, one-to-one (Counter's & where one has twins)
-            set_a, set_b = set(pa), set(pb)
+            # exact matches: identical spans, one-to-one (Counter's & where one has twins); each
+            # annotator's set made once for the pairs it is in
+            set_a = sets_a.get(lab)
+            if set_a is None:
+                set_a = sets_a[lab] = set(pa)
+            set_b = sets_b.get(lab)
+            if set_b is None:
+                set_b = sets_b[lab] = set(pb)
             if len(set_a) == len(pa) and len(set_b) == len(pb):
                 c[2] += len(set_a & set_b)
             else:
@@ -518,10 +524,10 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
             if twins:
                 map_exact = {}
                 for lab in ends:
-                    sa, sb = by_a.get(lab), by_b.get(lab)
-                    if sa and sb:
+                    ta, tb = v.by[a].get(lab), v.by[b].get(lab)
+                    if ta and tb:
                         for i, j in exact_matching(v.positions(a, lab), v.positions(b, lab)):
-                            map_exact[sa[i].id] = sb[j].id
+                            map_exact[ta[i].id] = tb[j].id
             _relations(rels.get(a, _NO_RELATIONS), rels.get(b, _NO_RELATIONS), map_exact, map_overlap, rel_counts)
     out.tokens = tokens
     out.token_agree = agree
@@ -592,11 +598,11 @@ def _multi(out: Tally, docs: list[_DocView], names: list[str]) -> None:
     base = 0
     for v in docs:
         for i, name in enumerate(names):
-            for lab in v.by[name]:
+            for lab, pos in v.pos[name].items():
                 per = units.get(lab)
                 if per is None:
                     per = units[lab] = [[] for _ in names]
-                per[i].append((base, v.positions(name, lab)))
+                per[i].append((base, pos))
         base += v.doc.length
     out.length_all = base
     out.continua = {lab: Continuum.of_chunks(per, 0, base) for lab, per in units.items()}
