@@ -234,18 +234,18 @@ class _DocView:
         """Each annotator's relations (both ends theirs) by type; and (``end_labels``) the
         labels of their ends, per annotator."""
         if self._mine is None:
-            links = self.doc.links
-            wanted = {ln.from_id for ln in links} | {ln.to_id for ln in links}
-            owner: dict[str, tuple[str, Span]] = {}
+            owner: dict[str, str] = {}  # span id: annotator
+            by_id: dict[str, Span] = {}
             for name, spans in self.doc.spans.items():
-                owner.update({s.id: (name, s) for s in spans if s.id in wanted})
+                ids = list(map(_id, spans))
+                owner.update(zip(ids, repeat(name)))
+                by_id.update(zip(ids, spans, strict=True))
             mine: dict[str, dict[str, _Relations]] = {}
             ends: dict[str, set[str]] = {}
-            for ln in links:
-                fro, to = owner.get(ln.from_id), owner.get(ln.to_id)
-                if fro is not None and to is not None and fro[0] == to[0]:
-                    who = fro[0]
-                    x, y = fro[1], to[1]
+            for ln in self.doc.links:
+                who = owner.get(ln.from_id)
+                if who is not None and who == owner.get(ln.to_id):
+                    x, y = by_id[ln.from_id], by_id[ln.to_id]
                     value = repr(ln.value())
                     per = mine.get(who)
                     if per is None:
@@ -254,11 +254,12 @@ class _DocView:
                     if got is None:
                         got = per[ln.type] = _Relations()
                     got.items.append((ln.from_id, ln.to_id, value))
-                    got.places[(x.start, x.end, x.label, y.start, y.end, y.label, value)] += 1
-                    ends.setdefault(who, set()).update((x.label, y.label))
-            for per in mine.values():
-                for got in per.values():
-                    got.ids.update(got.items)
+                    got.place_list.append((x.start, x.end, x.label, y.start, y.end, y.label, value))
+                    labels = ends.get(who)
+                    if labels is None:
+                        labels = ends[who] = set()
+                    labels.add(x.label)
+                    labels.add(y.label)
             self._mine = mine
             self.end_labels = ends
         return self._mine
@@ -266,14 +267,26 @@ class _DocView:
 
 class _Relations:
     """An annotator's relations of one type in a document: (from, to, repr(value)) each, and
-    counted by that and by their ends' places and labels with the value."""
+    with their ends' places and labels instead of ids; counted when first asked for (by the
+    first pair the annotator is in)."""
 
-    __slots__ = ("items", "ids", "places")
+    __slots__ = ("items", "place_list", "_ids", "_places")
 
     def __init__(self) -> None:
         self.items: list[tuple[str, str, str]] = []
-        self.ids: Counter[tuple[str, str, str]] = Counter()
-        self.places: Counter[tuple[int, int, str, int, int, str, str]] = Counter()
+        self.place_list: list[tuple[int, int, str, int, int, str, str]] = []
+        self._ids: Counter[tuple[str, str, str]] | None = None
+        self._places: Counter[tuple[int, int, str, int, int, str, str]] | None = None
+
+    def ids(self) -> Counter[tuple[str, str, str]]:
+        if self._ids is None:
+            self._ids = Counter(self.items)
+        return self._ids
+
+    def places(self) -> Counter[tuple[int, int, str, int, int, str, str]]:
+        if self._places is None:
+            self._places = Counter(self.place_list)
+        return self._places
 
 
 def annotators_of(work: Sequence[DocWork]) -> set[str]:
@@ -550,11 +563,11 @@ def _relations(mine_a: dict[str, _Relations], mine_b: dict[str, _Relations], map
         if ra is None:
             continue
         if map_exact is None:
-            c[2] += sum((ra.places & rb.places).values())
+            c[2] += sum((ra.places() & rb.places()).values())
         for slot, mapping in ((2, map_exact), (3, map_overlap)):
             if mapping is None:
                 continue
-            left = rb.ids.copy()
+            left = rb.ids().copy()
             for f, t, val in ra.items:
                 key = (mapping.get(f, ""), mapping.get(t, ""), val)
                 if left.get(key, 0) > 0:
