@@ -107,7 +107,7 @@ def project_agreement(project: Any, *, labels: Sequence[str] = (), layers: Seque
                                    force=processes is not None and processes > 1)
             if got is not None:
                 return got
-        work = load_work(project, labels=labels, layers=layers)
+        work = load_work(project, labels=labels, layers=layers, with_attributes=False)
         return agreement(work, annotators=annotators)
 
 

@@ -71,7 +71,15 @@ class Link(msgspec.Struct, gc=False):
         return value.get("value") if isinstance(value, dict) else None
 
 
+class _SpanWithout(Span, gc=False):
+    """A Span read without its attributes (always ``{}``): agreement has no use for them, and
+    decoding them makes an object per annotation."""
+
+    attributes: msgspec.Raw = msgspec.field(default=_EMPTY, name="(attributes not read)")
+
+
 _spans = msgspec.json.Decoder(list[Span]).decode
+_spans_without = msgspec.json.Decoder(list[_SpanWithout]).decode
 _links = msgspec.json.Decoder(list[Link]).decode
 
 
@@ -93,9 +101,10 @@ class DocWork:
 
 def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[str] = (),
               doc_ids: Iterable[str] | None = None, with_text: bool = True,
-              with_links: bool = True) -> list[DocWork]:
+              with_links: bool = True, with_attributes: bool = True) -> list[DocWork]:
     """Every document (or those of ``doc_ids``) with its annotations by annotator, kept to the
-    given labels and layers (none given: all)."""
+    given labels and layers (none given: all); without ``with_attributes``, every annotation's
+    attributes are ``{}`` (not read)."""
     conn = project.conn
     wanted: set[str] | None = None
     if labels or layers:
@@ -114,6 +123,7 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         if only is None or doc_id in only:
             docs[doc_id] = DocWork(doc_id, title, length, text)
 
+    decode = _spans if with_attributes else _spans_without
     # packed JSON as bytes (no str between), a merged document's per source (docs/adr/0015):
     # ids take the source's name before them, annotations without an annotator take that name
     for doc_id, parts in documents_parts(conn, only, with_relations=with_links):
@@ -128,7 +138,7 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
                     prefix = part.source + ":"
                     for link in links:
                         link.id, link.from_id, link.to_id = prefix + link.id, prefix + link.from_id, prefix + link.to_id
-                _take(doc.spans, _spans(part.annotations), part.source, wanted, first, k)
+                _take(doc.spans, decode(part.annotations), part.source, wanted, first, k)
                 doc.links += links
             if first:
                 doc.spans = {name: doc.spans[name] for name in sorted(doc.spans, key=first.__getitem__)}
@@ -140,7 +150,8 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
             'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations' + where, asked):
         if doc_id in docs:
             rows.setdefault(doc_id, []).append(
-                Span(ann_id, start, end, label, annotator, msgspec.Raw(attrs.encode()) if attrs != "{}" else _EMPTY))
+                Span(ann_id, start, end, label, annotator,
+                     msgspec.Raw(attrs.encode()) if with_attributes and attrs != "{}" else _EMPTY))
     for doc_id, spans in rows.items():
         _take(docs[doc_id].spans, spans, None, wanted, None, 0)
     for doc_id, rel_id, rtype, from_id, to_id, attrs in conn.execute(
@@ -160,7 +171,7 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
 _ORDER = operator.attrgetter("start", "end")
 
 
-def _take(by: dict[str, list[Span]], spans: list[Span], source: str | None, wanted: set[str] | None,
+def _take(by: dict[str, list[Span]], spans: Sequence[Span], source: str | None, wanted: set[str] | None,
           first: dict[str, tuple[int, int, int, int]] | None, k: int) -> None:
     """Add a part's spans (or a document's) to its annotators' (``by``), kept to the labels
     ``wanted`` (None: all).  A merged document's part (``source``): ids take the source's name

@@ -108,7 +108,7 @@ def agreement_in_two(project: Project, *, labels: Sequence[str] = (), layers: Se
         return None
     there.close()
     try:
-        work = load_work(project, labels=labels, layers=layers, doc_ids=first)
+        work = load_work(project, labels=labels, layers=layers, doc_ids=first, with_attributes=False)
         theirs = _receive(here, "annotators")
         if theirs is None:
             return None
@@ -154,7 +154,7 @@ def count_part(conn: Connection, path: str, labels: list[str], layers: list[str]
 
         with gc_paused():
             with Project.open(path, readonly=True) as p:
-                work = load_work(p, labels=labels, layers=layers, doc_ids=doc_ids)
+                work = load_work(p, labels=labels, layers=layers, doc_ids=doc_ids, with_attributes=False)
             conn.send(("annotators", sorted(annotators_of(work))))
             names = conn.recv()
             kept: list[object] = []  # the working data: not freed before the tally is sent
