@@ -234,18 +234,16 @@ class _DocView:
         """Each annotator's relations (both ends theirs) by type; and (``end_labels``) the
         labels of their ends, per annotator."""
         if self._mine is None:
-            owner: dict[str, str] = {}  # span id: annotator
-            by_id: dict[str, Span] = {}
+            owner: dict[str, tuple[str, Span]] = {}  # span id: annotator, span
             for name, spans in self.doc.spans.items():
-                ids = list(map(_id, spans))
-                owner.update(zip(ids, repeat(name)))
-                by_id.update(zip(ids, spans, strict=True))
+                owner.update(zip(map(_id, spans), zip(repeat(name), spans), strict=True))
             mine: dict[str, dict[str, _Relations]] = {}
             ends: dict[str, set[str]] = {}
             for ln in self.doc.links:
-                who = owner.get(ln.from_id)
-                if who is not None and who == owner.get(ln.to_id):
-                    x, y = by_id[ln.from_id], by_id[ln.to_id]
+                fro, to = owner.get(ln.from_id), owner.get(ln.to_id)
+                if fro is not None and to is not None and fro[0] == to[0]:
+                    who, x = fro
+                    y = to[1]
                     value = repr(ln.value())
                     per = mine.get(who)
                     if per is None:
