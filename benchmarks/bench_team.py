@@ -21,6 +21,7 @@ byte for byte (the data are the same in every run: seeded).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import resource
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -128,7 +130,12 @@ def main() -> None:
         agree, listed, agree_cpu, listed_cpu = [], [], [], []
         agree_child, one, one_cpu, loads = [], [], [], []
         with Project.open(team, readonly=True) as p:
+            found: list[Any] = []
             for _ in range(args.repeat):
+                # each run as the first (a command's): the previous run's results freed, not left
+                # for the next to allocate around and the fork to copy the page tables of
+                found = []
+                gc.collect()
                 loads.append(os.getloadavg()[0])
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t, c = time.perf_counter(), time.process_time()
