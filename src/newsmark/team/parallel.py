@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 FORK_MIN_DOCUMENTS = 200  # a forked process costs ~15 ms: worth it from a few hundred documents
 SPAWN_MIN = 150_000  # annotations: a spawned process (a new interpreter importing newsmark) ~0.5 s
-FIRST_SHARE = 0.48  # of the documents counted here when the other is forked.  Reading and counting
+FIRST_SHARE = 0.49  # of the documents counted here when the other is forked.  Reading and counting
 # take alike in both (measured: the other's opening the project and copying the pages it writes
 # to, a fork's, cost little); this one also frees its documents and bit sets (~3% of its work:
 # the other ends without) and adds the tallies up (~1%), so it takes a little less
