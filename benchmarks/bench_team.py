@@ -1,6 +1,7 @@
 """Team work at scale: agreement, the disagreements list, and merging annotators' files.
 
     python benchmarks/bench_team.py [--docs 1000] [--spans 100] [--annotators 3] [--files 10] [--repeat 3] [--no-merge]
+                                    [--dump PREFIX]
 
 1. Agreement over DOCS documents x ANNOTATORS annotators x SPANS spans each (a team project
    made by merging the annotators' files): `agreement` (every measure, every pair and label;
@@ -12,12 +13,15 @@
 2. Merging FILES annotator files of DOCS documents x SPANS annotations with `newsmark merge`
    (the real CLI, a child process) against the baseline: this process parsing the same data
    as native JSONL with orjson alone, in the same run; target <= 1.5x.
-Each REPEAT times; medians.
+Each REPEAT times; medians.  ``--dump PREFIX`` writes the agreement's JSON (PREFIX.agreement.json)
+and the disagreements (PREFIX.disagreements.json) of the project, to compare two versions' results
+byte for byte (the data are the same in every run: seeded).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import resource
@@ -27,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -99,6 +104,7 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-merge", action="store_true", help="agreement and disagreements only (no 10-file merge)")
+    ap.add_argument("--dump", metavar="PREFIX", help="write the agreement and disagreements as JSON to compare versions")
     args = ap.parse_args()
     from newsmark.store.project import Project
     from newsmark.team.adjudicate import disagreements
@@ -124,7 +130,12 @@ def main() -> None:
         agree, listed, agree_cpu, listed_cpu = [], [], [], []
         agree_child, one, one_cpu, loads = [], [], [], []
         with Project.open(team, readonly=True) as p:
+            found: list[Any] = []
             for _ in range(args.repeat):
+                # each run as the first (a command's): the previous run's results freed, not left
+                # for the next to allocate around and the fork to copy the page tables of
+                found = []
+                gc.collect()
                 loads.append(os.getloadavg()[0])
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t, c = time.perf_counter(), time.process_time()
@@ -142,6 +153,18 @@ def main() -> None:
                 found = disagreements(p)
                 listed.append(time.perf_counter() - t)
                 listed_cpu.append(time.process_time() - c)
+                print(f"  run: agreement {agree[-1]:.3f} s wall, CPU {agree_cpu[-1]:.3f} s here and "
+                      f"{agree_child[-1]:.3f} s in the second process (load average {loads[-1]:.2f}); "
+                      f"in one process {one[-1]:.3f} s wall, CPU {one_cpu[-1]:.3f} s", flush=True)
+        if args.dump:
+            Path(f"{args.dump}.agreement.json").write_bytes(
+                orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+            Path(f"{args.dump}.disagreements.json").write_bytes(orjson.dumps(
+                [{"document": d.document, "start": d.start, "end": d.end,
+                  "versions": {who: [[s.id, s.start, s.end, s.label, s.annotator, bytes(s.attributes).decode()]
+                                     for s in spans] for who, spans in d.versions.items()},
+                  "curated": [[s.id, s.start, s.end, s.label] for s in d.curated]} for d in found],
+                option=orjson.OPT_INDENT_2))
         star = result.pair(names[0], names[1], "*")
         print(f"agreement, {args.docs} docs x {args.annotators} annotators x {args.spans} spans: "
               f"{statistics.median(agree):.3f} s median wall, CPU {statistics.median(agree_cpu):.3f} s here and "

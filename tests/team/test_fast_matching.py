@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from newsmark.team.measures import overlap_matching
+from newsmark.team.measures import overlap_count, overlap_matching
 
 Spans = list[tuple[int, int]]
 
@@ -62,3 +62,12 @@ def test_the_greedy_matching_pairs_as_first_written() -> None:
         if rng.random() < 0.3:  # much shared, as between annotators who mostly agree
             b = sorted(set(b[: len(b) // 2]) | set(a[: rng.randrange(len(a) + 1)]))
         assert overlap_matching(a, b) == plain_greedy(a, b)
+
+
+def test_the_count_is_the_size_of_the_matching() -> None:
+    rng = random.Random(11)
+    for _ in range(5000):
+        a, b = random_spans(rng, rng.randrange(12)), random_spans(rng, rng.randrange(12))
+        if rng.random() < 0.3:
+            b = sorted(set(b[: len(b) // 2]) | set(a[: rng.randrange(len(a) + 1)]))
+        assert overlap_count(a, b) == len(plain_greedy(a, b))

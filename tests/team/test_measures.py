@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from newsmark.team.measures import (
+    Continuum,
     Unitizing,
     cohen_binary,
     cohen_kappa_counts,
@@ -193,3 +194,25 @@ def test_greedy_overlap_matching_is_as_large_as_augmenting_paths() -> None:
         assert len(pairs) == kuhn(a, b)
         assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
         assert all(a[i][0] < b[j][1] and b[j][0] < a[i][1] for i, j in pairs)
+
+
+def test_units_given_in_chunks_join_as_the_whole_sorted() -> None:
+    """alpha_U's units given as documents (chunks moved by their offsets, each in order) give
+    the continuum of all the units moved and sorted; units out of order are refused."""
+    rng = random.Random(4)
+    for _ in range(300):
+        chunks: list[list[tuple[int, list[tuple[int, int]]]]] = [[], [], []]
+        base = 0
+        for _doc in range(rng.randrange(1, 5)):
+            length = rng.randrange(0, 30)
+            for rater in chunks:
+                units = []
+                for _unit in range(rng.randrange(0, 6) if length else 0):
+                    s = rng.randrange(0, length)
+                    units.append((s, min(length, s + rng.randrange(0, 9))))
+                rater.append((base, sorted(units)))
+            base += length
+        moved = [[(s + b, e + b) for b, units in rater for s, e in units] for rater in chunks]
+        assert Continuum.of_chunks(chunks, 0, base) == Continuum.of(moved, 0, base)
+    with pytest.raises(ValueError, match="out of order"):
+        Continuum.of_chunks([[(0, [(5, 9), (3, 6)])], []], 0, 10)

@@ -15,6 +15,7 @@ from newsmark.core.model import Document
 from newsmark.store import Project
 from newsmark.team.adjudicate import disagreements
 from newsmark.team.agreement import ALL, project_agreement
+from newsmark.team.data import DocWork, load_work
 from newsmark.team.merge import merge
 from tests.conftest import NAUGHTY
 
@@ -305,3 +306,30 @@ def test_merge_gives_a_time_to_annotations_without_one(tmp_path: Path) -> None:
     with Project.open(team) as p:
         (a,) = p.annotations("d1")
         assert a.created and a.updated and a.annotator == "x" and a.id == "x:a1" and a.text == "Barack Obama"
+
+
+def test_work_read_without_attributes_is_the_same_work(tmp_path: Path) -> None:
+    """Agreement reads the annotations without their attributes (never used): the same spans,
+    each with {} (a merged document's parts and one in rows alike)."""
+    a = annotator_file(tmp_path / "a.newsmark", {"d2": [("QUOTE", "The talks in Paris ended")]}, annotator="a")
+    b = annotator_file(tmp_path / "b.newsmark", {"d2": [("QUOTE", "The talks in Paris")]})
+    for path in (a, b):
+        with Project.open(path) as p:
+            quote = p.annotations("d2")[0]
+            p.update_annotation("d2", quote.id, attributes={"speaker": "the minister"})
+    team = tmp_path / "team.newsmark"
+    merge(team, [a, b])
+    annotator_file(tmp_path / "rows.newsmark", {"d1": [("PERSON", "Obama")]}, annotator="r")
+    with Project.open(tmp_path / "rows.newsmark") as p:
+        p.update_annotation("d1", p.annotations("d1")[0].id, attributes={"x": 1})  # in rows, not packed
+    for path in (team, tmp_path / "rows.newsmark"):
+        with Project.open(path, readonly=True) as p:
+            full, lean = load_work(p), load_work(p, with_attributes=False)
+
+        def spans(work: list[DocWork]) -> list[tuple[str, str, list[tuple[str, int, int, str, str | None]]]]:
+            return [(d.id, who, [(s.id, s.start, s.end, s.label, s.annotator) for s in got])
+                    for d in work for who, got in d.spans.items()]
+
+        assert spans(lean) == spans(full) and spans(full)
+        assert any(s.attrs() for d in full for got in d.spans.values() for s in got)
+        assert all(s.attrs() == {} for d in lean for got in d.spans.values() for s in got)

@@ -26,20 +26,23 @@ from newsmark.team.measures import (
     Continuum,
     alpha_of,
     cohen_binary,
-    cohen_kappa_counts,
+    cohen_kappa_marginals,
     exact_matching,
     f1,
     fleiss_kappa_table,
-    overlap_matching,
+    overlap_count,
+    overlap_pairs,
 )
 
 ALL = "*"
 TOKEN_PATTERN = r"\w+|[^\w\s]"
 TOKENIZER = f"regex {TOKEN_PATTERN} (words and single punctuation marks)"
 _TOKEN = re.compile(TOKEN_PATTERN)
-_SPLIT = re.compile(f"({TOKEN_PATTERN})").split
+# the same tokens (where \w+ does not match, [^\w\s] is \S), ~10% faster on a text of astral characters
+_SPLIT = re.compile(r"(\w+|\S)").split
 _NONE = ""  # the token label outside every span
 _NO_LABELS: frozenset[str] = frozenset()
+_NO_RELATIONS: dict[str, Any] = {}
 _id = operator.attrgetter("id")
 _third = operator.itemgetter(2)
 
@@ -104,7 +107,7 @@ def project_agreement(project: Any, *, labels: Sequence[str] = (), layers: Seque
                                    force=processes is not None and processes > 1)
             if got is not None:
                 return got
-        work = load_work(project, labels=labels, layers=layers)
+        work = load_work(project, labels=labels, layers=layers, with_attributes=False)
         return agreement(work, annotators=annotators)
 
 
@@ -115,6 +118,11 @@ def _token_bounds(text: str) -> tuple[list[int], list[int]]:
     return offsets[0:-1:2], offsets[1::2]
 
 
+POWERS_MAX = 8192  # tokens: up to this many in a document, 2**k is made once for each k and shared
+# by the documents of a count (k/8 bytes each: 4 MiB at most); beyond, shifted for each span (a
+# list for a document of a million tokens would take 60 GB)
+
+
 class _DocView:
     """One document's spans by annotator and label, and its tokens as bit sets (Python ints,
     bit i for token i): per annotator and label the tokens inside one of their spans of that
@@ -122,12 +130,16 @@ class _DocView:
     outermost span) is that label. Everything is computed once per document, lazily, and
     shared by every pair of annotators."""
 
-    __slots__ = ("doc", "by", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine", "_pos", "end_labels",
-                 "_powers")
+    __slots__ = ("doc", "by", "pos", "sets", "present", "ntok", "_starts", "_ends", "_masks", "_labels", "_mine",
+                 "end_labels", "_powers")
 
-    def __init__(self, doc: DocWork, annotators: Sequence[str]) -> None:
+    def __init__(self, doc: DocWork, annotators: Sequence[str], powers: list[int] | None = None) -> None:
+        """``powers``: 2**k for k = 0, 1, ..., a list shared by the documents of a count and
+        extended as a document needs (up to ``POWERS_MAX``)."""
         self.doc = doc
         self.by: dict[str, dict[str, list[Span]]] = {}
+        self.pos: dict[str, dict[str, list[tuple[int, int]]]] = {}  # per annotator and label: (start, end)
+        self.sets: dict[str, dict[str, set[tuple[int, int]]]] = {}  # the same as sets, when asked for
         spans = doc.spans
         for name in annotators:
             per: dict[str, list[Span]] = {}
@@ -138,28 +150,28 @@ class _DocView:
                 else:
                     got.append(s)
             self.by[name] = per
+            self.pos[name] = {lab: [(x.start, x.end) for x in got] for lab, got in per.items()}
+            self.sets[name] = {}
         self.present = [name for name in annotators if spans.get(name)]
         self.ntok = -1
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._masks: dict[str, dict[str, int]] = {}
         self._labels: dict[str, dict[str, int]] = {}
-        self._mine: dict[str, list[tuple[str, str, str, str]]] | None = None
-        self._pos: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        self._powers: list[int] = []
+        self._mine: dict[str, dict[str, _Relations]] | None = None
+        self._powers: list[int] = [] if powers is None else powers
         self.end_labels: dict[str, set[str]] = {}
 
     def positions(self, name: str, label: str) -> list[tuple[int, int]]:
         """This annotator's spans of that label as (start, end), in order."""
-        key = (name, label)
-        got = self._pos.get(key)
-        if got is None:
-            got = self._pos[key] = [(x.start, x.end) for x in self.by[name][label]]
-        return got
+        return self.pos[name][label]
 
     def _tokenize(self) -> None:
         self._starts, self._ends = _token_bounds(self.doc.text or "")
-        self.ntok = len(self._starts)
+        n = self.ntok = len(self._starts)
+        power = self._powers
+        if len(power) <= n <= POWERS_MAX:
+            power.extend([1 << k for k in range(len(power), n + 1)])
 
     def masks(self, name: str) -> dict[str, int]:
         """Per label, the tokens this annotator put inside a span of that label."""
@@ -186,57 +198,93 @@ class _DocView:
         starts = [s.start for s in spans]  # (comprehensions: faster than attrgetter on the structs)
         ends = [s.end for s in spans]
         labels = [s.label for s in spans]
-        # each span's tokens [i, j): those it touches
-        first = list(map(bisect.bisect_right, repeat(self._ends, n), starts))
-        stop = list(map(bisect.bisect_left, repeat(self._starts, n), ends))
-        power = self._powers
-        if not power:  # 2**k for every token boundary k: the tokens [i, j) are 2**j - 2**i
-            power = self._powers = [1 << k for k in range(self.ntok + 1)]
-        bits = list(map(operator.sub, map(power.__getitem__, stop), map(power.__getitem__, first)))
+        # each span's tokens [i, j), those it touches: i the first token ending after its start,
+        # j the first starting at or after its end; as bits, 2**j - 2**i
+        first = map(bisect.bisect_right, repeat(self._ends, n), starts)
+        stop = map(bisect.bisect_left, repeat(self._starts, n), ends)
+        if self.ntok > POWERS_MAX:
+            bits = list(map(operator.sub, map(operator.lshift, repeat(1), stop), map(operator.lshift, repeat(1), first)))
+        else:
+            power = self._powers  # shared: 2**k for k = 0 to this document's number of tokens, or more
+            bits = list(map(operator.sub, map(power.__getitem__, stop), map(power.__getitem__, first)))
         if bits and min(bits) < 0:  # a span that ends before it starts: no tokens
             bits = [max(0, m) for m in bits]
+        # the longest span first (among equals, the smallest start, then the last given); one
+        # pass gives both the tokens inside each label's spans and the tokens each label wins
+        ranked = sorted(zip(map(operator.sub, ends, starts), map(operator.neg, starts), range(n), bits, labels,
+                            strict=True), reverse=True)
         masks: dict[str, int] = {}
-        for lab, m in zip(labels, bits, strict=True):
+        won: dict[str, int] = {}
+        free_tokens = (1 << self.ntok) - 1
+        for _, _, _, m, lab in ranked:
             if m:
                 got = masks.get(lab)
                 masks[lab] = m if got is None else got | m
-        # the longest span first (among equals, the smallest start, then the last given)
-        ranked = sorted(zip(map(operator.sub, ends, starts), map(operator.neg, starts), range(n), strict=True),
-                        reverse=True)
-        won: dict[str, int] = {}
-        free_tokens = power[self.ntok] - 1
-        for k in map(_third, ranked):
-            free = bits[k] & free_tokens
-            if free:
-                free_tokens ^= free
-                lab = labels[k]
-                got = won.get(lab)
-                won[lab] = free if got is None else got | free
-                if not free_tokens:
-                    break
+                free = m & free_tokens
+                if free:
+                    free_tokens ^= free
+                    got = won.get(lab)
+                    won[lab] = free if got is None else got | free
         if free_tokens:
             won[_NONE] = free_tokens
         self._masks[name] = masks
         self._labels[name] = won
 
-    def relations(self) -> dict[str, list[tuple[str, str, str, str]]]:
-        """Each annotator's relations (both ends theirs): (type, from, to, repr(value)); and
-        (``end_labels``) the labels of their ends, per annotator."""
+    def relations(self) -> dict[str, dict[str, _Relations]]:
+        """Each annotator's relations (both ends theirs) by type; and (``end_labels``) the
+        labels of their ends, per annotator."""
         if self._mine is None:
-            owner: dict[str, tuple[str, str]] = {}
+            owner: dict[str, tuple[str, Span]] = {}  # span id: annotator, span
             for name, spans in self.doc.spans.items():
-                owner.update({s.id: (name, s.label) for s in spans})
-            mine: dict[str, list[tuple[str, str, str, str]]] = {}
+                owner.update(zip(map(_id, spans), zip(repeat(name), spans), strict=True))
+            mine: dict[str, dict[str, _Relations]] = {}
             ends: dict[str, set[str]] = {}
             for ln in self.doc.links:
                 fro, to = owner.get(ln.from_id), owner.get(ln.to_id)
                 if fro is not None and to is not None and fro[0] == to[0]:
-                    who = fro[0]
-                    mine.setdefault(who, []).append((ln.type, ln.from_id, ln.to_id, repr(ln.value())))
-                    ends.setdefault(who, set()).update((fro[1], to[1]))
+                    who, x = fro
+                    y = to[1]
+                    value = repr(ln.value())
+                    per = mine.get(who)
+                    if per is None:
+                        per = mine[who] = {}
+                    got = per.get(ln.type)
+                    if got is None:
+                        got = per[ln.type] = _Relations()
+                    got.items.append((ln.from_id, ln.to_id, value))
+                    got.place_list.append((x.start, x.end, x.label, y.start, y.end, y.label, value))
+                    labels = ends.get(who)
+                    if labels is None:
+                        labels = ends[who] = set()
+                    labels.add(x.label)
+                    labels.add(y.label)
             self._mine = mine
             self.end_labels = ends
         return self._mine
+
+
+class _Relations:
+    """An annotator's relations of one type in a document: (from, to, repr(value)) each, and
+    with their ends' places and labels instead of ids; counted when first asked for (by the
+    first pair the annotator is in)."""
+
+    __slots__ = ("items", "place_list", "_ids", "_places")
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, str]] = []
+        self.place_list: list[tuple[int, int, str, int, int, str, str]] = []
+        self._ids: Counter[tuple[str, str, str]] | None = None
+        self._places: Counter[tuple[int, int, str, int, int, str, str]] | None = None
+
+    def ids(self) -> Counter[tuple[str, str, str]]:
+        if self._ids is None:
+            self._ids = Counter(self.items)
+        return self._ids
+
+    def places(self) -> Counter[tuple[int, int, str, int, int, str, str]]:
+        if self._places is None:
+            self._places = Counter(self.place_list)
+        return self._places
 
 
 def annotators_of(work: Sequence[DocWork]) -> set[str]:
@@ -257,7 +305,9 @@ class _PairTally:
     tokens: int = 0
     counts: dict[str, list[int]] = field(default_factory=dict)  # label: |A|, |B|, exact, overlap
     kappa: dict[str, list[int]] = field(default_factory=dict)  # label: tokens inside by A, B, both
-    token_pairs: Counter[tuple[Any, Any]] = field(default_factory=Counter)  # (A's, B's token label): tokens
+    # Cohen's kappa over token labels: the tokens both gave the same label, each one's tokens by label
+    token_agree: int = 0
+    token_labels: tuple[Counter[str], Counter[str]] = field(default_factory=lambda: (Counter(), Counter()))
     relations: dict[str, list[int]] = field(default_factory=dict)  # type: |A|, |B|, exact, overlap
 
     def add(self, other: _PairTally) -> None:
@@ -272,7 +322,9 @@ class _PairTally:
                 else:
                     for i, x in enumerate(values):
                         got[i] += x
-        self.token_pairs.update(other.token_pairs)
+        self.token_agree += other.token_agree
+        self.token_labels[0].update(other.token_labels[0])
+        self.token_labels[1].update(other.token_labels[1])
 
     def results(self, a: str, b: str, labels: list[str]) -> list[PairResult]:
         n_docs, tokens = self.documents, self.tokens
@@ -286,7 +338,7 @@ class _PairTally:
             out.append(PairResult(a, b, lab, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
                                   f1(c[3], c[0], c[1]), cohen_binary(tokens, k[0], k[1], k[2]) if tokens else None))
         out.insert(0, PairResult(a, b, ALL, n_docs, tot[0], tot[1], tot[2], tot[3], f1(tot[2], tot[0], tot[1]),
-                                 f1(tot[3], tot[0], tot[1]), cohen_kappa_counts(self.token_pairs)))
+                                 f1(tot[3], tot[0], tot[1]), cohen_kappa_marginals(self.token_agree, *self.token_labels)))
         for rtype in sorted(self.relations):
             c = self.relations[rtype]
             out.append(PairResult(a, b, rtype, n_docs, c[0], c[1], c[2], c[3], f1(c[2], c[0], c[1]),
@@ -378,7 +430,8 @@ def tally(work: Sequence[DocWork], names: Sequence[str], *, keep: list[object] |
     the per-document working data (token bit sets...), for the caller to free when it has time
     (freeing them takes ~2% of the work)."""
     names = list(names)
-    views = [_DocView(d, names) for d in work]
+    powers: list[int] = []
+    views = [_DocView(d, names, powers) for d in work]
     if keep is not None:
         keep.append(views)
     views = [v for v in views if len(v.present) >= 2]
@@ -399,53 +452,59 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
     counts = out.counts  # label: |A|, |B|, exact, overlap
     kappa_counts = out.kappa  # label: A, B, both (tokens: ``out.tokens``)
     tokens = 0
-    all_pairs = out.token_pairs
+    agree = 0
+    labels_a, labels_b = out.token_labels
     rel_counts = out.relations
     for v in shared:
-        by_a, by_b = v.by[a], v.by[b]
+        pos_a, pos_b = v.pos[a], v.pos[b]
+        sets_a, sets_b = v.sets[a], v.sets[b]
         rels = v.relations() if v.doc.links else {}
         # the labels whose spans need matching one by one: the ends of A's relations, where B has some
         ends = v.end_labels.get(a, _NO_LABELS) if rels.get(a) and rels.get(b) else _NO_LABELS
-        map_exact: dict[str, str] = {}
         map_overlap: dict[str, str] = {}
-        for lab in by_a.keys() | by_b.keys():
-            sa, sb = by_a.get(lab), by_b.get(lab)
+        twins = False  # identical spans (place and label) of one annotator among the relations' ends
+        for lab in pos_a.keys() | pos_b.keys():
+            pa, pb = pos_a.get(lab), pos_b.get(lab)
             c = counts.get(lab)
             if c is None:
                 c = counts[lab] = [0, 0, 0, 0]
-            if sa is None or sb is None:
-                if sa is not None:
-                    c[0] += len(sa)
-                elif sb is not None:
-                    c[1] += len(sb)
+            if pa is None or pb is None:
+                if pa is not None:
+                    c[0] += len(pa)
+                elif pb is not None:
+                    c[1] += len(pb)
                 continue
-            c[0] += len(sa)
-            c[1] += len(sb)
-            pa, pb = v.positions(a, lab), v.positions(b, lab)
+            c[0] += len(pa)
+            c[1] += len(pb)
             mapped = lab in ends
             if pa == pb and all(s < e for s, e in pa):  # the same spans: both matchings pair them in order
                 c[2] += len(pa)
                 c[3] += len(pa)
                 if mapped:
-                    same = dict(zip(map(_id, sa), map(_id, sb), strict=True))
-                    map_exact.update(same)
-                    map_overlap.update(same)
+                    map_overlap.update(zip(map(_id, v.by[a][lab]), map(_id, v.by[b][lab]), strict=True))
+                    twins = twins or len(set(pa)) < len(pa)
                 continue
-            ov = overlap_matching(pa, pb)
-            c[3] += len(ov)
             if mapped:
-                ex = exact_matching(pa, pb)
-                for i, j in ex:
-                    map_exact[sa[i].id] = sb[j].id
+                ov = overlap_pairs(pa, pb)
+                c[3] += len(ov)
+                sa, sb = v.by[a][lab], v.by[b][lab]
                 for i, j in ov:
                     map_overlap[sa[i].id] = sb[j].id
-                c[2] += len(ex)
             else:
-                set_a, set_b = set(pa), set(pb)
-                if len(set_a) == len(pa) and len(set_b) == len(pb):
-                    c[2] += len(set_a & set_b)
-                else:
-                    c[2] += sum((Counter(pa) & Counter(pb)).values())
+                c[3] += overlap_count(pa, pb)
+            # exact matches: identical spans, one-to-one (Counter's & where one has twins); each
+            # annotator's set made once for the pairs it is in
+            set_a = sets_a.get(lab)
+            if set_a is None:
+                set_a = sets_a[lab] = set(pa)
+            set_b = sets_b.get(lab)
+            if set_b is None:
+                set_b = sets_b[lab] = set(pb)
+            if len(set_a) == len(pa) and len(set_b) == len(pb):
+                c[2] += len(set_a & set_b)
+            else:
+                c[2] += sum((Counter(pa) & Counter(pb)).values())
+                twins = twins or mapped
         ma, mb = v.masks(a), v.masks(b)
         tokens += v.ntok
         for lab, m in ma.items():
@@ -462,32 +521,52 @@ def _pair(a: str, b: str, shared: list[_DocView]) -> _PairTally:
                 k = kappa_counts[lab] = [0, 0, 0]
             k[1] += m.bit_count()
         la, lb = v.labels(a), v.labels(b)
-        for lx, mx in la.items():
-            for ly, my in lb.items():
-                n = (mx & my).bit_count()
-                if n:
-                    all_pairs[(lx, ly)] += n
+        for lab, m in la.items():
+            labels_a[lab] += m.bit_count()
+            other = lb.get(lab)
+            if other is not None:
+                agree += (m & other).bit_count()
+        for lab, m in lb.items():
+            labels_b[lab] += m.bit_count()
         if rels:
-            _relations(rels.get(a, []), rels.get(b, []), map_exact, map_overlap, rel_counts)
+            # relations whose ends match exactly are those whose ends have the same places and
+            # labels; but twins are matched one by one, in order, as exact_matching pairs them
+            map_exact: dict[str, str] | None = None
+            if twins:
+                map_exact = {}
+                for lab in ends:
+                    ta, tb = v.by[a].get(lab), v.by[b].get(lab)
+                    if ta and tb:
+                        for i, j in exact_matching(v.positions(a, lab), v.positions(b, lab)):
+                            map_exact[ta[i].id] = tb[j].id
+            _relations(rels.get(a, _NO_RELATIONS), rels.get(b, _NO_RELATIONS), map_exact, map_overlap, rel_counts)
     out.tokens = tokens
+    out.token_agree = agree
     return out
 
 
-def _relations(mine_a: list[tuple[str, str, str, str]], mine_b: list[tuple[str, str, str, str]],
-               map_exact: dict[str, str], map_overlap: dict[str, str], counts: dict[str, list[int]]) -> None:
+def _relations(mine_a: dict[str, _Relations], mine_b: dict[str, _Relations], map_exact: dict[str, str] | None,
+               map_overlap: dict[str, str], counts: dict[str, list[int]]) -> None:
     """Count each annotator's relations by type and those of A that B has too (ends matched,
-    same value): exactly matched ends, and ends matched by overlap."""
-    for rtype in {r[0] for r in mine_a} | {r[0] for r in mine_b}:
+    same value): exactly matched ends (``map_exact`` None: the ends' places and labels the
+    same), and ends matched by overlap."""
+    for rtype in mine_a.keys() | mine_b.keys():
         c = counts.setdefault(rtype, [0, 0, 0, 0])
-        ra = [r for r in mine_a if r[0] == rtype]
-        rb = Counter((r[1], r[2], r[3]) for r in mine_b if r[0] == rtype)
-        c[0] += len(ra)
-        c[1] += sum(rb.values())
-        if not rb:
+        ra, rb = mine_a.get(rtype), mine_b.get(rtype)
+        if ra is not None:
+            c[0] += len(ra.items)
+        if rb is None:
             continue
+        c[1] += len(rb.items)
+        if ra is None:
+            continue
+        if map_exact is None:
+            c[2] += sum((ra.places() & rb.places()).values())
         for slot, mapping in ((2, map_exact), (3, map_overlap)):
-            left = rb.copy()
-            for _, f, t, val in ra:
+            if mapping is None:
+                continue
+            left = rb.ids().copy()
+            for f, t, val in ra.items:
                 key = (mapping.get(f, ""), mapping.get(t, ""), val)
                 if left.get(key, 0) > 0:
                     left[key] -= 1
@@ -524,19 +603,20 @@ def _multi(out: Tally, docs: list[_DocView], names: list[str]) -> None:
         _combinations(rows, [list(v.labels(name).items()) for name in names], 0, -1, [])
     out.documents_all = len(docs)
     out.tokens_all = tokens
-    # alpha_U: the documents one after another as one continuum of characters
-    units: dict[str, list[list[tuple[int, int]]]] = {}
+    # alpha_U: the documents one after another as one continuum of characters; each rater's
+    # units of a label as chunks, a document's spans with the document's offset in the continuum
+    units: dict[str, list[list[tuple[int, list[tuple[int, int]]]]]] = {}
     base = 0
     for v in docs:
         for i, name in enumerate(names):
-            for lab in v.by[name]:
+            for lab, pos in v.pos[name].items():
                 per = units.get(lab)
                 if per is None:
                     per = units[lab] = [[] for _ in names]
-                per[i] += [(s + base, e + base) for s, e in v.positions(name, lab)]
+                per[i].append((base, pos))
         base += v.doc.length
     out.length_all = base
-    out.continua = {lab: Continuum.of(per, 0, base) for lab, per in units.items()}
+    out.continua = {lab: Continuum.of_chunks(per, 0, base) for lab, per in units.items()}
 
 
 def _combinations(rows: Counter[tuple[str, ...]], per: list[list[tuple[str, int]]], depth: int, mask: int,

@@ -71,13 +71,22 @@ class Link(msgspec.Struct, gc=False):
         return value.get("value") if isinstance(value, dict) else None
 
 
+class _SpanWithout(Span, gc=False):
+    """A Span read without its attributes (always ``{}``): agreement has no use for them, and
+    decoding them makes an object per annotation."""
+
+    attributes: msgspec.Raw = msgspec.field(default=_EMPTY, name="(attributes not read)")
+
+
 _spans = msgspec.json.Decoder(list[Span]).decode
+_spans_without = msgspec.json.Decoder(list[_SpanWithout]).decode
 _links = msgspec.json.Decoder(list[Link]).decode
 
 
 @dataclass(slots=True)
 class DocWork:
-    """One document's annotations, grouped by annotator."""
+    """One document's annotations, grouped by annotator, each one's in position order (start,
+    end; ``load_work`` sorts them), which agreement relies on."""
 
     id: str
     title: str
@@ -92,9 +101,10 @@ class DocWork:
 
 def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[str] = (),
               doc_ids: Iterable[str] | None = None, with_text: bool = True,
-              with_links: bool = True) -> list[DocWork]:
+              with_links: bool = True, with_attributes: bool = True) -> list[DocWork]:
     """Every document (or those of ``doc_ids``) with its annotations by annotator, kept to the
-    given labels and layers (none given: all)."""
+    given labels and layers (none given: all); without ``with_attributes``, every annotation's
+    attributes are ``{}`` (not read)."""
     conn = project.conn
     wanted: set[str] | None = None
     if labels or layers:
@@ -113,19 +123,7 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
         if only is None or doc_id in only:
             docs[doc_id] = DocWork(doc_id, title, length, text)
 
-    def group(doc: DocWork, spans: list[Span]) -> None:
-        by = doc.spans
-        for s in spans:
-            name = s.annotator
-            if name is None:
-                name = s.annotator = NO_ANNOTATOR
-            if wanted is None or s.label in wanted:
-                got = by.get(name)
-                if got is None:
-                    by[name] = [s]
-                else:
-                    got.append(s)
-
+    decode = _spans if with_attributes else _spans_without
     # packed JSON as bytes (no str between), a merged document's per source (docs/adr/0015):
     # ids take the source's name before them, annotations without an annotator take that name
     for doc_id, parts in documents_parts(conn, only, with_relations=with_links):
@@ -135,19 +133,13 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
             # first span in the text, ties in the parts' order: adjudication breaks ties by it)
             first: dict[str, tuple[int, int, int, int]] | None = {} if len(parts) > 1 else None
             for k, part in enumerate(parts):
-                spans, links = _spans(part.annotations), _links(part.relations)
+                links = _links(part.relations)
                 if part.source is not None:  # as core.packing.part_items names a part's items
                     prefix = part.source + ":"
-                    for s in spans:
-                        s.id = prefix + s.id
-                        if not s.annotator:
-                            s.annotator = part.source
                     for link in links:
                         link.id, link.from_id, link.to_id = prefix + link.id, prefix + link.from_id, prefix + link.to_id
-                group(doc, spans)
+                _take(doc.spans, decode(part.annotations), part.source, wanted, first, k)
                 doc.links += links
-                if first is not None:
-                    _first_spans(first, spans, k, wanted)
             if first:
                 doc.spans = {name: doc.spans[name] for name in sorted(doc.spans, key=first.__getitem__)}
     where, asked = "", tuple[str, ...]()  # rows: of the documents asked for, in a full read's order
@@ -158,9 +150,10 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
             'SELECT doc, id, start, "end", label, annotator, attributes FROM annotations' + where, asked):
         if doc_id in docs:
             rows.setdefault(doc_id, []).append(
-                Span(ann_id, start, end, label, annotator, msgspec.Raw(attrs.encode()) if attrs != "{}" else _EMPTY))
+                Span(ann_id, start, end, label, annotator,
+                     msgspec.Raw(attrs.encode()) if with_attributes and attrs != "{}" else _EMPTY))
     for doc_id, spans in rows.items():
-        group(docs[doc_id], spans)
+        _take(docs[doc_id].spans, spans, None, wanted, None, 0)
     for doc_id, rel_id, rtype, from_id, to_id, attrs in conn.execute(
             "SELECT doc, id, type, from_id, to_id, attributes FROM relations" + (where if with_links else " LIMIT 0"),
             asked if with_links else ()):
@@ -178,19 +171,34 @@ def load_work(project: Project, *, labels: Sequence[str] = (), layers: Sequence[
 _ORDER = operator.attrgetter("start", "end")
 
 
-def _first_spans(first: dict[str, tuple[int, int, int, int]], spans: list[Span], k: int,
-                 wanted: set[str] | None) -> None:
-    """Note each annotator's first span of part ``k`` (its spans in position order) where it is
-    the least so far: (start, end, part, index)."""
-    seen: set[str | None] = set()
+def _take(by: dict[str, list[Span]], spans: Sequence[Span], source: str | None, wanted: set[str] | None,
+          first: dict[str, tuple[int, int, int, int]] | None, k: int) -> None:
+    """Add a part's spans (or a document's) to its annotators' (``by``), kept to the labels
+    ``wanted`` (None: all).  A merged document's part (``source``): ids take the source's name
+    before them and spans without an annotator take that name; others without one are
+    NO_ANNOTATOR's.  ``first``: note each annotator's first span of part ``k`` where it is the
+    least so far, (start, end, part, index), to order the annotators (one pass for all of it)."""
+    prefix = "" if source is None else source + ":"
+    last: str | None = None  # the annotator of the span before: a part's are mostly one annotator's
+    got: list[Span] = []
+    seen: set[str] = set()
     for i, s in enumerate(spans):
         name = s.annotator
-        if name in seen or (wanted is not None and s.label not in wanted):
+        if source is not None:
+            s.id = prefix + s.id
+            if not name:
+                name = s.annotator = source
+        elif name is None:
+            name = s.annotator = NO_ANNOTATOR
+        if wanted is not None and s.label not in wanted:
             continue
-        seen.add(name)
-        key = (s.start, s.end, k, i)
-        assert name is not None  # group() named it
-        if name not in first or key < first[name]:
-            first[name] = key
-
-
+        if name != last:
+            last = name
+            mine = by.get(name)
+            got = by[name] = [] if mine is None else mine
+            if first is not None and name not in seen:
+                seen.add(name)
+                key = (s.start, s.end, k, i)
+                if name not in first or key < first[name]:
+                    first[name] = key
+        got.append(s)

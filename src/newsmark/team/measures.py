@@ -7,12 +7,15 @@ variation to correct for chance): disjoint or empty work is never reported as ag
 from __future__ import annotations
 
 import bisect
+import operator
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TypeVar
 
 Span = tuple[int, int]  # start, end (end exclusive)
+K = TypeVar("K", bound=Hashable)
 
 
 def f1(matched: int, a: int, b: int) -> float | None:
@@ -43,38 +46,96 @@ def overlap_matching(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, in
     matching pairs that first span x elsewhere, or its partner y elsewhere, swapping keeps every
     pair overlapping (anything y was paired with ends no earlier than x, and starts before y
     ends), so one with (x, y) is as large.  In the order of (end, start), the spans after x
-    all end no earlier than x: the first of the other side that starts before x ends is y."""
+    all end no earlier than x: the first of the other side that starts before x ends is y.
+
+    Computed in one pass over that order (``_sweep``): each span still unmatched when its turn
+    comes waits; a span arriving is taken by the first waiting span of the other side that it
+    starts before the end of (the waiting ones, in order, end no later than it: they are the
+    earlier x that would have scanned on to it), or waits in turn."""
+    pairs = overlap_pairs(a, b)
+    pairs.sort()
+    return pairs
+
+
+def overlap_pairs(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
+    """The pairs of ``overlap_matching(a, b)``, in the order the sweep finds them."""
     if not a or not b:
         return []
+    return _sweep(a, b)
+
+
+def overlap_count(a: Sequence[Span], b: Sequence[Span]) -> int:
+    """The size of ``overlap_matching(a, b)``: the same sweep, without the pairs."""
+    if not a or not b:
+        return 0
+    items = sorted([(e, s, 0) for s, e in a] + [(e, s, 1) for s, e in b])
+    ends_a: list[int] = []
+    ends_b: list[int] = []
+    count = 0
+    for end, start, side in items:
+        if side:
+            k = bisect.bisect_right(ends_a, start)
+            if k < len(ends_a):
+                del ends_a[k]
+                count += 1
+            else:
+                ends_b.append(end)
+        else:
+            k = bisect.bisect_right(ends_b, start)
+            if k < len(ends_b):
+                del ends_b[k]
+                count += 1
+            else:
+                ends_a.append(end)
+    return count
+
+
+def _sweep(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
     items = sorted([(e, s, 0, i) for i, (s, e) in enumerate(a)] + [(e, s, 1, j) for j, (s, e) in enumerate(b)])
-    n = len(items)
-    used = [False] * n
+    # per side the unmatched spans whose turn has come: their ends (in order) and indexes
+    ends_a: list[int] = []
+    ends_b: list[int] = []
+    idx_a: list[int] = []
+    idx_b: list[int] = []
     pairs = []
-    for k in range(n):
-        if used[k]:
-            continue
-        end, _, side, idx = items[k]
-        for m in range(k + 1, n):
-            if not used[m]:
-                other = items[m]
-                if other[2] != side and other[1] < end:
-                    used[m] = True
-                    pairs.append((idx, other[3]) if side == 0 else (other[3], idx))
-                    break
-    return sorted(pairs)
+    for end, start, side, idx in items:
+        if side:
+            k = bisect.bisect_right(ends_a, start)  # the first waiting span of a that ends after this starts
+            if k < len(ends_a):
+                del ends_a[k]
+                pairs.append((idx_a.pop(k), idx))
+            else:
+                ends_b.append(end)
+                idx_b.append(idx)
+        else:
+            k = bisect.bisect_right(ends_b, start)
+            if k < len(ends_b):
+                del ends_b[k]
+                pairs.append((idx, idx_b.pop(k)))
+            else:
+                ends_a.append(end)
+                idx_a.append(idx)
+    return pairs
 
 
 def cohen_kappa_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
     """Cohen's kappa from counts of (category by rater A, category by rater B) over items."""
-    n = sum(pairs.values())
-    if n == 0:
-        return None
     agree = sum(c for (x, y), c in pairs.items() if x == y)
     ma: Counter[Hashable] = Counter()
     mb: Counter[Hashable] = Counter()
     for (x, y), c in pairs.items():
         ma[x] += c
         mb[y] += c
+    return cohen_kappa_marginals(agree, ma, mb)
+
+
+def cohen_kappa_marginals(agree: int, ma: Mapping[K, int], mb: Mapping[K, int]) -> float | None:
+    """Cohen's kappa from what it needs of the counts of (A's category, B's category): the
+    items both put in the same category (``agree``) and each rater's items per category (the
+    same figure as ``cohen_kappa_counts`` of the whole table: integer sums, then divisions)."""
+    n = sum(ma.values())
+    if n == 0:
+        return None
     pe = sum(ma[k] * mb.get(k, 0) for k in ma) / (n * n)
     po = agree / n
     if pe >= 1.0:
@@ -132,40 +193,28 @@ def _segments(units: Sequence[Span], begin: int, end: int) -> list[tuple[int, in
     return out
 
 
-def _gaps(units: Sequence[Span], begin: int, end: int) -> list[int]:
-    out = []
-    pos = begin
-    for s, e in units:
-        if s > pos:
-            out.append(s - pos)
-        pos = e
-    if pos < end:
-        out.append(end - pos)
-    return out
-
-
-def _pair_observed(u1: Sequence[Span], u2: Sequence[Span]) -> int:
+def _pair_observed(s1: list[int], e1: list[int], s2: list[int], e2: list[int]) -> int:
+    """The observed distances between two raters' units (each joined, in order: starts and ends)."""
     total = 0
-    hit2 = [False] * len(u2)
-    n2 = len(u2)
+    n2 = len(s2)
+    hit2 = [False] * n2
     j0 = 0
-    for s1, e1 in u1:
-        while j0 < n2 and u2[j0][1] <= s1:
+    for a, b in zip(s1, e1, strict=True):
+        while j0 < n2 and e2[j0] <= a:
             j0 += 1
         j = j0
         hit = False
-        while j < n2 and u2[j][0] < e1:
-            s2, e2 = u2[j]
-            bd = s1 - s2
-            ed = e1 - e2  # = bd + (l1 - l2)
+        while j < n2 and s2[j] < b:
+            bd = a - s2[j]
+            ed = b - e2[j]  # = bd + (l1 - l2)
             total += bd * bd + ed * ed
             hit2[j] = hit = True
             j += 1
         if not hit:
-            total += (e1 - s1) * (e1 - s1)
-    for (s2, e2), h in zip(u2, hit2, strict=True):
+            total += (b - a) * (b - a)
+    for a, b, h in zip(s2, e2, hit2, strict=True):
         if not h:
-            total += (e2 - s2) * (e2 - s2)
+            total += (b - a) * (b - a)
     return total
 
 
@@ -185,20 +234,35 @@ def unitizing_distance(b1: int, l1: int, u1: bool, b2: int, l2: int, u2: bool) -
 def _merged(units: Iterable[Span]) -> list[Span]:
     """One rater's units of one category, sorted, overlapping ones joined (alpha_U's units of
     a category may not overlap within a rater)."""
-    ordered = sorted(units)
-    out: list[Span] = []
+    starts, ends = _joined([(0, sorted(units))])
+    return list(zip(starts, ends, strict=True))
+
+
+def _joined(chunks: Iterable[tuple[int, Sequence[Span]]]) -> tuple[list[int], list[int]]:
+    """One rater's units of one category, overlapping ones joined, as their starts and ends:
+    from chunks of units (each moved by its offset) that are in order once moved (as sorted()
+    orders them: a document's spans in order, the documents one after another)."""
+    starts: list[int] = []
+    ends: list[int] = []
     last_s, last_e = -1, -1
-    for s, e in ordered:
-        if s < last_e:
-            if e > last_e:
-                last_e = e
-        else:
-            if last_e >= 0:
-                out.append((last_s, last_e))
-            last_s, last_e = s, e
+    for base, units in chunks:
+        for s, e in units:
+            s += base
+            e += base
+            if s < last_e:
+                if s < last_s:  # a unit out of order (before the one it would join)
+                    raise ValueError("units out of order")
+                if e > last_e:
+                    last_e = e
+            else:
+                if last_e >= 0:
+                    starts.append(last_s)
+                    ends.append(last_e)
+                last_s, last_e = s, e
     if last_e >= 0:
-        out.append((last_s, last_e))
-    return out
+        starts.append(last_s)
+        ends.append(last_e)
+    return starts, ends
 
 
 @dataclass(slots=True)
@@ -228,29 +292,38 @@ class Continuum:
     def of(cls, per_rater: Sequence[Iterable[Span]], begin: int, length: int) -> Continuum:
         """The stretch [begin, begin + length) with each rater's units (any order; a rater's
         overlapping units are joined)."""
-        merged = [_merged(u) for u in per_rater]
+        return cls.of_chunks([[(0, sorted(u))] for u in per_rater], begin, length)
+
+    @classmethod
+    def of_chunks(cls, per_rater: Sequence[Iterable[tuple[int, Sequence[Span]]]], begin: int,
+                  length: int) -> Continuum:
+        """The same, each rater's units given in order as chunks, each with the offset that
+        moves its units into the stretch (``_joined``): the documents of a project, one after
+        another, each with its units in order, without a list of the moved units made first."""
+        merged = [_joined(u) for u in per_rater]
         r = len(merged)
         observed = 0
         for r1 in range(r):
             for r2 in range(r1 + 1, r):
-                observed += _pair_observed(merged[r1], merged[r2])
+                observed += _pair_observed(*merged[r1], *merged[r2])
         lengths: Counter[int] = Counter()
         lead: list[int] = []
         gaps: list[Counter[int]] = []
         trail: list[int] = []
         marked: list[bool] = []
         end = begin + length
-        for units in merged:
-            lengths.update([e - s for s, e in units])
-            if not units:
+        for starts, ends in merged:
+            lengths.update(map(operator.sub, ends, starts))
+            if not starts:
                 lead.append(length)
                 gaps.append(Counter())
                 trail.append(0)
                 marked.append(False)
                 continue
-            lead.append(units[0][0] - begin)
-            gaps.append(Counter(_gaps(units, units[0][0], units[-1][1])))
-            trail.append(end - units[-1][1])
+            lead.append(starts[0] - begin)
+            # the gaps between its units (joined: none overlaps the next)
+            gaps.append(Counter(filter(None, map(operator.sub, starts[1:], ends[:-1]))))
+            trail.append(end - ends[-1])
             marked.append(True)
         return cls(r, length, observed, lengths, lead, gaps, trail, marked)
 
