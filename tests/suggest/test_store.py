@@ -182,3 +182,46 @@ def test_an_identical_annotation_is_refused_after_another_connection_wrote(proje
     assert made.id in str(e.value)
     with pytest.raises(DuplicateAnnotationError):
         project.add_annotation(doc, 0, 9, "PERSON")
+
+
+def test_after_the_worker_stored_suggestions_the_kept_spans_serve_again(project: Any, doc: str) -> None:
+    """Issue #16's last gap: once the worker had committed, every later add of the window asked
+    SQLite for its span again (~3 ms a scan of a 20,000-annotation document) for as long as the
+    window stayed open.  A commit that did not touch the document's annotations (the worker's
+    suggestions) leaves the kept spans in use; one that did (another program's add, an import's
+    rows that do not touch the document) is still seen, and duplicates are still refused."""
+    from newsmark.core.errors import DuplicateAnnotationError
+    from newsmark.store import Project
+
+    asked: list[str] = []
+    project.conn.set_trace_callback(lambda sql: asked.append(sql) if "ORDER BY id LIMIT 1" in sql else None)
+    project.add_annotation(doc, 0, 9, "PERSON")
+    project.add_annotation(doc, 17, 23, "DATE")  # the spans are kept
+    kept = project._spans[1]
+    with Project.open(project.path) as worker:  # the suggestions' worker, in steps of its own
+        store.replace(worker, doc, "quotes", suggest_quotes(TEXT), step=1, between=lambda: None)
+    project.add_annotation(doc, 0, 9, "ORG")
+    with Project.open(project.path) as worker:
+        store.replace(worker, doc, "quotes", [], step=1)
+    project.add_annotation(doc, 17, 23, "ORG")
+    assert asked == [] and project._spans is not None and project._spans[1] is kept
+    with Project.open(project.path) as worker:
+        store.replace(worker, doc, "quotes", suggest_quotes(TEXT), step=1)
+    with pytest.raises(DuplicateAnnotationError):
+        project.add_annotation(doc, 0, 9, "PERSON")
+    assert asked == []
+
+    project.add_annotation(doc, 0, 4, "GPE")  # (the refused add's rollback let the spans go: kept again)
+    with Project.open(project.path) as other:  # another program's add: seen, by one query
+        made = other.add_annotation(doc, 59, 67, "PERSON")
+    with pytest.raises(DuplicateAnnotationError) as e:
+        project.add_annotation(doc, 59, 67, "PERSON")
+    assert made.id in str(e.value) and len(asked) == 1
+
+    project.add_annotation(doc, 0, 3, "GPE")  # kept spans read again
+    with Project.open(project.path) as other:  # an import's rows: the document's 'updated' untouched
+        with other.write():
+            other.conn.execute("INSERT INTO annotations(doc, id, start, \"end\", label, text, created, updated)"
+                               " VALUES (?, 'imported', 25, 27, 'PERSON', ?, 'x', 'x')", (doc, TEXT[25:27]))
+    with pytest.raises(DuplicateAnnotationError, match="imported"):
+        project.add_annotation(doc, 25, 27, "PERSON")
