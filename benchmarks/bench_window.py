@@ -80,12 +80,14 @@ def _time_pieces(pieces: list[float]) -> None:
     message from the worker, an edit's effect on the ghosts); the longest are named."""
     from newsmark.gui.suggestions import controller
 
-    for name in ("_read_some", "_on_worker_message", "_on_session_added", "_on_session_removed"):
+    for name in ("_read_some", "_on_worker_message", "_on_session_added", "_on_session_removed",
+                 "_on_after_edit"):
         original = getattr(controller.Suggestions, name)
 
-        def timed(self: object, *args: object, _original: object = original, _name: str = name) -> None:
+        def timed(self: object, *args: object, _original: object = original, _name: str = name,
+                  **kwargs: object) -> None:
             t0, c0 = time.perf_counter(), time.thread_time()
-            _original(self, *args)  # type: ignore[operator]
+            _original(self, *args, **kwargs)  # type: ignore[operator]
             pieces.append(time.perf_counter() - t0)
             PIECES_CPU.append(time.thread_time() - c0)
             if pieces[-1] > 0.016:

@@ -3,6 +3,7 @@ put the caret in one and press Enter or Backspace, click one, accept all of a la
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +287,71 @@ def test_spacy_suggestions_go_when_spacy_no_longer_makes_them(qtbot: Any, sugges
     qtbot.waitUntil(lambda: not [s for s in store.open_suggestions(w.project, "a") if s.label == "GPE"],
                     timeout=10000)
     assert ("GPE", "Geneva") not in heads(w)
+
+
+def _select(window: Any, start: int, end: int) -> None:
+    text = window.session.document.text
+    cursor = window.article.textCursor()
+    cursor.setPosition(qt_pos(text, start))
+    cursor.setPosition(qt_pos(text, end), QTextCursor.MoveMode.KeepAnchor)
+    window.article.setTextCursor(cursor)
+    window.article.setFocus()
+
+
+def test_a_ghost_the_new_span_covers_goes_in_the_adds_own_turn_and_stays_gone(
+        qtbot: Any, suggest_window: Any) -> None:
+    """Issue #16's last gap: an edit's bookkeeping for the suggestions (telling the worker, noting
+    the edit as the window's own, computing again) waits until the annotator pauses; the ghost
+    the new span covers does not: it is gone when the key's turn ends, and stays gone after the
+    bookkeeping and the worker's new computation."""
+    w = suggest_window
+    text = w.session.document.text
+    ghost = next(s for s in w.suggestions.items if s.head.text == "a new round could start in March")
+    job = w.suggestions.job
+    s = text.index("new round")
+    _select(w, s, s + len("new round could start"))
+    qtbot.keyClick(w.article, "q")  # QUOTE over part of the suggested quote
+    assert [a.text for a in w.project.annotations("a")] == ["new round could start"]
+    assert ghost.id not in {x.id for x in w.suggestions.items}  # in the same turn as the add
+    assert ghost.id not in w.suggestions.overlay._of  # not drawn
+    assert w.suggestions._edits and w.suggestions.job == job  # the rest waits for a pause
+    qtbot.waitUntil(lambda: w.suggestions.job > job and not w.suggestions.computing
+                    and not w.suggestions._to_read and not w.suggestions._reader.isActive(), timeout=5000)
+    assert not w.suggestions._edits  # told to the worker
+    assert ("QUOTE", "a new round could start in March") not in heads(w)
+    assert ghost.id not in w.suggestions.overlay._of
+    pixels = w.article.viewport().grab()  # and the window paints without it
+    assert not pixels.isNull()
+
+
+def test_reading_back_waits_while_the_annotator_types(qtbot: Any, suggest_window: Any) -> None:
+    """What the worker changed is read back once the annotator's input pauses, never in the turn
+    of a key press (an add's repaint comes first)."""
+    from PySide6.QtWidgets import QApplication
+
+    from newsmark.gui.suggestions import controller
+
+    w = suggest_window
+    ghost = next(s for s in w.suggestions.items if s.head.text == "NATO")
+    caret(w, 0)
+    qtbot.keyClick(w.article, Qt.Key.Key_Right)  # the annotator at work
+    pressed = time.perf_counter()
+    w.suggestions._on_worker_message(("stored", w.suggestions.job, "a", [ghost.id], [], False))
+    QApplication.processEvents()
+    assert ghost.id in {x.id for x in w.suggestions.items}  # not in the key's turn
+    qtbot.waitUntil(lambda: ghost.id not in {x.id for x in w.suggestions.items}, timeout=2000)
+    assert time.perf_counter() - pressed >= controller.INPUT_PAUSE_S * 0.9
+    assert ghost.id not in w.suggestions.overlay._of
+
+
+def test_enter_never_accepts_a_ghost_the_worker_removed_but_not_yet_taken_away(
+        qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    text = w.session.document.text
+    ghost = next(s for s in w.suggestions.items if s.head.text == "a new round could start in March")
+    caret(w, text.index("new round"))
+    qtbot.keyClick(w.article, Qt.Key.Key_Right)
+    w.suggestions._on_worker_message(("stored", w.suggestions.job, "a", [ghost.id], [], False))
+    qtbot.keyClick(w.article, Qt.Key.Key_Return)  # at once: the removal is settled first
+    assert w.project.annotations("a") == []
+    assert ghost.id not in {x.id for x in w.suggestions.items}

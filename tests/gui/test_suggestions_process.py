@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 
 from newsmark.store import Project
 from newsmark.store import suggestions as store
@@ -222,6 +223,20 @@ def test_the_workers_writes_are_not_taken_for_another_programs(
     qtbot.waitUntil(lambda: w.suggestions.latency_ms is not None and not w.suggestions.computing, timeout=20000)
     assert store.open_suggestions(sample_project, DOC)  # it wrote them
     qtbot.wait(400)  # the watcher looked
+    assert "another program" not in w.statusBar().currentMessage()
+    # the annotator tags a span: the edit is noted as the window's own once input pauses, and
+    # the worker's computation after it is not taken for another program's either
+    text = w.session.document.text
+    start = text.index(LAST_QUOTE)
+    cursor = w.article.textCursor()
+    cursor.setPosition(qt_pos(text, start))
+    cursor.setPosition(qt_pos(text, start + len("These issues")), QTextCursor.MoveMode.KeepAnchor)
+    w.article.setTextCursor(cursor)
+    job = w.suggestions.job
+    qtbot.keyClick(w.article, "p")
+    assert any(a.text == "These issues" for a in sample_project.annotations(DOC))
+    qtbot.waitUntil(lambda: w.suggestions.job > job and not w.suggestions.computing, timeout=20000)
+    qtbot.wait(400)
     assert "another program" not in w.statusBar().currentMessage()
     other = Project.open(sample_project.path)  # another program does write: still noticed
     try:
