@@ -193,7 +193,7 @@ class Project:
         self.db = db
         self.conn: sqlite3.Connection = db.conn
         self.shared_folder: str | None = None  # see _configure
-        self._texts: dict[str, tuple[tuple[int, str], str]] = {}  # see _text
+        self._texts: dict[str, tuple[str, str]] = {}  # see _text
         self._spans: tuple[tuple[str, int, int], dict[tuple[int, int, str, str | None], str]] | None = None
         self._spans_mark: tuple[str, str, int] | None = None  # see _annotations_mark
         self._touched: tuple[str, str] | None = None  # the document this connection touched last, and when
@@ -637,13 +637,13 @@ class Project:
     def _text(self, doc_id: str) -> str:
         """A document's text, for checking spans.  Fetching and decoding a long text cost most
         of an edit (4 ms for 1 MB with emoji), so the last few are kept, and used again while
-        the file's data_version (any other connection's commit) and the text's hash are those
-        they were read with."""
-        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        the text's hash is the one they were read with (another connection's commits do not
+        matter: the suggestions' worker commits beside the window all the time, and a text
+        replaced, by anyone, has another hash)."""
         row = self.conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no document {doc_id!r}")
-        key = (version, row[0])
+        key = row[0]
         cached = self._texts.get(doc_id)
         if cached is not None and cached[0] == key:
             return cached[1]

@@ -69,18 +69,20 @@ class GhostOverlay(QWidget):
 
     def _update_where(self, spans: list[Span]) -> None:
         """Repaint where these spans are on screen, or nothing if none is: the overlay is
-        transparent, so whatever it repaints the article under it repaints too."""
-        if len(spans) > MAX_RECTS:
-            self.update()
-            return
+        transparent, so whatever it repaints the article under it repaints too (a slice read
+        back from the store changes a hundred ghosts, most of them off screen in a long article:
+        repainting the whole viewport for them cost a frame's paint each time)."""
         art = self.article
         first = art.firstVisibleBlock().position()
         last = art.cursorForPosition(QPoint(self.width(), self.height())).position() + 1
+        shown = [s for s in spans if s[1] >= first and s[0] <= last]
+        if len(shown) > MAX_RECTS:
+            self.update()
+            return
         region = QRegion()
-        for start, end, _sid, _index in spans:
-            if end >= first and start <= last:
-                for r in self.rects(start, end):
-                    region += r.toAlignedRect().adjusted(-2, -2, 2, 2)
+        for start, end, _sid, _index in shown:
+            for r in self.rects(start, end):
+                region += r.toAlignedRect().adjusted(-2, -2, 2, 2)
         if not region.isEmpty():
             self.update(region)
 
