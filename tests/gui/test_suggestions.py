@@ -355,3 +355,20 @@ def test_enter_never_accepts_a_ghost_the_worker_removed_but_not_yet_taken_away(
     qtbot.keyClick(w.article, Qt.Key.Key_Return)  # at once: the removal is settled first
     assert w.project.annotations("a") == []
     assert ghost.id not in {x.id for x in w.suggestions.items}
+
+
+@pytest.mark.parametrize(("size", "changed"), [(0, 5), (40, 33), (300, 100), (30_000, 100), (30_000, 2_000)])
+def test_ghosts_sorted_lists_change_in_place_by_either_way(size: int, changed: int) -> None:
+    """A slice read back changes a hundred of thousands of ghosts: by bisection while that is
+    cheaper, in one pass beyond; the list comes out the same either way."""
+    import random
+
+    from newsmark.gui.suggestions.ghosts import change_sorted
+
+    rng = random.Random(size + changed)
+    items = sorted({(rng.randrange(10**6), rng.randrange(10**6), 0, f"g{i}") for i in range(size)})
+    out = rng.sample(items, min(changed, size))
+    into = [(rng.randrange(10**6), rng.randrange(10**6), 1, f"n{i}") for i in range(changed)]
+    expected = sorted((set(items) - set(out)) | set(into))
+    change_sorted(items, out, into)
+    assert items == expected
