@@ -372,3 +372,36 @@ def test_ghosts_sorted_lists_change_in_place_by_either_way(size: int, changed: i
     expected = sorted((set(items) - set(out)) | set(into))
     change_sorted(items, out, into)
     assert items == expected
+
+
+def test_ghosts_stay_on_their_spans_when_the_article_scrolls(qtbot: Any, suggest_window: Any) -> None:
+    """The article scrolls its viewport by moving its pixels and its child widgets: the ghosts'
+    overlay went up with them and drew every ghost a scroll's height away from its words (out
+    of sight after a page down)."""
+    from PySide6.QtGui import QColor
+
+    w = suggest_window
+    para = "Officials said the talks went on for hours. NATO leaders met again on Friday."
+    w.project.add_document(Document("long", "\n\n".join(f"{i}. {para}" for i in range(200)), title="Long"))
+    w.refresh_documents()
+    w.open_document("long")
+    qtbot.waitUntil(lambda: sum(s.head.text == "NATO" for s in w.suggestions.items) == 200, timeout=10000)
+    bar = w.article.verticalScrollBar()
+    for step in (3, bar.pageStep(), bar.pageStep() * 5):
+        bar.setValue(bar.value() + step)
+        qtbot.wait(20)
+        overlay = w.suggestions.overlay
+        assert overlay.pos() == QPoint(0, 0)
+        first = w.article.firstVisibleBlock().position()
+        ghost = next(s for s in w.suggestions.items if qt_pos(w.session.document.text, s.start) > first + 200)
+        start = qt_pos(w.session.document.text, ghost.start)
+        cursor = QTextCursor(w.article.document())
+        cursor.setPosition(start)
+        word = w.article.cursorRect(cursor)  # where the ghost's first letter is on screen
+        rect = overlay.rects(start, qt_pos(w.session.document.text, ghost.end))[0]
+        assert abs(rect.left() - word.left()) <= 2 and abs(rect.top() - word.top()) <= 4
+        image = w.article.viewport().grab().toImage()
+        colour = QColor(w.colours["ORG"])
+        edge = [image.pixelColor(x, round(rect.top()) + 1) for x in range(round(rect.left()), round(rect.right()))]
+        assert any(abs(c.red() - colour.red()) + abs(c.green() - colour.green()) + abs(c.blue() - colour.blue()) < 90
+                   for c in edge), "the ghost's dashed outline is not drawn over its word"

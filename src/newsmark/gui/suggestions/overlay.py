@@ -10,7 +10,7 @@ import bisect
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QRegion
+from PySide6.QtGui import QColor, QMoveEvent, QPainter, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QWidget
 
 from newsmark.gui.suggestions.ghosts import change_sorted
@@ -90,6 +90,14 @@ class GhostOverlay(QWidget):
         if obj is self._viewport and event.type() == QEvent.Type.Resize:
             self.resize(self._viewport.size())
         return False
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802
+        # the article scrolls its viewport with QWidget.scroll, which moves the viewport's
+        # children along: the overlay went up with the text and drew every ghost a scroll's
+        # height away from its span (or out of sight after a page)
+        if self.pos() != QPoint(0, 0):
+            self.move(0, 0)
+            self.update()
 
     def rects(self, start: int, end: int) -> list[QRectF]:
         """The rectangles (viewport coordinates) of a Qt text range, one per line on screen."""
