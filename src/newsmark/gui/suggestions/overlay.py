@@ -10,7 +10,7 @@ import bisect
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QMoveEvent, QPainter, QPaintEvent, QPen, QRegion
+from PySide6.QtGui import QColor, QMoveEvent, QPainter, QPaintEvent, QPen, QRegion, QTextBlock
 from PySide6.QtWidgets import QWidget
 
 from newsmark.gui.suggestions.ghosts import change_sorted
@@ -99,58 +99,108 @@ class GhostOverlay(QWidget):
             self.move(0, 0)
             self.update()
 
-    def rects(self, start: int, end: int) -> list[QRectF]:
-        """The rectangles (viewport coordinates) of a Qt text range, one per line on screen."""
+    def rects(self, start: int, end: int, frame: _Frame | None = None) -> list[QRectF]:
+        """The rectangles (viewport coordinates) of a Qt text range, one per line on screen
+        (``frame``: what one paint has already looked up)."""
         art = self.article
-        doc = art.document()
-        offset = art.contentOffset()
-        height = art.viewport().height()
+        if frame is None:
+            frame = _Frame(art)
+        blocks, height = frame.blocks, frame.height
         out: list[QRectF] = []
         # from the first line on screen: a span that starts far above would otherwise have every
         # block between laid out (a long quote over a 1 MB article: tens of ms)
-        block = doc.findBlock(max(start, art.firstVisibleBlock().position()))
+        block = frame.document.findBlock(max(start, frame.first))
         while block.isValid() and block.position() < end:
-            geo = art.blockBoundingGeometry(block).translated(offset)
-            if geo.top() > height:
+            number = block.blockNumber()
+            known = blocks.get(number)
+            if known is None:
+                geo = art.blockBoundingGeometry(block).translated(frame.offset)
+                known = blocks[number] = _Block(block, geo.left(), geo.top(), geo.bottom())
+            if known.top > height:
                 break
-            if geo.bottom() >= 0:
-                layout = block.layout()
-                bpos = block.position()
-                for i in range(layout.lineCount()):
-                    line = layout.lineAt(i)
-                    ls = bpos + line.textStart()
-                    le = ls + line.textLength()
-                    s, e = max(start, ls), min(end, le)
-                    if s >= e and not (s == e == ls and start <= ls < end and line.textLength() == 0):
-                        continue
-                    x1 = _x(line.cursorToX(s - bpos))
-                    x2 = _x(line.cursorToX(e - bpos))
-                    out.append(QRectF(geo.left() + x1, geo.top() + line.y(), max(2.0, x2 - x1), line.height()))
+            if known.bottom >= 0:
+                known.rects(start, end, out)
             block = block.next()
         return out
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         if not self.spans:
             return
-        first = self.article.firstVisibleBlock().position()
+        frame = _Frame(self.article)  # each block's geometry looked up once a paint
+        first = frame.first
         i = bisect.bisect_left(self.spans, (first - self._longest,))
         if i >= len(self.spans):
             return
+        clip = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # an add repaints its paragraph only
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         grey = QColor("gray")
+        pens: dict[tuple[int, bool], QPen] = {}
         for start, end, sid, index in self.spans[i:]:
             if end < first:
                 continue
-            pen = QPen(self.colours.get((sid, index), grey), 1.6 if index == 0 else 1.2, Qt.PenStyle.DashLine)
-            pen.setDashPattern([3.0, 2.5])
-            painter.setPen(pen)
-            rects = self.rects(start, end)
+            rects = self.rects(start, end, frame)
             if not rects and start > first:
                 break  # below the screen
+            rects = [r for r in rects if r.intersects(clip)]
+            if not rects:
+                continue
+            colour = self.colours.get((sid, index), grey)
+            key = (colour.rgba(), index == 0)
+            pen = pens.get(key)
+            if pen is None:
+                pen = pens[key] = QPen(colour, 1.6 if index == 0 else 1.2, Qt.PenStyle.DashLine)
+                pen.setDashPattern([3.0, 2.5])
+            painter.setPen(pen)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
         painter.end()
+
+
+class _Frame:
+    """What a paint looks up once: the first block on screen, the viewport's height, where the
+    blocks are."""
+
+    __slots__ = ("blocks", "document", "first", "height", "offset")
+
+    def __init__(self, article: ArticleView) -> None:
+        self.document = article.document()
+        self.first = article.firstVisibleBlock().position()
+        self.height = article.viewport().height()
+        self.offset = article.contentOffset()
+        self.blocks: dict[int, _Block] = {}
+
+
+class _Block:
+    """A block on screen in one paint: where it is, and its lines' text ranges."""
+
+    __slots__ = ("bottom", "layout", "left", "lines", "position", "top")
+
+    def __init__(self, block: QTextBlock, left: float, top: float, bottom: float) -> None:
+        self.left, self.top, self.bottom = left, top, bottom
+        self.layout = block.layout()
+        self.position = block.position()
+        self.lines: list[int] | None = None  # each line's first position in the block, when asked
+
+    def rects(self, start: int, end: int, out: list[QRectF]) -> None:
+        layout, bpos = self.layout, self.position
+        count = layout.lineCount()
+        if self.lines is None:
+            self.lines = [layout.lineAt(i).textStart() for i in range(count)]
+        # from the line holding the span's start (a long paragraph has a dozen lines)
+        first = max(0, bisect.bisect_right(self.lines, start - bpos) - 1)
+        for i in range(first, count):
+            line = layout.lineAt(i)
+            ls = bpos + line.textStart()
+            if ls >= end:
+                break
+            le = ls + line.textLength()
+            s, e = max(start, ls), min(end, le)
+            if s >= e and not (s == e == ls and start <= ls < end and line.textLength() == 0):
+                continue
+            x1 = _x(line.cursorToX(s - bpos))
+            x2 = _x(line.cursorToX(e - bpos))
+            out.append(QRectF(self.left + x1, self.top + line.y(), max(2.0, x2 - x1), line.height()))
 
 
 def _x(result: Any) -> float:
