@@ -102,23 +102,17 @@ class GhostOverlay(QWidget):
     def rects(self, start: int, end: int, frame: _Frame | None = None) -> list[QRectF]:
         """The rectangles (viewport coordinates) of a Qt text range, one per line on screen
         (``frame``: what one paint has already looked up)."""
-        art = self.article
         if frame is None:
-            frame = _Frame(art)
-        blocks, height = frame.blocks, frame.height
+            frame = _Frame(self.article)
         out: list[QRectF] = []
         # from the first line on screen: a span that starts far above would otherwise have every
         # block between laid out (a long quote over a 1 MB article: tens of ms)
         block = frame.document.findBlock(max(start, frame.first))
         while block.isValid() and block.position() < end:
-            number = block.blockNumber()
-            known = blocks.get(number)
-            if known is None:
-                geo = art.blockBoundingGeometry(block).translated(frame.offset)
-                known = blocks[number] = _Block(block, geo.left(), geo.top(), geo.bottom())
-            if known.top > height:
+            known = frame.block(block)
+            if known.top > frame.bottom:
                 break
-            if known.bottom >= 0:
+            if known.bottom >= frame.top:
                 known.rects(start, end, out)
             block = block.next()
         return out
@@ -126,12 +120,14 @@ class GhostOverlay(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         if not self.spans:
             return
-        frame = _Frame(self.article)  # each block's geometry looked up once a paint
+        # only what the repaint touches (an add repaints its paragraph), each block's geometry
+        # looked up once
+        clip = QRectF(event.rect()).adjusted(-2, -2, 2, 2)
+        frame = _Frame(self.article, clip.top(), clip.bottom())
         first = frame.first
         i = bisect.bisect_left(self.spans, (first - self._longest,))
         if i >= len(self.spans):
             return
-        clip = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # an add repaints its paragraph only
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         grey = QColor("gray")
@@ -139,10 +135,9 @@ class GhostOverlay(QWidget):
         for start, end, sid, index in self.spans[i:]:
             if end < first:
                 continue
-            rects = self.rects(start, end, frame)
-            if not rects and start > first:
-                break  # below the screen
-            rects = [r for r in rects if r.intersects(clip)]
+            if start > first and frame.block(frame.document.findBlock(start)).top > frame.bottom:
+                break  # below the screen, or what is repainted (the spans are sorted by start)
+            rects = [r for r in self.rects(start, end, frame) if r.intersects(clip)]
             if not rects:
                 continue
             colour = self.colours.get((sid, index), grey)
@@ -158,17 +153,28 @@ class GhostOverlay(QWidget):
 
 
 class _Frame:
-    """What a paint looks up once: the first block on screen, the viewport's height, where the
-    blocks are."""
+    """What a paint looks up once: the first block on screen, the band of the viewport that is
+    painted (all of it unless told), where the blocks are."""
 
-    __slots__ = ("blocks", "document", "first", "height", "offset")
+    __slots__ = ("article", "blocks", "bottom", "document", "first", "offset", "top")
 
-    def __init__(self, article: ArticleView) -> None:
+    def __init__(self, article: ArticleView, top: float | None = None, bottom: float | None = None) -> None:
+        self.article = article
         self.document = article.document()
         self.first = article.firstVisibleBlock().position()
-        self.height = article.viewport().height()
+        height = article.viewport().height()
+        self.top = 0.0 if top is None else max(0.0, top)
+        self.bottom = float(height) if bottom is None else min(float(height), bottom)
         self.offset = article.contentOffset()
         self.blocks: dict[int, _Block] = {}
+
+    def block(self, block: QTextBlock) -> _Block:
+        number = block.blockNumber()
+        known = self.blocks.get(number)
+        if known is None:
+            geo = self.article.blockBoundingGeometry(block).translated(self.offset)
+            known = self.blocks[number] = _Block(block, geo.left(), geo.top(), geo.bottom())
+        return known
 
 
 class _Block:
