@@ -3,6 +3,7 @@ put the caret in one and press Enter or Backspace, click one, accept all of a la
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +287,121 @@ def test_spacy_suggestions_go_when_spacy_no_longer_makes_them(qtbot: Any, sugges
     qtbot.waitUntil(lambda: not [s for s in store.open_suggestions(w.project, "a") if s.label == "GPE"],
                     timeout=10000)
     assert ("GPE", "Geneva") not in heads(w)
+
+
+def _select(window: Any, start: int, end: int) -> None:
+    text = window.session.document.text
+    cursor = window.article.textCursor()
+    cursor.setPosition(qt_pos(text, start))
+    cursor.setPosition(qt_pos(text, end), QTextCursor.MoveMode.KeepAnchor)
+    window.article.setTextCursor(cursor)
+    window.article.setFocus()
+
+
+def test_a_ghost_the_new_span_covers_goes_in_the_adds_own_turn_and_stays_gone(
+        qtbot: Any, suggest_window: Any) -> None:
+    """Issue #16's last gap: an edit's bookkeeping for the suggestions (telling the worker, noting
+    the edit as the window's own, computing again) waits until the annotator pauses; the ghost
+    the new span covers does not: it is gone when the key's turn ends, and stays gone after the
+    bookkeeping and the worker's new computation."""
+    w = suggest_window
+    text = w.session.document.text
+    ghost = next(s for s in w.suggestions.items if s.head.text == "a new round could start in March")
+    job = w.suggestions.job
+    s = text.index("new round")
+    _select(w, s, s + len("new round could start"))
+    qtbot.keyClick(w.article, "q")  # QUOTE over part of the suggested quote
+    assert [a.text for a in w.project.annotations("a")] == ["new round could start"]
+    assert ghost.id not in {x.id for x in w.suggestions.items}  # in the same turn as the add
+    assert ghost.id not in w.suggestions.overlay._of  # not drawn
+    assert w.suggestions._edits and w.suggestions.job == job  # the rest waits for a pause
+    qtbot.waitUntil(lambda: w.suggestions.job > job and not w.suggestions.computing
+                    and not w.suggestions._to_read and not w.suggestions._reader.isActive(), timeout=5000)
+    assert not w.suggestions._edits  # told to the worker
+    assert ("QUOTE", "a new round could start in March") not in heads(w)
+    assert ghost.id not in w.suggestions.overlay._of
+    pixels = w.article.viewport().grab()  # and the window paints without it
+    assert not pixels.isNull()
+
+
+def test_reading_back_waits_while_the_annotator_types(qtbot: Any, suggest_window: Any) -> None:
+    """What the worker changed is read back once the annotator's input pauses, never in the turn
+    of a key press (an add's repaint comes first)."""
+    from PySide6.QtWidgets import QApplication
+
+    from newsmark.gui.suggestions import controller
+
+    w = suggest_window
+    ghost = next(s for s in w.suggestions.items if s.head.text == "NATO")
+    caret(w, 0)
+    qtbot.keyClick(w.article, Qt.Key.Key_Right)  # the annotator at work
+    pressed = time.perf_counter()
+    w.suggestions._on_worker_message(("stored", w.suggestions.job, "a", [ghost.id], [], False))
+    QApplication.processEvents()
+    assert ghost.id in {x.id for x in w.suggestions.items}  # not in the key's turn
+    qtbot.waitUntil(lambda: ghost.id not in {x.id for x in w.suggestions.items}, timeout=2000)
+    assert time.perf_counter() - pressed >= controller.INPUT_PAUSE_S * 0.9
+    assert ghost.id not in w.suggestions.overlay._of
+
+
+def test_enter_never_accepts_a_ghost_the_worker_removed_but_not_yet_taken_away(
+        qtbot: Any, suggest_window: Any) -> None:
+    w = suggest_window
+    text = w.session.document.text
+    ghost = next(s for s in w.suggestions.items if s.head.text == "a new round could start in March")
+    caret(w, text.index("new round"))
+    qtbot.keyClick(w.article, Qt.Key.Key_Right)
+    w.suggestions._on_worker_message(("stored", w.suggestions.job, "a", [ghost.id], [], False))
+    qtbot.keyClick(w.article, Qt.Key.Key_Return)  # at once: the removal is settled first
+    assert w.project.annotations("a") == []
+    assert ghost.id not in {x.id for x in w.suggestions.items}
+
+
+@pytest.mark.parametrize(("size", "changed"), [(0, 5), (40, 33), (300, 100), (30_000, 100), (30_000, 2_000)])
+def test_ghosts_sorted_lists_change_in_place_by_either_way(size: int, changed: int) -> None:
+    """A slice read back changes a hundred of thousands of ghosts: by bisection while that is
+    cheaper, in one pass beyond; the list comes out the same either way."""
+    import random
+
+    from newsmark.gui.suggestions.ghosts import change_sorted
+
+    rng = random.Random(size + changed)
+    items = sorted({(rng.randrange(10**6), rng.randrange(10**6), 0, f"g{i}") for i in range(size)})
+    out = rng.sample(items, min(changed, size))
+    into = [(rng.randrange(10**6), rng.randrange(10**6), 1, f"n{i}") for i in range(changed)]
+    expected = sorted((set(items) - set(out)) | set(into))
+    change_sorted(items, out, into)
+    assert items == expected
+
+
+def test_ghosts_stay_on_their_spans_when_the_article_scrolls(qtbot: Any, suggest_window: Any) -> None:
+    """The article scrolls its viewport by moving its pixels and its child widgets: the ghosts'
+    overlay went up with them and drew every ghost a scroll's height away from its words (out
+    of sight after a page down)."""
+    from PySide6.QtGui import QColor
+
+    w = suggest_window
+    para = "Officials said the talks went on for hours. NATO leaders met again on Friday."
+    w.project.add_document(Document("long", "\n\n".join(f"{i}. {para}" for i in range(200)), title="Long"))
+    w.refresh_documents()
+    w.open_document("long")
+    qtbot.waitUntil(lambda: sum(s.head.text == "NATO" for s in w.suggestions.items) == 200, timeout=10000)
+    bar = w.article.verticalScrollBar()
+    for step in (3, bar.pageStep(), bar.pageStep() * 5):
+        bar.setValue(bar.value() + step)
+        qtbot.wait(20)
+        overlay = w.suggestions.overlay
+        assert overlay.pos() == QPoint(0, 0)
+        first = w.article.firstVisibleBlock().position()
+        ghost = next(s for s in w.suggestions.items if qt_pos(w.session.document.text, s.start) > first + 200)
+        start = qt_pos(w.session.document.text, ghost.start)
+        cursor = QTextCursor(w.article.document())
+        cursor.setPosition(start)
+        word = w.article.cursorRect(cursor)  # where the ghost's first letter is on screen
+        rect = overlay.rects(start, qt_pos(w.session.document.text, ghost.end))[0]
+        assert abs(rect.left() - word.left()) <= 2 and abs(rect.top() - word.top()) <= 4
+        image = w.article.viewport().grab().toImage()
+        colour = QColor(w.colours["ORG"])
+        edge = [image.pixelColor(x, round(rect.top()) + 1) for x in range(round(rect.left()), round(rect.right()))]
+        assert any(abs(c.red() - colour.red()) + abs(c.green() - colour.green()) + abs(c.blue() - colour.blue()) < 90
+                   for c in edge), "the ghost's dashed outline is not drawn over its word"

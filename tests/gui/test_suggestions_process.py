@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 
 from newsmark.store import Project
 from newsmark.store import suggestions as store
@@ -230,4 +231,35 @@ def test_the_workers_writes_are_not_taken_for_another_programs(
         other.close()
     qtbot.waitUntil(lambda: "another program" in w.statusBar().currentMessage(), timeout=5000)
     assert w.doc_model.view_row("ext") is not None
+    w.close()
+
+
+def test_an_edit_and_the_workers_computation_after_it_are_not_taken_for_another_programs(
+        qtbot: Any, sample_project: Project, settings: Any, monkeypatch: Any) -> None:
+    """An edit's bookkeeping (the edit noted as the window's own) waits until the annotator
+    pauses; the worker's computation after it is still the window's own doing."""
+    from newsmark.gui import app
+
+    monkeypatch.setattr(app, "WATCH_MS", 100)
+    w = _open_window(qtbot, sample_project, settings)
+    external: list[int] = []
+    taken_in = w.external_change
+    monkeypatch.setattr(w, "external_change", lambda: (external.append(1), taken_in()))
+    app._start_timers(w)
+    qtbot.waitUntil(lambda: w.suggestions.latency_ms is not None and not w.suggestions.computing, timeout=20000)
+    w.set_status("in progress")  # (an edit of a new document also changes its status: noted at once)
+    text = w.session.document.text
+    start = text.index("Panetta")  # said three times, tagged nowhere yet
+    cursor = w.article.textCursor()
+    cursor.setPosition(qt_pos(text, start))
+    cursor.setPosition(qt_pos(text, start + len("Panetta")), QTextCursor.MoveMode.KeepAnchor)
+    w.article.setTextCursor(cursor)
+    job = w.suggestions.job
+    qtbot.keyClick(w.article, "p")
+    assert any(a.text == "Panetta" for a in sample_project.annotations(DOC))
+    # the worker learns it and stores its other two places as suggestions (it writes)
+    qtbot.waitUntil(lambda: w.suggestions.job > job and not w.suggestions.computing, timeout=20000)
+    qtbot.waitUntil(lambda: sum(s.head.text == "Panetta" for s in w.suggestions.items) == 2, timeout=5000)
+    qtbot.wait(400)  # the watcher looked
+    assert external == []  # (the message it shows would be gone already: the article is reloaded)
     w.close()

@@ -3,7 +3,10 @@ edits, drawn as ghosts, accepted or rejected from the keyboard, the mouse or the
 
 The window's thread does only small pieces of work: it sends requests (never waiting), reads
 back from the store the suggestions the worker says it changed, a slice per turn of the event
-loop, and changes the ghosts of those only."""
+loop, and changes the ghosts of those only.  None of it runs in the turn of an edit or of the
+annotator's input (a key, a click, the wheel) but what the annotator sees at once (the ghosts a
+new span covers go with it): the rest waits until the input has paused (``INPUT_PAUSE_S``), so
+that an add costs the window what it costs with suggestions off (issue #16)."""
 
 from __future__ import annotations
 
@@ -33,8 +36,13 @@ RECOMPUTE_AFTER_EDIT_MS = 250
 SHUTDOWN_PATIENCE_S = 0.5  # then the worker is killed (a long article's computation)
 SLICE_ROWS = 100  # suggestions read from the store per piece
 SLICE_BUDGET_S = 0.006  # pieces per turn of the event loop while the next should end within this
+# reading back and an edit's bookkeeping wait this long after the annotator's last input or edit
+# (never in the turn of a key press: an add's repaint comes first; a key pressed during a slice
+# waits for at most the slice's budget)
+INPUT_PAUSE_S = 0.05
 # the function the worker process runs (tests put a slower one in its place)
 SERVE = worker_module.serve
+_INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.Wheel)
 
 
 class Suggestions(QObject):
@@ -69,6 +77,14 @@ class Suggestions(QObject):
         self._recompute.setSingleShot(True)
         self._recompute.setInterval(RECOMPUTE_AFTER_EDIT_MS)
         self._recompute.timeout.connect(self.compute)
+        # the window's edits, told to the worker (and noted as the window's own) once input pauses
+        self._edits: list[tuple[Any, ...]] = []
+        self._edited = False
+        self._after_edit = QTimer(self)
+        self._after_edit.setSingleShot(True)
+        self._after_edit.setInterval(round(INPUT_PAUSE_S * 1000))
+        self._after_edit.timeout.connect(self._on_after_edit)
+        self._input_at = 0.0  # perf_counter of the annotator's last input on the article, or edit
         self.session.annotation_added.connect(self._on_session_added)
         self.session.annotation_removed.connect(self._on_session_removed)
         self.session.annotation_changed.connect(self._on_session_changed)
@@ -182,12 +198,15 @@ class Suggestions(QObject):
             doc = self.session.document
             if doc is None or doc.id != doc_id or not self.enabled:
                 return
-            self._show(self.ghosts.remove_ids(removed))
+            # both go through the queue, a slice at a time: thousands of ghosts taken away at once
+            # cost 5 ms, and a message may come in the turn of a key press
+            if removed:
+                self._to_read.append(("gone", list(removed)))
             if added:
                 self._to_read.append(("ids", list(added)))
             if final and self.latency_ms is None:
                 self._latency_pending = True
-            self._read_some()
+            self._schedule_read(always=True)  # (said as shown even when nothing changed)
         elif kind == "failed":
             self.window.statusBar().showMessage(str(msg[1]), 8000)
         elif kind == "fatal":
@@ -207,6 +226,7 @@ class Suggestions(QObject):
     def compute(self) -> None:
         """Ask the worker for the open document's suggestions (it reads the document from the
         store, where every edit already is)."""
+        self._flush_edits()  # what it learns from the edits first
         doc = self.session.document
         self.job += 1
         if doc is None or not self.enabled:
@@ -235,6 +255,7 @@ class Suggestions(QObject):
         """The worker has stored the last job asked for: its commits are taken as the window's
         own, unless the project also changed otherwise since the window last looked (then
         app.py's watcher sees it, and the window refreshes)."""
+        self._flush_edits()  # the window's own edits noted first: not taken for another program's
         self._last_sent = None
         if self._outline() == self._before:
             self.window.sync_data_version()
@@ -251,7 +272,7 @@ class Suggestions(QObject):
         doc = self.session.document
         if doc is not None and self.enabled:
             self._to_read.append(("page", None))
-            self._read_some()
+            self._read_some(at_once=True)
         elif doc is not None:
             self.shown.emit(doc.id, 0)
 
@@ -259,17 +280,37 @@ class Suggestions(QObject):
         """Everything read again (the window's data changed under it)."""
         self.reload()
 
-    def _read_some(self) -> None:
-        """Read pieces of what is to read while they take less than a slice's budget."""
+    def _paused(self) -> float:
+        """How long until the annotator's input has paused long enough (0: it has)."""
+        return max(0.0, self._input_at + INPUT_PAUSE_S - time.perf_counter())
+
+    def _schedule_read(self, always: bool = False) -> None:
+        """Read what is to read in a later turn of the event loop, once input has paused."""
+        if self._to_read or always:
+            self._reader.start(max(0, round(self._paused() * 1000 + 0.5)))
+
+    def _read_some(self, at_once: bool = False) -> None:
+        """Read pieces of what is to read while they take less than a slice's budget; not while
+        the annotator is at work (``at_once``: a document just opened, its first slice now)."""
         doc = self.session.document
         if doc is None or not self.enabled:
             self._to_read.clear()
+            return
+        if not at_once and self._paused():
+            self._schedule_read()
             return
         project = self.window.project
         started = time.perf_counter()
         piece = 0.0  # how long the last piece took: the next is not begun if it would overrun
         while self._to_read and (now := time.perf_counter()) - started + piece < SLICE_BUDGET_S:
             kind, arg = self._to_read.popleft()
+            if kind == "gone":
+                gone: list[str] = arg
+                if len(gone) > SLICE_ROWS:
+                    self._to_read.appendleft(("gone", gone[SLICE_ROWS:]))
+                self._show(self.ghosts.remove_ids(gone[:SLICE_ROWS]))
+                piece = time.perf_counter() - now
+                continue
             if kind == "page":
                 rows = store.open_page(project, doc.id, min_score=self.min_score, after=arg, limit=SLICE_ROWS)
                 if len(rows) == SLICE_ROWS:
@@ -282,10 +323,13 @@ class Suggestions(QObject):
                 rows = store.open_by_id(project, doc.id, ids[:SLICE_ROWS], min_score=self.min_score)
             self._show(self.ghosts.put(rows))
             piece = time.perf_counter() - now
+        # the ghosts are long-lived, as the document's objects (main_window.open_document): kept
+        # out of the collector's full passes after each slice, not only once all are read (a
+        # full pass over thousands of ghosts read meanwhile took 9 ms in the middle of a slice)
+        gc.freeze()
         if self._to_read:
-            self._reader.start()
+            self._schedule_read()
             return
-        gc.freeze()  # the ghosts are long-lived, as the document's objects (main_window.open_document)
         self.shown.emit(doc.id, len(self.ghosts))
         if self._latency_pending:
             self._latency_pending = False
@@ -316,48 +360,85 @@ class Suggestions(QObject):
             self._show(self.ghosts.remove_head(sug.label, sug.start, sug.end))
         self.shown.emit(doc.id, len(self.ghosts))
 
-    def _own_edit(self) -> None:
-        self._before = (self._before[0], self._updated())  # the window's own edit: not another program's
-
     def _on_session_added(self, ann: Annotation) -> None:
-        self._own_edit()
         self._known[ann.id] = (ann.text, ann.label)
         self._note(ann.text, ann.label, 1)
         # what the store leaves out (a suggestion over a span tagged with its label) goes at
-        # once, not when the worker has computed again (seconds for a long article)
+        # once, in the add's own turn (a bisection and the few ghosts it covers), not when the
+        # worker has computed again (seconds for a long article)
         hidden = self.ghosts.overlapping(ann.label, ann.start, ann.end)
         if hidden:
             self._hidden[ann.id] = [s.id for s in hidden]
             self._show(self.ghosts.remove_ids(s.id for s in hidden))
-        self._recompute.start()
 
     def _on_session_removed(self, ann_id: str) -> None:
-        self._own_edit()
         known = self._known.pop(ann_id, None)
         if known is not None:  # unlearnt: a deleted tag no longer counts for its string
             self._note(known[0], known[1], -1)
+        else:
+            self._edited_now()
         hidden = self._hidden.pop(ann_id, None)
         doc = self.session.document
         if hidden and doc is not None:  # still open in the store: back (the worker keeps them as they are)
             self._show(self.ghosts.put(store.open_by_id(self.window.project, doc.id, hidden,
                                                         min_score=self.min_score)))
-        self._recompute.start()
 
     def _on_session_changed(self, old: Annotation, new: Annotation) -> None:
-        self._own_edit()
         self._known[new.id] = (new.text, new.label)
         if (old.text, old.label) != (new.text, new.label):
             self._note(old.text, old.label, -1)
             self._note(new.text, new.label, 1)
-        self._recompute.start()
+        else:
+            self._edited_now()
 
     def _note(self, text: str, label: str, times: int) -> None:
+        """An edit for the worker's ``strings`` to learn: sent with the others once input pauses."""
+        self._edits.append(("note", text, label, times))
+        self._edited_now()
+
+    def _edited_now(self) -> None:
+        """The window edited the open document: its bookkeeping (noting the edit as the window's
+        own, telling the worker, computing again) waits until the annotator pauses."""
+        self._edited = True
+        self._input_at = time.perf_counter()
+        self._recompute.stop()  # started again by the bookkeeping: RECOMPUTE_AFTER_EDIT_MS after it
+        if not self._after_edit.isActive():
+            self._after_edit.start()
+
+    def _on_after_edit(self) -> None:
+        wait = self._paused()
+        if wait:  # still at work: later
+            self._after_edit.start(max(1, round(wait * 1000 + 0.5)))
+        else:
+            self._flush_edits()
+
+    def _flush_edits(self) -> None:
+        """The bookkeeping of the edits made since the last: the open document's 'updated' read
+        (the window's own change, not another program's), the notes sent to the worker in one
+        message each, the computation asked for a moment later."""
+        self._after_edit.stop()
+        if not self._edited:
+            return
+        self._edited = False
+        self._before = (self._before[0], self._updated())
+        edits, self._edits = self._edits, []
         if self.worker is not None:
-            self.worker.send(("note", text, label, times))
+            for edit in edits:
+                self.worker.send(edit)
+        self._recompute.start()
 
     # ------------------------------------------------------------ accepting and rejecting
     def _caret(self) -> int:
         return self.article.map.from_qt(self.article.textCursor().position())
+
+    def _settle_gone(self) -> None:
+        """Take away now the ghosts the worker removed that wait to be taken away (the annotator
+        acts on a ghost: never on one no longer in the store)."""
+        if not any(kind == "gone" for kind, _arg in self._to_read):
+            return
+        gone = [sid for kind, arg in self._to_read if kind == "gone" for sid in arg]
+        self._to_read = deque(item for item in self._to_read if item[0] != "gone")
+        self._show(self.ghosts.remove_ids(gone))
 
     def accept(self, sug: Suggestion) -> None:
         doc_id = self.window.doc_id
@@ -382,12 +463,14 @@ class Suggestions(QObject):
                 self.worker.send(("note_rejected", sug.head.text, sug.label))
 
     def accept_at_caret(self) -> bool:
+        self._settle_gone()
         sug = self.at(self._caret())
         if sug is not None:
             self.accept(sug)
         return sug is not None
 
     def reject_at_caret(self) -> bool:
+        self._settle_gone()
         sug = self.at(self._caret())
         if sug is not None:
             self.reject(sug)
@@ -424,6 +507,7 @@ class Suggestions(QObject):
 
     def step(self, delta: int) -> None:
         """Move the caret to the next (or previous) suggestion."""
+        self._settle_gone()
         sug = self.ghosts.heads_after(self._caret(), delta)
         if sug is None:
             return
@@ -438,6 +522,8 @@ class Suggestions(QObject):
     # ------------------------------------------------------------ keys, clicks, tooltips
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
+        if kind in _INPUT:  # the annotator at work: reading back waits (_read_some)
+            self._input_at = time.perf_counter()
         if obj is self.article and isinstance(event, QKeyEvent) and kind in (
                 QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return self._on_key(event, kind == QEvent.Type.KeyPress)
@@ -450,6 +536,7 @@ class Suggestions(QObject):
                 if moved <= 4 and event.button() == Qt.MouseButton.LeftButton and not event.modifiers():
                     qpos = self.article.cursorForPosition(event.position().toPoint()).position()
                     if not self.article.highlighter.spans_at(qpos):
+                        self._settle_gone()
                         sug = self.at(self.article.map.from_qt(qpos))
                         if sug is not None:
                             self.accept(sug)
@@ -471,6 +558,7 @@ class Suggestions(QObject):
         current = self.window._current_annotation()
         if current is not None and current.start <= pos <= current.end and key == Qt.Key.Key_Backspace:
             return False  # Backspace on the selected annotation deletes it, as before
+        self._settle_gone()
         if self.at(pos) is None:
             return False
         if not press:  # ShortcutOverride: the key is ours, not the window's shortcut
@@ -504,6 +592,7 @@ class Suggestions(QObject):
         after a moment (never waited for longer: every edit is already stored)."""
         self._recompute.stop()
         self._reader.stop()
+        self._after_edit.stop()
         self._to_read.clear()
         self.article.removeEventFilter(self)
         self._viewport.removeEventFilter(self)

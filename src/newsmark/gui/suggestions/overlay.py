@@ -10,7 +10,7 @@ import bisect
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QRegion
+from PySide6.QtGui import QColor, QMoveEvent, QPainter, QPaintEvent, QPen, QRegion, QTextBlock
 from PySide6.QtWidgets import QWidget
 
 from newsmark.gui.suggestions.ghosts import change_sorted
@@ -69,18 +69,20 @@ class GhostOverlay(QWidget):
 
     def _update_where(self, spans: list[Span]) -> None:
         """Repaint where these spans are on screen, or nothing if none is: the overlay is
-        transparent, so whatever it repaints the article under it repaints too."""
-        if len(spans) > MAX_RECTS:
-            self.update()
-            return
+        transparent, so whatever it repaints the article under it repaints too (a slice read
+        back from the store changes a hundred ghosts, most of them off screen in a long article:
+        repainting the whole viewport for them cost a frame's paint each time)."""
         art = self.article
         first = art.firstVisibleBlock().position()
         last = art.cursorForPosition(QPoint(self.width(), self.height())).position() + 1
+        shown = [s for s in spans if s[1] >= first and s[0] <= last]
+        if len(shown) > MAX_RECTS:
+            self.update()
+            return
         region = QRegion()
-        for start, end, _sid, _index in spans:
-            if end >= first and start <= last:
-                for r in self.rects(start, end):
-                    region += r.toAlignedRect().adjusted(-2, -2, 2, 2)
+        for start, end, _sid, _index in shown:
+            for r in self.rects(start, end):
+                region += r.toAlignedRect().adjusted(-2, -2, 2, 2)
         if not region.isEmpty():
             self.update(region)
 
@@ -89,58 +91,122 @@ class GhostOverlay(QWidget):
             self.resize(self._viewport.size())
         return False
 
-    def rects(self, start: int, end: int) -> list[QRectF]:
-        """The rectangles (viewport coordinates) of a Qt text range, one per line on screen."""
-        art = self.article
-        doc = art.document()
-        offset = art.contentOffset()
-        height = art.viewport().height()
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802
+        # the article scrolls its viewport with QWidget.scroll, which moves the viewport's
+        # children along: the overlay went up with the text and drew every ghost a scroll's
+        # height away from its span (or out of sight after a page)
+        if self.pos() != QPoint(0, 0):
+            self.move(0, 0)
+            self.update()
+
+    def rects(self, start: int, end: int, frame: _Frame | None = None) -> list[QRectF]:
+        """The rectangles (viewport coordinates) of a Qt text range, one per line on screen
+        (``frame``: what one paint has already looked up)."""
+        if frame is None:
+            frame = _Frame(self.article)
         out: list[QRectF] = []
         # from the first line on screen: a span that starts far above would otherwise have every
         # block between laid out (a long quote over a 1 MB article: tens of ms)
-        block = doc.findBlock(max(start, art.firstVisibleBlock().position()))
+        block = frame.document.findBlock(max(start, frame.first))
         while block.isValid() and block.position() < end:
-            geo = art.blockBoundingGeometry(block).translated(offset)
-            if geo.top() > height:
+            known = frame.block(block)
+            if known.top > frame.bottom:
                 break
-            if geo.bottom() >= 0:
-                layout = block.layout()
-                bpos = block.position()
-                for i in range(layout.lineCount()):
-                    line = layout.lineAt(i)
-                    ls = bpos + line.textStart()
-                    le = ls + line.textLength()
-                    s, e = max(start, ls), min(end, le)
-                    if s >= e and not (s == e == ls and start <= ls < end and line.textLength() == 0):
-                        continue
-                    x1 = _x(line.cursorToX(s - bpos))
-                    x2 = _x(line.cursorToX(e - bpos))
-                    out.append(QRectF(geo.left() + x1, geo.top() + line.y(), max(2.0, x2 - x1), line.height()))
+            if known.bottom >= frame.top:
+                known.rects(start, end, out)
             block = block.next()
         return out
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         if not self.spans:
             return
-        first = self.article.firstVisibleBlock().position()
+        # only what the repaint touches (an add repaints its paragraph), each block's geometry
+        # looked up once
+        clip = QRectF(event.rect()).adjusted(-2, -2, 2, 2)
+        frame = _Frame(self.article, clip.top(), clip.bottom())
+        first = frame.first
         i = bisect.bisect_left(self.spans, (first - self._longest,))
         if i >= len(self.spans):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         grey = QColor("gray")
+        pens: dict[tuple[int, bool], QPen] = {}
         for start, end, sid, index in self.spans[i:]:
             if end < first:
                 continue
-            pen = QPen(self.colours.get((sid, index), grey), 1.6 if index == 0 else 1.2, Qt.PenStyle.DashLine)
-            pen.setDashPattern([3.0, 2.5])
+            if start > first and frame.block(frame.document.findBlock(start)).top > frame.bottom:
+                break  # below the screen, or what is repainted (the spans are sorted by start)
+            rects = [r for r in self.rects(start, end, frame) if r.intersects(clip)]
+            if not rects:
+                continue
+            colour = self.colours.get((sid, index), grey)
+            key = (colour.rgba(), index == 0)
+            pen = pens.get(key)
+            if pen is None:
+                pen = pens[key] = QPen(colour, 1.6 if index == 0 else 1.2, Qt.PenStyle.DashLine)
+                pen.setDashPattern([3.0, 2.5])
             painter.setPen(pen)
-            rects = self.rects(start, end)
-            if not rects and start > first:
-                break  # below the screen
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
         painter.end()
+
+
+class _Frame:
+    """What a paint looks up once: the first block on screen, the band of the viewport that is
+    painted (all of it unless told), where the blocks are."""
+
+    __slots__ = ("article", "blocks", "bottom", "document", "first", "offset", "top")
+
+    def __init__(self, article: ArticleView, top: float | None = None, bottom: float | None = None) -> None:
+        self.article = article
+        self.document = article.document()
+        self.first = article.firstVisibleBlock().position()
+        height = article.viewport().height()
+        self.top = 0.0 if top is None else max(0.0, top)
+        self.bottom = float(height) if bottom is None else min(float(height), bottom)
+        self.offset = article.contentOffset()
+        self.blocks: dict[int, _Block] = {}
+
+    def block(self, block: QTextBlock) -> _Block:
+        number = block.blockNumber()
+        known = self.blocks.get(number)
+        if known is None:
+            geo = self.article.blockBoundingGeometry(block).translated(self.offset)
+            known = self.blocks[number] = _Block(block, geo.left(), geo.top(), geo.bottom())
+        return known
+
+
+class _Block:
+    """A block on screen in one paint: where it is, and its lines' text ranges."""
+
+    __slots__ = ("bottom", "layout", "left", "lines", "position", "top")
+
+    def __init__(self, block: QTextBlock, left: float, top: float, bottom: float) -> None:
+        self.left, self.top, self.bottom = left, top, bottom
+        self.layout = block.layout()
+        self.position = block.position()
+        self.lines: list[int] | None = None  # each line's first position in the block, when asked
+
+    def rects(self, start: int, end: int, out: list[QRectF]) -> None:
+        layout, bpos = self.layout, self.position
+        count = layout.lineCount()
+        if self.lines is None:
+            self.lines = [layout.lineAt(i).textStart() for i in range(count)]
+        # from the line holding the span's start (a long paragraph has a dozen lines)
+        first = max(0, bisect.bisect_right(self.lines, start - bpos) - 1)
+        for i in range(first, count):
+            line = layout.lineAt(i)
+            ls = bpos + line.textStart()
+            if ls >= end:
+                break
+            le = ls + line.textLength()
+            s, e = max(start, ls), min(end, le)
+            if s >= e and not (s == e == ls and start <= ls < end and line.textLength() == 0):
+                continue
+            x1 = _x(line.cursorToX(s - bpos))
+            x2 = _x(line.cursorToX(e - bpos))
+            out.append(QRectF(self.left + x1, self.top + line.y(), max(2.0, x2 - x1), line.height()))
 
 
 def _x(result: Any) -> float:
