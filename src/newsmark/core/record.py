@@ -7,10 +7,13 @@ imports the formats).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsmark.core.errors import InputError
 from newsmark.core.model import Document, NativeAnnotation, NativeRelation
-from newsmark.core.packing import Packed
+
+if TYPE_CHECKING:  # (not imported at start: packing needs orjson, which --version does not)
+    from newsmark.core.packing import Packed
 
 
 @dataclass(slots=True)
