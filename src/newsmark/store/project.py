@@ -1051,25 +1051,44 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, Path | None]:
         wal = Path(f"{path}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             return _connect_copy(path, wal)
+        # a hot rollback journal (a write killed midway: a first import's, store/bulk.py): read
+        # as immutable, the file would show the half-written transaction; rolled back in a copy
+        journal = Path(f"{path}-journal")
+        if journal.exists() and journal.stat().st_size > 0:
+            return _connect_copy(path, journal)
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
     return conn, None
 
 
 def _connect_copy(path: Path, wal: Path) -> tuple[sqlite3.Connection, Path]:
+    """The project read from a copy of it and its journal (``wal``: its -wal or a hot -journal,
+    rolled back in the copy) in a scratch folder."""
     import shutil
     import tempfile
 
     _remove_stale_scratch(Path(tempfile.gettempdir()))
     scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{process_tag()}-"))
+    suffix = wal.name[len(path.name):]  # "-wal" or "-journal"
     try:
         copy = scratch / path.name
         shutil.copyfile(path, copy)
-        shutil.copyfile(wal, f"{copy}-wal")
+        shutil.copyfile(wal, f"{copy}{suffix}")
+        if suffix == "-journal":  # a hot journal is rolled back by a writer: here, in the copy
+            rolled = sqlite3.connect(copy, isolation_level=None)
+            try:
+                rolled.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                rolled.close()
         conn = sqlite3.connect(f"{project_uri(copy)}?mode=ro", uri=True, isolation_level=None)
-    except OSError as e:
+    except (OSError, sqlite3.Error) as e:
         shutil.rmtree(scratch, ignore_errors=True)
+        why = (e.strerror or e) if isinstance(e, OSError) else e
+        if suffix == "-journal":
+            raise ProjectError(f"{path}: a write that was stopped midway left {wal.name}, which only a "
+                               f"writer can roll back, and reading a rolled-back copy failed ({why}); "
+                               "open it once in the window to roll it back") from None
         raise ProjectError(f"{path}: its folder is read-only and its last edits are in {wal.name}, "
-                           f"which can only be read from a copy, and the copy failed ({e.strerror or e}); "
+                           f"which can only be read from a copy, and the copy failed ({why}); "
                            "copy the project with its -wal file to a writable folder") from None
     return conn, scratch
 
