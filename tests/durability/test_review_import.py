@@ -85,3 +85,87 @@ def test_a_killed_first_import_is_not_seen_by_read_only_opens(tmp_path: Path) ->
         assert p.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert not journal.exists()
     assert check_file(path).ok
+
+
+# The child imports a file into an empty project slowly (its first import: a rollback journal),
+# printing its journal mode when it is done.
+SLOW_IMPORT = """
+import sys, time
+sys.path.insert(0, {src!r})
+from newsmark.formats import jsonl
+from newsmark.store import Project, importer
+
+if __name__ == "__main__":
+    path, src = sys.argv[1], sys.argv[2]
+    real = importer._import_one
+
+    def one(*args, **kwargs):
+        real(*args, **kwargs)
+        time.sleep(0.01)
+
+    importer._import_one = one
+    p = Project.open(path)
+    s = importer.ImportSummary()
+    importer.import_records(p, jsonl.read(src, layers=p.label_layers()), s, source=src, batch=40)
+    print(s.documents_added, p.conn.execute("PRAGMA journal_mode").fetchone()[0], flush=True)
+"""
+
+
+def _articles(path: Path, n: int, prefix: str = "d") -> Path:
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            text = f"Article {prefix}{i}: the minister said 😀 “we won”, officials said. 𠀋 e\u0301\r\n" * 5
+            anns = [{"id": "q", "start": 0, "end": 7, "label": "QUOTE", "attributes": {"speaker": "Ann"}}]
+            f.write(json.dumps({"id": f"{prefix}{i}", "text": text, "annotations": anns}, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_the_window_opens_the_project_while_its_first_import_runs(tmp_path: Path) -> None:
+    """While a first import writes a batch with a rollback journal, SQLite refuses at once
+    (no waiting: "database is locked") to switch the project to WAL, which every writable open
+    does: the window, a second import, 'newsmark annotate' could not open the project during
+    the import (the old WAL import let them).  They wait for the batch to end, as for any lock;
+    the import then goes on in WAL, and all of it is there."""
+    import time
+
+    path = tmp_path / "busy.newsmark"
+    Project.create(path).close()
+    src = _articles(tmp_path / "first.jsonl", 200)
+    with subprocess.Popen([sys.executable, "-c", SLOW_IMPORT.format(src=SRC), str(path), str(src)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8") as child:
+        journal = Path(f"{path}-journal")
+        deadline = time.monotonic() + 60
+        while not journal.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert journal.exists(), "the import never wrote with a rollback journal"
+        with Project.open(path) as window:  # during a batch
+            assert window.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert window.count_documents() <= 200
+        out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    assert out.split() == ["200", "wal"]
+    with Project.open(path) as p:
+        assert p.count_documents() == 200
+    assert check_file(path).ok
+
+
+def test_the_first_import_goes_back_to_wal_when_a_reader_is_reading_at_its_end(project: Project) -> None:
+    """At the end of a first import (store/bulk.py), a reader in the middle of a read (the
+    window refreshing its list) made the switch back to WAL fail at once, and the import,
+    all of it committed, ended with "cannot switch the project back to WAL mode".  The switch
+    waits for the read to end."""
+    import sqlite3
+    import threading
+
+    from newsmark.store.bulk import bulk_write
+
+    with bulk_write(project) as switched:
+        assert switched
+        reader = sqlite3.connect(project.path, isolation_level=None, check_same_thread=False)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM documents").fetchone()  # holds its read lock
+        timer = threading.Timer(0.3, reader.execute, ("COMMIT",))
+        timer.start()
+    timer.join()
+    reader.close()
+    assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 import sys
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -305,8 +306,8 @@ class Project:
             # a rollback journal there, and journal_note says so (store/location.py, #20)
             self.shared_folder = location.shared_folder(self.path.resolve())
             want = "delete" if self.shared_folder else "wal"
-            mode = c.execute(f"PRAGMA journal_mode = {want.upper()}").fetchone()[0]
-            if mode.lower() != want:
+            mode = switch_journal_mode(c, want)
+            if mode != want:
                 raise ProjectError(f"{self.path}: cannot switch the project to {want.upper()} mode ({mode})")
         # FULL: the WAL is synced at every commit, so a committed edit survives a power cut;
         # on macOS fsync leaves the data in the drive's cache: F_FULLFSYNC flushes it (#20)
@@ -1030,6 +1031,24 @@ class Project:
             "by_relation_type": {s: n for s, n in q(
                 f"SELECT type, sum(n) FROM {every_rel} GROUP BY type ORDER BY sum(n) DESC, type")},
         }
+
+
+def switch_journal_mode(conn: sqlite3.Connection, want: str, wait_ms: int = BUSY_TIMEOUT_MS) -> str:
+    """Switch the project's journal mode to ``want``; returns the mode it is in then.  A switch
+    between WAL and a rollback journal is refused at once ("locked": SQLite does not wait as
+    for other locks) while another connection is writing: a first import writing its batches
+    with a rollback journal (store/bulk.py), so that the window or a second import could not
+    open the project during it.  Tried again until the writer's transaction ends (``wait_ms``
+    at most, the busy timeout), as any other lock is waited for."""
+    deadline = time.monotonic() + wait_ms / 1000
+    while True:
+        try:
+            return str(conn.execute(f"PRAGMA journal_mode = {want.upper()}").fetchone()[0]).lower()
+        except sqlite3.OperationalError as e:
+            low = str(e).lower()
+            if not ("locked" in low or "busy" in low) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _not_writable(path: Path) -> str | None:
