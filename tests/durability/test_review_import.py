@@ -169,3 +169,29 @@ def test_the_first_import_goes_back_to_wal_when_a_reader_is_reading_at_its_end(p
     timer.join()
     reader.close()
     assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_speaker_marks_of_an_import_are_those_a_rebuild_of_the_index_finds(project: Project, tmp_path: Path) -> None:
+    """The speaker marks the import finds (core.packing.speaker_name, in its workers) must be
+    those the search index's rebuild (a repair) and the triggers find with SQL (``->>`` then
+    ``lower()``): numbers are SQLite's text of them (1.0e+100, 0.3, 0.0), not Python's (1e+100,
+    0.30000000000000004, -0.0), so that a speaker search finds the same after a repair."""
+    from newsmark.formats import jsonl
+    from newsmark.store.importer import ImportSummary, import_records
+    from newsmark.store.migrations import rebuild_search
+    from newsmark.store.search_index import document_marks, labels_with_speaker
+
+    speakers = [1e100, -0.0, 0.30000000000000004, 1.5e-7, 2.5, 7, 2**70, "Zoë ÅNGSTRÖM", True,
+                {"n": 1e100, "É": ["Ü", 0.5]}, [1.0, "X"]]
+    src = tmp_path / "speakers.jsonl"
+    with src.open("w", encoding="utf-8") as f:
+        for i, speaker in enumerate(speakers):
+            anns = [{"id": "q", "start": 0, "end": 5, "label": "QUOTE", "attributes": {"speaker": speaker}}]
+            f.write(json.dumps({"id": f"s{i}", "text": f"Quote {i} 😀", "annotations": anns}) + "\n")
+    records = jsonl.read(src, layers=project.label_layers(), speaker_labels=labels_with_speaker(project.conn))
+    import_records(project, records, ImportSummary(), source=str(src))
+    imported = document_marks(project.conn)
+    assert ("s0", "s:1.0e+100") in imported
+    with project.write():
+        rebuild_search(project.db)
+    assert imported == document_marks(project.conn)
