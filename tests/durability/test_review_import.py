@@ -195,3 +195,32 @@ def test_speaker_marks_of_an_import_are_those_a_rebuild_of_the_index_finds(proje
     with project.write():
         rebuild_search(project.db)
     assert imported == document_marks(project.conn)
+
+
+def test_a_read_only_open_during_a_first_import_batch_is_told_the_project_is_busy(tmp_path: Path) -> None:
+    """A first import (rollback journal) that has written changed pages into the project file
+    holds it exclusively until its batch commits.  A read-only open ('newsmark export', 'stats')
+    that waited its time out used to read the file as immutable, half written (a row that was
+    never committed); it says the project is busy instead."""
+    import sqlite3
+
+    import pytest
+
+    from newsmark.core.errors import ProjectError
+
+    path = tmp_path / "writing.newsmark"
+    Project.create(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert writer.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+        writer.execute("PRAGMA cache_size = 1")
+        writer.execute("BEGIN")
+        for i in range(2000):  # more than the cache holds: written into the file before the commit
+            writer.execute("INSERT INTO project(key, value) VALUES (?, ?)", (f"uncommitted-{i}", "x" * 200))
+        with pytest.raises(ProjectError, match="busy"):
+            Project.open(path, readonly=True).close()
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
+    with Project.open(path, readonly=True) as p:
+        assert p.conn.execute("SELECT count(*) FROM project WHERE key LIKE 'uncommitted-%'").fetchone() == (0,)

@@ -1062,7 +1062,12 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, Path | None]:
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e).lower() or "busy" in str(e).lower():
+            # another program is writing (a first import's batch, store/bulk.py): its journal is
+            # not left over, its pages in the file are not committed; busy, as for a writer
+            conn.close()
+            raise
         # a WAL project in a read-only folder without its -shm file: nobody can be writing it.
         # Opened as an immutable file, SQLite would ignore the -wal and the edits committed in
         # it; so a project with a -wal is read from a copy of both in a scratch folder.
