@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from newsmark.store import Project
 from newsmark.store.maintenance import check_file
 
@@ -204,8 +206,6 @@ def test_a_read_only_open_during_a_first_import_batch_is_told_the_project_is_bus
     never committed); it says the project is busy instead."""
     import sqlite3
 
-    import pytest
-
     from newsmark.core.errors import ProjectError
 
     path = tmp_path / "writing.newsmark"
@@ -224,3 +224,32 @@ def test_a_read_only_open_during_a_first_import_batch_is_told_the_project_is_bus
         writer.close()
     with Project.open(path, readonly=True) as p:
         assert p.conn.execute("SELECT count(*) FROM project WHERE key LIKE 'uncommitted-%'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("change", ["replaced", "appended to"])
+def test_a_file_changed_while_the_workers_read_it_is_an_error_not_a_mix(tmp_path: Path, change: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import's workers open the file again for each block they read: a file replaced
+    meanwhile (an exporter writing its new version over it, an editor's save) gave some lines
+    of the old file and some of the new one, silently.  (The old reader kept one file open.)
+    It is an error naming the file, and nothing of it is imported."""
+    import os
+
+    from newsmark.core.errors import InputError
+    from newsmark.formats import jsonl
+    from newsmark.store.importer import ImportSummary, import_records
+
+    monkeypatch.setattr(jsonl, "BLOCK_BYTES", 200)
+    src = _articles(tmp_path / "growing.jsonl", 400, prefix="old")
+    newer = _articles(tmp_path / "newer.jsonl", 400, prefix="new")
+    with Project.create(tmp_path / "p.newsmark") as p:
+        records = jsonl.read(src, layers=p.label_layers(), workers=2)
+        first = next(records)
+        if change == "replaced":
+            os.replace(newer, src)  # the new version, written beside it and renamed over it
+        else:
+            with src.open("ab") as f:
+                f.write(newer.read_bytes())
+        with pytest.raises(InputError, match=r"growing\.jsonl.*changed while it was read"):
+            import_records(p, [first, *records], ImportSummary(), source=str(src), batch=50)
+        assert p.count_documents() == 0
