@@ -5,6 +5,7 @@ processes can pack the records of a large file while the importer writes."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import operator
 import sqlite3
 from collections.abc import Collection, Iterable, Mapping, MutableMapping
@@ -55,8 +56,15 @@ def speaker_name(value: Any) -> str:
         return "1" if value else "0"
     if type(value) is int and -(1 << 63) <= value < 1 << 63:
         return str(value)
-    with contextlib.closing(sqlite3.connect(":memory:")) as conn:  # rare: not kept (threads, processes)
-        (name,) = conn.execute("SELECT lower(? ->> '$')", (_encode(value).decode(),)).fetchone()
+    return _sql_text(_encode(value).decode())
+
+
+@functools.lru_cache(maxsize=4096)
+def _sql_text(json_text: str) -> str:
+    """What SQLite's ``->>`` then ``lower()`` make of a JSON value (its real numbers are
+    written by the SQLite that runs, which differs between versions)."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:  # not kept: any thread, any process
+        (name,) = conn.execute("SELECT lower(? ->> '$')", (json_text,)).fetchone()
     return str(name)
 
 
