@@ -234,6 +234,7 @@ def test_a_file_changed_while_the_workers_read_it_is_an_error_not_a_mix(tmp_path
     of the old file and some of the new one, silently.  (The old reader kept one file open.)
     It is an error naming the file, and nothing of it is imported."""
     import os
+    import time
 
     from newsmark.core.errors import InputError
     from newsmark.formats import jsonl
@@ -245,8 +246,13 @@ def test_a_file_changed_while_the_workers_read_it_is_an_error_not_a_mix(tmp_path
     with Project.create(tmp_path / "p.newsmark") as p:
         records = jsonl.read(src, layers=p.label_layers(), workers=2)
         first = next(records)
-        if change == "replaced":
-            os.replace(newer, src)  # the new version, written beside it and renamed over it
+        if change == "replaced":  # the new version, written beside it and renamed over it
+            for _ in range(200):  # (Windows refuses while a worker has the file open: again)
+                try:
+                    os.replace(newer, src)
+                    break
+                except PermissionError:
+                    time.sleep(0.01)
         else:
             with src.open("ab") as f:
                 f.write(newer.read_bytes())
