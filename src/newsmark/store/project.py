@@ -1072,14 +1072,15 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, Path | None]:
         # Opened as an immutable file, SQLite would ignore the -wal and the edits committed in
         # it; so a project with a -wal is read from a copy of both in a scratch folder.
         conn.close()
-        wal = Path(f"{path}-wal")
+        real = path.resolve()  # (opened through a link, its journals are beside the file)
+        wal = Path(f"{real}-wal")
         if wal.exists() and wal.stat().st_size > 0:
-            return _connect_copy(path, wal)
+            return _connect_copy(real, wal)
         # a hot rollback journal (a write killed midway: a first import's, store/bulk.py): read
         # as immutable, the file would show the half-written transaction; rolled back in a copy
-        journal = Path(f"{path}-journal")
+        journal = Path(f"{real}-journal")
         if journal.exists() and journal.stat().st_size > 0:
-            return _connect_copy(path, journal)
+            return _connect_copy(real, journal)
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
     return conn, None
 
