@@ -4,14 +4,16 @@ processes can pack the records of a large file while the importer writes."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import operator
+import sqlite3
 from collections.abc import Collection, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
-from newsmark.core import jsonutil
 from newsmark.core.model import NativeAnnotation, NativeRelation
 
 _encode = msgspec.json.Encoder().encode
@@ -44,14 +46,26 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 def speaker_name(value: Any) -> str:
     """A speaker attribute as the search index's mark names it: what SQLite's ``->>`` then
-    ``lower()`` make of the JSON value (the triggers' marks of documents with rows)."""
+    ``lower()`` make of the JSON value (the triggers' marks of documents with rows, and the
+    index's rebuild).  A string, a boolean or an integer here; a real number (SQLite writes
+    1.0e+100, 0.3, 0.0 where Python writes 1e+100, 0.30000000000000004, -0.0) and a list or an
+    object (their numbers) as SQLite makes them of their stored JSON."""
     if isinstance(value, str):
         return value.translate(_ASCII_LOWER)
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, int | float):
+    if type(value) is int and -(1 << 63) <= value < 1 << 63:
         return str(value)
-    return jsonutil.dumps(value).translate(_ASCII_LOWER)
+    return _sql_text(_encode(value).decode())
+
+
+@functools.lru_cache(maxsize=4096)
+def _sql_text(json_text: str) -> str:
+    """What SQLite's ``->>`` then ``lower()`` make of a JSON value (its real numbers are
+    written by the SQLite that runs, which differs between versions)."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:  # not kept: any thread, any process
+        (name,) = conn.execute("SELECT lower(? ->> '$')", (json_text,)).fetchone()
+    return str(name)
 
 
 def speaker_marks(annotations: Iterable[NativeAnnotation], speaker_labels: Collection[str]) -> list[str]:

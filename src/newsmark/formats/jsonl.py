@@ -177,14 +177,31 @@ def block_lines(f: BinaryIO, start: int, end: int) -> list[bytes]:
     return lines
 
 
+class FileChanged(Exception):
+    """The file a worker reads its block of is no longer the one the import began with."""
+
+
+def file_identity(f: BinaryIO) -> tuple[int, int, int, int]:
+    """What tells that an open file is still the one an import began reading: the same file
+    (not another renamed over it), neither written to nor truncated since."""
+    st = os.fstat(f.fileno())
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def pack_block(path: str, start: int, end: int, layers: dict[str, str], rules: Rules | None,
-               speaker_labels: frozenset[str] | None) -> tuple[list[int], list[Any]]:
+               speaker_labels: frozenset[str] | None,
+               identity: tuple[int, int, int, int] | None = None) -> tuple[list[int], list[Any]]:
     """In a worker: the lines beginning in [start, end) of the file, checked and packed
     (``records.pack_lines``): their lengths, and for each its packed tuple, or its bytes when
     the full path must read it.  The worker reads the file itself: the importer sends it two
-    numbers, not the lines."""
+    numbers, not the lines.  Given the file's ``identity`` when the import began, a file
+    replaced or written to since raises FileChanged (its blocks would mix two files)."""
     with open(path, "rb", buffering=0) as f:
+        if identity is not None and file_identity(f) != identity:
+            raise FileChanged
         lines = block_lines(f, start, end)
+        if identity is not None and file_identity(f) != identity:
+            raise FileChanged
     packed = pack_lines(lines, layers, rules, speaker_labels)
     return [len(raw) for raw in lines], [raw if p is None else p for p, raw in zip(packed, lines, strict=True)]
 
@@ -201,7 +218,8 @@ def _read_packed_in_workers(path: str | Path, progress: Progress | None, layers:
 
     try:
         with Path(path).open("rb") as f:
-            size = os.fstat(f.fileno()).st_size
+            identity = file_identity(f)
+            size = identity[2]
     except OSError as e:
         raise InputError(f"cannot read the file: {e.strerror or e}", file=path) from None
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
@@ -215,7 +233,7 @@ def _read_packed_in_workers(path: str | Path, progress: Progress | None, layers:
         start = next(starts, None)
         if start is not None:
             pending.append(pool.submit(pack_block, name, start, min(start + BLOCK_BYTES, size), snapshot,
-                                       rules, speaker_labels))
+                                       rules, speaker_labels, identity))
 
     number = 0
     try:
@@ -226,8 +244,11 @@ def _read_packed_in_workers(path: str | Path, progress: Progress | None, layers:
             submit()
             try:
                 lengths, results = future.result()
-            except OSError as e:  # the file went away or changed meanwhile
+            except OSError as e:  # the file went away meanwhile
                 raise InputError(f"cannot read the file: {e.strerror or e}", file=path) from None
+            except FileChanged:
+                raise InputError("the file changed while it was read (replaced or written to); "
+                                 "import it again once it is complete", file=path) from None
             for length, result in zip(lengths, results, strict=True):
                 number += 1
                 if progress:

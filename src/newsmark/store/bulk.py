@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from newsmark.core.errors import ProjectError
-from newsmark.store.project import Project
+from newsmark.store.project import Project, switch_journal_mode
 
 
 @contextlib.contextmanager
@@ -45,9 +45,9 @@ def bulk_write(project: Project, *, rollback_journal: bool = True) -> Iterator[b
 
 def back_to_wal(project: Project) -> None:
     """The project's own journal mode again (WAL), or a ProjectError saying it cannot be."""
-    try:
-        (mode,) = project.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    try:  # waits for a reader in the middle of a read (the switch is refused while it reads)
+        mode = switch_journal_mode(project.conn, "wal")
     except sqlite3.Error as e:
         raise ProjectError(f"{project.path}: cannot switch the project back to WAL mode ({e})") from None
-    if str(mode).lower() != "wal":
+    if mode != "wal":
         raise ProjectError(f"{project.path}: cannot switch the project to WAL mode ({mode})")

@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 import sys
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -307,8 +308,8 @@ class Project:
             # a rollback journal there, and journal_note says so (store/location.py, #20)
             self.shared_folder = location.shared_folder(self.path.resolve())
             want = "delete" if self.shared_folder else "wal"
-            mode = c.execute(f"PRAGMA journal_mode = {want.upper()}").fetchone()[0]
-            if mode.lower() != want:
+            mode = switch_journal_mode(c, want)
+            if mode != want:
                 raise ProjectError(f"{self.path}: cannot switch the project to {want.upper()} mode ({mode})")
         # FULL: the WAL is synced at every commit, so a committed edit survives a power cut;
         # on macOS fsync leaves the data in the drive's cache: F_FULLFSYNC flushes it (#20)
@@ -1050,6 +1051,24 @@ class Project:
         }
 
 
+def switch_journal_mode(conn: sqlite3.Connection, want: str, wait_ms: int = BUSY_TIMEOUT_MS) -> str:
+    """Switch the project's journal mode to ``want``; returns the mode it is in then.  A switch
+    between WAL and a rollback journal is refused at once ("locked": SQLite does not wait as
+    for other locks) while another connection is writing: a first import writing its batches
+    with a rollback journal (store/bulk.py), so that the window or a second import could not
+    open the project during it.  Tried again until the writer's transaction ends (``wait_ms``
+    at most, the busy timeout), as any other lock is waited for."""
+    deadline = time.monotonic() + wait_ms / 1000
+    while True:
+        try:
+            return str(conn.execute(f"PRAGMA journal_mode = {want.upper()}").fetchone()[0]).lower()
+        except sqlite3.OperationalError as e:
+            low = str(e).lower()
+            if not ("locked" in low or "busy" in low) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
+
+
 def _not_writable(path: Path) -> str | None:
     """Why SQLite could not write this project, or None (store/location.py)."""
     return location.write_problem(path)
@@ -1061,33 +1080,58 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, Path | None]:
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e).lower() or "busy" in str(e).lower():
+            # another program is writing (a first import's batch, store/bulk.py): its journal is
+            # not left over, its pages in the file are not committed; busy, as for a writer
+            conn.close()
+            raise
         # a WAL project in a read-only folder without its -shm file: nobody can be writing it.
         # Opened as an immutable file, SQLite would ignore the -wal and the edits committed in
         # it; so a project with a -wal is read from a copy of both in a scratch folder.
         conn.close()
-        wal = Path(f"{path}-wal")
+        real = path.resolve()  # (opened through a link, its journals are beside the file)
+        wal = Path(f"{real}-wal")
         if wal.exists() and wal.stat().st_size > 0:
-            return _connect_copy(path, wal)
+            return _connect_copy(real, wal)
+        # a hot rollback journal (a write killed midway: a first import's, store/bulk.py): read
+        # as immutable, the file would show the half-written transaction; rolled back in a copy
+        journal = Path(f"{real}-journal")
+        if journal.exists() and journal.stat().st_size > 0:
+            return _connect_copy(real, journal)
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
     return conn, None
 
 
 def _connect_copy(path: Path, wal: Path) -> tuple[sqlite3.Connection, Path]:
+    """The project read from a copy of it and its journal (``wal``: its -wal or a hot -journal,
+    rolled back in the copy) in a scratch folder."""
     import shutil
     import tempfile
 
     _remove_stale_scratch(Path(tempfile.gettempdir()))
     scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{process_tag()}-"))
+    suffix = wal.name[len(path.name):]  # "-wal" or "-journal"
     try:
         copy = scratch / path.name
         shutil.copyfile(path, copy)
-        shutil.copyfile(wal, f"{copy}-wal")
+        shutil.copyfile(wal, f"{copy}{suffix}")
+        if suffix == "-journal":  # a hot journal is rolled back by a writer: here, in the copy
+            rolled = sqlite3.connect(copy, isolation_level=None)
+            try:
+                rolled.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                rolled.close()
         conn = sqlite3.connect(f"{project_uri(copy)}?mode=ro", uri=True, isolation_level=None)
-    except OSError as e:
+    except (OSError, sqlite3.Error) as e:
         shutil.rmtree(scratch, ignore_errors=True)
+        why = (e.strerror or e) if isinstance(e, OSError) else e
+        if suffix == "-journal":
+            raise ProjectError(f"{path}: a write that was stopped midway left {wal.name}, which only a "
+                               f"writer can roll back, and reading a rolled-back copy failed ({why}); "
+                               "open it once in the window to roll it back") from None
         raise ProjectError(f"{path}: its folder is read-only and its last edits are in {wal.name}, "
-                           f"which can only be read from a copy, and the copy failed ({e.strerror or e}); "
+                           f"which can only be read from a copy, and the copy failed ({why}); "
                            "copy the project with its -wal file to a writable folder") from None
     return conn, scratch
 
