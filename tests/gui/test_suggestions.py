@@ -405,3 +405,51 @@ def test_ghosts_stay_on_their_spans_when_the_article_scrolls(qtbot: Any, suggest
         edge = [image.pixelColor(x, round(rect.top()) + 1) for x in range(round(rect.left()), round(rect.right()))]
         assert any(abs(c.red() - colour.red()) + abs(c.green() - colour.green()) + abs(c.blue() - colour.blue()) < 90
                    for c in edge), "the ghost's dashed outline is not drawn over its word"
+
+
+def test_the_ghosts_page_copied_between_paints_is_the_page_drawn_afresh(qtbot: Any, suggest_window: Any) -> None:
+    """An add repaints the whole page: the overlay copies the ghosts it drew last instead of
+    drawing them again, for as long as nothing they depend on changed. After each change (a
+    larger font moving the lines, label tags, a scroll, a narrower window, a ghost rejected) the copy must be what
+    drawing afresh gives."""
+    w = suggest_window
+    w.article.verticalScrollBar().setValue(0)
+    para = "Officials said the talks went on for hours. NATO leaders met again on Friday."
+    w.project.add_document(Document("long", "\n\n".join(f"{i}. {para}" for i in range(60)), title="Long"))
+    w.refresh_documents()
+    w.open_document("long")
+    qtbot.waitUntil(lambda: sum(s.head.text == "NATO" for s in w.suggestions.items) == 60, timeout=10000)
+    overlay = w.suggestions.overlay
+
+    def painted() -> Any:
+        return overlay.grab().toImage()
+
+    def afresh() -> Any:
+        overlay._page = None  # noqa: SLF001 - the copy dropped: drawn again
+        return painted()
+
+    def same(step: str) -> None:
+        qtbot.wait(20)
+        copied = painted()  # after the change, as the next paint draws it
+        assert overlay._page is not None  # noqa: SLF001 - the whole page is kept
+        again = painted()  # and copied
+        assert again == copied, step
+        assert copied == afresh(), step
+
+    same("opened")
+    w.zoom(+2)  # a larger font: every line moves, at the same scroll position
+    same("zoomed")
+    w.toggle_tags()  # label tags above the lines
+    same("tags shown")
+    w.article.verticalScrollBar().setValue(w.article.verticalScrollBar().value() + 37)
+    same("scrolled")
+    w.resize(w.width() - 180, w.height())
+    same("narrower")
+    w.toggle_tags()
+    same("tags hidden")
+    first = w.article.firstVisibleBlock().position()
+    text = w.session.document.text
+    ghost = next(s for s in w.suggestions.items if s.head.text == "NATO" and qt_pos(text, s.start) > first)
+    w.suggestions.reject(ghost)  # one on the page
+    qtbot.waitUntil(lambda: ghost.id not in {s.id for s in w.suggestions.items})
+    same("a ghost rejected")

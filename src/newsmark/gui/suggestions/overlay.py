@@ -9,8 +9,17 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QMoveEvent, QPainter, QPaintEvent, QPen, QRegion, QTextBlock
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QMoveEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QRegion,
+    QTextBlock,
+)
 from PySide6.QtWidgets import QWidget
 
 from newsmark.gui.suggestions.ghosts import change_sorted
@@ -37,11 +46,18 @@ class GhostOverlay(QWidget):
         self._longest = 0  # no span is longer (Qt units): where a paint starts looking
         self._viewport = article.viewport()
         self._viewport.installEventFilter(self)
+        # the page's ghosts as last drawn whole, and what they were drawn for (see _page_key):
+        # an add repaints the article's whole viewport, and the overlay over it with it, while
+        # the ghosts on the page are mostly the same; they are then copied, not drawn again
+        self._version = 0  # changes with the ghosts
+        self._page: QPixmap | None = None
+        self._page_key: tuple[Any, ...] | None = None
         article.verticalScrollBar().valueChanged.connect(lambda _v: self.update())
         self.resize(article.viewport().size())
 
     def clear(self) -> None:
         self.spans, self.colours, self._of, self._longest = [], {}, {}, 0
+        self._version += 1
         self.update()
 
     def change(self, gone: list[str], came: list[tuple[str, list[tuple[int, int, QColor, int]]]]) -> None:
@@ -65,6 +81,7 @@ class GhostOverlay(QWidget):
             if s[2] not in self._of:
                 self.colours.pop((s[2], s[3]), None)
         change_sorted(self.spans, out, into)
+        self._version += 1
         self._update_where(out + into)
 
     def _update_where(self, spans: list[Span]) -> None:
@@ -117,18 +134,71 @@ class GhostOverlay(QWidget):
             block = block.next()
         return out
 
+    def _key(self) -> tuple[Any, ...]:
+        """What the page's ghosts depend on besides the ghosts: the scroll position, the size,
+        and where the blocks on screen are and how many lines each has (a document's text never
+        changes; label tags above the lines, a font or a width change move them)."""
+        art = self.article
+        doc = art.document()
+        offset = art.contentOffset()
+        height = self.height()
+        blocks: list[tuple[int, float, float, float, int]] = []
+        block = art.firstVisibleBlock()
+        while block.isValid():
+            geo = art.blockBoundingGeometry(block).translated(offset)
+            if geo.top() > height:
+                break
+            blocks.append((block.blockNumber(), geo.left(), geo.top(), geo.bottom(), block.layout().lineCount()))
+            block = block.next()
+        return (self._version, self.width(), height, self.devicePixelRatioF(), offset.x(), offset.y(),
+                id(doc), tuple(blocks))
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         if not self.spans:
             return
-        # only what the repaint touches (an add repaints its paragraph), each block's geometry
-        # looked up once
-        clip = QRectF(event.rect()).adjusted(-2, -2, 2, 2)
+        rect = event.rect()
+        key = self._key()
+        if self._page is not None and key == self._page_key:
+            painter = QPainter(self)
+            painter.drawPixmap(rect, self._page, self._device(rect))
+            painter.end()
+            return
+        self._page = None
+        if rect.width() < self.width() or rect.height() < self.height():
+            # a part of the page (ghosts changed there): drawn there only
+            painter = QPainter(self)
+            self._draw(painter, QRectF(rect))
+            painter.end()
+            return
+        # the whole page: drawn once into a pixmap, then copied for as long as it holds
+        ratio = self.devicePixelRatioF()
+        page = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+        page.setDevicePixelRatio(ratio)
+        page.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(page)
+        self._draw(painter, QRectF(self.rect()))
+        painter.end()
+        self._page, self._page_key = page, key
+        painter = QPainter(self)
+        painter.drawPixmap(rect, page, self._device(rect))
+        painter.end()
+
+    def _device(self, rect: QRect) -> QRect:
+        """``rect`` in the page pixmap's pixels."""
+        ratio = self.devicePixelRatioF()
+        if ratio == 1.0:
+            return rect
+        return QRect(round(rect.x() * ratio), round(rect.y() * ratio), round(rect.width() * ratio),
+                     round(rect.height() * ratio))
+
+    def _draw(self, painter: QPainter, area: QRectF) -> None:
+        """The ghosts that ``area`` touches, each block's geometry looked up once."""
+        clip = area.adjusted(-2, -2, 2, 2)
         frame = _Frame(self.article, clip.top(), clip.bottom())
         first = frame.first
         i = bisect.bisect_left(self.spans, (first - self._longest,))
         if i >= len(self.spans):
             return
-        painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         grey = QColor("gray")
         pens: dict[tuple[int, bool], QPen] = {}
@@ -154,8 +224,6 @@ class GhostOverlay(QWidget):
                 painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
                 if index == 0:
                     painter.drawRoundedRect(r.adjusted(1.4, 1.4, -1.4, -1.4), 2.2, 2.2)
-        painter.end()
-
 
 class _Frame:
     """What a paint looks up once: the first block on screen, the band of the viewport that is
