@@ -453,3 +453,11 @@ def test_the_ghosts_page_copied_between_paints_is_the_page_drawn_afresh(qtbot: A
     w.suggestions.reject(ghost)  # one on the page
     qtbot.waitUntil(lambda: ghost.id not in {s.id for s in w.suggestions.items})
     same("a ghost rejected")
+    # one far below the page: the page's copy is kept (not drawn again) and still right
+    kept = overlay._page  # noqa: SLF001
+    below = next(s for s in reversed(w.suggestions.items) if s.head.text == "NATO")
+    w.suggestions.reject(below)
+    qtbot.waitUntil(lambda: below.id not in {s.id for s in w.suggestions.items})
+    copied = painted()
+    assert overlay._page is kept  # noqa: SLF001
+    assert copied == afresh()

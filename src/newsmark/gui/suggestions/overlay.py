@@ -81,7 +81,6 @@ class GhostOverlay(QWidget):
             if s[2] not in self._of:
                 self.colours.pop((s[2], s[3]), None)
         change_sorted(self.spans, out, into)
-        self._version += 1
         self._update_where(out + into)
 
     def _update_where(self, spans: list[Span]) -> None:
@@ -93,6 +92,9 @@ class GhostOverlay(QWidget):
         first = art.firstVisibleBlock().position()
         last = art.cursorForPosition(QPoint(self.width(), self.height())).position() + 1
         shown = [s for s in spans if s[1] >= first and s[0] <= last]
+        if not shown:  # the page is as it was: its copy still holds
+            return
+        self._version += 1
         if len(shown) > MAX_RECTS:
             self.update()
             return
