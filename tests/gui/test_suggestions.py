@@ -412,6 +412,8 @@ def test_the_ghosts_page_copied_between_paints_is_the_page_drawn_afresh(qtbot: A
     drawing them again, for as long as nothing they depend on changed. After each change (a
     larger font moving the lines, label tags, a scroll, a narrower window, a ghost rejected) the copy must be what
     drawing afresh gives."""
+    from PySide6.QtGui import QColor
+
     w = suggest_window
     w.article.verticalScrollBar().setValue(0)
     para = "Officials said the talks went on for hours. NATO leaders met again on Friday."
@@ -461,3 +463,14 @@ def test_the_ghosts_page_copied_between_paints_is_the_page_drawn_afresh(qtbot: A
     copied = painted()
     assert overlay._page is kept  # noqa: SLF001
     assert copied == afresh()
+    # a ghost on the page scored anew by the worker (gone and come back, the same outlines): kept
+    kept = overlay._page  # noqa: SLF001
+    shown = next(s for s in w.suggestions.items if s.head.text == "NATO" and qt_pos(text, s.start) > first)
+    drawn = [(a, b, overlay.colours[(sid, i)], i) for a, b, sid, i in overlay._of[shown.id]]  # noqa: SLF001
+    overlay.change([shown.id], [(shown.id, drawn)])
+    assert painted() == copied and overlay._page is kept  # noqa: SLF001
+    # the same ghost in another colour: the page is drawn again, with it
+    overlay.change([shown.id], [(shown.id, [(a, b, QColor("black"), i) for a, b, _c, i in drawn])])
+    recoloured = painted()
+    assert overlay._page is not kept and recoloured != copied  # noqa: SLF001
+    assert recoloured == afresh()

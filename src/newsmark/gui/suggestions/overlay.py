@@ -7,6 +7,7 @@ paint draws only the spans of the lines on screen, found by bisection."""
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt
@@ -63,16 +64,23 @@ class GhostOverlay(QWidget):
     def change(self, gone: list[str], came: list[tuple[str, list[tuple[int, int, QColor, int]]]]) -> None:
         """Suggestions no longer drawn (ids), and those now drawn with their spans (Qt start,
         end, colour, index in the group; the head is 0)."""
+        grey = QColor("gray")
         out = [s for sid in gone for s in self._of.pop(sid, ())]
-        into: list[Span] = []
-        for sid, spans in came:
+        for sid, _spans in came:
             out.extend(self._of.pop(sid, ()))
+        # how each outline looks (place, head or not, colour): a suggestion scored anew by the
+        # worker comes back with the same outlines, and changes nothing on the page
+        looks_out = [(s[0], s[1], s[3], self.colours.get((s[2], s[3]), grey).rgba()) for s in out]
+        into: list[Span] = []
+        looks_in: list[tuple[int, int, int, int]] = []
+        for sid, spans in came:
             mine = []
             for start, end, colour, index in spans:
                 span = (start, end, sid, index)
                 self.colours[(sid, index)] = colour
                 self._longest = max(self._longest, end - start)
                 mine.append(span)
+                looks_in.append((start, end, index, colour.rgba()))
             self._of[sid] = mine
             into.extend(mine)
         if not out and not into:
@@ -81,7 +89,10 @@ class GhostOverlay(QWidget):
             if s[2] not in self._of:
                 self.colours.pop((s[2], s[3]), None)
         change_sorted(self.spans, out, into)
-        self._update_where(out + into)
+        was, now = Counter(looks_out), Counter(looks_in)
+        differ = (was - now) + (now - was)
+        if differ:
+            self._update_where([s for s, look in zip(out + into, looks_out + looks_in, strict=True) if look in differ])
 
     def _update_where(self, spans: list[Span]) -> None:
         """Repaint where these spans are on screen, or nothing if none is: the overlay is
