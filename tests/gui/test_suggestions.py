@@ -14,6 +14,7 @@ from PySide6.QtGui import QTextCursor
 from newsmark.core.model import Document
 from newsmark.store import Project
 from newsmark.store import suggestions as store
+from tests.gui.driving import qt_pos, select
 
 ARTICLE = (
     "Talks collapse in Geneva 😀\n\n"
@@ -22,10 +23,6 @@ ARTICLE = (
     "Berg told reporters that a new round could start in March.\n\n"
     "NATO officials were not available.\n"
 )
-
-
-def qt_pos(text: str, cp: int) -> int:
-    return len(text[:cp].encode("utf-16-le")) // 2
 
 
 def caret(window: Any, cp: int) -> None:
@@ -289,15 +286,6 @@ def test_spacy_suggestions_go_when_spacy_no_longer_makes_them(qtbot: Any, sugges
     assert ("GPE", "Geneva") not in heads(w)
 
 
-def _select(window: Any, start: int, end: int) -> None:
-    text = window.session.document.text
-    cursor = window.article.textCursor()
-    cursor.setPosition(qt_pos(text, start))
-    cursor.setPosition(qt_pos(text, end), QTextCursor.MoveMode.KeepAnchor)
-    window.article.setTextCursor(cursor)
-    window.article.setFocus()
-
-
 def test_a_ghost_the_new_span_covers_goes_in_the_adds_own_turn_and_stays_gone(
         qtbot: Any, suggest_window: Any) -> None:
     """Issue #16's last gap: an edit's bookkeeping for the suggestions (telling the worker, noting
@@ -309,7 +297,7 @@ def test_a_ghost_the_new_span_covers_goes_in_the_adds_own_turn_and_stays_gone(
     ghost = next(s for s in w.suggestions.items if s.head.text == "a new round could start in March")
     job = w.suggestions.job
     s = text.index("new round")
-    _select(w, s, s + len("new round could start"))
+    select(w, s, s + len("new round could start"))
     qtbot.keyClick(w.article, "q")  # QUOTE over part of the suggested quote
     assert [a.text for a in w.project.annotations("a")] == ["new round could start"]
     assert ghost.id not in {x.id for x in w.suggestions.items}  # in the same turn as the add
