@@ -552,6 +552,14 @@ def merged(tmp_path: Path) -> Project:
     p.close()
 
 
+def _assert_as_unpacked(project: Project, source: Project, tmp_path: Path) -> None:
+    """``project`` exports, counts and marks for search what ``source`` (the same file, or
+    another connection to it) unpacked into rows does."""
+    with _unpacked_copy(source, tmp_path) as rows:
+        assert _export(project) == _export(rows) and project.stats() == rows.stats()
+        assert document_marks(project.conn) == document_marks(rows.conn)
+
+
 def _in_parts(project: Project) -> list[str]:
     return [r[0] for r in project.conn.execute("SELECT DISTINCT doc FROM packed_parts ORDER BY doc")]
 
@@ -662,12 +670,7 @@ def test_merging_again_decodes_nothing_and_a_changed_source_replaces_its_part(me
         assert _in_parts(p) == ["d1", "d2", "d3"]
         assert "alice:a0" not in p.annotation_ids("d1")[0]
         assert p.annotation("d1", "alice:a2").note == "changed"
-        rows = _unpacked_copy(p, tmp_path)
-        try:
-            assert _export(p) == _export(rows) and p.stats() == rows.stats()
-            assert document_marks(p.conn) == document_marks(rows.conn)
-        finally:
-            rows.close()
+        _assert_as_unpacked(p, p, tmp_path)
         assert check(p).ok
 
 
@@ -718,12 +721,7 @@ def test_a_source_merged_later_is_a_part_added_undecoded(tmp_path: Path, monkeyp
         assert _in_parts(p) == ["d1", "d2", "d3"]
         assert [s for (s,) in p.conn.execute("SELECT source FROM packed_parts WHERE doc = 'd1' ORDER BY part")] == [
             "alice", "carol", "bob"]
-        rows = _unpacked_copy(same, tmp_path)
-        try:
-            assert _export(p) == _export(rows) and p.stats() == rows.stats()
-            assert document_marks(p.conn) == document_marks(rows.conn)
-        finally:
-            rows.close()
+        _assert_as_unpacked(p, same, tmp_path)
         assert check(p).ok
 
 
