@@ -364,6 +364,20 @@ def _part(src: _Source, sd: _SourceDoc, layers: dict[str, str], stamp: str, same
     return Part(src.name, stamp, anns, sd.relations)
 
 
+def _count_source(src: _Source, sd: _SourceDoc, by_label: Counter[tuple[str, str | None]], by_type: Counter[str],
+                  speakers: list[str] | None, same_speakers: set[str]) -> list[str] | None:
+    """A source's document added whole to a team document: its counts by label (and annotator)
+    and by relation type added from the source's own counts; returns the document's speaker
+    marks with the source's (None once a source's must be counted from its annotations)."""
+    for label, who, n in part_label_counts(src.name, sd.label_counts):
+        by_label[label, who] += n
+    for rtype, n in sd.type_counts:
+        by_type[rtype] += n
+    if speakers is not None and src.name in same_speakers:
+        return speakers + sd.speakers
+    return None
+
+
 def _insert_new(team: Project, target: str, contributions: list[tuple[_Source, _SourceDoc]],
                 layers: dict[str, str], stamp: str, same_layers: set[str], same_speakers: set[str],
                 summary: MergeSummary) -> None:
@@ -376,14 +390,7 @@ def _insert_new(team: Project, target: str, contributions: list[tuple[_Source, _
     speakers: list[str] | None = []
     for src, sd in contributions:
         parts.append(_part(src, sd, layers, stamp, same_layers))
-        if speakers is not None and src.name in same_speakers:
-            speakers += sd.speakers
-        else:
-            speakers = None  # counted from the annotations
-        for label, who, n in part_label_counts(src.name, sd.label_counts):
-            by_label[label, who] += n
-        for rtype, n in sd.type_counts:
-            by_type[rtype] += n
+        speakers = _count_source(src, sd, by_label, by_type, speakers, same_speakers)
         n_anns += sd.annotation_count
         n_rels += sd.relation_count
     summary.annotations_added += n_anns
@@ -414,16 +421,9 @@ def _update_parts(team: Project, target: str, contributions: list[tuple[_Source,
             continue
         replaced = True
         if i is None:  # a source new to the document: all its work is added, counted by the source
-            for label, who, n in part_label_counts(src.name, sd.label_counts):
-                by_label[label, who] += n
-            for rtype, n in sd.type_counts:
-                by_type[rtype] += n
+            speakers = _count_source(src, sd, by_label, by_type, speakers, same_speakers)
             added += sd.annotation_count
             rel_added += sd.relation_count
-            if speakers is not None and src.name in same_speakers:
-                speakers += sd.speakers
-            else:
-                speakers = None
             where[src.name] = len(now_parts)
             now_parts.append(part)
             continue
