@@ -382,14 +382,17 @@ def with_suggested_speaker(choices: list[SpeakerChoice], sug: Suggestion) -> lis
     mention = Mention(span.start, span.end, span.text, span.label, span.existing)
     name = str(sug.head.attributes.get("speaker") or span.text)
     for c in choices:  # the same person: one of their mentions, or their name
-        if c.label == span.label and (any((m.start, m.end) == (span.start, span.end) for m in c.mentions)
-                                      or _group_key(c.label, c.name) == _group_key(span.label, name)):
-            if not any((m.start, m.end) == (span.start, span.end) for m in c.mentions):
-                c.mentions.append(mention)
-                c.mentions.sort(key=lambda m: m.start)
-            c.target = next(m for m in c.mentions if (m.start, m.end) == (span.start, span.end))
-            c.proposed = True
-            return [c] + [o for o in choices if o is not c]
+        if c.label != span.label:
+            continue
+        there = next((m for m in c.mentions if (m.start, m.end) == (span.start, span.end)), None)
+        if there is None and _group_key(c.label, c.name) != _group_key(span.label, name):
+            continue
+        if there is None:
+            there = mention
+            c.mentions.append(mention)
+            c.mentions.sort(key=lambda m: m.start)
+        c.target, c.proposed = there, True
+        return [c] + [o for o in choices if o is not c]
     return [SpeakerChoice(name=name, label=span.label, mentions=[mention], target=mention, proposed=True),
             *choices]
 

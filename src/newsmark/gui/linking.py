@@ -153,8 +153,8 @@ class Linker:
         cue_rel = next((r for r in rels if r.type == "cue" and r.from_id == quote.id), None)
         cue_ann = self.w.session.annotation(cue_rel.to_id) if cue_rel is not None else None
         proposal = None
+        taken = {r.to_id for r in rels if r.type == "cue"}  # CUEs other quotes are linked to
         if cue_ann is None and self._can_link("cue", quote):
-            taken = {r.to_id for r in rels if r.type == "cue"}
             proposal = propose_cue(doc.text, doc.annotations, quote.start, quote.end, taken)
         canon = Canon(self.w.project)  # a speaker under its canonical entity's name
         choices = speaker_choices(doc.text, doc.annotations, quote.start, quote.end, rels,
@@ -165,7 +165,6 @@ class Linker:
             sug = attribution_around(doc.text, doc.annotations, quote.start, quote.end)
             if sug is not None:
                 choices = with_suggested_speaker(choices, sug)
-                taken = {r.to_id for r in rels if r.type == "cue"}
                 found = suggested_cue(sug) if want_cue else None
                 if found is not None and (found.ann_id is None or found.ann_id not in taken):
                     proposal = found

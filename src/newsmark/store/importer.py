@@ -428,7 +428,7 @@ def _take_back(project: Project, added: _Added, summary: ImportSummary) -> list[
                 else:
                     conn.executemany("DELETE FROM relations WHERE doc = ? AND id = ?", rels_of.get(doc, []))
                     conn.executemany("DELETE FROM annotations WHERE doc = ? AND id = ?", anns_of.get(doc, []))
-                    conn.execute("UPDATE documents SET updated = ? WHERE id = ?", (now(), doc))
+                    project._touch(doc)
 
     size = TAKE_BACK_DOCUMENTS
     while todo:
@@ -587,8 +587,7 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
                         [*project.annotations(doc.id), *anns] if new_rels else None)
     project._unpack([doc.id])
     _insert_rows(project, doc.id, new_anns, new_rels, stamp)
-    # the document changed: a window that has it open (another program) reads it again
-    conn.execute("UPDATE documents SET updated = ? WHERE id = ?", (stamp, doc.id))
+    project._touch(doc.id)  # the document changed: a window that has it open reads it again
     summary.annotations_added += len(new_anns)
     summary.relations_added += len(new_rels)
 
