@@ -360,3 +360,61 @@ def test_merging_names_in_the_entities_view_says_so_and_keeps_the_entity_selecte
     # it only counted the entities ("10 entities, 21 mentions"), and nothing stayed selected
     assert view.summary.text().startswith("Merged 2 names into "), view.summary.text()
     assert [e.name for e in view.selected()] == [view.proxy.index(0, 1).data()]
+
+
+def test_adjudication_keeps_a_column_width_the_curator_set(qtbot: Any, tmp_path: Any, settings: Any) -> None:
+    """A column dragged wider by hand stays so after accepting a version (the view refreshes)
+    and after the window is resized (the columns were fitted anew each time)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    from newsmark.gui.main_window import MainWindow
+    from newsmark.team.merge import merge
+    from tests.team.test_team_project import annotator_file
+
+    text = ("Mayor Ana Ruiz said the toll on the river bridge must stay until the repairs are paid for. "
+            "\u201cWithout the toll there is no money for the bridge,\u201d Ruiz insisted on Monday evening.")
+    texts = {"d1": text}
+    annotator_file(tmp_path / "alice.newsmark", {"d1": [("QUOTE", "the toll on the river bridge must stay"),
+                                                        ("PERSON", "Ana Ruiz")]}, annotator="alice", texts=texts)
+    annotator_file(tmp_path / "bob.newsmark", {"d1": [("QUOTE", "the toll on the river bridge must stay until"),
+                                                      ("PERSON", "Mayor Ana Ruiz")]}, annotator="bob", texts=texts)
+    merge(tmp_path / "team.newsmark", [tmp_path / "alice.newsmark", tmp_path / "bob.newsmark"])
+    project = Project.open(tmp_path / "team.newsmark")
+    w = MainWindow(project, settings)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.keyClick(w, Qt.Key.Key_F8)
+    qtbot.waitExposed(w._adjudication)
+    adj = w._adjudication.view
+    table = adj.view
+    header = table.horizontalHeader()
+    names = [adj.model.headerData(c, Qt.Orientation.Horizontal) for c in range(adj.model.columnCount())]
+    col = names.index("1: alice")
+    before = header.sectionSize(col)
+    # drag the column's right edge 70 pixels to the right, on the header, as a curator does
+    edge = header.sectionViewportPosition(col) + header.sectionSize(col) - 1
+    y = header.height() // 2
+    hv = header.viewport()
+    QTest.mousePress(hv, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(edge, y))
+    for dx in range(10, 71, 10):
+        QTest.mouseMove(hv, QPoint(edge + dx, y))
+    QTest.mouseRelease(hv, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(edge + 70, y))
+    wanted = header.sectionSize(col)
+    assert wanted >= before + 60, (before, wanted)
+    assert adj.model.rowCount() == 2
+    table.setFocus()
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_1)  # alice's version accepted: the view refreshes
+    assert adj.model.items[0].resolved or adj.model.rowCount() < 2 or adj.model.items[1].resolved
+    assert header.sectionSize(col) == wanted
+    w.resize(1100, 900)
+    qtbot.waitUntil(lambda: table.viewport().width() < 1000)
+    assert header.sectionSize(col) == wanted
+    qtbot.wait(100)  # the panels' refresh after the accept, before the project closes
+    w._adjudication.close()
+    project.close()

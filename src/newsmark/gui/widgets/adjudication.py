@@ -141,6 +141,8 @@ class AdjudicationView(QWidget):
         self.accept_agreed.setToolTip("Copy every span all annotators made identically into the curated layer")
         self.status = QLabel()
         self._natural: list[int] = []  # each column's width for its contents
+        self._user_widths: dict[int, int] = {}  # columns the curator has sized by hand: kept
+        self._fitting = False  # the view sizes its columns itself (not the curator)
         self.model = DisagreementModel(project)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -148,6 +150,7 @@ class AdjudicationView(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().sectionResized.connect(self._on_section_resized)
         self.view.setWordWrap(False)
         self.view.installEventFilter(self)
         self.view.viewport().installEventFilter(self)
@@ -182,8 +185,15 @@ class AdjudicationView(QWidget):
         items = disagreements(self.project, doc_ids=self.doc_ids())
         if self.hide_resolved.isChecked():
             items = [d for d in items if not d.resolved]
+        columns = self.model.columnCount()
         self.model.set_items(items)
-        self.view.resizeColumnsToContents()  # Qt measures the visible rows only
+        if self.model.columnCount() != columns:  # other annotators: other columns
+            self._user_widths.clear()
+        self._fitting = True
+        try:
+            self.view.resizeColumnsToContents()  # Qt measures the visible rows only
+        finally:
+            self._fitting = False
         self._natural = [self.view.horizontalHeader().sectionSize(c) for c in range(self.model.columnCount())]
         self._fit_columns()
         docs = len({d.document for d in items})
@@ -192,26 +202,42 @@ class AdjudicationView(QWidget):
         if items:
             self.view.selectRow(max(0, min(row, len(items) - 1)))
 
+    def _on_section_resized(self, col: int, _old: int, new: int) -> None:
+        if not self._fitting:  # the curator dragged a column's edge: that width stays
+            self._user_widths[col] = new
+
     def _fit_columns(self) -> None:
         """Every version side by side in the view: the document and text columns give way first
-        (two annotators' quotes ran off the right edge, to be scrolled to one at a time)."""
+        (two annotators' quotes ran off the right edge, to be scrolled to one at a time).  A
+        column the curator has sized by hand keeps its width (through refreshes after each
+        accept, and resizes of the window); the others share the room left."""
         header = self.view.horizontalHeader()
         natural = self._natural
         if len(natural) != self.model.columnCount():
             return
         widths = [min(w, 200 if c == 0 else 320) for c, w in enumerate(natural)]
+        user = self._user_widths
+        for col, width in user.items():
+            if col < len(widths):
+                widths[col] = width
         room = self.view.viewport().width()
         floors = [90, 160] + [120] * (len(widths) - 2)
         for col in (0, 1):  # the document, then the text shrink first
             over = sum(widths) - room
-            if over > 0:
+            if over > 0 and col not in user:
                 widths[col] = max(floors[col], widths[col] - over)
         over = sum(widths) - room
-        if over > 0 and len(widths) > 2:  # then the versions and the curated one share what is left
-            share = max(120, (room - widths[0] - widths[1]) // (len(widths) - 2))
-            widths[2:] = [min(w, share) for w in widths[2:]]
-        for col, width in enumerate(widths):
-            header.resizeSection(col, width)
+        free = [c for c in range(2, len(widths)) if c not in user]
+        if over > 0 and free:  # then the versions and the curated one share what is left
+            share = max(120, (room - sum(w for c, w in enumerate(widths) if c not in free)) // len(free))
+            for c in free:
+                widths[c] = min(widths[c], share)
+        self._fitting = True
+        try:
+            for col, width in enumerate(widths):
+                header.resizeSection(col, width)
+        finally:
+            self._fitting = False
 
     def current(self) -> Disagreement | None:
         row = self.view.currentIndex().row()
