@@ -418,3 +418,38 @@ def test_adjudication_keeps_a_column_width_the_curator_set(qtbot: Any, tmp_path:
     qtbot.wait(100)  # the panels' refresh after the accept, before the project closes
     w._adjudication.close()
     project.close()
+
+
+def test_a_selected_quote_over_paragraphs_paints_nothing_on_the_empty_line(qtbot: Any, window: Any,
+                                                                            sample_project: Project) -> None:
+    """The selected annotation's outline covered the paragraphs' ends: Qt painted a box at the end
+    of each line and a lone box on the empty line between the paragraphs."""
+    from PySide6.QtGui import QColor, QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    from newsmark.core.model import Document
+    from tests.gui.driving import span_point
+
+    text = ('Ruiz began, \u201cWe will\n\n\u201ckeep going,\u201d she said.\n\nThird paragraph.')
+    sample_project.add_document(Document(id="paras", text=text, title="Paragraphs"))
+    start, end = text.index("\u201cWe"), text.index("going,\u201d") + 7
+    sample_project.add_annotation("paras", start, end, "QUOTE")
+    window.refresh_documents()
+    window.open_document("paras")
+    art = window.article
+    qtbot.mouseClick(art.viewport(), Qt.MouseButton.LeftButton, pos=span_point(window, start + 3))
+    assert window.current is not None and window.session.annotation(window.current).label == "QUOTE"
+    # every character of the quote is outlined, and no paragraph's end
+    painted = "".join(s.cursor.selectedText() for s in art.extraSelections())
+    assert painted == text[start:end].replace("\n", "")
+    assert "\u2029" not in painted
+    # on screen: the empty line between the paragraphs shows no colour
+    empty = art.document().findBlock(len(text[:text.index("\n\n") + 1].encode("utf-16-le")) // 2)
+    assert empty.length() == 1  # the empty paragraph
+    rect = art.cursorRect(QTextCursor(empty))
+    QApplication.processEvents()
+    image = art.viewport().grab().toImage()
+    base = art.palette().color(art.viewport().backgroundRole())
+    coloured = [(x, y) for x in range(rect.left(), rect.left() + 40) for y in range(rect.top() + 2, rect.bottom() - 1)
+                if QColor(image.pixel(x, y)).saturation() > 40 and QColor(image.pixel(x, y)) != base]
+    assert not coloured, coloured[:5]

@@ -371,18 +371,34 @@ class ArticleView(QPlainTextEdit):
             self._current_selection = []
             self.setExtraSelections(self._match_selections)
             return
-        sel = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.map.to_qt(ann.start))
-        cursor.setPosition(self.map.to_qt(ann.end), QTextCursor.MoveMode.KeepAnchor)
-        sel.cursor = cursor
         fmt = QTextCharFormat()
         fmt.setBackground(blend(self.highlighter.base, colour, 0.75))
         fmt.setFontUnderline(True)
         fmt.setUnderlineColor(colour.darker(150))
-        sel.format = fmt
-        self._current_selection = [sel]
+        self._current_selection = self._selections(ann.start, ann.end, fmt)
         self.setExtraSelections(self._match_selections + self._current_selection)
+
+    def _selections(self, start: int, end: int, fmt: QTextCharFormat) -> list[QTextEdit.ExtraSelection]:
+        """ExtraSelections painting [start, end) (code points) with ``fmt``: one per paragraph
+        it covers, each without the paragraph's end (a selection over it paints a box at the end
+        of the line, and a lone box on an empty line between paragraphs)."""
+        doc = self.document()
+        s, e = self.map.to_qt(start), self.map.to_qt(end)
+        out = []
+        block = doc.findBlock(s)
+        while block.isValid() and block.position() < e:
+            a = max(s, block.position())
+            b = min(e, block.position() + block.length() - 1)  # the paragraph's end left out
+            if b > a:
+                sel = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(doc)
+                cursor.setPosition(a)
+                cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+                sel.cursor = cursor
+                sel.format = fmt
+                out.append(sel)
+            block = block.next()
+        return out
 
     def show_matches(self, matches: list[tuple[int, int]], current: int | None) -> None:
         """Highlight the find bar's matches (code points), the current one stronger."""
@@ -393,13 +409,7 @@ class ArticleView(QPlainTextEdit):
         chosen.setBackground(QColor("#d35400" if dark else "#ff9632"))
         out = []
         for i, (s, e) in enumerate(matches):
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self.map.to_qt(s))
-            cursor.setPosition(self.map.to_qt(e), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            sel.format = chosen if i == current else every
-            out.append(sel)
+            out += self._selections(s, e, chosen if i == current else every)
         self._match_selections = out
         self.setExtraSelections(out + self._current_selection)
 
