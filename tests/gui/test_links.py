@@ -359,3 +359,43 @@ def test_links_and_pointing_line_up_beside_astral_characters(qtbot: Any, window:
     user.click(text.index("smiled") + 2, CTRL)
     assert window.current == quote.id and {r.id for r in sample_project.relations("hard")} == before
     assert "Nothing to link there" in window.statusBar().currentMessage()
+
+
+def test_captions_stay_off_the_words_above_where_there_is_room_and_off_each_other(
+        qtbot: Any, window: Any, sample_project: Project) -> None:
+    """A link's curve rose 14-60 pixels above its ends and its caption was drawn over the words of
+    the line above; it rises into the empty line between paragraphs now, and captions of links
+    from one span are drawn one above the other, not over each other."""
+    user = User(qtbot, window)
+    art = window.article
+    text = window.session.document.text
+    # "insisted" (the cue) and the quote after it: both on a paragraph's first line, an empty line above
+    quote = by_text(sample_project, "we protect and provide the appropriate immunity for our soldiers")
+    user.click(quote.start + 3)
+    _painted(window)
+    captions = dict((rel.type, rect) for rel, rect in window.links.captions)
+    assert "cue" in captions
+    c = QTextCursor(art.document())
+    c.setPosition(qt_pos(text, find(window, "immunity is not necessary") + 20))
+    above = art.cursorRect(c)  # the line of text above
+    c.setPosition(qt_pos(text, find(window, "However")))
+    line = art.cursorRect(c)
+    cue = captions["cue"]
+    assert cue.top() >= above.bottom() - 1, (cue, above)  # off the words above
+    assert cue.bottom() <= line.top() + 1, (cue, line)  # and off its own line
+    # "He added": two links from the quote to its line, right under a line of text: captions apart
+    start = find(window, "These issues")
+    last = sample_project.add_annotation(DOC, start, start + len("These issues are still very much in negotiation."),
+                                         "QUOTE")
+    he = sample_project.add_annotation(DOC, find(window, "He added"), find(window, "He added") + 2, "PERSON")
+    added = sample_project.add_annotation(DOC, find(window, "added"), find(window, "added") + 5, "CUE")
+    sample_project.add_relation(DOC, "said_by", last.id, he.id)
+    sample_project.add_relation(DOC, "cue", last.id, added.id)
+    window.open_document(DOC)
+    user.click(last.start + 3)
+    _painted(window)
+    rects = [rect for _rel, rect in window.links.captions]
+    assert len(rects) >= 2
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert not a.intersects(b), (a, b)

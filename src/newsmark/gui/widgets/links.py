@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -63,6 +63,24 @@ def _advance(metrics: QFontMetricsF, text: str) -> float:
     return w
 
 
+MIN_RISE = 10.0  # the least a link's curve rises above its ends (pixels)
+
+
+def _apex(p0: QPointF, p3: QPointF, top: float) -> QPointF:
+    """The highest point of the cubic curve from ``p0`` to ``p3`` whose two control points are at
+    height ``top`` above each end (sampled: a handful of links a frame)."""
+    best_t, best_y = 0.5, float("inf")
+    for i in range(21):
+        t = i / 20
+        u = 1 - t
+        y = u * u * u * p0.y() + 3 * u * t * top + t * t * t * p3.y()
+        if y < best_y:
+            best_t, best_y = t, y
+    t, u = best_t, 1 - best_t
+    x = u * u * u * p0.x() + 3 * u * u * t * p0.x() + 3 * u * t * t * p3.x() + t * t * t * p3.x()
+    return QPointF(x, best_y)
+
+
 class LinkOverlay:
     """Draws links over an ArticleView (hooked into its paint event)."""
 
@@ -78,6 +96,7 @@ class LinkOverlay:
         self._rects: dict[tuple[int, int, int], list[QRectF]] = {}  # (block, qt start, qt end)
         self._layout_key: tuple[int, float, str, float] = (0, 0.0, "", 0.0)
         self.drawn: list[tuple[Relation, QPointF, QPointF]] = []  # the last paint's links (for tests)
+        self.captions: list[tuple[Relation, QRectF]] = []  # and their captions
         view.overlays.append(self.paint)
 
     # ------------------------------------------------------------------ state
@@ -176,9 +195,33 @@ class LinkOverlay:
             rects.append(QRectF(origin.x() + min(x1, x2), origin.y() + line.y(), abs(x2 - x1), line.height()))
         return rects
 
+    def _room_above(self, r: QRectF, lift: float, room: dict[int, float]) -> float:
+        """The blank height above a line whose text (a span's rectangle ``r`` on it) begins at
+        ``r.top()``, above its label tags (``lift``): an empty line between paragraphs, the
+        document's margin; none below another line of text."""
+        key = round(r.top())
+        found = room.get(key)
+        if found is None:
+            view = self.view
+            c = view.cursorForPosition(QPoint(int(r.left()) + 1, int(r.center().y())))
+            block = c.block()
+            line = block.layout().lineForTextPosition(c.position() - block.position())
+            prev = block.previous()
+            if line.isValid() and line.lineNumber() > 0:
+                found = 0.0  # another line of the paragraph just above
+            elif not prev.isValid():
+                found = view.document().documentMargin()
+            elif prev.length() <= 1:  # an empty line
+                found = view.blockBoundingRect(prev).height()
+            else:
+                found = 0.0
+            room[key] = found
+        return found
+
     # ------------------------------------------------------------------ painting
     def paint(self, painter: QPainter, _clip: QRect) -> None:
         self.drawn = []
+        self.captions = []
         if self.session.document is None or (not self.show_all and not self.selected_links):
             return
         view = self.view
@@ -212,12 +255,15 @@ class LinkOverlay:
         painter.setFont(font)
         lift = view.spaced_layout.gap  # label tags shown above the lines: links end above them
         outlined: set[str] = set()
-        fan: dict[str, int] = {}  # links already drawn from a span: the next one arcs higher
+        # links already drawn from a span to one line, on one side: the next one arcs higher
+        fan: dict[tuple[str, bool, int], int] = {}
         # one path a colour for the curves, one for the outlines and arrow heads: a handful of
         # draw calls a frame however many links there are
         curves: dict[int, tuple[QColor, QPainterPath, QPainterPath, QPainterPath]] = {}
-        labels: list[tuple[QRectF, str, QColor]] = []
+        labels: list[tuple[QRectF, str, QColor, bool]] = []
         selected_id = self.selected.id if self.selected is not None else None
+        room: dict[int, float] = {}  # blank height above lines, by their top
+        caption_h = metrics.height() + 2
         for rel in links.values():
             src, dst = by_id.get(rel.from_id), by_id.get(rel.to_id)
             if src is None or dst is None:
@@ -241,20 +287,30 @@ class LinkOverlay:
                 for r in rects:
                     marks.addRoundedRect(r.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
             points = []
+            lines: list[QRectF | None] = []
             for (_a, s, rects), (_b, other_s, _) in ((sides[0], sides[1]), (sides[1], sides[0])):
                 if rects:
                     r = rects[0] if other_s <= s else rects[-1]
                     points.append(QPointF(r.center().x(), r.top() + 1 - lift))
+                    lines.append(r)
                 else:  # off screen: the curve leaves by the top or the bottom edge
                     points.append(QPointF(-1, -30.0 if s < first else height + 30.0))
+                    lines.append(None)
             p0, p3 = points
             if p0.x() < 0:
                 p0.setX(p3.x())
             if p3.x() < 0:
                 p3.setX(p0.x())
-            k = fan.get(rel.from_id, 0)
-            fan[rel.from_id] = k + 1
-            rise = 14 + min(46.0, abs(p3.x() - p0.x()) * 0.08) + 9 * k
+            side = (rel.from_id, p3.x() < p0.x(), round(p3.y()))
+            k = fan.get(side, 0)
+            fan[side] = k + 1
+            rise = 14 + min(46.0, abs(p3.x() - p0.x()) * 0.08)
+            # the higher end's line: the curve's top (and its caption) stays in the blank room above
+            # it where there is some (an empty line between paragraphs), else rises a little only:
+            # it was drawn, caption and all, over the words of the line above
+            upper = lines[0] if p0.y() <= p3.y() else lines[1]
+            blank = self._room_above(upper, lift, room) if upper is not None else rise
+            rise = min(rise, max(MIN_RISE, (blank - caption_h / 2 - 3) / 0.75)) + 9 * k
             top = min(p0.y(), p3.y()) - rise
             if min(p0.y(), p3.y()) > 0:  # stay on screen when both ends are (a link near the top)
                 top = max(top, 6.0)
@@ -264,13 +320,16 @@ class LinkOverlay:
             if 0 <= p3.y() <= height:
                 arrows.addPolygon(QPolygonF([p3, QPointF(p3.x() - 4, p3.y() - 7), QPointF(p3.x() + 4, p3.y() - 7),
                                             p3]))
-            # the curve's middle (its control points share one height)
-            mid = QPointF((p0.x() + p3.x()) / 2, 0.125 * (p0.y() + p3.y()) + 0.75 * top)
+            # the caption on the curve's highest point, so that it sits in the blank room too
+            apex = _apex(p0, p3, top)
             text = _caption(rel)
-            w, h = _advance(metrics, text) + 8, metrics.height() + 2
-            y = min(max(mid.y() - h / 2, 1.0), height - h - 1.0)  # the caption always on screen
-            labels.append((QRectF(mid.x() - w / 2, y, w, h), text, colour))
+            w, h = _advance(metrics, text) + 8, caption_h
+            y = min(max(apex.y() - h / 2, 1.0), height - h - 1.0)  # the caption always on screen
+            rect = QRectF(apex.x() - w / 2, y, w, h)
+            # over words (no blank room): the words show through the caption's background
+            labels.append((rect, text, colour, blank < 0.75 * rise + h / 2 - 2))
             self.drawn.append((rel, p0, p3))
+            self.captions.append((rel, rect))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         # hairlines only: the raster engine draws a 1-pixel antialiased line fifteen to twenty
         # times faster than a wider one; a few links (the selected annotation's) are made bold
@@ -290,8 +349,18 @@ class LinkOverlay:
         for colour, _curve, _marks, arrows in curves.values():
             painter.setBrush(colour)
             painter.drawPath(arrows)
-        painter.setBrush(base)
-        for rect, text, colour in labels:
+        see_through = QColor(base)
+        see_through.setAlpha(150)
+        placed: list[QRectF] = []
+        for rect, text, colour, over_words in labels:
+            for _ in range(4):  # one caption over another (links from one span): the later goes up
+                hit = next((q for q in placed if q.intersects(rect)), None)
+                if hit is None or hit.top() - rect.height() - 1 < 1:
+                    break
+                rect.moveBottom(hit.top() - 1)
+                over_words = True
+            placed.append(rect)
+            painter.setBrush(see_through if over_words else base)
             painter.setPen(colour)
             painter.drawRoundedRect(rect, 4, 4)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
