@@ -6,6 +6,10 @@ Painting is cheap enough for every frame: only the blocks on screen are looked a
 with an end on screen are found by bisect over their ends, and each span's rectangles inside its
 block are cached (cleared when the text is laid out at another width or font).  Nothing here
 relays out the document.
+
+A curve rises into the blank room above its higher end where there is some (the empty line
+between paragraphs), a little only below another line of text; its caption sits on its highest
+point, and captions that would cover each other are set one above the other.
 """
 
 from __future__ import annotations
@@ -260,7 +264,7 @@ class LinkOverlay:
         # one path a colour for the curves, one for the outlines and arrow heads: a handful of
         # draw calls a frame however many links there are
         curves: dict[int, tuple[QColor, QPainterPath, QPainterPath, QPainterPath]] = {}
-        labels: list[tuple[QRectF, str, QColor, bool]] = []
+        labels: list[tuple[QRectF, str, QColor]] = []
         selected_id = self.selected.id if self.selected is not None else None
         room: dict[int, float] = {}  # blank height above lines, by their top
         caption_h = metrics.height() + 2
@@ -326,8 +330,7 @@ class LinkOverlay:
             w, h = _advance(metrics, text) + 8, caption_h
             y = min(max(apex.y() - h / 2, 1.0), height - h - 1.0)  # the caption always on screen
             rect = QRectF(apex.x() - w / 2, y, w, h)
-            # over words (no blank room): the words show through the caption's background
-            labels.append((rect, text, colour, blank < 0.75 * rise + h / 2 - 2))
+            labels.append((rect, text, colour))
             self.drawn.append((rel, p0, p3))
             self.captions.append((rel, rect))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -349,18 +352,15 @@ class LinkOverlay:
         for colour, _curve, _marks, arrows in curves.values():
             painter.setBrush(colour)
             painter.drawPath(arrows)
-        see_through = QColor(base)
-        see_through.setAlpha(150)
+        painter.setBrush(base)
         placed: list[QRectF] = []
-        for rect, text, colour, over_words in labels:
+        for rect, text, colour in labels:
             for _ in range(4):  # one caption over another (links from one span): the later goes up
                 hit = next((q for q in placed if q.intersects(rect)), None)
                 if hit is None or hit.top() - rect.height() - 1 < 1:
                     break
                 rect.moveBottom(hit.top() - 1)
-                over_words = True
             placed.append(rect)
-            painter.setBrush(see_through if over_words else base)
             painter.setPen(colour)
             painter.drawRoundedRect(rect, 4, 4)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
