@@ -6,6 +6,7 @@ so that the worker processes that read a large file can check its records."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -90,44 +91,66 @@ class Rules:
     def problems(self, annotations: Iterable[_Annotated], relations: Sequence[_Related],
                  every: Iterable[_Annotated] | None = None) -> list[str]:
         """What breaks the rules among ``annotations`` and ``relations`` (whose ends are among
-        ``every``, by default ``annotations``); labels and types the rules do not know have none."""
+        ``every``, by default ``annotations``); labels and types the rules do not know have none.
+        Run on every record of an import: only what may be wrong is looked at closely (a
+        message is worded only for what is)."""
         out: list[str] = []
         by_label = self.labels
         if by_label:
-            required = self.required
-            for a in annotations:
-                if not a.attributes and not required:  # most annotations: nothing to check
-                    continue
+            # most annotations have nothing to check: no attributes (and none is required)
+            for a in annotations if self.required else filter(_ATTRIBUTES, annotations):
                 rules = by_label.get(a.label)
-                if rules is not None:
+                if rules is not None and (rules.required or (a.attributes and not rules.checked.isdisjoint(
+                        a.attributes))):
                     problem = _attribute_problem(rules, a.attributes, f"annotation {a.id!r} ({a.label})")
                     if problem:
                         out.append(problem)
         if not relations:
             return out
+        types, known = self.types, self.known
         label_of: dict[str, str] | None = None
         for r in relations:
-            where = f"relation {r.id!r} ({r.type})"
-            wrong = []
-            if r.from_ == r.to:
-                wrong.append(f"goes from annotation {r.from_!r} to itself")
-            tr = self.types.get(r.type)
-            if tr is not None:
-                if tr.from_labels is not None or tr.to_labels is not None:
+            tr = types.get(r.type)
+            if r.from_ != r.to:  # most relations: the ends' labels are all there is to check
+                if tr is None:
+                    continue
+                if tr.attributes is None:
+                    if tr.from_labels is None and tr.to_labels is None:
+                        continue
                     if label_of is None:
-                        label_of = {a.id: a.label for a in (annotations if every is None else every)}
-                    for end, allowed, shown, side in ((r.from_, tr.from_labels, tr.allowed_from, "start"),
-                                                      (r.to, tr.to_labels, tr.allowed_to, "end")):
-                        label = label_of.get(end)
-                        if allowed is not None and label in self.known and label not in allowed:
-                            wrong.append(f"cannot {side} at a {label} annotation (allowed: {shown})")
-                if tr.attributes is not None:
-                    problem = _attribute_problem(tr.attributes, r.attributes, where)
-                    if problem:
-                        wrong.append(problem.removeprefix(where).lstrip(": "))
-            if wrong:
-                out.append(f"{where} " + "; ".join(wrong))
+                        label_of = dict(map(_ID_LABEL, annotations if every is None else every))
+                    start, end = label_of.get(r.from_), label_of.get(r.to)
+                    if (tr.from_labels is None or start not in known or start in tr.from_labels) and (
+                            tr.to_labels is None or end not in known or end in tr.to_labels):
+                        continue
+            if label_of is None and tr is not None and (tr.from_labels is not None or tr.to_labels is not None):
+                label_of = dict(map(_ID_LABEL, annotations if every is None else every))
+            problem = self._relation_problem(r, tr, label_of)
+            if problem:
+                out.append(problem)
         return out
+
+    def _relation_problem(self, r: _Related, tr: _TypeRules | None, label_of: dict[str, str] | None) -> str | None:
+        where = f"relation {r.id!r} ({r.type})"
+        wrong = []
+        if r.from_ == r.to:
+            wrong.append(f"goes from annotation {r.from_!r} to itself")
+        if tr is not None:
+            if label_of is not None:
+                for end, allowed, shown, side in ((r.from_, tr.from_labels, tr.allowed_from, "start"),
+                                                  (r.to, tr.to_labels, tr.allowed_to, "end")):
+                    label = label_of.get(end)
+                    if allowed is not None and label in self.known and label not in allowed:
+                        wrong.append(f"cannot {side} at a {label} annotation (allowed: {shown})")
+            if tr.attributes is not None:
+                problem = _attribute_problem(tr.attributes, r.attributes, where)
+                if problem:
+                    wrong.append(problem.removeprefix(where).lstrip(": "))
+        return f"{where} " + "; ".join(wrong) if wrong else None
+
+
+_ATTRIBUTES = operator.attrgetter("attributes")
+_ID_LABEL = operator.attrgetter("id", "label")
 
 
 def _attribute_problem(rules: _AttributeRules, attributes: dict[str, Any] | None, owner: str) -> str | None:

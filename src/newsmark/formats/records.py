@@ -6,9 +6,11 @@ message naming the annotation or relation at fault; readers add the file and lin
 
 from __future__ import annotations
 
+import hashlib
 import operator
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from typing import Any
 
 import msgspec
@@ -25,10 +27,16 @@ from newsmark.core.model import (
     new_id,
     normalise_status,
     now,
-    text_sha256,
 )
 from newsmark.core.offsets import check_span
-from newsmark.core.packing import Packed, finish_packing, layers_of, speaker_name
+from newsmark.core.packing import (
+    Packed,
+    finish_packing,
+    layers_of,
+    set_all,
+    speaker_name,
+    stamp_missing,
+)
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 
@@ -291,7 +299,15 @@ def _has_long_int(value: Any) -> bool:
 
 
 _NUMERIC_OR_CONTAINER = (int, dict, list)
-_LABEL_ANNOTATOR = operator.itemgetter(2, 3)
+
+# Columns of the decoded annotations and relations, taken in C (map over a getter): a Python
+# loop over a million annotations was a third of a large import's workers' time (docs/adr/0008).
+_ID, _LABEL, _TEXT = operator.attrgetter("id"), operator.attrgetter("label"), operator.attrgetter("text")
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+_LAYER, _ATTRIBUTES = operator.attrgetter("layer"), operator.attrgetter("attributes")
+_ANNOTATOR = operator.attrgetter("annotator")
+_CREATED, _UPDATED = operator.attrgetter("created"), operator.attrgetter("updated")
+_FROM, _TO, _TYPE = operator.attrgetter("from_"), operator.attrgetter("to"), operator.attrgetter("type")
 
 
 def check_record_bytes(raw: bytes) -> Checked | None:
@@ -301,23 +317,37 @@ def check_record_bytes(raw: bytes) -> Checked | None:
     and word any error.  Decoding into typed structs with msgspec made imports of large files
     ~2x faster than building and checking dicts (benchmarks/bench_jsonl.py, docs/adr/0008)."""
     result = _check_fast(raw, None)
-    return None if result is None else result[0]
+    if result is None:
+        return None
+    rec, anns, rels, meta, status, given = result
+    doc = Document(id=rec.id or "", text=rec.text, title=rec.title or "", meta=meta, status=status,
+                   created=rec.created or "", updated=rec.updated or "")
+    return Checked(doc, anns, rels, given, rec.id is not None)
 
 
 @dataclass(slots=True)
 class _PackAlong:
-    """Packing done in the checking pass (``pack_lines``): one walk over the annotations."""
+    """Packing done in the checking pass (``pack_lines``), from the columns it takes."""
 
     layers: dict[str, str]  # the schema's layers, and those given to new labels
     stamp: str
-    written: dict[str, str] = field(default_factory=dict)
-    by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
     # the labels with a speaker attribute, and the speaker marks found (core.packing.speaker_marks)
     speaker_labels: frozenset[str] | None = None
+    # found by _check_fast for the record it checked last:
+    written: dict[str, str] = field(default_factory=dict)
+    by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
     speakers: set[str] = field(default_factory=set)
+    order: list[int] | None = None  # the annotations' indices in export order (None: as they are)
+    utf8: bytes = b""  # the text's UTF-8 bytes
 
 
-def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlong | None] | None:
+def _check_fast(raw: bytes, along: _PackAlong | None
+                ) -> tuple[_FastRecord, list[NativeAnnotation], list[NativeRelation], dict[str, Any], str,
+                           dict[str, str]] | None:
+    """The fast path's checks (``check_record_bytes``): the decoded record, its annotations
+    and relations with ids, texts and attributes filled in, its meta, its status and the
+    layers it names; None when the full path must read the line.  Given ``along`` (packing),
+    the annotations also get their layers and times, and ``along`` what packing needs."""
     try:
         rec = _fast_decoder.decode(raw)
     except (msgspec.MsgspecError, ValueError, RecursionError):  # bytes that are not UTF-8, deep nesting
@@ -327,88 +357,117 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
     if rec.id == "" or (status not in STATUSES and normalise_status(status) is None):
         return None
     try:
-        text.encode("utf-8")
+        utf8 = text.encode("utf-8")
     except UnicodeEncodeError:
         return None
     n = len(text)
     anns = rec.annotations or []
     given: dict[str, str] = {}  # the layer the record names for each label
-    labels: dict[str, None] = {}  # the labels used, in order
-    ids = []
-    spans: list[tuple[int, int, str, str | None]] = []  # (start, end, label, annotator)
     nested = False  # whether a stored value (attributes, meta) holds a list or an object
-    unknown = False  # whether a label is not in the schema's layers (along)
-    schema_layers = along.layers if along is not None else {}
-    speaker_labels = along.speaker_labels if along is not None else None
-    speakers: set[str] = along.speakers if along is not None else set()
-    for a in anns:
-        ann_id, start, end, label = a.id, a.start, a.end, a.label
-        if not (ann_id and 0 <= start < end <= n):
+    seen: set[str] = set()
+    speakers: set[str] = set()
+    if anns:
+        m = len(anns)
+        ids = list(map(_ID, anns))
+        starts, ends = list(map(_START, anns)), list(map(_END, anns))
+        if "" in ids or min(starts) < 0 or max(ends) > n or any(map(operator.ge, starts, ends)):
             return None
-        ids.append(ann_id)
-        spans.append((start, end, label, a.annotator))
-        span = text[start:end]
-        if a.text is None:
-            a.text = span
-        elif a.text != span:
-            return None
-        layer = a.layer
-        if layer is not None:
-            if layer and type(layer) is str and label not in given:
-                given[label] = layer
-            a.layer = None
-        attrs = a.attributes
-        if attrs is None:
-            a.attributes = {}
-        elif attrs:
-            for v in attrs.values():
-                if type(v) in _NUMERIC_OR_CONTAINER:
-                    if _has_long_int(v):
-                        return None
-                    nested = nested or type(v) is not int
-        if speaker_labels is not None:  # as core.packing.speaker_marks finds them, in this walk
-            speaker = attrs.get("speaker") if attrs else None
-            if speaker is not None:
-                speakers.add("s:" + speaker_name(speaker))
-            elif label in speaker_labels:
-                speakers.add("s?")
-        if label not in labels:
+        seen = set(ids)
+        labels, annotators = list(map(_LABEL, anns)), list(map(_ANNOTATOR, anns))
+        # sort keys: (start, end) as one integer (end <= n)
+        keys = list(map(operator.add, map(operator.mul, starts, repeat(n + 1)), ends))
+        if len(seen) != m or (len(set(keys)) != m and len(set(zip(keys, labels, annotators, strict=True))) != m):
+            return None  # an id twice, or two annotations identical (span, label and annotator): the
+            # full path, and the importer keeps one
+        used = dict.fromkeys(labels)
+        for label in used:
             if not label.strip():
                 return None
-            labels[label] = None
-        if along is not None:
-            schema_layer = schema_layers.get(label)
-            if schema_layer is None:
-                unknown = True
+        spans = list(map(text.__getitem__, map(slice, starts, ends)))
+        texts = list(map(_TEXT, anns))
+        if texts != spans:
+            if texts.count(None) == m:
+                set_all(anns, "text", spans)
             else:
-                a.layer = schema_layer
-            if not a.created:
-                a.created = along.stamp
-            if not a.updated:
-                a.updated = along.stamp
-    seen = set(ids)
-    if len(seen) != len(ids) or len(set(spans)) != len(spans):  # two annotations identical (span, label
-        return None  # and annotator): the full path, and the importer keeps one
-    if along is not None:  # counted by (label, annotator), in the order they come (C loops)
-        along.by_label = dict(Counter(map(_LABEL_ANNOTATOR, spans)))
-    if along is not None:
-        written = along.written = layers_of(labels, along.layers, given)
-        if unknown:  # a label the schema lacks: its layer is known now (the others have theirs)
-            for a in anns:
-                a.layer = written[a.label]
+                for a, given_text, span in zip(anns, texts, spans, strict=True):
+                    if given_text is None:
+                        a.text = span
+                    elif given_text != span:
+                        return None
+        layers_given = list(map(_LAYER, anns))
+        if layers_given.count(None) != m:
+            for label, layer in zip(labels, layers_given, strict=True):
+                if layer and type(layer) is str and label not in given:
+                    given[label] = layer
+            set_all(anns, "layer", repeat(None))
+        attributes = list(map(_ATTRIBUTES, anns))
+        missing = attributes.count(None)
+        if missing == m:
+            set_all(anns, "attributes", iter(dict, None))  # a dict of its own for each
+        elif missing:
+            set_all(list(compress(anns, map(operator.is_, attributes, repeat(None)))), "attributes",
+                     iter(dict, None))
+        speaker_labels = along.speaker_labels if along is not None else None
+        with_speaker = 0  # annotations of a label with a speaker attribute that have one
+        names: set[str] = set()  # speakers that are strings
+        if missing != m:
+            for label, attrs in compress(zip(labels, attributes, strict=True), attributes):
+                for v in attrs.values():
+                    if type(v) in _NUMERIC_OR_CONTAINER:
+                        if _has_long_int(v):
+                            return None
+                        nested = nested or type(v) is not int
+                if speaker_labels is not None:  # as core.packing.speaker_marks finds them
+                    speaker = attrs.get("speaker")
+                    if speaker is not None:
+                        if type(speaker) is str:
+                            names.add(speaker)
+                        else:
+                            speakers.add("s:" + speaker_name(speaker))
+                        if label in speaker_labels:
+                            with_speaker += 1
+        if along is not None:
+            along.utf8 = utf8
+            along.speakers = speakers
+            speakers.update(["s:" + speaker_name(name) for name in names])
+            # counted by (label, annotator), in the order they come (C loops)
+            if annotators.count(annotators[0]) == m:  # one annotator: counting labels is enough
+                who = annotators[0]
+                by_label = {(label, who): k for label, k in Counter(labels).items()}
+            else:
+                by_label = dict(Counter(zip(labels, annotators, strict=True)))
+            along.by_label = by_label
+            if speaker_labels is not None and with_speaker < sum(
+                    k for (label, _), k in by_label.items() if label in speaker_labels):
+                speakers.add("s?")  # an annotation of a label with a speaker attribute has none
+            along.order = sorted(range(m), key=keys.__getitem__)  # stable: then as they came
+            written = along.written = layers_of(used, along.layers, given)
+            set_all(anns, "layer", map(written.__getitem__, labels))
+            stamp_missing(anns, along.stamp)
+    elif along is not None:
+        along.utf8, along.speakers, along.by_label, along.order = utf8, speakers, {}, None
+        along.written = {}
     rels = rec.relations or []
-    rel_ids: set[str] = set()
-    for r in rels:
-        if not (r.id and r.type.strip() and r.from_ in seen and r.to in seen) or r.id in rel_ids \
-                or r.from_ == r.to:  # a link to itself: the full path words the error
-            return None
-        rel_ids.add(r.id)
-        if r.attributes is None:
-            r.attributes = {}
-        elif r.attributes:
-            if _has_long_int(r.attributes):
+    if rels:
+        rel_ids, froms, tos = list(map(_ID, rels)), list(map(_FROM, rels)), list(map(_TO, rels))
+        if "" in rel_ids or len(set(rel_ids)) != len(rel_ids) or not seen.issuperset(froms) \
+                or not seen.issuperset(tos) or any(map(operator.eq, froms, tos)):
+            return None  # a link to itself: the full path words the error
+        for rtype in set(map(_TYPE, rels)):
+            if not rtype.strip():
                 return None
-            nested = nested or any(type(v) in _CONTAINERS for v in r.attributes.values())
+        rel_attributes = list(map(_ATTRIBUTES, rels))
+        missing = rel_attributes.count(None)
+        if missing == len(rels):
+            set_all(rels, "attributes", iter(dict, None))
+        else:
+            if missing:
+                set_all(list(compress(rels, map(operator.is_, rel_attributes, repeat(None)))), "attributes",
+                         iter(dict, None))
+            for attrs in filter(None, rel_attributes):
+                if _has_long_int(attrs):
+                    return None
+                nested = nested or any(type(v) in _CONTAINERS for v in attrs.values())
     meta = rec.meta or {}
     if meta:
         if _has_long_int(meta):
@@ -420,9 +479,7 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
             _check_depth(meta, anns, rels)
         except ValidationError:
             return None
-    doc = Document(id=rec.id or "", text=text, title=rec.title or "", meta=meta,
-                   status=normalise_status(status) or "new", created=rec.created or "", updated=rec.updated or "")
-    return Checked(doc, anns, rels, given, rec.id is not None), along
+    return rec, anns, rels, meta, normalise_status(status) or "new", given
 
 
 # A packed line as a worker sends it: plain values pickle ~10x faster than dataclasses.
@@ -441,22 +498,24 @@ def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None =
     with the search index's speaker marks (``core.packing.speaker_marks``)."""
     stamp = now()
     out: list[PackedLine | None] = []
+    along = _PackAlong(layers, stamp, speaker_labels=speaker_labels)
     for raw in lines:
-        result = _check_fast(raw, _PackAlong(layers, stamp, speaker_labels=speaker_labels))
+        result = _check_fast(raw, along)
         if result is None:
             out.append(None)
             continue
-        checked, along = result
-        assert along is not None
-        problems = None if rules is None else rules.problems(checked.annotations, checked.relations)
-        packed = finish_packing(checked.annotations, checked.relations, along.by_label, along.written, stamp)
-        d = checked.document
-        out.append(((d.id, d.title, d.text, d.meta, d.status, d.created, d.updated), checked.layers,
-                    checked.id_given,
+        rec, anns, rels, meta, status, given = result
+        problems = None if rules is None else rules.problems(anns, rels)
+        if along.order is not None:
+            anns = list(map(anns.__getitem__, along.order))
+            along.order = None
+        packed = finish_packing(anns, rels, along.by_label, along.written, stamp, ordered=True)
+        out.append(((rec.id or "", rec.title or "", rec.text, meta, status, rec.created or "", rec.updated or ""),
+                    given, rec.id is not None,
                     (packed.annotations, packed.relations, packed.label_counts, packed.type_counts,
                      packed.annotation_count, packed.relation_count, packed.layers,
                      None if speaker_labels is None else sorted(along.speakers)),
-                    text_sha256(d.text), problems))
+                    hashlib.sha256(along.utf8).hexdigest(), problems))
     return out
 
 
