@@ -8,10 +8,8 @@ import contextlib
 import functools
 import operator
 import sqlite3
-from collections import Counter, deque
-from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapping
+from collections.abc import Collection, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
-from itertools import compress, repeat
 from typing import Any
 
 import msgspec
@@ -22,25 +20,6 @@ _encode = msgspec.json.Encoder().encode
 decode_annotations = msgspec.json.Decoder(list[NativeAnnotation]).decode
 decode_relations = msgspec.json.Decoder(list[NativeRelation]).decode
 _export_order = operator.attrgetter("start", "end")
-_CREATED, _UPDATED = operator.attrgetter("created"), operator.attrgetter("updated")
-_TYPE = operator.attrgetter("type")
-_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # runs an iterator (of setattr calls) to its end, in C
-
-
-def set_all(items: list[Any], name: str, values: Iterable[Any]) -> None:
-    """Set attribute ``name`` of each item to the next of ``values`` (in C: no Python loop)."""
-    _consume(map(setattr, items, repeat(name), values))
-
-
-def stamp_missing(items: list[Any], stamp: str) -> None:
-    """``stamp`` as the time of creation and of change of the items (annotations, relations)
-    that have none (null or empty)."""
-    for name, getter in (("created", _CREATED), ("updated", _UPDATED)):
-        values = list(map(getter, items))
-        if not any(values):
-            set_all(items, name, repeat(stamp))
-        elif not all(values):
-            set_all(list(compress(items, map(operator.not_, values))), name, repeat(stamp))
 
 
 @dataclass(slots=True)
@@ -154,8 +133,13 @@ def finish_packing(annotations: list[NativeAnnotation], relations: list[NativeRe
     """The rest of ``pack`` once the annotations have their layers and timestamps and are
     counted (``formats.records`` does that while it checks them, and puts them in the
     export's order: ``ordered``)."""
-    stamp_missing(relations, stamp)
-    by_type = dict(Counter(map(_TYPE, relations)))  # in the order they come
+    by_type: dict[str, int] = {}
+    for r in relations:
+        if not r.created:
+            r.created = stamp
+        if not r.updated:
+            r.updated = stamp
+        by_type[r.type] = by_type.get(r.type, 0) + 1
     if not ordered:
         annotations = sorted(annotations, key=_export_order)
     return Packed(_encode(annotations), _encode(relations),

@@ -10,7 +10,6 @@ import hashlib
 import operator
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import compress, repeat
 from typing import Any
 
 import msgspec
@@ -33,9 +32,7 @@ from newsmark.core.packing import (
     Packed,
     finish_packing,
     layers_of,
-    set_all,
     speaker_name,
-    stamp_missing,
 )
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
@@ -310,6 +307,13 @@ _CREATED, _UPDATED = operator.attrgetter("created"), operator.attrgetter("update
 _FROM, _TO, _TYPE = operator.attrgetter("from_"), operator.attrgetter("to"), operator.attrgetter("type")
 
 
+def _given_layers(given: dict[str, str], labels: list[str], layers: list[Any]) -> None:
+    """The layer a record names for each label: the first that is a non-empty string."""
+    for label, layer in zip(labels, layers, strict=True):
+        if layer and type(layer) is str and label not in given:
+            given[label] = layer
+
+
 def check_record_bytes(raw: bytes) -> Checked | None:
     """The fast path for one line of native JSONL: the same result as ``check_record`` on
     its parsed JSON, or None when anything about the line is unusual (unknown fields, ids
@@ -338,6 +342,9 @@ class _PackAlong:
     by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
     speakers: set[str] = field(default_factory=set)
     order: list[int] | None = None  # the annotations' indices in export order (None: as they are)
+    ids: list[str] = field(default_factory=list)  # the annotations' ids and labels
+    labels: list[str] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)  # the attribute names the annotations use
     utf8: bytes = b""  # the text's UTF-8 bytes
 
 
@@ -347,7 +354,11 @@ def _check_fast(raw: bytes, along: _PackAlong | None
     """The fast path's checks (``check_record_bytes``): the decoded record, its annotations
     and relations with ids, texts and attributes filled in, its meta, its status and the
     layers it names; None when the full path must read the line.  Given ``along`` (packing),
-    the annotations also get their layers and times, and ``along`` what packing needs."""
+    the annotations also get their layers and times, and ``along`` what packing needs.
+
+    One lean Python loop over the annotations (CPython's specialised attribute access makes it
+    cheaper than ``map`` over getters), and what can be done over the lists it makes is done in
+    C after it: uniqueness (sets), counts (Counter), the export order (a sort of integers)."""
     try:
         rec = _fast_decoder.decode(raw)
     except (msgspec.MsgspecError, ValueError, RecursionError):  # bytes that are not UTF-8, deep nesting
@@ -364,110 +375,115 @@ def _check_fast(raw: bytes, along: _PackAlong | None
     anns = rec.annotations or []
     given: dict[str, str] = {}  # the layer the record names for each label
     nested = False  # whether a stored value (attributes, meta) holds a list or an object
-    seen: set[str] = set()
-    speakers: set[str] = set()
+    ids: list[str] = []
+    labels: list[str] = []
     if anns:
-        m = len(anns)
-        ids = list(map(_ID, anns))
-        starts, ends = list(map(_START, anns)), list(map(_END, anns))
-        if "" in ids or min(starts) < 0 or max(ends) > n or any(map(operator.ge, starts, ends)):
-            return None
+        m, n1 = len(anns), n + 1
+        annotators: list[str | None] = []
+        keys: list[int] = []  # (start, end) as one integer (end <= n): the export order's sort key
+        with_attributes: list[NativeAnnotation] = []
+        schema_layers = along.layers if along is not None else None
+        stamp = along.stamp if along is not None else ""
+        for a in anns:
+            start, end = a.start, a.end
+            if not 0 <= start < end <= n:
+                return None
+            span = text[start:end]
+            if a.text != span:
+                if a.text is not None:
+                    return None
+                a.text = span
+            keys.append(start * n1 + end)
+            ids.append(a.id)
+            label = a.label
+            labels.append(label)
+            annotators.append(a.annotator)
+            if a.attributes:
+                with_attributes.append(a)
+            elif a.attributes is None:
+                a.attributes = {}
+            layer = a.layer
+            if layer is not None:
+                if layer and type(layer) is str and label not in given:
+                    given[label] = layer
+                a.layer = None
+            if schema_layers is not None:
+                a.layer = schema_layers.get(label)  # a label the schema lacks: below
+                if not a.created:
+                    a.created = stamp
+                if not a.updated:
+                    a.updated = stamp
         seen = set(ids)
-        labels, annotators = list(map(_LABEL, anns)), list(map(_ANNOTATOR, anns))
-        # sort keys: (start, end) as one integer (end <= n)
-        keys = list(map(operator.add, map(operator.mul, starts, repeat(n + 1)), ends))
-        if len(seen) != m or (len(set(keys)) != m and len(set(zip(keys, labels, annotators, strict=True))) != m):
-            return None  # an id twice, or two annotations identical (span, label and annotator): the
-            # full path, and the importer keeps one
+        if "" in seen or len(seen) != m:
+            return None
+        if len(set(keys)) != m and len(set(zip(keys, labels, annotators, strict=True))) != m:
+            return None  # two annotations identical (span, label and annotator): the full path, and
+            # the importer keeps one
         used = dict.fromkeys(labels)
         for label in used:
             if not label.strip():
                 return None
-        spans = list(map(text.__getitem__, map(slice, starts, ends)))
-        texts = list(map(_TEXT, anns))
-        if texts != spans:
-            if texts.count(None) == m:
-                set_all(anns, "text", spans)
-            else:
-                for a, given_text, span in zip(anns, texts, spans, strict=True):
-                    if given_text is None:
-                        a.text = span
-                    elif given_text != span:
-                        return None
-        layers_given = list(map(_LAYER, anns))
-        if layers_given.count(None) != m:
-            for label, layer in zip(labels, layers_given, strict=True):
-                if layer and type(layer) is str and label not in given:
-                    given[label] = layer
-            set_all(anns, "layer", repeat(None))
-        attributes = list(map(_ATTRIBUTES, anns))
-        missing = attributes.count(None)
-        if missing == m:
-            set_all(anns, "attributes", iter(dict, None))  # a dict of its own for each
-        elif missing:
-            set_all(list(compress(anns, map(operator.is_, attributes, repeat(None)))), "attributes",
-                     iter(dict, None))
         speaker_labels = along.speaker_labels if along is not None else None
+        speakers: set[str] = set()
         with_speaker = 0  # annotations of a label with a speaker attribute that have one
-        names: set[str] = set()  # speakers that are strings
-        if missing != m:
-            for label, attrs in compress(zip(labels, attributes, strict=True), attributes):
-                for v in attrs.values():
-                    if type(v) in _NUMERIC_OR_CONTAINER:
-                        if _has_long_int(v):
-                            return None
-                        nested = nested or type(v) is not int
+        names: set[str] = set()  # the attribute names used
+        given_names: set[str] = set()  # the speakers that are strings
+        for a in with_attributes:
+            attrs = a.attributes or {}  # (not empty: with_attributes)
+            for v in attrs.values():
+                if type(v) in _NUMERIC_OR_CONTAINER:
+                    if _has_long_int(v):
+                        return None
+                    nested = nested or type(v) is not int
+            if along is not None:
+                names.update(attrs)
                 if speaker_labels is not None:  # as core.packing.speaker_marks finds them
                     speaker = attrs.get("speaker")
                     if speaker is not None:
-                        if type(speaker) is str:
-                            names.add(speaker)
+                        if type(speaker) is str:  # named once each, below
+                            given_names.add(speaker)
                         else:
                             speakers.add("s:" + speaker_name(speaker))
-                        if label in speaker_labels:
+                        if a.label in speaker_labels:
                             with_speaker += 1
         if along is not None:
-            along.utf8 = utf8
-            along.speakers = speakers
-            speakers.update(["s:" + speaker_name(name) for name in names])
             # counted by (label, annotator), in the order they come (C loops)
             if annotators.count(annotators[0]) == m:  # one annotator: counting labels is enough
                 who = annotators[0]
                 by_label = {(label, who): k for label, k in Counter(labels).items()}
             else:
                 by_label = dict(Counter(zip(labels, annotators, strict=True)))
-            along.by_label = by_label
+            speakers.update(["s:" + speaker_name(name) for name in given_names])
             if speaker_labels is not None and with_speaker < sum(
                     k for (label, _), k in by_label.items() if label in speaker_labels):
                 speakers.add("s?")  # an annotation of a label with a speaker attribute has none
+            unknown = not along.layers.keys() >= used.keys()  # labels the schema lacks
+            written = layers_of(used, along.layers, given)  # (adds them to along.layers)
+            if unknown:  # their layers are known now
+                for a in anns:
+                    a.layer = written[a.label]
+            along.utf8, along.speakers, along.names, along.by_label, along.written = (
+                utf8, speakers, names, by_label, written)
             along.order = sorted(range(m), key=keys.__getitem__)  # stable: then as they came
-            written = along.written = layers_of(used, along.layers, given)
-            set_all(anns, "layer", map(written.__getitem__, labels))
-            stamp_missing(anns, along.stamp)
-    elif along is not None:
-        along.utf8, along.speakers, along.by_label, along.order = utf8, speakers, {}, None
-        along.written = {}
+    else:
+        seen = set()
+        if along is not None:
+            along.utf8, along.speakers, along.names, along.by_label, along.written = utf8, set(), set(), {}, {}
+            along.order = None
     rels = rec.relations or []
     if rels:
-        rel_ids, froms, tos = list(map(_ID, rels)), list(map(_FROM, rels)), list(map(_TO, rels))
-        if "" in rel_ids or len(set(rel_ids)) != len(rel_ids) or not seen.issuperset(froms) \
-                or not seen.issuperset(tos) or any(map(operator.eq, froms, tos)):
-            return None  # a link to itself: the full path words the error
-        for rtype in set(map(_TYPE, rels)):
-            if not rtype.strip():
+        rel_ids: set[str] = set()
+        for r in rels:
+            if not (r.id and r.type.strip() and r.from_ in seen and r.to in seen) or r.id in rel_ids \
+                    or r.from_ == r.to:  # a link to itself: the full path words the error
                 return None
-        rel_attributes = list(map(_ATTRIBUTES, rels))
-        missing = rel_attributes.count(None)
-        if missing == len(rels):
-            set_all(rels, "attributes", iter(dict, None))
-        else:
-            if missing:
-                set_all(list(compress(rels, map(operator.is_, rel_attributes, repeat(None)))), "attributes",
-                         iter(dict, None))
-            for attrs in filter(None, rel_attributes):
-                if _has_long_int(attrs):
+            rel_ids.add(r.id)
+            if r.attributes is None:
+                r.attributes = {}
+            elif r.attributes:
+                if _has_long_int(r.attributes):
                     return None
-                nested = nested or any(type(v) in _CONTAINERS for v in attrs.values())
+                nested = nested or any(type(v) in _CONTAINERS for v in r.attributes.values())
     meta = rec.meta or {}
     if meta:
         if _has_long_int(meta):
@@ -479,6 +495,8 @@ def _check_fast(raw: bytes, along: _PackAlong | None
             _check_depth(meta, anns, rels)
         except ValidationError:
             return None
+    if along is not None:
+        along.ids, along.labels = ids, labels
     return rec, anns, rels, meta, normalise_status(status) or "new", given
 
 
@@ -505,7 +523,9 @@ def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None =
             out.append(None)
             continue
         rec, anns, rels, meta, status, given = result
-        problems = None if rules is None else rules.problems(anns, rels)
+        problems = None if rules is None else rules.problems(
+            anns, rels, label_of=dict(zip(along.ids, along.labels, strict=True)) if rels else None,
+            attribute_names=along.names)
         if along.order is not None:
             anns = list(map(anns.__getitem__, along.order))
             along.order = None
