@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import operator
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -342,8 +343,7 @@ class _PackAlong:
     by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
     speakers: set[str] = field(default_factory=set)
     order: list[int] | None = None  # the annotations' indices in export order (None: as they are)
-    ids: list[str] = field(default_factory=list)  # the annotations' ids and labels
-    labels: list[str] = field(default_factory=list)
+    label_of: dict[str, str] = field(default_factory=dict)  # each annotation's label by id
     names: set[str] = field(default_factory=set)  # the attribute names the annotations use
     utf8: bytes = b""  # the text's UTF-8 bytes
 
@@ -413,13 +413,14 @@ def _check_fast(raw: bytes, along: _PackAlong | None
                     a.created = stamp
                 if not a.updated:
                     a.updated = stamp
-        seen = set(ids)
+        seen = dict(zip(ids, labels, strict=True))  # each id's label (for the rules)
         if "" in seen or len(seen) != m:
             return None
         if len(set(keys)) != m and len(set(zip(keys, labels, annotators, strict=True))) != m:
             return None  # two annotations identical (span, label and annotator): the full path, and
             # the importer keeps one
-        used = dict.fromkeys(labels)
+        # the labels used, in order, and (packing) how many of each
+        used: Mapping[str, Any] = Counter(labels) if along is not None else dict.fromkeys(labels)
         for label in used:
             if not label.strip():
                 return None
@@ -450,7 +451,7 @@ def _check_fast(raw: bytes, along: _PackAlong | None
             # counted by (label, annotator), in the order they come (C loops)
             if annotators.count(annotators[0]) == m:  # one annotator: counting labels is enough
                 who = annotators[0]
-                by_label = {(label, who): k for label, k in Counter(labels).items()}
+                by_label = {(label, who): k for label, k in used.items()}
             else:
                 by_label = dict(Counter(zip(labels, annotators, strict=True)))
             speakers.update(["s:" + speaker_name(name) for name in given_names])
@@ -466,7 +467,7 @@ def _check_fast(raw: bytes, along: _PackAlong | None
                 utf8, speakers, names, by_label, written)
             along.order = sorted(range(m), key=keys.__getitem__)  # stable: then as they came
     else:
-        seen = set()
+        seen = {}
         if along is not None:
             along.utf8, along.speakers, along.names, along.by_label, along.written = utf8, set(), set(), {}, {}
             along.order = None
@@ -496,7 +497,7 @@ def _check_fast(raw: bytes, along: _PackAlong | None
         except ValidationError:
             return None
     if along is not None:
-        along.ids, along.labels = ids, labels
+        along.label_of = seen
     return rec, anns, rels, meta, normalise_status(status) or "new", given
 
 
@@ -524,7 +525,7 @@ def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None =
             continue
         rec, anns, rels, meta, status, given = result
         problems = None if rules is None else rules.problems(
-            anns, rels, label_of=dict(zip(along.ids, along.labels, strict=True)) if rels else None,
+            anns, rels, label_of=along.label_of,
             attribute_names=along.names)
         if along.order is not None:
             anns = list(map(anns.__getitem__, along.order))
