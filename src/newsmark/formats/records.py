@@ -267,9 +267,11 @@ def check_record(obj: Any, *, check_depth: bool = True) -> Checked:
 
 
 class _FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """A native record as the fast path takes it: only native fields, strict types."""
+    """A native record as the fast path takes it: only native fields, strict types.  The text
+    is kept as its JSON (_check_fast reads it): without escapes, the JSON string's bytes are the
+    text's UTF-8, which the text's hash and the worker's pickle need (no encoding back)."""
 
-    text: str
+    text: msgspec.Raw
     id: str | None = None
     title: str | None = None
     meta: dict[str, Any] | None = None
@@ -281,6 +283,7 @@ class _FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 
 _fast_decoder = msgspec.json.Decoder(_FastRecord)
+_decode_str = msgspec.json.Decoder(str).decode
 
 
 def _has_long_int(value: Any) -> bool:
@@ -324,8 +327,8 @@ def check_record_bytes(raw: bytes) -> Checked | None:
     result = _check_fast(raw, None)
     if result is None:
         return None
-    rec, anns, rels, meta, status, given = result
-    doc = Document(id=rec.id or "", text=rec.text, title=rec.title or "", meta=meta, status=status,
+    rec, text, anns, rels, meta, status, given = result
+    doc = Document(id=rec.id or "", text=text, title=rec.title or "", meta=meta, status=status,
                    created=rec.created or "", updated=rec.updated or "")
     return Checked(doc, anns, rels, given, rec.id is not None)
 
@@ -349,9 +352,9 @@ class _PackAlong:
 
 
 def _check_fast(raw: bytes, along: _PackAlong | None
-                ) -> tuple[_FastRecord, list[NativeAnnotation], list[NativeRelation], dict[str, Any], str,
+                ) -> tuple[_FastRecord, str, list[NativeAnnotation], list[NativeRelation], dict[str, Any], str,
                            dict[str, str]] | None:
-    """The fast path's checks (``check_record_bytes``): the decoded record, its annotations
+    """The fast path's checks (``check_record_bytes``): the decoded record, its text, its annotations
     and relations with ids, texts and attributes filled in, its meta, its status and the
     layers it names; None when the full path must read the line.  Given ``along`` (packing),
     the annotations also get their layers and times, and ``along`` what packing needs.
@@ -363,13 +366,20 @@ def _check_fast(raw: bytes, along: _PackAlong | None
         rec = _fast_decoder.decode(raw)
     except (msgspec.MsgspecError, ValueError, RecursionError):  # bytes that are not UTF-8, deep nesting
         return None
-    text = rec.text
     status = rec.status or "new"
     if rec.id == "" or (status not in STATUSES and normalise_status(status) is None):
         return None
+    json_text = memoryview(rec.text)  # a JSON value: control characters were refused by msgspec
+    if json_text[0] != 0x22 or json_text[-1] != 0x22:  # '"': not a string
+        return None
+    utf8 = bytes(json_text[1:-1])
     try:
-        utf8 = text.encode("utf-8")
-    except UnicodeEncodeError:
+        if b"\\" in utf8:  # escapes (\n, \u00e9, a lone surrogate \ud800...)
+            text = _decode_str(json_text)
+            utf8 = text.encode("utf-8")
+        else:
+            text = utf8.decode("utf-8")
+    except (msgspec.MsgspecError, UnicodeError):  # a lone surrogate, bytes that are not UTF-8
         return None
     n = len(text)
     anns = rec.annotations or []
@@ -498,23 +508,27 @@ def _check_fast(raw: bytes, along: _PackAlong | None
             return None
     if along is not None:
         along.label_of = seen
-    return rec, anns, rels, meta, normalise_status(status) or "new", given
+    return rec, text, anns, rels, meta, normalise_status(status) or "new", given
 
 
-# A packed line as a worker sends it: plain values pickle ~10x faster than dataclasses.
-PackedLine = tuple[tuple[str, str, str, dict[str, Any], str, str, str], dict[str, str], bool, tuple[Any, ...], str,
-                   list[str] | None]
+# A packed line as a worker sends it, one tuple of plain values (they pickle ~10x faster than
+# dataclasses): the document's id, title, text (UTF-8: pickling it as a string would encode it
+# again), meta, status, created, updated; the layers the record names, whether it gave its id; the
+# packed annotations and relations, the counts by label and annotator and by type, the numbers of
+# annotations and relations, the layers written, the speaker marks (core.packing.Packed); the
+# text's hash; what breaks the schema's rules.
+PackedLine = tuple[str, str, bytes, dict[str, Any], str, str, str, dict[str, str], bool, bytes, bytes,
+                   list[tuple[str, str | None, int]], list[tuple[str, int]], int, int, dict[str, str],
+                   list[str] | None, str, list[str] | None]
 
 
 def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None = None,
                speaker_labels: frozenset[str] | None = None) -> list[PackedLine | None]:
     """Check and pack native JSONL lines by the fast path (run in worker processes for large
-    files): each the checked record's document (without its annotations), the layers it
-    names, whether it gave its id, its packed annotations (``core.packing.Packed`` as a
-    tuple) and its text's hash; None for a line the full path must read.  ``layers`` is the
-    schema's; a label it lacks gets the layer its first record names, as the importer will give
-    it (the importer checks).  Given the labels with a speaker attribute, the packed tuple ends
-    with the search index's speaker marks (``core.packing.speaker_marks``)."""
+    files): each as a ``PackedLine`` (``unpack_line`` makes the Record), or None for a line
+    the full path must read.  ``layers`` is the schema's; a label it lacks gets the layer its
+    first record names, as the importer will give it (the importer checks).  Given the labels
+    with a speaker attribute, the search index's speaker marks (``core.packing.speaker_marks``)."""
     stamp = now()
     out: list[PackedLine | None] = []
     along = _PackAlong(layers, stamp, speaker_labels=speaker_labels)
@@ -523,28 +537,29 @@ def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None =
         if result is None:
             out.append(None)
             continue
-        rec, anns, rels, meta, status, given = result
-        problems = None if rules is None else rules.problems(
-            anns, rels, label_of=along.label_of,
-            attribute_names=along.names)
+        rec, _, anns, rels, meta, status, given = result
+        problems = None if rules is None else rules.problems(anns, rels, label_of=along.label_of,
+                                                             attribute_names=along.names)
         if along.order is not None:
             anns = list(map(anns.__getitem__, along.order))
             along.order = None
-        packed = finish_packing(anns, rels, along.by_label, along.written, stamp, ordered=True)
-        out.append(((rec.id or "", rec.title or "", rec.text, meta, status, rec.created or "", rec.updated or ""),
-                    given, rec.id is not None,
-                    (packed.annotations, packed.relations, packed.label_counts, packed.type_counts,
-                     packed.annotation_count, packed.relation_count, packed.layers,
-                     None if speaker_labels is None else sorted(along.speakers)),
-                    hashlib.sha256(along.utf8).hexdigest(), problems))
+        p = finish_packing(anns, rels, along.by_label, along.written, stamp, ordered=True)
+        utf8 = along.utf8
+        out.append((rec.id or "", rec.title or "", utf8, meta, status, rec.created or "", rec.updated or "",
+                    given, rec.id is not None, p.annotations, p.relations, p.label_counts, p.type_counts,
+                    p.annotation_count, p.relation_count, p.layers,
+                    None if speaker_labels is None else sorted(along.speakers),
+                    hashlib.sha256(utf8).hexdigest(), problems))
     return out
 
 
 def unpack_line(number: int, line: PackedLine, speaker_labels: frozenset[str] | None = None) -> Record:
     """The Record for a line packed by ``pack_lines`` (given the same ``speaker_labels``)."""
-    (doc_id, title, text, meta, status, created, updated), given, id_given, packed, sha, problems = line
-    doc = Document(id=doc_id, text=text, title=title, meta=meta, status=status, created=created, updated=updated)
-    pk = Packed(*packed)
-    pk.speaker_labels = speaker_labels
+    (doc_id, title, utf8, meta, status, created, updated, given, id_given, annotations, relations, label_counts,
+     type_counts, annotation_count, relation_count, layers, speakers, sha, problems) = line
+    doc = Document(id=doc_id, text=utf8.decode("utf-8"), title=title, meta=meta, status=status, created=created,
+                   updated=updated)
+    pk = Packed(annotations, relations, label_counts, type_counts, annotation_count, relation_count, layers,
+                speakers, speaker_labels)
     return Record(number, document=doc, label_layers=given, id_given=id_given, packed=pk, sha256=sha,
                   rule_problems=problems)
