@@ -6,8 +6,8 @@ byte-identical (docs/adr/0008).
     python benchmarks/bench_pack.py [FILE] [--repeat 3] [--profile] [--digest-only]
 
 FILE defaults to bench_jsonl.py's input (10,000 documents x 100 annotations, made in a temporary
-folder).  The digest covers the benchmark's lines and edge-case lines (``EDGE_LINES``: bad spans,
-texts null, long integers, rules broken...), read with the news schema's layers, rules and
+folder).  The digest covers the benchmark's lines and edge-case lines (the cases of
+tests/formats/test_pack_lines.py: bad spans, texts null, long integers, rules broken...), read with the news schema's layers, rules and
 speaker labels and a fixed clock; for each line: whether the fast path took it, and every field
 of its Record (document, layers, packed JSON, counts, speaker marks, rule problems, error).
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
-import json
 import os
 import pickle
 import sys
@@ -36,100 +35,12 @@ from newsmark.resources import default_schema_path  # noqa: E402
 
 FIXED_STAMP = "2026-01-01T00:00:00.000Z"
 
-_T = "Ĳssel café 😀 石油 e\u0301 a\r\nb\u00a0c\u2028d\u2029 said the minister"
-
-
-def _ann(i: int, start: int, end: int, label: str = "PERSON", **kw: Any) -> dict[str, Any]:
-    return {"id": f"a{i}", "start": start, "end": end, "label": label, **kw}
-
-
-def _line(anns: list[dict[str, Any]], rels: list[dict[str, Any]] | None = None, **kw: Any) -> bytes:
-    rec = {"id": "e", "title": "Edge", "text": _T, "meta": {"n": 1}, "status": "new", "annotations": anns,
-           "relations": rels or [], **kw}
-    return json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-
-
-def _deep(n: int) -> Any:
-    value: Any = 1
-    for _ in range(n):
-        value = [value]
-    return value
-
-
 def _edge_lines() -> list[bytes]:
-    """Lines that exercise every branch of the fast path and the full path's messages."""
-    ok = [_ann(0, 0, 5), _ann(1, 6, 10, "ORG", text=_T[6:10]), _ann(2, 11, 12, "QUOTE", attributes={"speaker": "Al"}),
-          _ann(3, 13, 15, "CUE")]
-    rel = [{"id": "r0", "type": "said_by", "from": "a2", "to": "a0", "attributes": {}}]
-    lines = [
-        _line(ok, rel),
-        _line([*ok[:1], _ann(1, 6, 10, "ORG", text=None), _ann(2, 1, 3, text=_T[1:3])]),  # a text null among others
-        _line([*ok, _ann(4, 3, len(_T) + 1)]),  # end beyond the text
-        _line([*ok, _ann(4, len(_T) - 2, len(_T))]),  # end at the text's end
-        _line([*ok, _ann(4, 3, 3)]),  # start == end
-        _line([*ok, _ann(4, 5, 3)]),  # start > end
-        _line([*ok, _ann(4, -1, 3)]),  # start < 0
-        _line([*ok, _ann(4, 1, 3, attributes={"n": 2**64})]),  # beyond 64 bits in attributes
-        _line([*ok, _ann(4, 1, 3, attributes={"n": [1, {"m": -(2**63) - 1}]})]),
-        _line([*ok, _ann(4, 1, 3, attributes={"n": 2**64 - 1, "m": -(2**63)})]),  # just within
-        _line([*ok, _ann(4, 1, 3, label="  ")]),  # a label of whitespace
-        _line([*ok, _ann(4, 1, 3, label="\u2028")]),
-        _line([*ok, _ann(4, 1, 3, label="")]),
-        _line([*ok, _ann(0, 1, 3)]),  # an id given twice
-        _line([*ok, _ann(4, 1, 3, id="")]),  # an empty id
-        _line([*ok, {"start": 1, "end": 3, "label": "GPE"}]),  # no id
-        _line([*ok, _ann(4, 1, 3, id=7)]),  # an integer id
-        _line(ok, [{"id": "r0", "type": "said_by", "from": "a2", "to": "a2"}]),  # a relation to itself
-        _line(ok, [{"id": "r0", "type": "said_by", "from": "a2", "to": "zz"}]),  # to an annotation elsewhere
-        _line(ok, [*rel, {"id": "r0", "type": "cue", "from": "a2", "to": "a3"}]),  # a relation id twice
-        _line(ok, [{"id": "r0", "type": " ", "from": "a2", "to": "a3"}]),  # a type of whitespace
-        _line(ok, [{"id": "r0", "type": "cue", "from": "a2", "to": "a3", "attributes": {"w": 2**70}}]),
-        _line([*ok, _ann(4, 0, 5)]),  # identical to a0 (span, label, annotator)
-        _line([*ok, _ann(4, 0, 5, annotator="bob")]),  # the same span by another annotator
-        _line([*ok, _ann(4, 0, 5, text="wrong")]),  # a text that is not the span's
-        _line([*ok, _ann(4, 0, 5, text=5)]),
-        _line([*ok, _ann(4, 0, 5, "BRAND NEW", layer="place"), _ann(5, 1, 5, "BRAND NEW", layer="other"),
-               _ann(6, 1, 2, "NEWER")]),  # labels the schema lacks
-        _line([*ok, _ann(4, 0, 5, "PERSON", layer="quote")]),  # a known label with another layer given
-        _line([*ok, _ann(4, 0, 5, layer=7)]),
-        _line([*ok, _ann(4, 0, 5, layer="")]),
-        _line([*ok, _ann(4, 1, 3, "QUOTE", attributes={"type": "shouted"})]),  # a choice not among its values
-        _line([*ok, _ann(4, 1, 3, "QUOTE", attributes={"speaker": 1e100}), _ann(5, 2, 3, "QUOTE",
-               attributes={"speaker": True}), _ann(6, 3, 4, "QUOTE", attributes={"speaker": [1, 0.3, "X"]}),
-               _ann(7, 4, 5, "QUOTE", attributes={"speaker": "ÉMILE Zola"}), _ann(8, 5, 6, "QUOTE")]),
-        _line([*ok, _ann(4, 1, 3, "DISPUTE", attributes={"parties": "not a list"})]),
-        _line(ok, [*rel, {"id": "r1", "type": "stance", "from": "a2", "to": "a3"}]),  # stance: no value, not a DISPUTE
-        _line(ok, [{"id": "r1", "type": "said_by", "from": "a0", "to": "a1", "attributes": {"x": [1]}}]),
-        _line([*ok, _ann(4, 1, 3, attributes={"deep": _deep(40)}),
-               _ann(5, 1, 4, attributes={"k": [1]})]),
-        _line([*ok, _ann(4, 1, 3, created="c", updated="u"), _ann(5, 1, 4, created="", updated=None)]),
-        _line([*ok, _ann(4, 1, 3, note="n", annotator="z", attributes=None)]),
-        _line([*ok, _ann(4, 1, 3, attributes=[])]),
-        _line([*ok, _ann(4, 1, 3, unknown=1)]),
-        _line([*ok, _ann(4, 1.0, 3)]),
-        _line([*ok, _ann(4, True, 3)]),
-        _line(ok, status="in_progress"),
-        _line(ok, status="finished"),
-        _line(ok, id=""),
-        _line(ok, id=5),
-        _line(ok, meta={"big": 2**65}),
-        _line(ok, meta=None, title=None, status=None, created="c", updated="u"),
-        _line(ok, source="elsewhere"),
-        _line([]),
-        _line([], annotations=None, relations=None),
-        b'{"text": "\\ud800 lone"}\n',
-        b'{"text": "abc", "annotations": [{"id": "a", "start": 0, "end": 1, "label": "X"}]}\n',
-        b'{"text": "ab\xffc"}\n',
-        b"[1, 2]\n",
-        b"{not json\n",
-        b"\n",
-        _line([_ann(i, i % 20, i % 20 + 1 + i % 7, ("PERSON", "ORG", "QUOTE")[i % 3], annotator=("x", None)[i % 2])
-               for i in range(60)][::-1]),  # out of order, ties between labels
-    ]
+    """Lines that exercise every branch of the fast path and the full path's messages (the
+    cases of tests/formats/test_pack_lines.py)."""
+    from tests.formats.test_pack_lines import EDGE_LINES as lines
+
     return lines
-
-
-EDGE_LINES = _edge_lines()
 
 
 def _news() -> tuple[dict[str, str], Rules, frozenset[str]]:
@@ -191,7 +102,7 @@ def digest(path: Path) -> tuple[str, str, int]:
     layers, rules, speakers = _news()
     with tempfile.TemporaryDirectory() as tmp:
         edge = Path(tmp) / "edge.jsonl"
-        edge.write_bytes(b"".join(EDGE_LINES))
+        edge.write_bytes(b"".join(_edge_lines()))
         edge_recs = read_all(edge, dict(layers), rules, speakers)
     h_edge = hashlib.sha256()
     for rec, fast in edge_recs:

@@ -468,19 +468,13 @@ def _check_fast(raw: bytes, along: _PackAlong | None
             if speaker_labels is not None and with_speaker < sum(
                     k for (label, _), k in by_label.items() if label in speaker_labels):
                 speakers.add("s?")  # an annotation of a label with a speaker attribute has none
-            unknown = not along.layers.keys() >= used.keys()  # labels the schema lacks
-            written = layers_of(used, along.layers, given)  # (adds them to along.layers)
-            if unknown:  # their layers are known now
-                for a in anns:
-                    a.layer = written[a.label]
-            along.utf8, along.speakers, along.names, along.by_label, along.written = (
-                utf8, speakers, names, by_label, written)
+            along.utf8, along.speakers, along.names, along.by_label = utf8, speakers, names, by_label
             along.order = sorted(range(m), key=keys.__getitem__)  # stable: then as they came
     else:
         seen = {}
+        used = {}
         if along is not None:
-            along.utf8, along.speakers, along.names, along.by_label, along.written = utf8, set(), set(), {}, {}
-            along.order = None
+            along.utf8, along.speakers, along.names, along.by_label, along.order = utf8, set(), set(), {}, None
     rels = rec.relations or []
     if rels:
         rel_ids: set[str] = set()
@@ -508,6 +502,14 @@ def _check_fast(raw: bytes, along: _PackAlong | None
             return None
     if along is not None:
         along.label_of = seen
+        # each label's layer, once the line is sure to be packed: a label the schema lacks gets
+        # the one this record names, which holds for the next records (a line left to the full
+        # path, which the importer reads, guesses nothing for the others)
+        unknown = not along.layers.keys() >= used.keys()
+        written = along.written = layers_of(used, along.layers, given)  # (adds them to along.layers)
+        if unknown:  # their layers are known now
+            for a in anns:
+                a.layer = written[a.label]
     return rec, text, anns, rels, meta, normalise_status(status) or "new", given
 
 
