@@ -128,9 +128,11 @@ def layers_of(labels: Iterable[str], layers: MutableMapping[str, str], given: Ma
 
 
 def finish_packing(annotations: list[NativeAnnotation], relations: list[NativeRelation],
-                   by_label: dict[tuple[str, str | None], int], written: dict[str, str], stamp: str) -> Packed:
+                   by_label: dict[tuple[str, str | None], int], written: dict[str, str], stamp: str,
+                   ordered: bool = False) -> Packed:
     """The rest of ``pack`` once the annotations have their layers and timestamps and are
-    counted (``formats.records`` does that while it checks them)."""
+    counted (``formats.records`` does that while it checks them, and puts them in the
+    export's order: ``ordered``)."""
     by_type: dict[str, int] = {}
     for r in relations:
         if not r.created:
@@ -138,7 +140,8 @@ def finish_packing(annotations: list[NativeAnnotation], relations: list[NativeRe
         if not r.updated:
             r.updated = stamp
         by_type[r.type] = by_type.get(r.type, 0) + 1
-    annotations = sorted(annotations, key=_export_order)
+    if not ordered:
+        annotations = sorted(annotations, key=_export_order)
     return Packed(_encode(annotations), _encode(relations),
                   [(label, annotator, n) for (label, annotator), n in by_label.items()],
                   list(by_type.items()), len(annotations), len(relations), written)

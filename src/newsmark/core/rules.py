@@ -6,8 +6,10 @@ so that the worker processes that read a large file can check its records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, compress
 from typing import Any, Protocol
 
 from newsmark.core.errors import ValidationError
@@ -70,6 +72,7 @@ class Rules:
     types: dict[str, _TypeRules]
     known: frozenset[str]  # the schema's labels (one it lacks, added by an import, has no rules yet)
     required: bool  # whether any label has a required attribute
+    checked: frozenset[str] = frozenset()  # the attributes whose values can be wrong, of any label
 
     @classmethod
     def of(cls, labels: Sequence[Label], relation_types: Sequence[RelationType]) -> Rules:
@@ -85,19 +88,32 @@ class Rules:
                                        ", ".join(rt.from_labels), ", ".join(rt.to_labels),
                                        _attribute_rules(rt.attributes))
                    for rt in relation_types}
-        return cls(by_label, by_type, frozenset(layers), any(r.required for r in by_label.values()))
+        return cls(by_label, by_type, frozenset(layers), any(r.required for r in by_label.values()),
+                   frozenset().union(*(r.checked for r in by_label.values())))
 
     def problems(self, annotations: Iterable[_Annotated], relations: Sequence[_Related],
-                 every: Iterable[_Annotated] | None = None) -> list[str]:
+                 every: Iterable[_Annotated] | None = None, *, label_of: dict[str, str] | None = None,
+                 attribute_names: Collection[str] | None = None) -> list[str]:
         """What breaks the rules among ``annotations`` and ``relations`` (whose ends are among
-        ``every``, by default ``annotations``); labels and types the rules do not know have none."""
+        ``every``, by default ``annotations``); labels and types the rules do not know have none.
+        Run on every record of an import: whether anything may be wrong is found in C over
+        columns (attribute names, the ends' labels by relation type); the annotations and
+        relations are looked at one by one, and the messages worded, only then.  A caller that
+        has them gives each annotation's label by id (``label_of``) and the attribute names
+        the annotations use (``attribute_names``)."""
         out: list[str] = []
         by_label = self.labels
         if by_label:
-            required = self.required
-            for a in annotations:
-                if not a.attributes and not required:  # most annotations: nothing to check
-                    continue
+            items: Iterable[_Annotated] = annotations
+            if not self.required:  # only annotations with attributes, and only those it checks
+                if attribute_names is not None:
+                    items = [] if self.checked.isdisjoint(attribute_names) else filter(_ATTRIBUTES, annotations)
+                else:
+                    items = list(filter(_ATTRIBUTES, annotations))
+                    if items and self.checked.isdisjoint(chain.from_iterable(map(dict.keys, map(_ATTRIBUTES,
+                                                                                                items)))):
+                        items = []
+            for a in items:
                 rules = by_label.get(a.label)
                 if rules is not None:
                     problem = _attribute_problem(rules, a.attributes, f"annotation {a.id!r} ({a.label})")
@@ -105,7 +121,29 @@ class Rules:
                         out.append(problem)
         if not relations:
             return out
-        label_of: dict[str, str] | None = None
+        froms, tos = list(map(_FROM, relations)), list(map(_TO, relations))
+        if not any(map(operator.eq, froms, tos)):  # no relation to itself: by type, in C
+            kinds = list(map(_TYPE, relations))
+            fine = True
+            for kind in dict.fromkeys(kinds):
+                tr = self.types.get(kind)
+                if tr is None or (tr.from_labels is None and tr.to_labels is None and tr.attributes is None):
+                    continue
+                if tr.attributes is not None:
+                    fine = False
+                    break
+                if label_of is None:
+                    label_of = dict(map(_ID_LABEL, annotations if every is None else every))
+                mask = None if kinds.count(kind) == len(kinds) else list(map(kind.__eq__, kinds))
+                for ends, allowed in ((froms, tr.from_labels), (tos, tr.to_labels)):
+                    if allowed is not None:
+                        labels = set(map(label_of.get, ends if mask is None else compress(ends, mask)))
+                        if not self.known.intersection(labels) <= allowed:  # (one it lacks: no rules)
+                            fine = False
+                if not fine:
+                    break
+            if fine:
+                return out
         for r in relations:
             where = f"relation {r.id!r} ({r.type})"
             wrong = []
@@ -128,6 +166,11 @@ class Rules:
             if wrong:
                 out.append(f"{where} " + "; ".join(wrong))
         return out
+
+
+_ATTRIBUTES = operator.attrgetter("attributes")
+_ID_LABEL = operator.attrgetter("id", "label")
+_FROM, _TO, _TYPE = operator.attrgetter("from_"), operator.attrgetter("to"), operator.attrgetter("type")
 
 
 def _attribute_problem(rules: _AttributeRules, attributes: dict[str, Any] | None, owner: str) -> str | None:

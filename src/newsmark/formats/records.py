@@ -6,8 +6,10 @@ message naming the annotation or relation at fault; readers add the file and lin
 
 from __future__ import annotations
 
+import hashlib
 import operator
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,10 +27,14 @@ from newsmark.core.model import (
     new_id,
     normalise_status,
     now,
-    text_sha256,
 )
 from newsmark.core.offsets import check_span
-from newsmark.core.packing import Packed, finish_packing, layers_of, speaker_name
+from newsmark.core.packing import (
+    Packed,
+    finish_packing,
+    layers_of,
+    speaker_name,
+)
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 
@@ -261,9 +267,11 @@ def check_record(obj: Any, *, check_depth: bool = True) -> Checked:
 
 
 class _FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """A native record as the fast path takes it: only native fields, strict types."""
+    """A native record as the fast path takes it: only native fields, strict types.  The text
+    is kept as its JSON (_check_fast reads it): without escapes, the JSON string's bytes are the
+    text's UTF-8, which the text's hash and the worker's pickle need (no encoding back)."""
 
-    text: str
+    text: msgspec.Raw
     id: str | None = None
     title: str | None = None
     meta: dict[str, Any] | None = None
@@ -275,6 +283,7 @@ class _FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 
 _fast_decoder = msgspec.json.Decoder(_FastRecord)
+_decode_str = msgspec.json.Decoder(str).decode
 
 
 def _has_long_int(value: Any) -> bool:
@@ -291,7 +300,22 @@ def _has_long_int(value: Any) -> bool:
 
 
 _NUMERIC_OR_CONTAINER = (int, dict, list)
-_LABEL_ANNOTATOR = operator.itemgetter(2, 3)
+
+# Columns of the decoded annotations and relations, taken in C (map over a getter): a Python
+# loop over a million annotations was a third of a large import's workers' time (docs/adr/0008).
+_ID, _LABEL, _TEXT = operator.attrgetter("id"), operator.attrgetter("label"), operator.attrgetter("text")
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+_LAYER, _ATTRIBUTES = operator.attrgetter("layer"), operator.attrgetter("attributes")
+_ANNOTATOR = operator.attrgetter("annotator")
+_CREATED, _UPDATED = operator.attrgetter("created"), operator.attrgetter("updated")
+_FROM, _TO, _TYPE = operator.attrgetter("from_"), operator.attrgetter("to"), operator.attrgetter("type")
+
+
+def _given_layers(given: dict[str, str], labels: list[str], layers: list[Any]) -> None:
+    """The layer a record names for each label: the first that is a non-empty string."""
+    for label, layer in zip(labels, layers, strict=True):
+        if layer and type(layer) is str and label not in given:
+            given[label] = layer
 
 
 def check_record_bytes(raw: bytes) -> Checked | None:
@@ -301,114 +325,170 @@ def check_record_bytes(raw: bytes) -> Checked | None:
     and word any error.  Decoding into typed structs with msgspec made imports of large files
     ~2x faster than building and checking dicts (benchmarks/bench_jsonl.py, docs/adr/0008)."""
     result = _check_fast(raw, None)
-    return None if result is None else result[0]
+    if result is None:
+        return None
+    rec, text, anns, rels, meta, status, given = result
+    doc = Document(id=rec.id or "", text=text, title=rec.title or "", meta=meta, status=status,
+                   created=rec.created or "", updated=rec.updated or "")
+    return Checked(doc, anns, rels, given, rec.id is not None)
 
 
 @dataclass(slots=True)
 class _PackAlong:
-    """Packing done in the checking pass (``pack_lines``): one walk over the annotations."""
+    """Packing done in the checking pass (``pack_lines``), from the columns it takes."""
 
     layers: dict[str, str]  # the schema's layers, and those given to new labels
     stamp: str
-    written: dict[str, str] = field(default_factory=dict)
-    by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
     # the labels with a speaker attribute, and the speaker marks found (core.packing.speaker_marks)
     speaker_labels: frozenset[str] | None = None
+    # found by _check_fast for the record it checked last:
+    written: dict[str, str] = field(default_factory=dict)
+    by_label: dict[tuple[str, str | None], int] = field(default_factory=dict)
     speakers: set[str] = field(default_factory=set)
+    order: list[int] | None = None  # the annotations' indices in export order (None: as they are)
+    label_of: dict[str, str] = field(default_factory=dict)  # each annotation's label by id
+    names: set[str] = field(default_factory=set)  # the attribute names the annotations use
+    utf8: bytes = b""  # the text's UTF-8 bytes
 
 
-def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlong | None] | None:
+def _check_fast(raw: bytes, along: _PackAlong | None
+                ) -> tuple[_FastRecord, str, list[NativeAnnotation], list[NativeRelation], dict[str, Any], str,
+                           dict[str, str]] | None:
+    """The fast path's checks (``check_record_bytes``): the decoded record, its text, its annotations
+    and relations with ids, texts and attributes filled in, its meta, its status and the
+    layers it names; None when the full path must read the line.  Given ``along`` (packing),
+    the annotations also get their layers and times, and ``along`` what packing needs.
+
+    One lean Python loop over the annotations (CPython's specialised attribute access makes it
+    cheaper than ``map`` over getters), and what can be done over the lists it makes is done in
+    C after it: uniqueness (sets), counts (Counter), the export order (a sort of integers)."""
     try:
         rec = _fast_decoder.decode(raw)
     except (msgspec.MsgspecError, ValueError, RecursionError):  # bytes that are not UTF-8, deep nesting
         return None
-    text = rec.text
     status = rec.status or "new"
     if rec.id == "" or (status not in STATUSES and normalise_status(status) is None):
         return None
+    json_text = memoryview(rec.text)  # a JSON value: control characters were refused by msgspec
+    if json_text[0] != 0x22 or json_text[-1] != 0x22:  # '"': not a string
+        return None
+    utf8 = bytes(json_text[1:-1])
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+        if b"\\" in utf8:  # escapes (\n, \u00e9, a lone surrogate \ud800...)
+            text = _decode_str(json_text)
+            utf8 = text.encode("utf-8")
+        else:
+            text = utf8.decode("utf-8")
+    except (msgspec.MsgspecError, UnicodeError):  # a lone surrogate, bytes that are not UTF-8
         return None
     n = len(text)
     anns = rec.annotations or []
     given: dict[str, str] = {}  # the layer the record names for each label
-    labels: dict[str, None] = {}  # the labels used, in order
-    ids = []
-    spans: list[tuple[int, int, str, str | None]] = []  # (start, end, label, annotator)
     nested = False  # whether a stored value (attributes, meta) holds a list or an object
-    unknown = False  # whether a label is not in the schema's layers (along)
-    schema_layers = along.layers if along is not None else {}
-    speaker_labels = along.speaker_labels if along is not None else None
-    speakers: set[str] = along.speakers if along is not None else set()
-    for a in anns:
-        ann_id, start, end, label = a.id, a.start, a.end, a.label
-        if not (ann_id and 0 <= start < end <= n):
+    ids: list[str] = []
+    labels: list[str] = []
+    if anns:
+        m, n1 = len(anns), n + 1
+        annotators: list[str | None] = []
+        keys: list[int] = []  # (start, end) as one integer (end <= n): the export order's sort key
+        with_attributes: list[NativeAnnotation] = []
+        schema_layers = along.layers if along is not None else None
+        stamp = along.stamp if along is not None else ""
+        for a in anns:
+            start, end = a.start, a.end
+            if not 0 <= start < end <= n:
+                return None
+            span = text[start:end]
+            if a.text != span:
+                if a.text is not None:
+                    return None
+                a.text = span
+            keys.append(start * n1 + end)
+            ids.append(a.id)
+            label = a.label
+            labels.append(label)
+            annotators.append(a.annotator)
+            if a.attributes:
+                with_attributes.append(a)
+            elif a.attributes is None:
+                a.attributes = {}
+            layer = a.layer
+            if layer is not None:
+                if layer and type(layer) is str and label not in given:
+                    given[label] = layer
+                a.layer = None
+            if schema_layers is not None:
+                a.layer = schema_layers.get(label)  # a label the schema lacks: below
+                if not a.created:
+                    a.created = stamp
+                if not a.updated:
+                    a.updated = stamp
+        seen = dict(zip(ids, labels, strict=True))  # each id's label (for the rules)
+        if "" in seen or len(seen) != m:
             return None
-        ids.append(ann_id)
-        spans.append((start, end, label, a.annotator))
-        span = text[start:end]
-        if a.text is None:
-            a.text = span
-        elif a.text != span:
-            return None
-        layer = a.layer
-        if layer is not None:
-            if layer and type(layer) is str and label not in given:
-                given[label] = layer
-            a.layer = None
-        attrs = a.attributes
-        if attrs is None:
-            a.attributes = {}
-        elif attrs:
+        if len(set(keys)) != m and len(set(zip(keys, labels, annotators, strict=True))) != m:
+            return None  # two annotations identical (span, label and annotator): the full path, and
+            # the importer keeps one
+        # the labels used, in order, and (packing) how many of each
+        used: Mapping[str, Any] = Counter(labels) if along is not None else dict.fromkeys(labels)
+        for label in used:
+            if not label.strip():
+                return None
+        speaker_labels = along.speaker_labels if along is not None else None
+        speakers: set[str] = set()
+        with_speaker = 0  # annotations of a label with a speaker attribute that have one
+        names: set[str] = set()  # the attribute names used
+        given_names: set[str] = set()  # the speakers that are strings
+        for a in with_attributes:
+            attrs = a.attributes or {}  # (not empty: with_attributes)
             for v in attrs.values():
                 if type(v) in _NUMERIC_OR_CONTAINER:
                     if _has_long_int(v):
                         return None
                     nested = nested or type(v) is not int
-        if speaker_labels is not None:  # as core.packing.speaker_marks finds them, in this walk
-            speaker = attrs.get("speaker") if attrs else None
-            if speaker is not None:
-                speakers.add("s:" + speaker_name(speaker))
-            elif label in speaker_labels:
-                speakers.add("s?")
-        if label not in labels:
-            if not label.strip():
-                return None
-            labels[label] = None
+            if along is not None:
+                names.update(attrs)
+                if speaker_labels is not None:  # as core.packing.speaker_marks finds them
+                    speaker = attrs.get("speaker")
+                    if speaker is not None:
+                        if type(speaker) is str:  # named once each, below
+                            given_names.add(speaker)
+                        else:
+                            speakers.add("s:" + speaker_name(speaker))
+                        if a.label in speaker_labels:
+                            with_speaker += 1
         if along is not None:
-            schema_layer = schema_layers.get(label)
-            if schema_layer is None:
-                unknown = True
+            # counted by (label, annotator), in the order they come (C loops)
+            if annotators.count(annotators[0]) == m:  # one annotator: counting labels is enough
+                who = annotators[0]
+                by_label = {(label, who): k for label, k in used.items()}
             else:
-                a.layer = schema_layer
-            if not a.created:
-                a.created = along.stamp
-            if not a.updated:
-                a.updated = along.stamp
-    seen = set(ids)
-    if len(seen) != len(ids) or len(set(spans)) != len(spans):  # two annotations identical (span, label
-        return None  # and annotator): the full path, and the importer keeps one
-    if along is not None:  # counted by (label, annotator), in the order they come (C loops)
-        along.by_label = dict(Counter(map(_LABEL_ANNOTATOR, spans)))
-    if along is not None:
-        written = along.written = layers_of(labels, along.layers, given)
-        if unknown:  # a label the schema lacks: its layer is known now (the others have theirs)
-            for a in anns:
-                a.layer = written[a.label]
+                by_label = dict(Counter(zip(labels, annotators, strict=True)))
+            speakers.update(["s:" + speaker_name(name) for name in given_names])
+            if speaker_labels is not None and with_speaker < sum(
+                    k for (label, _), k in by_label.items() if label in speaker_labels):
+                speakers.add("s?")  # an annotation of a label with a speaker attribute has none
+            along.utf8, along.speakers, along.names, along.by_label = utf8, speakers, names, by_label
+            along.order = sorted(range(m), key=keys.__getitem__)  # stable: then as they came
+    else:
+        seen = {}
+        used = {}
+        if along is not None:
+            along.utf8, along.speakers, along.names, along.by_label, along.order = utf8, set(), set(), {}, None
     rels = rec.relations or []
-    rel_ids: set[str] = set()
-    for r in rels:
-        if not (r.id and r.type.strip() and r.from_ in seen and r.to in seen) or r.id in rel_ids \
-                or r.from_ == r.to:  # a link to itself: the full path words the error
-            return None
-        rel_ids.add(r.id)
-        if r.attributes is None:
-            r.attributes = {}
-        elif r.attributes:
-            if _has_long_int(r.attributes):
+    if rels:
+        rel_ids: set[str] = set()
+        for r in rels:
+            if not (r.id and r.type.strip() and r.from_ in seen and r.to in seen) or r.id in rel_ids \
+                    or r.from_ == r.to:  # a link to itself: the full path words the error
                 return None
-            nested = nested or any(type(v) in _CONTAINERS for v in r.attributes.values())
+            rel_ids.add(r.id)
+            if r.attributes is None:
+                r.attributes = {}
+            elif r.attributes:
+                if _has_long_int(r.attributes):
+                    return None
+                nested = nested or any(type(v) in _CONTAINERS for v in r.attributes.values())
     meta = rec.meta or {}
     if meta:
         if _has_long_int(meta):
@@ -420,51 +500,68 @@ def _check_fast(raw: bytes, along: _PackAlong | None) -> tuple[Checked, _PackAlo
             _check_depth(meta, anns, rels)
         except ValidationError:
             return None
-    doc = Document(id=rec.id or "", text=text, title=rec.title or "", meta=meta,
-                   status=normalise_status(status) or "new", created=rec.created or "", updated=rec.updated or "")
-    return Checked(doc, anns, rels, given, rec.id is not None), along
+    if along is not None:
+        along.label_of = seen
+        # each label's layer, once the line is sure to be packed: a label the schema lacks gets
+        # the one this record names, which holds for the next records (a line left to the full
+        # path, which the importer reads, guesses nothing for the others)
+        unknown = not along.layers.keys() >= used.keys()
+        written = along.written = layers_of(used, along.layers, given)  # (adds them to along.layers)
+        if unknown:  # their layers are known now
+            for a in anns:
+                a.layer = written[a.label]
+    return rec, text, anns, rels, meta, normalise_status(status) or "new", given
 
 
-# A packed line as a worker sends it: plain values pickle ~10x faster than dataclasses.
-PackedLine = tuple[tuple[str, str, str, dict[str, Any], str, str, str], dict[str, str], bool, tuple[Any, ...], str,
-                   list[str] | None]
+# A packed line as a worker sends it, one tuple of plain values (they pickle ~10x faster than
+# dataclasses): the document's id, title, text (UTF-8: pickling it as a string would encode it
+# again), meta, status, created, updated; the layers the record names, whether it gave its id; the
+# packed annotations and relations, the counts by label and annotator and by type, the numbers of
+# annotations and relations, the layers written, the speaker marks (core.packing.Packed); the
+# text's hash; what breaks the schema's rules.
+PackedLine = tuple[str, str, bytes, dict[str, Any], str, str, str, dict[str, str], bool, bytes, bytes,
+                   list[tuple[str, str | None, int]], list[tuple[str, int]], int, int, dict[str, str],
+                   list[str] | None, str, list[str] | None]
 
 
 def pack_lines(lines: list[bytes], layers: dict[str, str], rules: Rules | None = None,
                speaker_labels: frozenset[str] | None = None) -> list[PackedLine | None]:
     """Check and pack native JSONL lines by the fast path (run in worker processes for large
-    files): each the checked record's document (without its annotations), the layers it
-    names, whether it gave its id, its packed annotations (``core.packing.Packed`` as a
-    tuple) and its text's hash; None for a line the full path must read.  ``layers`` is the
-    schema's; a label it lacks gets the layer its first record names, as the importer will give
-    it (the importer checks).  Given the labels with a speaker attribute, the packed tuple ends
-    with the search index's speaker marks (``core.packing.speaker_marks``)."""
+    files): each as a ``PackedLine`` (``unpack_line`` makes the Record), or None for a line
+    the full path must read.  ``layers`` is the schema's; a label it lacks gets the layer its
+    first record names, as the importer will give it (the importer checks).  Given the labels
+    with a speaker attribute, the search index's speaker marks (``core.packing.speaker_marks``)."""
     stamp = now()
     out: list[PackedLine | None] = []
+    along = _PackAlong(layers, stamp, speaker_labels=speaker_labels)
     for raw in lines:
-        result = _check_fast(raw, _PackAlong(layers, stamp, speaker_labels=speaker_labels))
+        result = _check_fast(raw, along)
         if result is None:
             out.append(None)
             continue
-        checked, along = result
-        assert along is not None
-        problems = None if rules is None else rules.problems(checked.annotations, checked.relations)
-        packed = finish_packing(checked.annotations, checked.relations, along.by_label, along.written, stamp)
-        d = checked.document
-        out.append(((d.id, d.title, d.text, d.meta, d.status, d.created, d.updated), checked.layers,
-                    checked.id_given,
-                    (packed.annotations, packed.relations, packed.label_counts, packed.type_counts,
-                     packed.annotation_count, packed.relation_count, packed.layers,
-                     None if speaker_labels is None else sorted(along.speakers)),
-                    text_sha256(d.text), problems))
+        rec, _, anns, rels, meta, status, given = result
+        problems = None if rules is None else rules.problems(anns, rels, label_of=along.label_of,
+                                                             attribute_names=along.names)
+        if along.order is not None:
+            anns = list(map(anns.__getitem__, along.order))
+            along.order = None
+        p = finish_packing(anns, rels, along.by_label, along.written, stamp, ordered=True)
+        utf8 = along.utf8
+        out.append((rec.id or "", rec.title or "", utf8, meta, status, rec.created or "", rec.updated or "",
+                    given, rec.id is not None, p.annotations, p.relations, p.label_counts, p.type_counts,
+                    p.annotation_count, p.relation_count, p.layers,
+                    None if speaker_labels is None else sorted(along.speakers),
+                    hashlib.sha256(utf8).hexdigest(), problems))
     return out
 
 
 def unpack_line(number: int, line: PackedLine, speaker_labels: frozenset[str] | None = None) -> Record:
     """The Record for a line packed by ``pack_lines`` (given the same ``speaker_labels``)."""
-    (doc_id, title, text, meta, status, created, updated), given, id_given, packed, sha, problems = line
-    doc = Document(id=doc_id, text=text, title=title, meta=meta, status=status, created=created, updated=updated)
-    pk = Packed(*packed)
-    pk.speaker_labels = speaker_labels
+    (doc_id, title, utf8, meta, status, created, updated, given, id_given, annotations, relations, label_counts,
+     type_counts, annotation_count, relation_count, layers, speakers, sha, problems) = line
+    doc = Document(id=doc_id, text=utf8.decode("utf-8"), title=title, meta=meta, status=status, created=created,
+                   updated=updated)
+    pk = Packed(annotations, relations, label_counts, type_counts, annotation_count, relation_count, layers,
+                speakers, speaker_labels)
     return Record(number, document=doc, label_layers=given, id_given=id_given, packed=pk, sha256=sha,
                   rule_problems=problems)
