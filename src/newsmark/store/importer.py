@@ -25,7 +25,14 @@ from newsmark.core.model import (
     now,
     text_sha256,
 )
-from newsmark.core.packing import decode_annotations, decode_relations, has_identical, pack, relayer
+from newsmark.core.packing import (
+    Packed,
+    decode_annotations,
+    decode_relations,
+    has_identical,
+    pack,
+    relayer,
+)
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
@@ -130,6 +137,10 @@ class _Added:
     key: str = ""  # its row in the project table, listing its documents for other writers
     in_batch: list[str] = field(default_factory=list)  # documents written by the current batch
     listed: set[str] = field(default_factory=set)  # every document it has put on its row
+    # the fingerprints of the current batch's new packed documents, made from what was written
+    # (not read back: a query per document cost ~6% of a large import); a document written to
+    # again in the batch is read back instead
+    written: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def import_records(
@@ -167,8 +178,11 @@ def import_records(
     try:
         if batch is None:
             with project.write(), search_index.deferred(project.conn):
+                known.new = _NewDocuments()
+                known.stamp = None
                 for rec in items:
                     _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
+                known.new.write(project)
         else:
             # the first import into an empty project writes its pages once (a rollback journal,
             # not WAL) when no one else has the project open
@@ -301,7 +315,10 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                 known.layers = None
                 known.rules = None
                 known.pending = None
+                known.new = _NewDocuments()
+                known.stamp = None
                 added.in_batch.clear()
+                added.written.clear()
                 for rec in chunk:
                     if rec.error is not None:
                         if not skip_bad:
@@ -315,6 +332,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                         if not skip_bad:
                             raise
                         summary.skipped.append(str(e))
+                known.new.write(project)
                 _remember(project, added)
         with project.write():  # complete: its documents are nobody's to take back any more
             project.conn.execute("DELETE FROM project WHERE key = ?", (added.key,))
@@ -347,8 +365,10 @@ def _fingerprint(project: Project, doc_id: str) -> tuple[Any, ...]:
 def _remember(project: Project, added: _Added) -> None:
     """At the end of each batch (in its transaction): the fingerprints of what it wrote, and the
     import's row listing its documents, which other writers take documents off (``_adopt``)."""
+    written = added.written
     for doc in dict.fromkeys(added.in_batch):
-        added.fingerprints[doc] = _fingerprint(project, doc)
+        fingerprint = written.get(doc)
+        added.fingerprints[doc] = fingerprint if fingerprint is not None else _fingerprint(project, doc)
     row = project.conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
     listed = set(jsonutil.loads(row[0])) if row else set()  # less those others have taken off
     # a document listed before and now off the row was adopted by another import: it stays off,
@@ -491,12 +511,41 @@ def _different_text(doc_id: str, source: str, line: int) -> InputError:
         "a document's text never changes once stored", file=source, line=line)
 
 
+INSERT_DOCUMENT = ("INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+@dataclass(slots=True)
+class _NewDocuments:
+    """The transaction's new packed documents not written yet: ``write`` writes them in one
+    statement for their rows, one for their packed rows and one for their marks (a statement
+    each per document cost ~10% of a large import).  Anything that looks at the documents by id
+    or text (a record for one of them again, a duplicate text) writes them first."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    packed: list[tuple[str, Packed]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    shas: set[str] = field(default_factory=set)
+
+    def write(self, project: Project) -> None:
+        if self.rows:
+            project.conn.executemany(INSERT_DOCUMENT, self.rows)
+            project.insert_packed_many(self.packed)
+            self.rows.clear()
+            self.packed.clear()
+            self.ids.clear()
+            self.shas.clear()
+
+
 def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _Known, *,
                 source: str, dedupe_text: bool, unique_ids: bool, added: _Added | None = None) -> None:
     doc = rec.document
     assert doc is not None
     sha = rec.sha256 or text_sha256(doc.text)
+    new = known.new
     if not rec.id_given or dedupe_text:
+        if sha in new.shas:
+            new.write(project)
         existing = project.document_by_sha(sha)
         if existing is not None and (not rec.id_given or existing != doc.id):
             _adopt(project, known, existing)
@@ -506,12 +555,17 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
         doc.id = sha[:16]
     conn = project.conn
     if unique_ids:
+        new.write(project)
         base, n = doc.id, 1
         while (taken := conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()) and taken[0] != sha:
             n += 1
             doc.id = f"{base}-{n}"
+    elif doc.id in new.ids:
+        new.write(project)
     row = conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
-    stamp = now()
+    # one time for the transaction's documents and annotations that come without one
+    stamp = known.stamp or now()
+    known.stamp = stamp
     anns: list[NativeAnnotation]
     rels: list[NativeRelation]
     if rec.packed is not None:
@@ -522,20 +576,41 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
         anns = [a.to_native(None) for a in doc.annotations]
         rels = [r.to_native() for r in doc.relations]
     if row is None:
-        conn.execute(
-            "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.title or default_title(doc.text), doc.text, jsonutil.dumps(doc.meta), doc.status,
-             sha, doc.created or stamp, doc.updated or stamp),
-        )
+        title, meta, updated = doc.title or default_title(doc.text), jsonutil.dumps(doc.meta), doc.updated or stamp
+        doc_row = (doc.id, title, doc.text, meta, doc.status, sha, doc.created or stamp, updated)
         summary.documents_added += 1
-        if rec.source is not None:
-            project.put_source(doc.id, *rec.source)
         if added is not None:
             added.documents.append(doc.id)
             added.in_batch.append(doc.id)
-        # a new document: packed until its first edit (docs/adr/0008), unless it is long
         packed = rec.packed
+        if packed is not None and rec.source is None:  # the common case: written with its batch
+            _ensure_schema(project, [c[0] for c in packed.label_counts], [c[0] for c in packed.type_counts], rec,
+                           summary, known)
+            _note_rule_problems(project, rec, [], [], known, summary, source)
+            if packed.annotation_count <= PACKED_MAX:
+                assert known.layers is not None
+                if not packed.layers.items() <= known.layers.items():
+                    relayer(packed, known.layers)
+                new.rows.append(doc_row)
+                new.packed.append((doc.id, packed))
+                new.ids.add(doc.id)
+                new.shas.add(sha)
+                if added is not None:  # what _fingerprint reads of it once written
+                    added.written[doc.id] = (updated, doc.status, title, meta,
+                                             f"{packed.annotation_count}/{packed.relation_count}", "0/", "0/")
+                summary.annotations_added += packed.annotation_count
+                summary.relations_added += packed.relation_count
+                return
+            new.write(project)
+            conn.execute(INSERT_DOCUMENT, doc_row)
+            anns, rels = decode_annotations(packed.annotations), decode_relations(packed.relations)
+            packed = None
+        else:
+            new.write(project)
+            conn.execute(INSERT_DOCUMENT, doc_row)
+            if rec.source is not None:
+                project.put_source(doc.id, *rec.source)
+        # a new document: packed until its first edit (docs/adr/0008), unless it is long
         if packed is not None:  # packed by the reader, which guessed the layers of new labels
             _ensure_schema(project, [c[0] for c in packed.label_counts], [c[0] for c in packed.type_counts], rec,
                            summary, known)
@@ -544,9 +619,9 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             if packed.annotation_count > PACKED_MAX:
                 anns, rels = decode_annotations(packed.annotations), decode_relations(packed.relations)
                 packed = None
-            elif any(known.layers[label] != layer for label, layer in packed.layers.items()):
+            elif not packed.layers.items() <= known.layers.items():
                 relayer(packed, known.layers)
-        else:
+        elif rec.packed is None:
             anns, rels = _drop_identical(anns, rels, summary)
             _ensure_schema(project, [a.label for a in anns], [r.type for r in rels], rec, summary, known)
             _note_rule_problems(project, rec, anns, rels, known, summary, source)
@@ -565,6 +640,8 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
     else:
         if row[0] != sha:
             raise _different_text(doc.id, source, rec.line)
+        if added is not None:
+            added.written.pop(doc.id, None)  # (read back at the batch's end)
         _adopt(project, known, doc.id)
         if rec.packed is not None:
             anns, rels = decode_annotations(rec.packed.annotations), decode_relations(rec.packed.relations)
@@ -730,3 +807,5 @@ class _Known:
     pending: dict[str, set[str]] | None = None
     own_key: str = ""
     rules: Rules | None = None  # the schema's rules (see _note_rule_problems)
+    new: _NewDocuments = field(default_factory=_NewDocuments)  # the transaction's, not written yet
+    stamp: str | None = None  # the transaction's time, for what comes without one

@@ -57,6 +57,8 @@ class _Marks:
             for mark, mark_id in conn.execute("SELECT mark, id FROM search_mark_names"):
                 self.by_kind.setdefault(mark[:2], {})[mark[2:]] = token(mark_id)
         self.with_speaker = labels_with_speaker(conn)
+        # the tokens of marks given with their speakers, by (labels and annotators, types, speakers)
+        self.given: dict[tuple[tuple[tuple[str, str | None], ...], tuple[str, ...], tuple[str, ...]], str] = {}
 
     def token(self, kind: str, name: str) -> str:
         """The token of the mark ``kind + name``, named in ``search_mark_names`` if new."""
@@ -107,32 +109,49 @@ def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str
     marks are ``speakers`` when given and found with the labels that have a speaker attribute
     now (``speaker_labels``: an import's workers find them, ``core.packing.speaker_marks``),
     else found here in the JSON."""
+    tokens = packed_tokens(conn, annotations, label_counts, type_counts, speakers, speaker_labels)
+    if tokens:  # now, while the document's row is in the page cache (an import's are indexed at its end)
+        conn.execute(INSERT_MARKS, (tokens, doc_id))
+
+
+# a new document's marks row, given (tokens, document id); executemany'd by an import (one a batch)
+INSERT_MARKS = "INSERT INTO search_doc_marks(doc_rowid, marks) SELECT rowid, ? FROM documents WHERE id = ?"
+
+
+def packed_tokens(conn: sqlite3.Connection, annotations: bytes | str,
+                  label_counts: list[tuple[str, str | None, int]], type_counts: list[tuple[str, int]],
+                  speakers: list[str] | None = None, speaker_labels: frozenset[str] | None = None) -> str:
+    """The tokens of a new packed document's marks (see ``packed_marks``), marks new to the
+    project named in ``search_mark_names``; ``""``: none."""
     marks = _importing.get(id(conn)) or _Marks(conn, importing=False)
     if speakers is not None and speaker_labels == marks.with_speaker:
-        _write_given(conn, marks, doc_id, label_counts, type_counts, speakers)
-        return
-    tokens = marks.of_packed(annotations, label_counts, type_counts)
-    if tokens:  # now, while the document's row is in the page cache (an import's are indexed at its end)
-        conn.execute("INSERT INTO search_doc_marks(doc_rowid, marks)"
-                     " SELECT rowid, ? FROM documents WHERE id = ?", (tokens, doc_id))
+        return _given_tokens(marks, label_counts, type_counts, speakers)
+    return marks.of_packed(annotations, label_counts, type_counts)
 
 
 def packed_marks_given(conn: sqlite3.Connection, doc_id: str, label_counts: list[tuple[str, str | None, int]],
                       type_counts: list[tuple[str, int]], speakers: list[str]) -> None:
     """Write the marks of a new packed document whose speaker marks (``s:NAME``, ``s?``) are
     known (a merge takes them from its sources, see ``speaker_marks``): no annotation decoded."""
-    _write_given(conn, _importing.get(id(conn)) or _Marks(conn, importing=False), doc_id, label_counts,
-                 type_counts, speakers)
+    tokens = _given_tokens(_importing.get(id(conn)) or _Marks(conn, importing=False), label_counts,
+                           type_counts, speakers)
+    if tokens:
+        conn.execute(INSERT_MARKS, (tokens, doc_id))
 
 
-def _write_given(conn: sqlite3.Connection, marks: _Marks, doc_id: str, label_counts: list[tuple[str, str | None, int]],
-                 type_counts: list[tuple[str, int]], speakers: list[str]) -> None:
-    toks = set(marks.of_packed(b"[]", label_counts, type_counts).split())
-    for mark in speakers:
-        toks.add(marks.token(mark[:2], mark[2:]))
-    if toks:
-        conn.execute("INSERT INTO search_doc_marks(doc_rowid, marks)"
-                     " SELECT rowid, ? FROM documents WHERE id = ?", (" ".join(sorted(toks)), doc_id))
+def _given_tokens(marks: _Marks, label_counts: list[tuple[str, str | None, int]],
+                  type_counts: list[tuple[str, int]], speakers: list[str]) -> str:
+    # an import's documents mostly share their marks: the tokens of a set seen before are the
+    # same string (the names it made are still there: the cache lives as long as the _Marks)
+    key = (tuple([(label, annotator) for label, annotator, _n in label_counts]),
+           tuple([rtype for rtype, _n in type_counts]), tuple(speakers))
+    tokens = marks.given.get(key)
+    if tokens is None:
+        toks = set(marks.of_packed(b"[]", label_counts, type_counts).split())
+        for mark in speakers:
+            toks.add(marks.token(mark[:2], mark[2:]))
+        tokens = marks.given[key] = " ".join(sorted(toks))
+    return tokens
 
 
 def speaker_marks(conn: sqlite3.Connection, doc_id: str | None = None) -> dict[str, list[str]]:
