@@ -281,3 +281,44 @@ def test_the_cycle_collector_is_on_again_after_a_batched_import(tmp_path: Path, 
             assert gc.isenabled() == enabled
         finally:
             gc.enable()
+
+
+def test_a_first_import_has_larger_transactions_until_a_window_opens_the_project(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``bulk_batch``: a first import writes larger transactions (fewer commits, fewer pieces of
+    the search index) while nobody else has the project open; once a window opens it (and turns
+    it to WAL), its edits wait for transactions of the usual size again."""
+    sizes: list[int] = []
+    real = importer._remember
+
+    def remember(project: Project, added: Any) -> None:
+        sizes.append(len(added.in_batch))
+        real(project, added)
+
+    monkeypatch.setattr(importer, "_remember", remember)
+    src = _write(tmp_path / "in.jsonl", [_doc(f"d{i}", f"{TEXT} {i}") for i in range(70)])
+    with Project.create(tmp_path / "alone.newsmark") as p:
+        import_records(p, lambda: jsonl.read(src, layers=p.label_layers()), ImportSummary(), source=str(src),
+                       batch=5, bulk_batch=20)
+    assert sizes == [20, 20, 20, 10]
+    sizes.clear()
+    path = tmp_path / "opened.newsmark"
+    windows: list[Project] = []
+    with Project.create(path) as p:
+        real_commit = p.commit
+
+        def commit() -> None:
+            real_commit()
+            if not windows:  # after the first transaction: the window opens the project
+                windows.append(Project.open(path))
+
+        monkeypatch.setattr(p, "commit", commit)
+        import_records(p, lambda: jsonl.read(src, layers=p.label_layers()), ImportSummary(), source=str(src),
+                       batch=5, bulk_batch=20)
+    try:
+        assert windows[0].count_documents() == 70
+        assert windows[0].conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        windows[0].close()
+    assert sizes[0] == 20 and sum(sizes) == 70
+    assert set(sizes[2:]) == {5}, sizes  # (the one after the window opened may still be large)

@@ -155,6 +155,7 @@ def import_records(
     dedupe_text: bool = False,
     unique_ids: bool = False,
     batch: int | None = None,
+    bulk_batch: int | None = None,
 ) -> None:
     """Import one file's records; a bad record (unless ``skip_bad``), an ``ImportCancelled``
     or any failure leaves the project as it was before this file.
@@ -169,7 +170,10 @@ def import_records(
     ``batch`` (documents per transaction), a large file is written in transactions of
     ``batch`` documents, so that other writers (the window) get their turn during a long
     import; a bad record (unless ``skip_bad``), a cancel or any failure then takes back the
-    batches already committed, so the file still adds all or nothing.  A crash leaves only
+    batches already committed, so the file still adds all or nothing.  Given ``bulk_batch``, a
+    first import (into an empty project nobody else has open, written with a rollback journal:
+    store/bulk.py) has transactions of that many documents while the project stays so (each
+    transaction has a cost of its own: its commit, its part of the search index).  A crash leaves only
     whole documents, and importing the file again adds the rest.  Without ``batch`` the file
     is one transaction.  (An earlier version read a large file twice, checking it before
     writing; the second parse made imports ~40% slower: benchmarks/bench_jsonl.py.)
@@ -189,8 +193,9 @@ def import_records(
             # the first import into an empty project writes its pages once (a rollback journal,
             # not WAL) when no one else has the project open
             empty = project.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
-            with bulk_write(project, rollback_journal=empty), _no_cycle_collection():
-                _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch)
+            with bulk_write(project, rollback_journal=empty) as alone, _no_cycle_collection():
+                _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch,
+                                bulk_batch if alone else None)
     finally:
         _close(items)
     summary.files += 1
@@ -334,13 +339,15 @@ def _stored_size(rec: Record) -> int:
 
 def _import_batched(project: Project, records: Iterable[Record], summary: ImportSummary,
                     known: _Known, source: str, skip_bad: bool, dedupe_text: bool,
-                    unique_ids: bool, batch: int) -> None:
+                    unique_ids: bool, batch: int, bulk_batch: int | None = None) -> None:
     added = _Added(key=_pending_key())
     known.own_key = added.key
     items = iter(records)
     reserve = _Reserve(project)
     try:
-        while chunk := list(islice(items, batch)):
+        # the larger transactions of a first import while nobody else has the project open (a
+        # window opening it meanwhile waits for the transaction, then turns the project to WAL)
+        while chunk := list(islice(items, bulk_batch if bulk_batch and _rollback_journal(project) else batch)):
             reserve.hold(chunk)
             with project.write(), search_index.deferred(project.conn):
                 known.layers = None
@@ -380,6 +387,10 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                              f"edited or imported meanwhile: {', '.join(kept[:5])}"
                              + ("…" if len(kept) > 5 else "") + ")", file=e.file, line=e.line) from None
         raise
+
+
+def _rollback_journal(project: Project) -> bool:
+    return str(project.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal"
 
 
 def _fingerprint(project: Project, doc_id: str) -> tuple[Any, ...]:
