@@ -346,8 +346,11 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
     reserve = _Reserve(project)
     try:
         # the larger transactions of a first import while nobody else has the project open (a
-        # window opening it meanwhile waits for the transaction, then turns the project to WAL)
-        while chunk := list(islice(items, bulk_batch if bulk_batch and _rollback_journal(project) else batch)):
+        # window opening it meanwhile waits for the transaction, then turns the project to WAL);
+        # the first is of the usual size all the same, so that writing begins as soon as the
+        # reader's first records come (its workers take ~0.1 s for 500 articles, 0.35 s for 2,000)
+        size = batch
+        while chunk := list(islice(items, size)):
             reserve.hold(chunk)
             with project.write(), search_index.deferred(project.conn):
                 known.layers = None
@@ -373,6 +376,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                         summary.skipped.append(str(e))
                 known.new.write(project)
                 _remember(project, added)
+            size = bulk_batch if bulk_batch and _rollback_journal(project) else batch
         with project.write():  # complete: its documents are nobody's to take back any more
             project.conn.execute("DELETE FROM project WHERE key = ?", (added.key,))
         reserve.release()
