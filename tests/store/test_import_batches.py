@@ -69,10 +69,12 @@ def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             rowid = "" if table.startswith("packed") or "WITHOUT ROWID" in conn.execute(
                 "SELECT upper(sql) FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0] else "rowid, "
             out[table] = sorted(map(tuple, conn.execute(f"SELECT {rowid}* FROM '{table}'")), key=repr)
-        out["words"] = conn.execute("SELECT rowid FROM search_text WHERE search_text MATCH 'minister'"
-                                    " ORDER BY rowid").fetchall()
         for fts in ("search_text", "search_marks_fts"):
+            # every term's documents and places, as FTS5 reads them; and the index is its content's
+            conn.execute(f"CREATE VIRTUAL TABLE temp.v_{fts} USING fts5vocab(main, {fts}, instance)")
+            out[f"vocab {fts}"] = conn.execute(f"SELECT * FROM temp.v_{fts} ORDER BY 1, 2, 3, 4").fetchall()
             conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+        assert out["vocab search_text"]
         return out
     finally:
         conn.close()
@@ -322,3 +324,26 @@ def test_a_first_import_has_larger_transactions_until_a_window_opens_the_project
         windows[0].close()
     assert sizes[:2] == [5, 20] and sum(sizes) == 70
     assert set(sizes[2:]) == {5}, sizes
+
+
+@pytest.mark.parametrize("given", ["one-missing", "out-of-order", "one-too-many", "none"])
+def test_the_index_reads_the_documents_back_unless_given_every_new_one(project: Project, given: str) -> None:
+    """search_index.deferred indexes the texts an import hands it as they are (not read back from
+    the documents) only if they are every document added in its transaction, in order; else it
+    reads the documents as before, and the index is right either way."""
+    from newsmark.core.model import Document
+    from newsmark.store import search_index
+
+    texts = [f"{TEXT} word{i}" for i in range(3)]
+    with project.write(), search_index.deferred(project.conn) as index:
+        for i, text in enumerate(texts):
+            project.add_document(Document(id=f"d{i}", text=text))
+        rows = project.conn.execute("SELECT rowid, text FROM documents ORDER BY rowid").fetchall()
+        index.texts = {"one-missing": rows[:1] + rows[2:], "out-of-order": rows[::-1],
+                       "one-too-many": [*rows, (rows[-1][0] + 1, "ghost")], "none": None}[given]
+    conn = project.conn
+    conn.execute("INSERT INTO search_text(search_text, rank) VALUES ('integrity-check', 1)")
+    for i in range(3):
+        assert conn.execute("SELECT rowid FROM search_text WHERE search_text MATCH ?", (f"word{i}",)).fetchall() == [
+            (rows[i][0],)]
+    assert not conn.execute("SELECT rowid FROM search_text WHERE search_text MATCH 'ghost'").fetchall()

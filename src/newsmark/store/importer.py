@@ -183,12 +183,13 @@ def import_records(
     items = records() if callable(records) else records
     try:
         if batch is None:
-            with project.write(), search_index.deferred(project.conn):
+            with project.write(), search_index.deferred(project.conn) as index:
                 known.new = _NewDocuments()
                 known.stamp = None
                 for rec in items:
                     _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
                 known.new.write(project)
+                index.texts = known.new.texts
         else:
             # the first import into an empty project writes its pages once (a rollback journal,
             # not WAL) when no one else has the project open
@@ -352,7 +353,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
         size = batch
         while chunk := list(islice(items, size)):
             reserve.hold(chunk)
-            with project.write(), search_index.deferred(project.conn):
+            with project.write(), search_index.deferred(project.conn) as index:
                 known.layers = None
                 known.rules = None
                 known.pending = None
@@ -375,6 +376,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                             raise
                         summary.skipped.append(str(e))
                 known.new.write(project)
+                index.texts = known.new.texts
                 _remember(project, added)
             size = bulk_batch if bulk_batch and _rollback_journal(project) else batch
         with project.write():  # complete: its documents are nobody's to take back any more
@@ -573,11 +575,31 @@ class _NewDocuments:
     packed: list[tuple[str, Packed]] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     shas: set[str] = field(default_factory=set)
+    # (rowid, text) of every document the transaction added, in order, for its search index
+    # (None: not known, search_index.deferred reads them back)
+    texts: list[tuple[int, str]] | None = field(default_factory=list)
+
+    def inserted(self, rowid: int | None, text: str) -> None:
+        """A document added on its own (after ``write``): its text for the index."""
+        if self.texts is not None and rowid is not None:
+            self.texts.append((rowid, text))
+        else:
+            self.texts = None
 
     def write(self, project: Project) -> None:
         if self.rows:
-            project.conn.executemany(INSERT_DOCUMENT, self.rows)
-            project.insert_packed_many(self.packed)
+            conn = project.conn
+            (before,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()
+            conn.executemany(INSERT_DOCUMENT, self.rows)
+            # each new row's rowid is one more than the largest (SQLite's rule until the largest
+            # possible): checked by the last one
+            (after,) = conn.execute("SELECT max(rowid) FROM documents").fetchone()
+            rowids = range(before + 1, after + 1) if after == before + len(self.rows) else None
+            project.insert_packed_many(self.packed, rowids)
+            if rowids is None or self.texts is None:
+                self.texts = None
+            else:
+                self.texts += zip(rowids, [row[2] for row in self.rows], strict=True)
             self.rows.clear()
             self.packed.clear()
             self.ids.clear()
@@ -668,12 +690,12 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
                 summary.relations_added += packed.relation_count
                 return
             new.write(project)
-            conn.execute(INSERT_DOCUMENT, doc_row)
+            new.inserted(conn.execute(INSERT_DOCUMENT, doc_row).lastrowid, doc.text)
             anns, rels = decode_annotations(packed.annotations), decode_relations(packed.relations)
             packed = None
         else:
             new.write(project)
-            conn.execute(INSERT_DOCUMENT, doc_row)
+            new.inserted(conn.execute(INSERT_DOCUMENT, doc_row).lastrowid, doc.text)
             if rec.source is not None:
                 project.put_source(doc.id, *rec.source)
         # a new document: packed until its first edit (docs/adr/0008), unless it is long

@@ -1015,18 +1015,19 @@ class Project:
         search_index.packed_marks(self.conn, doc_id, packed.annotations, packed.label_counts, packed.type_counts,
                                   packed.speakers, packed.speaker_labels)
 
-    def insert_packed_many(self, items: Sequence[tuple[str, Packed]]) -> None:
+    def insert_packed_many(self, items: Sequence[tuple[str, Packed]], rowids: Sequence[int] | None = None) -> None:
         """``insert_packed`` for several new documents (an import's batch, in its order): one
-        statement for their packed rows, one for their marks."""
+        statement for their packed rows, one for their marks (given the documents' ``rowids``,
+        not looked up)."""
         conn = self.conn
-        marks = []
-        for doc_id, packed in items:
+        marks: list[tuple[str, str | int]] = []
+        for i, (doc_id, packed) in enumerate(items):
             tokens = search_index.packed_tokens(conn, packed.annotations, packed.label_counts, packed.type_counts,
                                                 packed.speakers, packed.speaker_labels)
             if tokens:
-                marks.append((tokens, doc_id))
+                marks.append((tokens, doc_id if rowids is None else rowids[i]))
         conn.executemany(_INSERT_PACKED, [_packed_row(doc_id, packed) for doc_id, packed in items])
-        conn.executemany(search_index.INSERT_MARKS, marks)
+        conn.executemany(search_index.INSERT_MARKS if rowids is None else search_index.INSERT_MARKS_AT, marks)
 
     def label_layers(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT name, layer FROM labels"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -116,6 +117,8 @@ def packed_marks(conn: sqlite3.Connection, doc_id: str, annotations: bytes | str
 
 # a new document's marks row, given (tokens, document id); executemany'd by an import (one a batch)
 INSERT_MARKS = "INSERT INTO search_doc_marks(doc_rowid, marks) SELECT rowid, ? FROM documents WHERE id = ?"
+# the same given (tokens, document rowid)
+INSERT_MARKS_AT = "INSERT INTO search_doc_marks(marks, doc_rowid) VALUES (?, ?)"
 
 
 def packed_tokens(conn: sqlite3.Connection, annotations: bytes | str,
@@ -181,8 +184,18 @@ def labels_with_speaker(conn: sqlite3.Connection) -> frozenset[str]:
         "SELECT name FROM labels WHERE instr(attributes, '\"speaker\"') > 0"))
 
 
+@dataclass(slots=True)
+class Deferred:
+    """What the caller of ``deferred`` may tell it: ``texts``, the (rowid, text) of every document
+    added inside, in rowid order (an import has them in hand), are indexed as they are, not read
+    back from the documents (~0.05 s of 10,000 articles' 0.3 s).  Checked to be every document
+    after the waiting rowid, else the documents are read as usual."""
+
+    texts: list[tuple[int, str]] | None = None
+
+
 @contextlib.contextmanager
-def deferred(conn: sqlite3.Connection) -> Iterator[None]:
+def deferred(conn: sqlite3.Connection) -> Iterator[Deferred]:
     """Index the documents added inside in one statement at the end (the caller holds the
     write transaction, which an error rolls back with everything done here)."""
     trigger = None
@@ -200,8 +213,9 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
     outer = id(conn) not in _importing
     if outer:
         _importing[id(conn)] = _Marks(conn, importing=True)
+    given = Deferred()
     try:
-        yield
+        yield given
     finally:
         if outer:
             del _importing[id(conn)]
@@ -213,8 +227,14 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
         # FTS5 merges its segments less eagerly while it takes a batch (16 of a size before a
         # merge, not 4): a batched import of 100,000 documents indexed in 1.2 s of CPU, not 1.7
         conn.execute("INSERT INTO search_text(search_text, rank) VALUES ('automerge', 16)")
-        conn.execute("INSERT INTO search_text(rowid, text) SELECT rowid, text FROM documents WHERE rowid > ?",
-                     (last,))
+        texts = given.texts
+        (top,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()
+        if texts is not None and len(texts) == top - last and all(
+                rowid == last + i for i, (rowid, _text) in enumerate(texts, start=1)):
+            conn.executemany("INSERT INTO search_text(rowid, text) VALUES (?, ?)", texts)
+        else:
+            conn.execute("INSERT INTO search_text(rowid, text) SELECT rowid, text FROM documents WHERE rowid > ?",
+                         (last,))
         conn.execute("INSERT INTO search_text(search_text, rank) VALUES ('automerge', 4)")
         conn.execute("INSERT INTO search_marks_fts(rowid, marks) SELECT doc_rowid, marks FROM search_doc_marks"
                      " WHERE doc_rowid > ?", (last,))
