@@ -359,7 +359,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                 known.pending = None
                 known.new = _NewDocuments()
                 known.stamp = None
-                known.texts = _texts_there(project, chunk)
+                known.hashes = _hashes_there(project, chunk)
                 added.in_batch.clear()
                 added.written.clear()
                 for rec in chunk:
@@ -606,17 +606,17 @@ class _NewDocuments:
             self.shas.clear()
 
 
-def _texts_there(project: Project, chunk: list[Record]) -> dict[str, str | None]:
+def _hashes_there(project: Project, chunk: list[Record]) -> dict[str, str | None]:
     """The text hash of each document a batch's records name (None: not in the project), found
     in one query for the batch (one per record cost ~2% of a large import); kept up to date
     by the batch, which is the only writer while it runs."""
     ids = list(dict.fromkeys(rec.document.id for rec in chunk if rec.document is not None and rec.document.id))
-    texts: dict[str, str | None] = dict.fromkeys(ids)
+    hashes: dict[str, str | None] = dict.fromkeys(ids)
     for i in range(0, len(ids), 500):
         part = ids[i:i + 500]
-        texts.update(project.conn.execute(
+        hashes.update(project.conn.execute(
             f"SELECT id, text_sha256 FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
-    return texts
+    return hashes
 
 
 def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _Known, *,
@@ -644,9 +644,9 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             doc.id = f"{base}-{n}"
     elif doc.id in new.ids:
         new.write(project)
-    texts = known.texts
-    if doc.id in texts:  # (looked up for the whole batch)
-        row = None if (there := texts[doc.id]) is None else (there,)
+    hashes = known.hashes
+    if doc.id in hashes:  # (looked up for the whole batch)
+        row = None if (there := hashes[doc.id]) is None else (there,)
     else:
         row = conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
     # one time for the transaction's documents and annotations that come without one
@@ -665,8 +665,8 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
         title, meta, updated = doc.title or default_title(doc.text), jsonutil.dumps(doc.meta), doc.updated or stamp
         doc_row = (doc.id, title, doc.text, meta, doc.status, sha, doc.created or stamp, updated)
         summary.documents_added += 1
-        if doc.id in texts:
-            texts[doc.id] = sha
+        if doc.id in hashes:
+            hashes[doc.id] = sha
         if added is not None:
             added.documents.append(doc.id)
             added.in_batch.append(doc.id)
@@ -896,5 +896,5 @@ class _Known:
     own_key: str = ""
     rules: Rules | None = None  # the schema's rules (see _note_rule_problems)
     new: _NewDocuments = field(default_factory=_NewDocuments)  # the transaction's, not written yet
-    texts: dict[str, str | None] = field(default_factory=dict)  # the batch's ids: see _texts_there
+    hashes: dict[str, str | None] = field(default_factory=dict)  # the batch's ids: see _hashes_there
     stamp: str | None = None  # the transaction's time, for what comes without one
