@@ -347,3 +347,46 @@ def test_the_index_reads_the_documents_back_unless_given_every_new_one(project: 
         assert conn.execute("SELECT rowid FROM search_text WHERE search_text MATCH ?", (f"word{i}",)).fetchall() == [
             (rows[i][0],)]
     assert not conn.execute("SELECT rowid FROM search_text WHERE search_text MATCH 'ghost'").fetchall()
+
+
+def test_a_first_import_killed_between_batches_leaves_an_empty_journal_that_harms_no_one(tmp_path: Path) -> None:
+    """Killed between two transactions, a first import leaves its journal empty (TRUNCATE): not
+    hot, so a read-only open (stats, export) reads the project in place, with every batch it
+    committed, and the next writable open turns it to WAL and removes the journal."""
+    import os
+    import subprocess
+
+    path = tmp_path / "p.newsmark"
+    Project.create(path).close()
+    src = _write(tmp_path / "in.jsonl", [_doc(f"d{i}", f"{TEXT} {i}") for i in range(30)])
+    child = """
+import os, sys
+from newsmark.formats import jsonl
+from newsmark.store import Project, importer
+if __name__ == "__main__":
+    path, src = sys.argv[1], sys.argv[2]
+    done = [0]
+    p = Project.open(path)
+    real_commit = p.commit
+    def commit():
+        real_commit()
+        done[0] += 1
+        if done[0] == 2:
+            os._exit(9)  # killed after its second transaction
+    p.commit = commit
+    importer.import_records(p, lambda: jsonl.read(src, layers=p.label_layers()), importer.ImportSummary(),
+                            source=src, batch=10)
+"""
+    env = {**os.environ, "PYTHONPATH": str(Path(importer.__file__).parents[2])}
+    run = subprocess.run([sys.executable, "-c", child, str(path), str(src)], capture_output=True, text=True,
+                         encoding="utf-8", timeout=120, check=False, env=env)
+    assert run.returncode == 9, run.stderr
+    journal = Path(f"{path}-journal")
+    assert journal.exists() and journal.stat().st_size == 0
+    with Project.open(path, readonly=True) as reader:
+        assert reader._scratch is None  # read in place, not from a rolled-back copy
+        assert reader.count_documents() == 20
+    with Project.open(path) as p:
+        assert p.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert p.count_documents() == 20 and check(p).ok
+    assert not journal.exists()
