@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -25,7 +27,14 @@ from newsmark.core.model import (
     now,
     text_sha256,
 )
-from newsmark.core.packing import decode_annotations, decode_relations, has_identical, pack, relayer
+from newsmark.core.packing import (
+    Packed,
+    decode_annotations,
+    decode_relations,
+    has_identical,
+    pack,
+    relayer,
+)
 from newsmark.core.record import Record
 from newsmark.core.rules import Rules
 from newsmark.core.wording import counted, plural
@@ -130,6 +139,10 @@ class _Added:
     key: str = ""  # its row in the project table, listing its documents for other writers
     in_batch: list[str] = field(default_factory=list)  # documents written by the current batch
     listed: set[str] = field(default_factory=set)  # every document it has put on its row
+    # the fingerprints of the current batch's new packed documents, made from what was written
+    # (not read back: a query per document cost ~6% of a large import); a document written to
+    # again in the batch is read back instead
+    written: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def import_records(
@@ -142,6 +155,7 @@ def import_records(
     dedupe_text: bool = False,
     unique_ids: bool = False,
     batch: int | None = None,
+    bulk_batch: int | None = None,
 ) -> None:
     """Import one file's records; a bad record (unless ``skip_bad``), an ``ImportCancelled``
     or any failure leaves the project as it was before this file.
@@ -156,7 +170,10 @@ def import_records(
     ``batch`` (documents per transaction), a large file is written in transactions of
     ``batch`` documents, so that other writers (the window) get their turn during a long
     import; a bad record (unless ``skip_bad``), a cancel or any failure then takes back the
-    batches already committed, so the file still adds all or nothing.  A crash leaves only
+    batches already committed, so the file still adds all or nothing.  Given ``bulk_batch``, a
+    first import (into an empty project nobody else has open, written with a rollback journal:
+    store/bulk.py) has transactions of that many documents while the project stays so (each
+    transaction has a cost of its own: its commit, its part of the search index).  A crash leaves only
     whole documents, and importing the file again adds the rest.  Without ``batch`` the file
     is one transaction.  (An earlier version read a large file twice, checking it before
     writing; the second parse made imports ~40% slower: benchmarks/bench_jsonl.py.)
@@ -166,15 +183,20 @@ def import_records(
     items = records() if callable(records) else records
     try:
         if batch is None:
-            with project.write(), search_index.deferred(project.conn):
+            with project.write(), search_index.deferred(project.conn) as index:
+                known.new = _NewDocuments()
+                known.stamp = None
                 for rec in items:
                     _import_checked(project, rec, local, known, source, skip_bad, dedupe_text, unique_ids)
+                known.new.write(project)
+                index.texts = known.new.texts
         else:
             # the first import into an empty project writes its pages once (a rollback journal,
             # not WAL) when no one else has the project open
             empty = project.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
-            with bulk_write(project, rollback_journal=empty):
-                _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch)
+            with bulk_write(project, rollback_journal=empty) as alone, _no_cycle_collection():
+                _import_batched(project, items, local, known, source, skip_bad, dedupe_text, unique_ids, batch,
+                                bulk_batch if alone else None)
     finally:
         _close(items)
     summary.files += 1
@@ -190,6 +212,32 @@ def import_records(
     summary.relation_types_added += local.relation_types_added
     summary.skipped += local.skipped
     summary.off_schema += local.off_schema
+
+
+_collection_paused = 0  # imports running that paused the cycle collector (see _no_cycle_collection)
+_collection_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while a large file is imported: its passes over the records
+    in flight (and, the larger the heap, over everything else) cost ~8% of the importer's CPU,
+    and an import makes no cycles to speak of (the collector, on again at the end, finds any).
+    Left alone if something else turned it off."""
+    global _collection_paused
+    with _collection_lock:
+        paused = gc.isenabled() or _collection_paused > 0
+        if paused:
+            gc.disable()
+            _collection_paused += 1
+    try:
+        yield
+    finally:
+        if paused:
+            with _collection_lock:
+                _collection_paused -= 1
+                if _collection_paused == 0:
+                    gc.enable()
 
 
 def _import_checked(project: Project, rec: Record, summary: ImportSummary, known: _Known,
@@ -279,7 +327,10 @@ def _stored_size(rec: Record) -> int:
     doc = rec.document
     if doc is None:
         return 0
-    size = len(doc.text.encode("utf-8", "surrogatepass")) + 1024
+    # at most 4 bytes a character in UTF-8 (encoding every text for its exact size cost ~2% of the
+    # importer's time: the store encodes it again)
+    n = len(doc.text)
+    size = (n if doc.text.isascii() else 4 * n) + 1024
     if rec.packed is not None:
         size += len(rec.packed.annotations) + len(rec.packed.relations)
     elif rec.native is not None:
@@ -289,19 +340,28 @@ def _stored_size(rec: Record) -> int:
 
 def _import_batched(project: Project, records: Iterable[Record], summary: ImportSummary,
                     known: _Known, source: str, skip_bad: bool, dedupe_text: bool,
-                    unique_ids: bool, batch: int) -> None:
+                    unique_ids: bool, batch: int, bulk_batch: int | None = None) -> None:
     added = _Added(key=_pending_key())
     known.own_key = added.key
     items = iter(records)
     reserve = _Reserve(project)
     try:
-        while chunk := list(islice(items, batch)):
+        # the larger transactions of a first import while nobody else has the project open (a
+        # window opening it meanwhile waits for the transaction, then turns the project to WAL);
+        # the first is of the usual size all the same, so that writing begins as soon as the
+        # reader's first records come (its workers take ~0.1 s for 500 articles, 0.35 s for 2,000)
+        size = batch
+        while chunk := list(islice(items, size)):
             reserve.hold(chunk)
-            with project.write(), search_index.deferred(project.conn):
+            with project.write(), search_index.deferred(project.conn) as index:
                 known.layers = None
                 known.rules = None
                 known.pending = None
+                known.new = _NewDocuments()
+                known.stamp = None
+                known.hashes = _hashes_there(project, chunk)
                 added.in_batch.clear()
+                added.written.clear()
                 for rec in chunk:
                     if rec.error is not None:
                         if not skip_bad:
@@ -315,7 +375,10 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                         if not skip_bad:
                             raise
                         summary.skipped.append(str(e))
+                known.new.write(project)
+                index.texts = known.new.texts
                 _remember(project, added)
+            size = bulk_batch if bulk_batch and _rollback_journal(project) else batch
         with project.write():  # complete: its documents are nobody's to take back any more
             project.conn.execute("DELETE FROM project WHERE key = ?", (added.key,))
         reserve.release()
@@ -333,6 +396,10 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
         raise
 
 
+def _rollback_journal(project: Project) -> bool:
+    return str(project.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal"
+
+
 def _fingerprint(project: Project, doc_id: str) -> tuple[Any, ...]:
     """What changes when anyone edits a document: its row, its packed row, its rows' counts and
     times (every edit of the store unpacks the document and stamps it, docs/adr/0008)."""
@@ -347,8 +414,10 @@ def _fingerprint(project: Project, doc_id: str) -> tuple[Any, ...]:
 def _remember(project: Project, added: _Added) -> None:
     """At the end of each batch (in its transaction): the fingerprints of what it wrote, and the
     import's row listing its documents, which other writers take documents off (``_adopt``)."""
+    written = added.written
     for doc in dict.fromkeys(added.in_batch):
-        added.fingerprints[doc] = _fingerprint(project, doc)
+        fingerprint = written.get(doc)
+        added.fingerprints[doc] = fingerprint if fingerprint is not None else _fingerprint(project, doc)
     row = project.conn.execute("SELECT value FROM project WHERE key = ?", (added.key,)).fetchone()
     listed = set(jsonutil.loads(row[0])) if row else set()  # less those others have taken off
     # a document listed before and now off the row was adopted by another import: it stays off,
@@ -491,12 +560,74 @@ def _different_text(doc_id: str, source: str, line: int) -> InputError:
         "a document's text never changes once stored", file=source, line=line)
 
 
+INSERT_DOCUMENT = ("INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+@dataclass(slots=True)
+class _NewDocuments:
+    """The transaction's new packed documents not written yet: ``write`` writes them in one
+    statement for their rows, one for their packed rows and one for their marks (a statement
+    each per document cost ~10% of a large import).  Anything that looks at the documents by id
+    or text (a record for one of them again, a duplicate text) writes them first."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    packed: list[tuple[str, Packed]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    shas: set[str] = field(default_factory=set)
+    # (rowid, text) of every document the transaction added, in order, for its search index
+    # (None: not known, search_index.deferred reads them back)
+    texts: list[tuple[int, str]] | None = field(default_factory=list)
+
+    def inserted(self, rowid: int | None, text: str) -> None:
+        """A document added on its own (after ``write``): its text for the index."""
+        if self.texts is not None and rowid is not None:
+            self.texts.append((rowid, text))
+        else:
+            self.texts = None
+
+    def write(self, project: Project) -> None:
+        if self.rows:
+            conn = project.conn
+            (before,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()
+            conn.executemany(INSERT_DOCUMENT, self.rows)
+            # each new row's rowid is one more than the largest (SQLite's rule until the largest
+            # possible): checked by the last one
+            (after,) = conn.execute("SELECT max(rowid) FROM documents").fetchone()
+            rowids = range(before + 1, after + 1) if after == before + len(self.rows) else None
+            project.insert_packed_many(self.packed, rowids)
+            if rowids is None or self.texts is None:
+                self.texts = None
+            else:
+                self.texts += zip(rowids, [row[2] for row in self.rows], strict=True)
+            self.rows.clear()
+            self.packed.clear()
+            self.ids.clear()
+            self.shas.clear()
+
+
+def _hashes_there(project: Project, chunk: list[Record]) -> dict[str, str | None]:
+    """The text hash of each document a batch's records name (None: not in the project), found
+    in one query for the batch (one per record cost ~2% of a large import); kept up to date
+    by the batch, which is the only writer while it runs."""
+    ids = list(dict.fromkeys(rec.document.id for rec in chunk if rec.document is not None and rec.document.id))
+    hashes: dict[str, str | None] = dict.fromkeys(ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        hashes.update(project.conn.execute(
+            f"SELECT id, text_sha256 FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
+    return hashes
+
+
 def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _Known, *,
                 source: str, dedupe_text: bool, unique_ids: bool, added: _Added | None = None) -> None:
     doc = rec.document
     assert doc is not None
     sha = rec.sha256 or text_sha256(doc.text)
+    new = known.new
     if not rec.id_given or dedupe_text:
+        if sha in new.shas:
+            new.write(project)
         existing = project.document_by_sha(sha)
         if existing is not None and (not rec.id_given or existing != doc.id):
             _adopt(project, known, existing)
@@ -506,12 +637,21 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
         doc.id = sha[:16]
     conn = project.conn
     if unique_ids:
+        new.write(project)
         base, n = doc.id, 1
         while (taken := conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()) and taken[0] != sha:
             n += 1
             doc.id = f"{base}-{n}"
-    row = conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
-    stamp = now()
+    elif doc.id in new.ids:
+        new.write(project)
+    hashes = known.hashes
+    if doc.id in hashes:  # (looked up for the whole batch)
+        row = None if (there := hashes[doc.id]) is None else (there,)
+    else:
+        row = conn.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
+    # one time for the transaction's documents and annotations that come without one
+    stamp = known.stamp or now()
+    known.stamp = stamp
     anns: list[NativeAnnotation]
     rels: list[NativeRelation]
     if rec.packed is not None:
@@ -522,20 +662,43 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
         anns = [a.to_native(None) for a in doc.annotations]
         rels = [r.to_native() for r in doc.relations]
     if row is None:
-        conn.execute(
-            "INSERT INTO documents(id, title, text, meta, status, text_sha256, created, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.title or default_title(doc.text), doc.text, jsonutil.dumps(doc.meta), doc.status,
-             sha, doc.created or stamp, doc.updated or stamp),
-        )
+        title, meta, updated = doc.title or default_title(doc.text), jsonutil.dumps(doc.meta), doc.updated or stamp
+        doc_row = (doc.id, title, doc.text, meta, doc.status, sha, doc.created or stamp, updated)
         summary.documents_added += 1
-        if rec.source is not None:
-            project.put_source(doc.id, *rec.source)
+        if doc.id in hashes:
+            hashes[doc.id] = sha
         if added is not None:
             added.documents.append(doc.id)
             added.in_batch.append(doc.id)
-        # a new document: packed until its first edit (docs/adr/0008), unless it is long
         packed = rec.packed
+        if packed is not None and rec.source is None:  # the common case: written with its batch
+            _ensure_schema(project, [c[0] for c in packed.label_counts], [c[0] for c in packed.type_counts], rec,
+                           summary, known)
+            _note_rule_problems(project, rec, [], [], known, summary, source)
+            if packed.annotation_count <= PACKED_MAX:
+                assert known.layers is not None
+                if not packed.layers.items() <= known.layers.items():
+                    relayer(packed, known.layers)
+                new.rows.append(doc_row)
+                new.packed.append((doc.id, packed))
+                new.ids.add(doc.id)
+                new.shas.add(sha)
+                if added is not None:  # what _fingerprint reads of it once written
+                    added.written[doc.id] = (updated, doc.status, title, meta,
+                                             f"{packed.annotation_count}/{packed.relation_count}", "0/", "0/")
+                summary.annotations_added += packed.annotation_count
+                summary.relations_added += packed.relation_count
+                return
+            new.write(project)
+            new.inserted(conn.execute(INSERT_DOCUMENT, doc_row).lastrowid, doc.text)
+            anns, rels = decode_annotations(packed.annotations), decode_relations(packed.relations)
+            packed = None
+        else:
+            new.write(project)
+            new.inserted(conn.execute(INSERT_DOCUMENT, doc_row).lastrowid, doc.text)
+            if rec.source is not None:
+                project.put_source(doc.id, *rec.source)
+        # a new document: packed until its first edit (docs/adr/0008), unless it is long
         if packed is not None:  # packed by the reader, which guessed the layers of new labels
             _ensure_schema(project, [c[0] for c in packed.label_counts], [c[0] for c in packed.type_counts], rec,
                            summary, known)
@@ -544,9 +707,9 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
             if packed.annotation_count > PACKED_MAX:
                 anns, rels = decode_annotations(packed.annotations), decode_relations(packed.relations)
                 packed = None
-            elif any(known.layers[label] != layer for label, layer in packed.layers.items()):
+            elif not packed.layers.items() <= known.layers.items():
                 relayer(packed, known.layers)
-        else:
+        elif rec.packed is None:
             anns, rels = _drop_identical(anns, rels, summary)
             _ensure_schema(project, [a.label for a in anns], [r.type for r in rels], rec, summary, known)
             _note_rule_problems(project, rec, anns, rels, known, summary, source)
@@ -565,6 +728,8 @@ def _import_one(project: Project, rec: Record, summary: ImportSummary, known: _K
     else:
         if row[0] != sha:
             raise _different_text(doc.id, source, rec.line)
+        if added is not None:
+            added.written.pop(doc.id, None)  # (read back at the batch's end)
         _adopt(project, known, doc.id)
         if rec.packed is not None:
             anns, rels = decode_annotations(rec.packed.annotations), decode_relations(rec.packed.relations)
@@ -730,3 +895,6 @@ class _Known:
     pending: dict[str, set[str]] | None = None
     own_key: str = ""
     rules: Rules | None = None  # the schema's rules (see _note_rule_problems)
+    new: _NewDocuments = field(default_factory=_NewDocuments)  # the transaction's, not written yet
+    hashes: dict[str, str | None] = field(default_factory=dict)  # the batch's ids: see _hashes_there
+    stamp: str | None = None  # the transaction's time, for what comes without one

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlite_utils
 
 from newsmark import __version__
@@ -1010,15 +1011,23 @@ class Project:
         """Store a new document's annotations and relations packed (the importer's path): checked
         against the document and with labels and relation types the schema has (see
         ``core.packing``).  The caller holds the write transaction."""
-        # the JSON goes in as the UTF-8 bytes it is, made TEXT by SQLite (no round trip through str)
-        self.conn.execute(
-            "INSERT INTO packed(doc, labels, types, annotations, relations, annotation_count, relation_count)"
-            " VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), ?, ?)",
-            (doc_id, jsonutil.dumps(packed.label_counts), jsonutil.dumps(packed.type_counts),
-             packed.annotations, packed.relations, packed.annotation_count, packed.relation_count),
-        )
+        self.conn.execute(_INSERT_PACKED, _packed_row(doc_id, packed))
         search_index.packed_marks(self.conn, doc_id, packed.annotations, packed.label_counts, packed.type_counts,
                                   packed.speakers, packed.speaker_labels)
+
+    def insert_packed_many(self, items: Sequence[tuple[str, Packed]], rowids: Sequence[int] | None = None) -> None:
+        """``insert_packed`` for several new documents (an import's batch, in its order): one
+        statement for their packed rows, one for their marks (given the documents' ``rowids``,
+        not looked up)."""
+        conn = self.conn
+        marks: list[tuple[str, str | int]] = []
+        for i, (doc_id, packed) in enumerate(items):
+            tokens = search_index.packed_tokens(conn, packed.annotations, packed.label_counts, packed.type_counts,
+                                                packed.speakers, packed.speaker_labels)
+            if tokens:
+                marks.append((tokens, doc_id if rowids is None else rowids[i]))
+        conn.executemany(_INSERT_PACKED, [_packed_row(doc_id, packed) for doc_id, packed in items])
+        conn.executemany(search_index.INSERT_MARKS if rowids is None else search_index.INSERT_MARKS_AT, marks)
 
     def label_layers(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT name, layer FROM labels"))
@@ -1049,6 +1058,19 @@ class Project:
             "by_relation_type": {s: n for s, n in q(
                 f"SELECT type, sum(n) FROM {every_rel} GROUP BY type ORDER BY sum(n) DESC, type")},
         }
+
+
+# the JSON goes in as the UTF-8 bytes it is, made TEXT by SQLite (no round trip through str)
+_INSERT_PACKED = ("INSERT INTO packed(doc, labels, types, annotations, relations, annotation_count, relation_count)"
+                  " VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?)")
+
+
+def _packed_row(doc_id: str, packed: Packed) -> tuple[Any, ...]:
+    try:  # the counts as JSON bytes too (jsonutil.dumps' text, without making a str of it)
+        counts: tuple[Any, Any] = (orjson.dumps(packed.label_counts), orjson.dumps(packed.type_counts))
+    except TypeError:  # (jsonutil.dumps' fallback)
+        counts = (jsonutil.dumps(packed.label_counts), jsonutil.dumps(packed.type_counts))
+    return (doc_id, *counts, packed.annotations, packed.relations, packed.annotation_count, packed.relation_count)
 
 
 def switch_journal_mode(conn: sqlite3.Connection, want: str, wait_ms: int = BUSY_TIMEOUT_MS) -> str:
