@@ -445,9 +445,20 @@ class Suggestions(QObject):
         if doc_id is None:
             return
         if self.window._push(AcceptSuggestion(self.session, doc_id, sug, self._on_decided)):
+            # the group's head is what was accepted (the quote, not its speaker or cue, added
+            # after it): the next key (Ctrl+Shift+D, a label's key, Del) acts on it
+            head = self._annotation_of(sug.head.start, sug.head.end, sug.head.label)
+            if head is not None:
+                self.window.select_annotation(head.id, reveal=False)
             self.window.statusBar().showMessage(
                 f"accepted the suggested {sug.label} ({sug.recommender}, score {sug.score:.2f}); Ctrl+Z takes it back",
                 5000)
+
+    def _annotation_of(self, start: int, end: int, label: str) -> Annotation | None:
+        doc = self.session.document
+        if doc is None:
+            return None
+        return next((a for a in doc.annotations if (a.start, a.end, a.label) == (start, end, label)), None)
 
     def reject(self, sug: Suggestion) -> None:
         doc_id = self.window.doc_id
