@@ -25,3 +25,25 @@ def test_accepting_a_quote_suggestion_selects_the_quote_not_its_speaker(qtbot: A
     # the next key acts on the quote: Del deletes it (its links go with it), the speaker stays
     qtbot.keyClick(w.article, Qt.Key.Key_Delete)
     assert sorted(a.label for a in w.project.annotations("a")) == ["CUE", "PERSON"]
+
+
+def test_the_stance_dialog_quotes_a_point_without_a_proposition_once(qtbot: Any, window: Any) -> None:
+    """A disputed point without a proposition yet (just tagged with x) was named ““…”” in the
+    dialog's question."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.gui.driving import User, select
+
+    window.open_document("second")
+    text = window.session.document.text
+    user = User(qtbot, window)
+    select(window, text.index("nothing"), text.index("nothing") + len("nothing"))
+    user.key("x")
+    select(window, text.index("The minister"), text.index("The minister") + len("The minister"))
+    user.key("p")
+    asked: list[str] = []
+    user.in_next_dialog("o", check=lambda d: asked.extend(lab.text() for lab in d.findChildren(QLabel)))
+    user.key((Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
+    assert asked and asked[0] == "Stance of PERSON “The minister” on “nothing”:"
+    stance = [r for r in window.project.relations("second") if r.type == "stance"]
+    assert [r.attributes["value"] for r in stance] == ["opposes"]
