@@ -47,3 +47,39 @@ def test_the_stance_dialog_quotes_a_point_without_a_proposition_once(qtbot: Any,
     assert asked and asked[0] == "Stance of PERSON “The minister” on “nothing”:"
     stance = [r for r in window.project.relations("second") if r.type == "stance"]
     assert [r.attributes["value"] for r in stance] == ["opposes"]
+
+
+PERSSON = ('Ms Persson said: "I would like to emphasise that the injured party has submitted a credible '
+           'and reliable version of events.\n\n"Her statements have been coherent, extensive and detailed; '
+           'however, my overall assessment is that the evidential situation has been weakened."\n\nThe end.')
+
+
+def test_a_quote_ghost_over_paragraphs_draws_nothing_on_the_empty_line(qtbot: Any, suggest_window: Any) -> None:  # noqa: F811
+    """The dashed outline of a suggested quote running over two paragraphs drew a lone box on
+    the empty line between them (as the selected annotation's outline did)."""
+    from PySide6.QtGui import QColor, QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    from newsmark.core.model import Document
+    from tests.gui.driving import qt_pos
+
+    w = suggest_window
+    w.project.add_document(Document("persson", PERSSON, title="Persson"))
+    w.refresh_documents()
+    w.open_document("persson")
+    qtbot.waitUntil(lambda: any(s.label == "QUOTE" and "\n\n" in s.head.text for s in w.suggestions.items),
+                    timeout=5000)
+    art = w.article
+    empty = art.document().findBlock(qt_pos(PERSSON, PERSSON.index("\n\n") + 1))
+    assert empty.length() == 1  # the empty paragraph inside the suggested quote
+    rect = art.cursorRect(QTextCursor(empty))
+    QApplication.processEvents()
+    image = art.viewport().grab().toImage()
+    base = art.palette().color(art.viewport().backgroundRole())
+    coloured = [(x, y) for x in range(max(0, rect.left() - 3), rect.left() + 40)
+                for y in range(rect.top() + 2, rect.bottom() - 1)
+                if QColor(image.pixel(x, y)).saturation() > 40 and QColor(image.pixel(x, y)) != base]
+    assert not coloured, coloured[:5]
+    # the paragraphs' lines are outlined still
+    line = art.cursorRect(QTextCursor(empty.next()))
+    assert any(QColor(image.pixel(x, line.top() + 1)).saturation() > 40 for x in range(line.left(), line.left() + 400))

@@ -288,7 +288,7 @@ class _Block:
                 break
             le = ls + line.textLength()
             s, e = max(start, ls), min(end, le)
-            if s >= e and not (s == e == ls and start <= ls < end and line.textLength() == 0):
+            if s >= e:  # nothing of the span on this line: no box (an empty line inside a quote over paragraphs)
                 continue
             x1 = _x(line.cursorToX(s - bpos))
             x2 = _x(line.cursorToX(e - bpos))
