@@ -83,3 +83,30 @@ def test_a_quote_ghost_over_paragraphs_draws_nothing_on_the_empty_line(qtbot: An
     # the paragraphs' lines are outlined still
     line = art.cursorRect(QTextCursor(empty.next()))
     assert any(QColor(image.pixel(x, line.top() + 1)).saturation() > 40 for x in range(line.left(), line.left() + 400))
+
+
+def test_ghosts_take_the_dark_themes_colours_when_it_is_chosen(qtbot: Any, suggest_window: Any) -> None:  # noqa: F811
+    """After Preferences → Dark, the ghosts already drawn kept the light theme's colours (a
+    dark red CUE outline, hard to see on the dark page) until the document was opened again."""
+    from newsmark.gui.app import apply_theme
+    from tests.gui.test_preferences_and_about import answer_modal
+
+    w = suggest_window
+    overlay = w.suggestions.overlay
+
+    def drawn() -> dict[str, int]:
+        """Each label's ghost colour as drawn (every span of every suggestion)."""
+        return {sp.label: overlay.colours[(s.id, i)].rgba() for s in w.suggestions.items
+                for i, sp in enumerate(s.spans) if (s.id, i) in overlay.colours}
+
+    light = drawn()
+    assert "CUE" in light and "QUOTE" in light
+    light_quote = w.colours["QUOTE"].rgba()
+    try:
+        answer_modal(qtbot, lambda d: (d.theme.setCurrentIndex(d.theme.findData("dark")), d.accept()))
+        w.preferences()
+        qtbot.waitUntil(lambda: w.colours["QUOTE"].rgba() != light_quote, timeout=3000)  # the palette went dark
+        assert drawn() == {label: w.colours[label].rgba() for label in drawn()}
+        assert all(drawn()[label] != light[label] for label in light)
+    finally:
+        apply_theme("light")

@@ -985,6 +985,7 @@ class MainWindow(QMainWindow):
                 grey = QColor("gray")
                 self.article.highlighter.colours = {a.id: self.colours.get(a.label, grey) for a in doc.annotations}
             self.article.recolour()
+            self.suggestions.recolour()
             self.palette_widget.set_labels(self.schema.labels, self.colours)
             self.doc_model.dark = self._dark()
             self.ann_view.viewport().update()

@@ -348,6 +348,11 @@ class Suggestions(QObject):
             (s.id, [(to_qt(sp.start), to_qt(sp.end), colours.get(sp.label, grey), i)
                     for i, sp in enumerate(s.spans) if sp.existing is None]) for s in came])
 
+    def recolour(self) -> None:
+        """The labels' colours changed (light or dark): the ghosts drawn are drawn again in them
+        (they kept the colours of the theme they were first drawn in, dark red on a dark page)."""
+        self._show(([], self.ghosts.items))
+
     def _on_decided(self, sug: Suggestion, open_now: bool) -> None:
         """An accept or a reject (or its undo) changed this suggestion's head in the store."""
         doc = self.session.document
