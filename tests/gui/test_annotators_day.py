@@ -110,3 +110,27 @@ def test_ghosts_take_the_dark_themes_colours_when_it_is_chosen(qtbot: Any, sugge
         assert all(drawn()[label] != light[label] for label in light)
     finally:
         apply_theme("light")
+
+
+def test_redo_selects_again_the_quote_that_was_selected_when_undone(qtbot: Any, suggest_window: Any) -> None:  # noqa: F811
+    """Ctrl+Z then Ctrl+Shift+Z on an accepted quote (or a quote attributed to a new speaker
+    mention) left the last annotation the step adds selected, its speaker: the next key acted
+    on the speaker, not on the quote the annotator was working on."""
+    w = suggest_window
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    text = w.session.document.text
+    caret(w, text.index("every chance"))
+    qtbot.keyClick(w.article, Qt.Key.Key_Return)
+    quote = next(a for a in w.project.annotations("a") if a.label == "QUOTE")
+    assert w.current == quote.id
+    qtbot.keyClick(w.article, Qt.Key.Key_Z, ctrl)
+    assert w.project.annotations("a") == []
+    assert w.statusBar().currentMessage().startswith("Undone: ")
+    qtbot.keyClick(w.article, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert len(w.project.annotations("a")) == 3
+    assert w.current == quote.id
+    assert w.session.annotation(w.current).label == "QUOTE"
+    assert w.statusBar().currentMessage().startswith("Redone: ")
+    # the menu's actions name the step, as before
+    assert w.undo_redo.undo_action.text() == f"&Undo {w.undo_stack.undoText()}"
+    assert not w.undo_redo.redo_action.isEnabled()

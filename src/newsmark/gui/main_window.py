@@ -42,6 +42,7 @@ from newsmark.gui.models.documents import DocumentListModel, status_column_width
 from newsmark.gui.models.session import Session
 from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.shortcuts import keys, sequences
+from newsmark.gui.undo_actions import UndoRedo
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.links import LinkOverlay
@@ -270,9 +271,9 @@ class MainWindow(QMainWindow):
         self._action(m, "&Quit", self.close, sequences("quit"))
 
         m = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_redo = UndoRedo(self)  # a redo selects again what was selected when undone
+        undo, redo = self.undo_redo.undo_action, self.undo_redo.redo_action
         undo.setShortcuts(sequences("undo"))
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts(sequences("redo"))
         for a, name in ((undo, "Undo"), (redo, "Redo")):
             a.setProperty("help_text", name)  # their text names the edit: the shortcut list must not
