@@ -134,3 +134,57 @@ def test_redo_selects_again_the_quote_that_was_selected_when_undone(qtbot: Any, 
     # the menu's actions name the step, as before
     assert w.undo_redo.undo_action.text() == f"&Undo {w.undo_stack.undoText()}"
     assert not w.undo_redo.redo_action.isEnabled()
+
+
+def test_the_document_list_is_walked_with_the_arrows_and_enter_goes_to_the_article(qtbot: Any, window: Any) -> None:
+    """Each document opened as its row was reached and took the focus to the article: the second
+    ↓ moved the caret in the article instead of going on down the list; End did nothing; ↓ in the
+    filter field did nothing."""
+    from newsmark.core.model import Document
+
+    window.project.add_document(Document(id="third", text="Third article, the last.", title="Third"))
+    window.refresh_documents()
+    order = [window.doc_model.doc_id(i) for i in range(window.doc_model.rowCount())]
+    assert len(order) == 3
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    window.open_document(order[0])
+    qtbot.keyClick(window.article, Qt.Key.Key_L, ctrl)
+    view = window.doc_view
+    assert view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert window.doc_id == order[1] and view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert window.doc_id == order[2] and view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert window.doc_id == order[0] and view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert window.doc_id == order[2] and view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.article.hasFocus() and window.doc_id == order[2]
+    # Ctrl+PgUp from the article opens the previous one and leaves the focus in the article
+    qtbot.keyClick(window.article, Qt.Key.Key_PageUp, ctrl)
+    assert window.doc_id == order[1] and window.article.hasFocus()
+    # from the filter field: ↓ goes to the list on the first document it shows, Enter to the article
+    window.doc_search.setFocus()
+    qtbot.keyClicks(window.doc_search, "Third")
+    qtbot.keyClick(window.doc_search, Qt.Key.Key_Down)
+    assert window.doc_id == "third" and view.hasFocus()
+    window.doc_search.setFocus()
+    window.doc_search.clear()
+    qtbot.keyClicks(window.doc_search, "Second")
+    qtbot.keyClick(window.doc_search, Qt.Key.Key_Return)
+    assert window.doc_id == "second" and window.article.hasFocus()
+
+
+def test_alt_n_from_the_document_list_goes_to_the_suggestion_in_the_article(qtbot: Any, suggest_window: Any) -> None:  # noqa: F811
+    """With the focus left in the document list (a document opened there), Alt+N moves the caret
+    to the next suggestion and the focus with it: Enter then accepts it."""
+    w = suggest_window
+    caret(w, 0)
+    w.doc_view.setFocus()
+    qtbot.keyClick(w.doc_view, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    first = min(s.start for s in w.suggestions.items)
+    assert w.article.map.from_qt(w.article.textCursor().position()) == first
+    assert w.article.hasFocus()
+    qtbot.keyClick(w.article, Qt.Key.Key_Return)
+    assert w.project.annotations("a")

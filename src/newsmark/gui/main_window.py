@@ -44,6 +44,7 @@ from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.shortcuts import keys, sequences
 from newsmark.gui.undo_actions import UndoRedo
 from newsmark.gui.widgets.article import ArticleView
+from newsmark.gui.widgets.document_list import DocumentListKeys
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.links import LinkOverlay
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
@@ -372,6 +373,8 @@ class MainWindow(QMainWindow):
         self.article.selectionChanged.connect(self.linker.update_actions)
         self.palette_widget.label_chosen.connect(lambda name: self.apply_label(name, all_occurrences=False))
         self.doc_view.selectionModel().currentRowChanged.connect(self._on_doc_view_row)
+        self.doc_keys = DocumentListKeys(self.doc_view, self.doc_model, self.doc_search)
+        self.doc_keys.article_wanted.connect(self.article.setFocus)
         self.doc_search.textChanged.connect(self._on_doc_filter)
         self.doc_status.currentTextChanged.connect(self._on_doc_filter)
         self.ann_choice.currentIndexChanged.connect(
@@ -419,7 +422,8 @@ class MainWindow(QMainWindow):
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
         self._select_doc_row()
-        self.article.setFocus()
+        if not self.doc_keys.keeps_focus():  # walking the list with the arrows: the focus stays there
+            self.article.setFocus()
         # the document's objects (20,000 annotations and their spans) are long-lived: kept out
         # of the collector's full passes, which otherwise stop the window 50-140 ms now and then
         gc.freeze()

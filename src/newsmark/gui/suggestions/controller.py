@@ -531,6 +531,7 @@ class Suggestions(QObject):
         # (which the status bar says rejects) would delete it when the suggestion lies inside it
         self.window.select_annotation(None, reveal=False)
         self.article.select_span(sug.start, sug.start)
+        self.article.setFocus()  # from the document list too: Enter and Backspace then act on it
         self.window.statusBar().showMessage(
             f"suggested {sug.label} ({sug.recommender}, score {sug.score:.2f}): Enter accepts, Backspace rejects",
             5000)
