@@ -188,3 +188,26 @@ def test_alt_n_from_the_document_list_goes_to_the_suggestion_in_the_article(qtbo
     assert w.article.hasFocus()
     qtbot.keyClick(w.article, Qt.Key.Key_Return)
     assert w.project.annotations("a")
+
+
+def test_a_name_before_a_possessive_is_tagged_without_it(qtbot: Any, window: Any) -> None:
+    """Found with Ctrl+F "China", Esc, Shift+g: the whole-word snap widened every match to
+    "China's" (and tagged only that one, the other "China"s no longer being the same text)."""
+    from newsmark.core.model import Document
+    from tests.gui.driving import select
+
+    text = ("On Tuesday a tribunal dismissed China's claims. China rejects it; the Philippines' "
+            "envoy and Mr O'Brien welcomed it, as did Panetta\u2019s office.")
+    window.project.add_document(Document(id="poss", text=text, title="Possessives"))
+    window.refresh_documents()
+    window.open_document("poss")
+    # "China" as Ctrl+F finds it, in "China's", then every occurrence of it
+    select(window, text.index("China"), text.index("China") + 5)
+    qtbot.keyClick(window.article, "g", Qt.KeyboardModifier.ShiftModifier)
+    tagged = sorted((a.start, a.text) for a in window.project.annotations("poss"))
+    assert [t for _s, t in tagged] == ["China", "China"]
+    # a part of a name is widened to the name, not to its possessive ending (’ or ')
+    for part, name, key in (("Panet", "Panetta", "p"), ("Philippi", "Philippines", "g"), ("O'Bri", "O'Brien", "p")):
+        select(window, text.index(part), text.index(part) + len(part))
+        qtbot.keyClick(window.article, key)
+        assert window.session.annotation(window.current).text == name
