@@ -211,3 +211,32 @@ def test_a_name_before_a_possessive_is_tagged_without_it(qtbot: Any, window: Any
         select(window, text.index(part), text.index(part) + len(part))
         qtbot.keyClick(window.article, key)
         assert window.session.annotation(window.current).text == name
+
+
+def test_the_suggestion_enter_would_accept_is_shown_filled(qtbot: Any, suggest_window: Any) -> None:  # noqa: F811
+    """After Alt+N the caret sat at the start of a dashed outline, among others (a speaker's, a
+    cue's): nothing showed which suggestion Enter would accept, and the status bar did not name it."""
+    from PySide6.QtWidgets import QApplication
+
+    w = suggest_window
+    text = w.session.document.text
+    overlay = w.suggestions.overlay
+    caret(w, text.index("without a deal"))  # plain text: no suggestion there
+    assert overlay.current is None
+    QApplication.processEvents()
+    before = w.article.viewport().grab().toImage()
+    qtbot.keyClick(w.article, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    sug = w.suggestions.at(w.article.map.from_qt(w.article.textCursor().position()))
+    assert sug is not None and overlay.current == sug.id
+    assert f"“{sug.head.text}”" in w.statusBar().currentMessage()
+    QApplication.processEvents()
+    after = w.article.viewport().grab().toImage()
+    head = overlay.rects(w.article.map.to_qt(sug.head.start), w.article.map.to_qt(sug.head.end))[0].toAlignedRect()
+    inside = [(x, y) for x in range(head.left() + 3, head.right() - 3, 2) for y in range(head.top() + 3, head.bottom() - 3, 2)]
+    changed = [p for p in inside if before.pixel(*p) != after.pixel(*p)]
+    assert len(changed) > len(inside) // 2  # filled, not only outlined
+    # Enter accepts that one; a caret moved off every suggestion fills none
+    qtbot.keyClick(w.article, Qt.Key.Key_Return)
+    assert any(a.label == sug.label and a.start == sug.head.start for a in w.project.annotations("a"))
+    caret(w, text.index("without a deal"))
+    assert overlay.current is None

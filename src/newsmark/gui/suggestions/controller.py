@@ -92,6 +92,7 @@ class Suggestions(QObject):
         self._viewport = self.article.viewport()
         self.article.installEventFilter(self)
         self._viewport.installEventFilter(self)
+        self.article.cursorPositionChanged.connect(self._mark_at_caret)
         self._actions()
         self.settings_changed()
         if self.enabled:  # started now, while the window is built: it is ready sooner
@@ -347,6 +348,12 @@ class Suggestions(QObject):
         self.overlay.change([s.id for s in gone], [
             (s.id, [(to_qt(sp.start), to_qt(sp.end), colours.get(sp.label, grey), i)
                     for i, sp in enumerate(s.spans) if sp.existing is None]) for s in came])
+        self._mark_at_caret()
+
+    def _mark_at_caret(self) -> None:
+        """Fill the suggestion at the caret: the one Enter accepts and Backspace rejects."""
+        sug = self.at(self._caret()) if len(self.ghosts) else None
+        self.overlay.set_current(sug.id if sug is not None else None)
 
     def recolour(self) -> None:
         """The labels' colours changed (light or dark): the ghosts drawn are drawn again in them
@@ -532,9 +539,11 @@ class Suggestions(QObject):
         self.window.select_annotation(None, reveal=False)
         self.article.select_span(sug.start, sug.start)
         self.article.setFocus()  # from the document list too: Enter and Backspace then act on it
+        what = " ".join(sug.head.text.split())
+        what = what if len(what) <= 40 else what[:39] + "…"
         self.window.statusBar().showMessage(
-            f"suggested {sug.label} ({sug.recommender}, score {sug.score:.2f}): Enter accepts, Backspace rejects",
-            5000)
+            f"suggested {sug.label} “{what}” ({sug.recommender}, score {sug.score:.2f}): Enter accepts, "
+            "Backspace rejects", 5000)
 
     # ------------------------------------------------------------ keys, clicks, tooltips
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
