@@ -240,3 +240,29 @@ def test_the_suggestion_enter_would_accept_is_shown_filled(qtbot: Any, suggest_w
     assert any(a.label == sug.label and a.start == sug.head.start for a in w.project.annotations("a"))
     caret(w, text.index("without a deal"))
     assert overlay.current is None
+
+
+def test_on_linux_words_are_moved_with_alt_page_keys_too(qtbot: Any, window: Any) -> None:
+    """Under a desktop that switches workspaces with Ctrl+Alt+←/→ (Openbox here; GNOME, Xfce,
+    Cinnamon) moving an annotation's start by a word took the annotator to an empty desktop:
+    Linux has Windows' Alt+PgUp/PgDn beside them."""
+    import sys
+
+    from newsmark.gui import shortcuts
+    from tests.gui.test_window import DOC, select_text
+
+    assert shortcuts.keys("start_word_left", "linux") == ["Ctrl+Alt+Left", "Alt+PgUp"]
+    if not sys.platform.startswith("linux"):
+        return  # the window below was built with this system's keys
+    text = window.session.document.text
+    select_text(window, "contractors have")
+    window.apply_label("ORG")
+    ann_id = window.current
+    alt = Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(window.article, Qt.Key.Key_PageUp, alt)
+    a = window.project.annotation(DOC, ann_id)
+    assert a.text == "Private contractors have" and a.start == text.index("Private contractors")
+    qtbot.keyClick(window.article, Qt.Key.Key_PageUp, alt | Qt.KeyboardModifier.ShiftModifier)
+    assert window.project.annotation(DOC, ann_id).text == "Private contractors"
+    qtbot.keyClick(window.article, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | alt)  # still there
+    assert window.project.annotation(DOC, ann_id).text == "contractors"
