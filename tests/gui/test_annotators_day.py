@@ -266,3 +266,24 @@ def test_on_linux_words_are_moved_with_alt_page_keys_too(qtbot: Any, window: Any
     assert window.project.annotation(DOC, ann_id).text == "Private contractors"
     qtbot.keyClick(window.article, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | alt)  # still there
     assert window.project.annotation(DOC, ann_id).text == "contractors"
+
+
+def test_the_search_below_the_article_leaves_the_side_lists_their_height(qtbot: Any, window: Any) -> None:
+    """Ctrl+Shift+F opened the search across the whole window's width: the annotation list was
+    squeezed to three rows and the document list lost half its rows while searching."""
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: window.width() == 1600)
+    QApplication.processEvents()
+    before = (window.ann_view.viewport().height(), window.doc_view.viewport().height())
+    qtbot.keyClick(window.article, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dock = window.corpus.docks["search"]
+    qtbot.waitUntil(dock.isVisible)
+    QApplication.processEvents()
+    after = (window.ann_view.viewport().height(), window.doc_view.viewport().height())
+    assert after[0] >= before[0] - 4 and after[1] >= before[1] - 4, (before, after)
+    # below the article, between the side columns, and tall enough to read the hits
+    assert dock.geometry().left() >= window.doc_dock.geometry().right()
+    assert dock.geometry().right() <= window.ann_dock.geometry().left()
+    assert dock.height() >= window.height() // 4

@@ -219,6 +219,11 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Vertical)
         self.resizeDocks([self.doc_dock, self.quotes_dock], [420, 400], Qt.Orientation.Vertical)
         self.resizeDocks([self.doc_dock, self.ann_dock], [380, 400], Qt.Orientation.Horizontal)
+        # the corpus views opened below the article (search, entities…) sit between the side
+        # columns, as an IDE's panel does: the annotation and document lists keep their height
+        # (spanning the window, the search squeezed the annotation list to three rows)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.statusBar().showMessage("Select text and press a label's key; F1 lists every shortcut.")
         self.resize(1400, 900)
 
