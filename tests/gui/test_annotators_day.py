@@ -287,3 +287,25 @@ def test_the_search_below_the_article_leaves_the_side_lists_their_height(qtbot: 
     assert dock.geometry().left() >= window.doc_dock.geometry().right()
     assert dock.geometry().right() <= window.ann_dock.geometry().left()
     assert dock.height() >= window.height() // 4
+
+
+def test_the_quotes_panel_is_walked_with_the_arrows_and_the_article_follows(qtbot: Any, window: Any) -> None:
+    """↓ in the Quotes panel moved its row only: the article kept the quote clicked before
+    selected, and the next key (Ctrl+Shift+D, Del) acted on that one, not on the row shown."""
+    from tests.gui.test_lists_and_quotes import click_item
+
+    tree = window.quotes_panel.tree
+    qtbot.waitUntil(lambda: window.quotes_panel.quote_count() == 5)
+    panetta = tree.topLevelItem(0)
+    click_item(qtbot, tree, panetta.child(0))
+    first = window.session.annotation(window.current)
+    assert first.label == "QUOTE" and first.text.startswith("any US troops")
+    qtbot.keyClick(tree, Qt.Key.Key_Down)
+    second = window.session.annotation(window.current)
+    assert second.label == "QUOTE" and second.text.startswith("we protect and provide")
+    assert tree.hasFocus() and tree.currentItem() is panetta.child(1)
+    assert window.attr_editor.annotation.id == second.id
+    qtbot.keyClick(tree, Qt.Key.Key_Down)
+    assert window.session.annotation(window.current).text.startswith("I can say very clearly")
+    qtbot.keyClick(tree, Qt.Key.Key_Up)
+    assert window.current == second.id and tree.hasFocus()
