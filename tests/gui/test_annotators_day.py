@@ -309,3 +309,23 @@ def test_the_quotes_panel_is_walked_with_the_arrows_and_the_article_follows(qtbo
     assert window.session.annotation(window.current).text.startswith("I can say very clearly")
     qtbot.keyClick(tree, Qt.Key.Key_Up)
     assert window.current == second.id and tree.hasFocus()
+
+
+def test_the_annotation_list_is_walked_with_the_arrows_and_the_article_follows(qtbot: Any, window: Any) -> None:
+    """↓ in the annotation list moved its row only: the selected annotation (and what Del, a
+    label's key or Alt+← act on) stayed the one clicked before."""
+    view = window.ann_view
+    first = window.ann_filter.index(0, 1)
+    view.scrollTo(first)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(first).center())
+    a = window.session.annotation(window.current)
+    assert a.id == window.ann_filter.data(first, Qt.ItemDataRole.UserRole)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    b = window.session.annotation(window.current)
+    assert b.id == window.ann_filter.data(window.ann_filter.index(1, 1), Qt.ItemDataRole.UserRole) != a.id
+    assert view.hasFocus()
+    assert window.attr_editor.annotation.id == b.id
+    # the key acts on it: Del deletes the annotation reached, not the one clicked
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    ids = {x.id for x in window.project.annotations(window.doc_id)}
+    assert a.id in ids and b.id not in ids

@@ -390,6 +390,9 @@ class MainWindow(QMainWindow):
         self.ann_choice.currentIndexChanged.connect(lambda _i: self._show_current_in_list())
         self.quotes_panel.quote_chosen.connect(self.select_annotation)
         self.ann_view.activated.connect(self._on_ann_view_clicked)
+        # walked with the arrow keys, the annotation reached is selected, as a click selects it
+        self.ann_view.selectionModel().currentRowChanged.connect(
+            lambda index, _prev: self._on_ann_view_clicked(index) if self.ann_view.hasFocus() else None)
         self.attr_editor.attributes_edited.connect(self._on_attributes_edited)
         self.attr_editor.note_edited.connect(self._on_note_edited)
         self.relation_panel.remove_requested.connect(self._remove_relation)
