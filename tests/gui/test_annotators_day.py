@@ -329,3 +329,24 @@ def test_the_annotation_list_is_walked_with_the_arrows_and_the_article_follows(q
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     ids = {x.id for x in window.project.annotations(window.doc_id)}
     assert a.id in ids and b.id not in ids
+
+
+def test_the_shortcut_list_shows_the_keys_of_an_ordinary_keyboard(qtbot: Any, window: Any) -> None:
+    """F1 listed Qt's special-keyboard keys beside the real ones, read as words of the action:
+    "Ctrl+Z, F14, Undo", "Ctrl+F, Find", "Ctrl+Q, Exit"."""
+    from PySide6.QtGui import QKeySequence, QTextTable
+    from PySide6.QtWidgets import QTextBrowser
+
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    doc = window.help_dialog.findChild(QTextBrowser).document()
+    window.help_dialog.close()
+    table = next(f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable))
+    rows = {table.cellAt(r, 1).firstCursorPosition().block().text(): table.cellAt(r, 0).firstCursorPosition().block().text()
+            for r in range(table.rows())}
+    assert rows["Undo"].startswith("Ctrl+Z")
+    special = {"F13", "F14", "Undo", "Redo", "Find", "Exit", "Help", "Zoom In", "Zoom Out"}
+    for name, keys in rows.items():
+        assert not special & {k.strip() for k in keys.split(",")}, (name, keys)
+    # every key an action has on an ordinary keyboard is still listed
+    undo = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in window.undo_redo.undo_action.shortcuts()]
+    assert [k.strip() for k in rows["Undo"].split(",")] == [k for k in undo if k not in special]

@@ -41,7 +41,7 @@ from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListMode
 from newsmark.gui.models.documents import DocumentListModel, status_column_width
 from newsmark.gui.models.session import Session
 from newsmark.gui.plain import escape, plain_label
-from newsmark.gui.shortcuts import keys, sequences
+from newsmark.gui.shortcuts import keys, readable, sequences
 from newsmark.gui.undo_actions import UndoRedo
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.document_list import DocumentListKeys
@@ -892,7 +892,7 @@ class MainWindow(QMainWindow):
         rows = [f"<tr><td><b>{escape(lab.shortcut)}</b></td><td>tag the selection as {escape(lab.name)}; "
                 f"Shift+{escape(lab.shortcut)}: every occurrence</td></tr>" for lab in self.schema.labels if lab.shortcut]
         for action in self.actions():
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            keys = readable(action.shortcuts())
             if keys:
                 name = action.property("help_text") or action.text().replace("&", "")
                 rows.append(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(str(name))}</td></tr>")

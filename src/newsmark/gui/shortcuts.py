@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 # An action's keys: "*" for every platform, or per sys.platform value with "*" the rest
@@ -61,3 +62,15 @@ def sequences(action: str) -> list[QKeySequence]:
                 out.append(seq)
         return out
     return [QKeySequence(s) for s in keys(action)]
+
+
+def readable(seqs: list[QKeySequence]) -> str:
+    """An action's keys as the shortcut list shows them: those of an ordinary keyboard only.
+    Qt's standard keys add the keys of special keyboards on X11 (F14, Undo, Find, Exit, Zoom
+    In, Help), which read as words of the action: "Ctrl+Z, F14, Undo"."""
+    shown = []
+    for seq in seqs:
+        keys = [seq[i].key().value for i in range(seq.count())]  # type: ignore[index]
+        if all(k < 0x01000000 or k <= Qt.Key.Key_F12.value for k in keys):
+            shown.append(seq.toString(QKeySequence.SequenceFormat.NativeText))
+    return ", ".join(shown)
