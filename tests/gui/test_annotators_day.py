@@ -350,3 +350,31 @@ def test_the_shortcut_list_shows_the_keys_of_an_ordinary_keyboard(qtbot: Any, wi
     # every key an action has on an ordinary keyboard is still listed
     undo = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in window.undo_redo.undo_action.shortcuts()]
     assert [k.strip() for k in rows["Undo"].split(",")] == [k for k in undo if k not in special]
+
+
+def test_f2_types_in_the_annotations_fields_and_esc_comes_back_to_the_article(qtbot: Any, window: Any) -> None:
+    """No key reached the selected annotation's fields (Tab went to the document filter), and
+    Esc in a field let go of the annotation, leaving the focus in a field no longer shown."""
+    dispute = next(a for a in window.session.document.annotations if a.label == "DISPUTE")
+    window.select_annotation(dispute.id)
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_F2)
+    proposition = window.attr_editor.fields["proposition"][1]
+    assert proposition.hasFocus()
+    qtbot.keyClicks(proposition, "Immunity for US troops after 2011")
+    qtbot.keyClick(proposition, Qt.Key.Key_Escape)
+    assert window.article.hasFocus() and window.current == dispute.id  # still selected
+    assert window.project.annotation(window.doc_id, dispute.id).attributes["proposition"] == \
+        "Immunity for US troops after 2011"
+    # Enter in the note stores it and comes back too; then Esc lets go of the annotation
+    qtbot.keyClick(window.article, Qt.Key.Key_F2)
+    note = window.attr_editor.note
+    note.setFocus()
+    qtbot.keyClicks(note, "check the parties")
+    qtbot.keyClick(note, Qt.Key.Key_Return)
+    assert window.article.hasFocus() and window.project.annotation(window.doc_id, dispute.id).note == "check the parties"
+    qtbot.keyClick(window.article, Qt.Key.Key_Escape)
+    assert window.current is None
+    # F2 with nothing selected says what to do
+    qtbot.keyClick(window.article, Qt.Key.Key_F2)
+    assert window.article.hasFocus() and "Select an annotation" in window.statusBar().currentMessage()

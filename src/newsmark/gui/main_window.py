@@ -325,6 +325,8 @@ class MainWindow(QMainWindow):
         self._action(m, "Next annotation", lambda: self.step_annotation(+1), "Ctrl+]")
         self._action(m, "Previous annotation", lambda: self.step_annotation(-1), "Ctrl+[")
         self._action(m, "Clear selection", self.clear_current, "Esc")
+        self._action(m, "Edit the annotation's attributes", self.edit_attributes, "F2",
+                     "Type in the selected annotation's fields; Esc or Enter goes back to the article")
 
         m = bar.addMenu("&Document")
         self._action(m, "&Next document", lambda: self.step_document(+1), ["Ctrl+PgDown", "Alt+Down"])
@@ -395,6 +397,7 @@ class MainWindow(QMainWindow):
             lambda index, _prev: self._on_ann_view_clicked(index) if self.ann_view.hasFocus() else None)
         self.attr_editor.attributes_edited.connect(self._on_attributes_edited)
         self.attr_editor.note_edited.connect(self._on_note_edited)
+        self.attr_editor.editing_left.connect(self.article.setFocus)
         self.relation_panel.remove_requested.connect(self._remove_relation)
         self.relation_panel.speaker_requested.connect(self.attribute_speaker)
         self.relation_panel.cue_requested.connect(self.mark_cue)
@@ -751,6 +754,10 @@ class MainWindow(QMainWindow):
             self.ann_view.scrollTo(proxy)
         else:
             self.ann_view.selectionModel().clear()
+
+    def edit_attributes(self) -> None:
+        if not self.attr_editor.focus_first():
+            self.statusBar().showMessage("Select an annotation first (click it, or Ctrl+] / Ctrl+[)", 5000)
 
     def clear_current(self) -> None:
         if self.find_bar.isVisible():
