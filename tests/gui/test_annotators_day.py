@@ -378,3 +378,41 @@ def test_f2_types_in_the_annotations_fields_and_esc_comes_back_to_the_article(qt
     # F2 with nothing selected says what to do
     qtbot.keyClick(window.article, Qt.Key.Key_F2)
     assert window.article.hasFocus() and "Select an annotation" in window.statusBar().currentMessage()
+
+
+def test_the_speaker_and_stance_dialogs_open_beside_the_quote_not_over_it(qtbot: Any, window: Any) -> None:
+    """Centred on the window, the dialogs opened over the middle of the article: over the quote
+    they ask about, which the annotator reads to answer."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from newsmark.gui.dialogs.placement import span_rect
+    from tests.gui.driving import User
+
+    art = window.article
+    QApplication.processEvents()
+    # the quote in the middle of the window, where a centred dialog lands
+    middle = window.geometry().center().y()
+
+    def off_middle(a: Any) -> int:
+        rect = span_rect(art, a.start, a.end)
+        return abs(rect.center().y() - middle) if rect is not None else 10**6
+
+    quote = min((a for a in window.session.document.annotations if a.label == "QUOTE"), key=off_middle)
+    assert off_middle(quote) < 60
+    window.select_annotation(quote.id, reveal=False)
+    user = User(qtbot, window)
+    seen: list[tuple[QRect, QRect]] = []
+
+    def where(dialog: Any) -> None:
+        span = span_rect(art, quote.start, quote.end)
+        assert span is not None
+        seen.append((dialog.frameGeometry(), span))
+
+    user.in_next_dialog((Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier), check=where)
+    user.key((Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
+    user.in_next_dialog((Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier), check=where)
+    user.key((Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
+    assert len(seen) == 2
+    for dialog, span in seen:
+        assert not dialog.intersects(span), (dialog, span)
