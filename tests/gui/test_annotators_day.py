@@ -416,3 +416,28 @@ def test_the_speaker_and_stance_dialogs_open_beside_the_quote_not_over_it(qtbot:
     assert len(seen) == 2
     for dialog, span in seen:
         assert not dialog.intersects(span), (dialog, span)
+
+
+def test_undo_of_an_edit_in_another_document_opens_that_document(qtbot: Any, window: Any,
+                                                                 sample_project: Any) -> None:
+    """Tag in one article, Ctrl+PgDn, Ctrl+Z: the tag was taken away in the article no longer
+    shown, out of sight, and the document list went on counting it."""
+    from tests.gui.test_window import DOC, select_text
+
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    count = window.doc_model.data(window.doc_model.index(window.doc_model.view_row(DOC), 2))
+    select_text(window, "Private contractors")
+    qtbot.keyClick(window.article, "o")
+    tagged = window.current
+    qtbot.keyClick(window.article, Qt.Key.Key_PageDown, ctrl)
+    assert window.doc_id == "second"
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, ctrl)
+    assert window.doc_id == DOC  # opened where the edit is undone
+    assert tagged not in {a.id for a in sample_project.annotations(DOC)}
+    assert window.doc_model.data(window.doc_model.index(window.doc_model.view_row(DOC), 2)) == count
+    assert window.ann_model.rowCount() == int(count)
+    # and redone there too, from elsewhere
+    window.open_document("second")
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert window.doc_id == DOC and tagged in {a.id for a in sample_project.annotations(DOC)}
+    assert window.session.annotation(tagged) is not None

@@ -5,14 +5,18 @@ suggestion) selects, when redone, the last one it adds (Session.annotation_added
 new annotation): Ctrl+Shift+Z after Ctrl+Z left the speaker selected instead of the quote, and
 the next key acted on the speaker.  So a redo selects again what was selected when the step was
 undone, the selection the annotator had with the step done.  An undo keeps the window's own
-choice (what the step's undo brings back or takes away)."""
+choice (what the step's undo brings back or takes away).
+
+The stack is the window's, across documents: a step made in another document than the one open
+(tag in one article, Ctrl+PgDn, Ctrl+Z) was undone out of sight, and the document list kept its
+old count.  Its document is opened first, so the annotator sees what goes or comes back."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QUndoCommand
 
 if TYPE_CHECKING:
     from newsmark.gui.main_window import MainWindow
@@ -44,10 +48,29 @@ class UndoRedo(QObject):
     def _text(verb: str, step: str) -> str:
         return f"{verb} {step}" if step else verb
 
+    def _document_of(self, command: QUndoCommand | None) -> str | None:
+        """The document a step edits (a macro's: its first child's with one), if any."""
+        if command is None:
+            return None
+        doc_id = getattr(command, "doc_id", None)
+        if isinstance(doc_id, str):
+            return doc_id
+        for i in range(command.childCount()):
+            found = self._document_of(command.child(i))
+            if found is not None:
+                return found
+        return None
+
+    def _open_document_of(self, step: int) -> None:
+        doc_id = self._document_of(self.stack.command(step))
+        if doc_id is not None and doc_id != self.w.doc_id and doc_id in self.w.doc_model.row_of:
+            self.w.open_document(doc_id)
+
     def undo(self) -> None:
         if not self.stack.canUndo():
             return
         step = self.stack.index() - 1
+        self._open_document_of(step)
         current = self.w.current
         self._moving = True
         try:
@@ -61,6 +84,7 @@ class UndoRedo(QObject):
         if not self.stack.canRedo():
             return
         step = self.stack.index()
+        self._open_document_of(step)
         self._moving = True
         try:
             self.stack.redo()
