@@ -441,3 +441,34 @@ def test_undo_of_an_edit_in_another_document_opens_that_document(qtbot: Any, win
     qtbot.keyClick(window.article, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
     assert window.doc_id == DOC and tagged in {a.id for a in sample_project.annotations(DOC)}
     assert window.session.annotation(tagged) is not None
+
+
+def test_the_import_dialog_opens_where_the_last_import_was_chosen(qtbot: Any, window: Any, tmp_path: Any,
+                                                                 monkeypatch: Any) -> None:
+    """Ctrl+I opened in the folder the program was started from every time: the annotator
+    walked down to the articles' folder again for each import.  (The system's file dialog is
+    answered by a stand-in that notes the folder it opens in.)"""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    home = tmp_path / "home"
+    articles = home / "news" / "2026-12"
+    articles.mkdir(parents=True)
+    (articles / "one.txt").write_text("One\n\nThe minister said nothing at all.", encoding="utf-8")
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: home))
+    monkeypatch.chdir(tmp_path)
+    opened_in: list[str] = []
+    answers = [[str(articles / "one.txt")], []]
+
+    def get_open_file_names(_parent: Any, _caption: str = "", folder: str = "", _filter: str = "") -> Any:
+        opened_in.append(folder)
+        return answers.pop(0), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(get_open_file_names))
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "one" in window.doc_model.row_of, timeout=10000)
+    qtbot.waitUntil(lambda: window._transfer[0].isFinished(), timeout=10000)
+    qtbot.keyClick(window.article, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert [Path(p) for p in opened_in] == [home, articles]
