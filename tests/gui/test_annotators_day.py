@@ -174,6 +174,13 @@ def test_the_document_list_is_walked_with_the_arrows_and_enter_goes_to_the_artic
     qtbot.keyClicks(window.doc_search, "Second")
     qtbot.keyClick(window.doc_search, Qt.Key.Key_Return)
     assert window.doc_id == "second" and window.article.hasFocus()
+    # a click on a row opens its document in the article, as before (a letter typed in the
+    # list would search the titles and open another document)
+    window.doc_search.clear()
+    view.setFocus()
+    row = window.doc_model.view_row(order[0])
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(window.doc_model.index(row, 0)).center())
+    assert window.doc_id == order[0] and window.article.hasFocus()
 
 
 def test_alt_n_from_the_document_list_goes_to_the_suggestion_in_the_article(qtbot: Any, suggest_window: Any) -> None:  # noqa: F811

@@ -9,6 +9,8 @@ the first document it shows (or the one open, if shown) in the article."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QTableView
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import QLineEdit, QTableView
 from newsmark.gui.models.documents import DocumentListModel
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_MOVES = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 
 
 class DocumentListKeys(QObject):
@@ -26,12 +29,16 @@ class DocumentListKeys(QObject):
     def __init__(self, view: QTableView, model: DocumentListModel, filter_edit: QLineEdit) -> None:
         super().__init__(view)
         self.view, self.model, self.filter_edit = view, model, filter_edit
+        self._walking = False  # a key that moves in the list is being handled now
         view.installEventFilter(self)
         filter_edit.installEventFilter(self)
 
     def keeps_focus(self) -> bool:
-        """Whether a document opened now leaves the focus where it is (in the list)."""
-        return self.view.hasFocus()
+        """Whether a document opened now leaves the focus where it is: in the list, walked with
+        the keys.  A click on a row still takes the focus to the article (a letter typed in the
+        list would search its titles and open another document)."""
+        return self._walking and self.view.hasFocus()
+
 
     def go_to(self, row: int) -> None:
         """Make ``row`` the current one (which opens its document)."""
@@ -57,8 +64,7 @@ class DocumentListKeys(QObject):
         key = event.key()
         if obj is self.filter_edit:
             if key == Qt.Key.Key_Down and self.model.rowCount():
-                self.view.setFocus()
-                self.go_to(self._shown_row())
+                self._walk(self._enter_list)
                 return True
             if key in _ENTER and self.model.rowCount():
                 self.go_to(self._shown_row())
@@ -70,9 +76,24 @@ class DocumentListKeys(QObject):
                 self.article_wanted.emit()
                 return True
             if key == Qt.Key.Key_Home:
-                self.go_to(0)
+                self._walk(lambda: self.go_to(0))
                 return True
             if key == Qt.Key.Key_End:
-                self.go_to(self.model.rowCount() - 1)
+                self._walk(lambda: self.go_to(self.model.rowCount() - 1))
+                return True
+            if key in _MOVES:  # the view's own move, the document it reaches opened meanwhile
+                self._walk(lambda: self.view.keyPressEvent(event))
                 return True
         return False
+
+    def _enter_list(self) -> None:
+        # the focus alone makes the view choose a current row, which opens its document
+        self.view.setFocus()
+        self.go_to(self._shown_row())
+
+    def _walk(self, move: Callable[[], object]) -> None:
+        self._walking = True
+        try:
+            move()
+        finally:
+            self._walking = False
