@@ -24,6 +24,7 @@ from newsmark.core.model import Annotation, Label
 from newsmark.core.schema import label_matches
 from newsmark.corpus.entities import Canon
 from newsmark.gui import commands as cmd
+from newsmark.gui.dialogs.placement import place_beside
 from newsmark.suggest.quotes import attribution_around
 
 if TYPE_CHECKING:
@@ -169,6 +170,7 @@ class Linker:
                 if found is not None and (found.ann_id is None or found.ann_id not in taken):
                     proposal = found
         dialog = SpeakerDialog(quote.text, choices, proposal, self.w)
+        place_beside(dialog, self.w.article, quote.start, quote.end)  # not over the quote it asks about
         accepted = dialog.exec()
         self.w.activateWindow()  # the keys go back to the article (not left to the window manager)
         if not accepted:
@@ -323,6 +325,7 @@ class Linker:
         now = {r.to_id: str(r.attributes.get("value", "")) for r in self.w.session.relations_of(source.id)
                if r.type == "stance" and r.from_id == source.id}
         dialog = StanceDialog(source, disputes, values, self.w, now)
+        place_beside(dialog, self.w.article, source.start, source.end)
         accepted = dialog.exec()
         self.w.activateWindow()
         if accepted and dialog.value is not None:

@@ -41,8 +41,10 @@ from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListMode
 from newsmark.gui.models.documents import DocumentListModel, status_column_width
 from newsmark.gui.models.session import Session
 from newsmark.gui.plain import escape, plain_label
-from newsmark.gui.shortcuts import keys, sequences
+from newsmark.gui.shortcuts import keys, readable, sequences
+from newsmark.gui.undo_actions import UndoRedo
 from newsmark.gui.widgets.article import ArticleView
+from newsmark.gui.widgets.document_list import DocumentListKeys
 from newsmark.gui.widgets.find_bar import MAX_SHOWN, FindBar, next_match
 from newsmark.gui.widgets.links import LinkOverlay
 from newsmark.gui.widgets.panels import AttributeEditor, LabelPalette, RelationPanel
@@ -217,6 +219,11 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Vertical)
         self.resizeDocks([self.doc_dock, self.quotes_dock], [420, 400], Qt.Orientation.Vertical)
         self.resizeDocks([self.doc_dock, self.ann_dock], [380, 400], Qt.Orientation.Horizontal)
+        # the corpus views opened below the article (search, entities…) sit between the side
+        # columns, as an IDE's panel does: the annotation and document lists keep their height
+        # (spanning the window, the search squeezed the annotation list to three rows)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.statusBar().showMessage("Select text and press a label's key; F1 lists every shortcut.")
         self.resize(1400, 900)
 
@@ -270,9 +277,9 @@ class MainWindow(QMainWindow):
         self._action(m, "&Quit", self.close, sequences("quit"))
 
         m = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_redo = UndoRedo(self)  # a redo selects again what was selected when undone
+        undo, redo = self.undo_redo.undo_action, self.undo_redo.redo_action
         undo.setShortcuts(sequences("undo"))
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts(sequences("redo"))
         for a, name in ((undo, "Undo"), (redo, "Redo")):
             a.setProperty("help_text", name)  # their text names the edit: the shortcut list must not
@@ -318,6 +325,8 @@ class MainWindow(QMainWindow):
         self._action(m, "Next annotation", lambda: self.step_annotation(+1), "Ctrl+]")
         self._action(m, "Previous annotation", lambda: self.step_annotation(-1), "Ctrl+[")
         self._action(m, "Clear selection", self.clear_current, "Esc")
+        self._action(m, "Edit the annotation's attributes", self.edit_attributes, "F2",
+                     "Type in the selected annotation's fields; Esc or Enter goes back to the article")
 
         m = bar.addMenu("&Document")
         self._action(m, "&Next document", lambda: self.step_document(+1), ["Ctrl+PgDown", "Alt+Down"])
@@ -371,6 +380,8 @@ class MainWindow(QMainWindow):
         self.article.selectionChanged.connect(self.linker.update_actions)
         self.palette_widget.label_chosen.connect(lambda name: self.apply_label(name, all_occurrences=False))
         self.doc_view.selectionModel().currentRowChanged.connect(self._on_doc_view_row)
+        self.doc_keys = DocumentListKeys(self.doc_view, self.doc_model, self.doc_search)
+        self.doc_keys.article_wanted.connect(self.article.setFocus)
         self.doc_search.textChanged.connect(self._on_doc_filter)
         self.doc_status.currentTextChanged.connect(self._on_doc_filter)
         self.ann_choice.currentIndexChanged.connect(
@@ -381,8 +392,12 @@ class MainWindow(QMainWindow):
         self.ann_choice.currentIndexChanged.connect(lambda _i: self._show_current_in_list())
         self.quotes_panel.quote_chosen.connect(self.select_annotation)
         self.ann_view.activated.connect(self._on_ann_view_clicked)
+        # walked with the arrow keys, the annotation reached is selected, as a click selects it
+        self.ann_view.selectionModel().currentRowChanged.connect(
+            lambda index, _prev: self._on_ann_view_clicked(index) if self.ann_view.hasFocus() else None)
         self.attr_editor.attributes_edited.connect(self._on_attributes_edited)
         self.attr_editor.note_edited.connect(self._on_note_edited)
+        self.attr_editor.editing_left.connect(self.article.setFocus)
         self.relation_panel.remove_requested.connect(self._remove_relation)
         self.relation_panel.speaker_requested.connect(self.attribute_speaker)
         self.relation_panel.cue_requested.connect(self.mark_cue)
@@ -418,7 +433,8 @@ class MainWindow(QMainWindow):
         self._refresh_detail()
         self.settings.setValue(f"last_document/{self.project.path}", doc_id)
         self._select_doc_row()
-        self.article.setFocus()
+        if not self.doc_keys.keeps_focus():  # walking the list with the arrows: the focus stays there
+            self.article.setFocus()
         # the document's objects (20,000 annotations and their spans) are long-lived: kept out
         # of the collector's full passes, which otherwise stop the window 50-140 ms now and then
         gc.freeze()
@@ -739,6 +755,10 @@ class MainWindow(QMainWindow):
         else:
             self.ann_view.selectionModel().clear()
 
+    def edit_attributes(self) -> None:
+        if not self.attr_editor.focus_first():
+            self.statusBar().showMessage("Select an annotation first (click it, or Ctrl+] / Ctrl+[)", 5000)
+
     def clear_current(self) -> None:
         if self.find_bar.isVisible():
             self.find_bar.close_bar()
@@ -879,7 +899,7 @@ class MainWindow(QMainWindow):
         rows = [f"<tr><td><b>{escape(lab.shortcut)}</b></td><td>tag the selection as {escape(lab.name)}; "
                 f"Shift+{escape(lab.shortcut)}: every occurrence</td></tr>" for lab in self.schema.labels if lab.shortcut]
         for action in self.actions():
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            keys = readable(action.shortcuts())
             if keys:
                 name = action.property("help_text") or action.text().replace("&", "")
                 rows.append(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(str(name))}</td></tr>")
@@ -985,6 +1005,7 @@ class MainWindow(QMainWindow):
                 grey = QColor("gray")
                 self.article.highlighter.colours = {a.id: self.colours.get(a.label, grey) for a in doc.annotations}
             self.article.recolour()
+            self.suggestions.recolour()
             self.palette_widget.set_labels(self.schema.labels, self.colours)
             self.doc_model.dark = self._dark()
             self.ann_view.viewport().update()

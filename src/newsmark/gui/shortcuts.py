@@ -6,7 +6,9 @@ macOS, F1 or ⌘? for help...), and platform-right keys where a choice collides 
 - "Snap selections to words" was Ctrl+W, which is Close on every system (⌘W closes the window
   on macOS, Ctrl+W on Windows and Linux): Ctrl+B (⌘B), "word boundaries".
 - Moving an annotation's start or end by a word was Ctrl+Alt+arrows, which rotate the screen on
-  many Windows laptops (Intel's graphics hotkeys): Alt+PgUp/PgDown there.
+  many Windows laptops (Intel's graphics hotkeys): Alt+PgUp/PgDown there.  On Linux many
+  desktops switch workspaces with them (GNOME, Xfce, Cinnamon, Openbox: the window never sees
+  the key and the annotator lands on an empty desktop): Alt+PgUp/PgDown too, beside them.
 
 In the key strings "Ctrl" is ⌘ on macOS (Qt's convention) and "Meta" the Control key.
 """
@@ -15,15 +17,18 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 # An action's keys: "*" for every platform, or per sys.platform value with "*" the rest
 KEYS: dict[str, dict[str, list[str]]] = {
     "snap": {"*": ["Ctrl+B"]},
-    "start_word_left": {"win32": ["Alt+PgUp"], "*": ["Ctrl+Alt+Left"]},
-    "start_word_right": {"win32": ["Alt+PgDown"], "*": ["Ctrl+Alt+Right"]},
-    "end_word_left": {"win32": ["Alt+Shift+PgUp"], "*": ["Ctrl+Alt+Shift+Left"]},
-    "end_word_right": {"win32": ["Alt+Shift+PgDown"], "*": ["Ctrl+Alt+Shift+Right"]},
+    "start_word_left": {"win32": ["Alt+PgUp"], "linux": ["Ctrl+Alt+Left", "Alt+PgUp"], "*": ["Ctrl+Alt+Left"]},
+    "start_word_right": {"win32": ["Alt+PgDown"], "linux": ["Ctrl+Alt+Right", "Alt+PgDown"], "*": ["Ctrl+Alt+Right"]},
+    "end_word_left": {"win32": ["Alt+Shift+PgUp"], "linux": ["Ctrl+Alt+Shift+Left", "Alt+Shift+PgUp"],
+                      "*": ["Ctrl+Alt+Shift+Left"]},
+    "end_word_right": {"win32": ["Alt+Shift+PgDown"], "linux": ["Ctrl+Alt+Shift+Right", "Alt+Shift+PgDown"],
+                       "*": ["Ctrl+Alt+Shift+Right"]},
 }
 # Qt's standard keys (the platform's own), with Newsmark's extra ones after them
 STANDARD: dict[str, tuple[QKeySequence.StandardKey, list[str]]] = {
@@ -57,3 +62,15 @@ def sequences(action: str) -> list[QKeySequence]:
                 out.append(seq)
         return out
     return [QKeySequence(s) for s in keys(action)]
+
+
+def readable(seqs: list[QKeySequence]) -> str:
+    """An action's keys as the shortcut list shows them: those of an ordinary keyboard only.
+    Qt's standard keys add the keys of special keyboards on X11 (F14, Undo, Find, Exit, Zoom
+    In, Help), which read as words of the action: "Ctrl+Z, F14, Undo"."""
+    shown = []
+    for seq in seqs:
+        keys = [seq[i].key().value for i in range(seq.count())]  # type: ignore[index]
+        if all(k < 0x01000000 or k <= Qt.Key.Key_F12.value for k in keys):
+            shown.append(seq.toString(QKeySequence.SequenceFormat.NativeText))
+    return ", ".join(shown)

@@ -47,7 +47,7 @@ class StanceDialog(QDialog):
         self.keys = value_keys(values)
         layout = QVBoxLayout(self)
         head = QLabel(f"Stance of {source.label} “{_short(source.text, 60)}” on"
-                      + (":" if len(disputes) > 1 else f" “{_short(self._name(disputes[0]))}”:"))
+                      + (":" if len(disputes) > 1 else f" {self._quoted(disputes[0])}:"))
         head.setWordWrap(True)
         layout.addWidget(head)
         self.list = QListWidget()
@@ -81,6 +81,13 @@ class StanceDialog(QDialog):
     def _name(d: Annotation) -> str:
         prop = d.attributes.get("proposition")
         return _short(str(prop)) if prop else f"“{_short(d.text)}”"
+
+    @classmethod
+    def _quoted(cls, d: Annotation) -> str:
+        """The point in quotation marks once (a point without a proposition is named by its
+        text, already quoted: it read ““…””)."""
+        name = cls._name(d)
+        return f"“{name}”" if d.attributes.get("proposition") else name
 
     def dispute(self) -> Annotation | None:
         row = self.list.currentRow()

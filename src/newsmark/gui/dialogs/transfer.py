@@ -123,14 +123,20 @@ def notice(window: MainWindow, title: str, text: str, warning: bool = False) -> 
 
 def run_import(window: MainWindow, folder: bool, paths: list[Path] | None = None) -> Worker | None:
     if paths is None:
+        # where the last import was chosen (the dialog opened in the folder the program was
+        # started from, each time, however deep the articles were): else the home folder
+        last = str(window.settings.value("last_import_folder", "") or "")
+        start = last if last and Path(last).is_dir() else str(Path.home())
         if folder:
-            chosen = QFileDialog.getExistingDirectory(window, "Import a folder of articles")
+            chosen = QFileDialog.getExistingDirectory(window, "Import a folder of articles", start)
             paths = [Path(chosen)] if chosen else []
         else:
             chosen_files, _ = QFileDialog.getOpenFileNames(
-                window, "Import articles", "", "Articles and annotations (*.html *.htm *.txt *.md *.jsonl "
+                window, "Import articles", start, "Articles and annotations (*.html *.htm *.txt *.md *.jsonl "
                 "*.json *.csv *.tsv *.conll *.iob *.bio *.ann);;All files (*)")
             paths = [Path(f) for f in chosen_files]
+        if paths:
+            window.settings.setValue("last_import_folder", str(paths[0] if folder else paths[0].parent))
     if not paths:
         return None
     from newsmark.ingest.batch import expand, import_paths

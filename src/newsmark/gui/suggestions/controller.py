@@ -92,6 +92,7 @@ class Suggestions(QObject):
         self._viewport = self.article.viewport()
         self.article.installEventFilter(self)
         self._viewport.installEventFilter(self)
+        self.article.cursorPositionChanged.connect(self._mark_at_caret)
         self._actions()
         self.settings_changed()
         if self.enabled:  # started now, while the window is built: it is ready sooner
@@ -347,6 +348,17 @@ class Suggestions(QObject):
         self.overlay.change([s.id for s in gone], [
             (s.id, [(to_qt(sp.start), to_qt(sp.end), colours.get(sp.label, grey), i)
                     for i, sp in enumerate(s.spans) if sp.existing is None]) for s in came])
+        self._mark_at_caret()
+
+    def _mark_at_caret(self) -> None:
+        """Fill the suggestion at the caret: the one Enter accepts and Backspace rejects."""
+        sug = self.at(self._caret()) if len(self.ghosts) else None
+        self.overlay.set_current(sug.id if sug is not None else None)
+
+    def recolour(self) -> None:
+        """The labels' colours changed (light or dark): the ghosts drawn are drawn again in them
+        (they kept the colours of the theme they were first drawn in, dark red on a dark page)."""
+        self._show(([], self.ghosts.items))
 
     def _on_decided(self, sug: Suggestion, open_now: bool) -> None:
         """An accept or a reject (or its undo) changed this suggestion's head in the store."""
@@ -445,9 +457,20 @@ class Suggestions(QObject):
         if doc_id is None:
             return
         if self.window._push(AcceptSuggestion(self.session, doc_id, sug, self._on_decided)):
+            # the group's head is what was accepted (the quote, not its speaker or cue, added
+            # after it): the next key (Ctrl+Shift+D, a label's key, Del) acts on it
+            head = self._annotation_of(sug.head.start, sug.head.end, sug.head.label)
+            if head is not None:
+                self.window.select_annotation(head.id, reveal=False)
             self.window.statusBar().showMessage(
                 f"accepted the suggested {sug.label} ({sug.recommender}, score {sug.score:.2f}); Ctrl+Z takes it back",
                 5000)
+
+    def _annotation_of(self, start: int, end: int, label: str) -> Annotation | None:
+        doc = self.session.document
+        if doc is None:
+            return None
+        return next((a for a in doc.annotations if (a.start, a.end, a.label) == (start, end, label)), None)
 
     def reject(self, sug: Suggestion) -> None:
         doc_id = self.window.doc_id
@@ -515,9 +538,12 @@ class Suggestions(QObject):
         # (which the status bar says rejects) would delete it when the suggestion lies inside it
         self.window.select_annotation(None, reveal=False)
         self.article.select_span(sug.start, sug.start)
+        self.article.setFocus()  # from the document list too: Enter and Backspace then act on it
+        what = " ".join(sug.head.text.split())
+        what = what if len(what) <= 40 else what[:39] + "…"
         self.window.statusBar().showMessage(
-            f"suggested {sug.label} ({sug.recommender}, score {sug.score:.2f}): Enter accepts, Backspace rejects",
-            5000)
+            f"suggested {sug.label} “{what}” ({sug.recommender}, score {sug.score:.2f}): Enter accepts, "
+            "Backspace rejects", 5000)
 
     # ------------------------------------------------------------ keys, clicks, tooltips
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802

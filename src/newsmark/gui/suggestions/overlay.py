@@ -45,6 +45,7 @@ class GhostOverlay(QWidget):
         self.colours: dict[tuple[str, int], QColor] = {}
         self._of: dict[str, list[Span]] = {}  # suggestion id -> its spans
         self._longest = 0  # no span is longer (Qt units): where a paint starts looking
+        self.current: str | None = None  # the suggestion at the caret (what Enter accepts): filled
         self._viewport = article.viewport()
         self._viewport.installEventFilter(self)
         # the page's ghosts as last drawn whole, and what they were drawn for (see _page_key):
@@ -58,6 +59,7 @@ class GhostOverlay(QWidget):
 
     def clear(self) -> None:
         self.spans, self.colours, self._of, self._longest = [], {}, {}, 0
+        self.current = None
         self._version += 1
         self.update()
 
@@ -93,6 +95,15 @@ class GhostOverlay(QWidget):
         differ = (was - now) + (now - was)
         if differ:
             self._update_where([s for s, look in zip(out + into, looks_out + looks_in, strict=True) if look in differ])
+
+    def set_current(self, sid: str | None) -> None:
+        """The suggestion at the caret, which Enter accepts and Backspace rejects: its spans are
+        filled lightly in their colour (a caret at a dashed outline did not say which one it
+        was, nor whether any)."""
+        if sid == self.current:
+            return
+        old, self.current = self.current, sid
+        self._update_where([*self._of.get(old or "", ()), *self._of.get(sid or "", ())])
 
     def _update_where(self, spans: list[Span]) -> None:
         """Repaint where these spans are on screen, or nothing if none is: the overlay is
@@ -232,6 +243,11 @@ class GhostOverlay(QWidget):
                 # being drawn twice, a pixel apart
                 pen = pens[key] = QPen(colour, 1.0, Qt.PenStyle.DashLine)
                 pen.setDashPattern([4.0, 3.0] if index == 0 else [3.0, 2.5])
+            if sid == self.current:
+                fill = QColor(colour)
+                fill.setAlpha(70)
+                for r in rects:
+                    painter.fillRect(r.adjusted(1, 1, -1, -1), fill)
             painter.setPen(pen)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
@@ -288,7 +304,7 @@ class _Block:
                 break
             le = ls + line.textLength()
             s, e = max(start, ls), min(end, le)
-            if s >= e and not (s == e == ls and start <= ls < end and line.textLength() == 0):
+            if s >= e:  # nothing of the span on this line: no box (an empty line inside a quote over paragraphs)
                 continue
             x1 = _x(line.cursorToX(s - bpos))
             x2 = _x(line.cursorToX(e - bpos))

@@ -492,6 +492,16 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch in "_'’-" or unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf")
 
 
+def _possessive(text: str, i: int) -> bool:
+    """Whether a possessive ending starts at ``i`` ("China's", "Panetta’s", "the Philippines'"):
+    a name is tagged without it (an apostrophe inside a word, "O'Brien", "don't", is kept)."""
+    if text[i] not in "'’":
+        return False
+    if i + 1 < len(text) and text[i + 1] in "sS":
+        return i + 2 >= len(text) or not _is_word(text[i + 2])
+    return text[i - 1] in "sS" and (i + 1 >= len(text) or not _is_word(text[i + 1]))
+
+
 def snap_to_words(text: str, s: int, e: int) -> tuple[int, int]:
     """Widen a selection to whole words (and trim the spaces around it)."""
     while s < e and text[s].isspace():
@@ -502,7 +512,7 @@ def snap_to_words(text: str, s: int, e: int) -> tuple[int, int]:
         return s, s
     while s > 0 and _is_word(text[s - 1]) and _is_word(text[s]):
         s -= 1
-    while e < len(text) and _is_word(text[e]) and _is_word(text[e - 1]):
+    while e < len(text) and _is_word(text[e]) and _is_word(text[e - 1]) and not _possessive(text, e):
         e += 1
     # never leave half a surrogate-free grapheme: combining marks after the end belong to it
     while e < len(text) and unicodedata.category(text[e]) in ("Mn", "Me"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -81,6 +81,10 @@ class AttributeEditor(QWidget):
 
     attributes_edited = Signal(dict)
     note_edited = Signal(str)
+    # Esc (or Enter in a text field): what was typed is stored and the annotator goes back to
+    # the article, the annotation still selected (the window's Esc let go of it, and the
+    # focus stayed in a field no longer shown)
+    editing_left = Signal()
 
     MAX_PAGES = 32  # forms kept (one per label, more for annotations with extra attributes)
 
@@ -119,6 +123,34 @@ class AttributeEditor(QWidget):
         self._typing.setSingleShot(True)
         self._typing.setInterval(TYPING_PAUSE_MS)
         self._typing.timeout.connect(self.flush)
+
+    def focus_first(self) -> bool:
+        """Put the focus in the shown annotation's first field (F2); False if none is shown."""
+        if self.annotation is None:
+            return False
+        first = next(iter(self.fields.values()), None)
+        widget = first[1] if first is not None else self.note
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+        return True
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not isinstance(event, QKeyEvent):
+            return False
+        key = event.key()
+        leave = key == Qt.Key.Key_Escape or (
+            key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(obj, QLineEdit)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if not leave:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:  # the key is the field's, not the window's Esc
+            event.accept()
+            return True
+        self.flush()
+        self.editing_left.emit()
+        return True
 
     def flush(self) -> None:
         """Store what was typed and not stored yet (before another annotation is shown)."""
@@ -174,6 +206,11 @@ class AttributeEditor(QWidget):
         note.editingFinished.connect(self._note_done)
         note.textEdited.connect(lambda _t: self._typing.start())
         form.addRow("note", note)
+        for _d, field_widget in fields.values():
+            field_widget.installEventFilter(self)
+            if isinstance(field_widget, QComboBox) and field_widget.lineEdit() is not None:
+                field_widget.lineEdit().installEventFilter(self)  # type: ignore[union-attr]
+        note.installEventFilter(self)
         self.pages.addWidget(widget)
         page = self._pages[key] = _Page(widget, fields, note)
         return page

@@ -63,6 +63,9 @@ class QuotesPanel(QWidget):
         layout.addWidget(self.tree)
         self.tree.itemClicked.connect(self._on_tree_item)
         self.tree.itemActivated.connect(self._on_tree_item)
+        # walked with the arrow keys, each quote reached is selected in the article, as a click
+        # selects it (only the panel's row moved: the next key acted on the quote shown before)
+        self.tree.currentItemChanged.connect(self._on_tree_current)
         self.items: dict[str, QTreeWidgetItem] = {}  # quote id -> its row
         self.rows: dict[str, QuoteRow] = {}  # quote id -> what its row shows
         self.groups: dict[str, QTreeWidgetItem] = {}  # speaker key -> the speaker's row
@@ -326,6 +329,10 @@ class QuotesPanel(QWidget):
         ann_id = item.data(0, ID_ROLE)
         if ann_id:
             self.quote_chosen.emit(str(ann_id))
+
+    def _on_tree_current(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        if item is not None and self.tree.hasFocus():  # the annotator's move, not the window's
+            self._on_tree_item(item, 0)
 
     def quote_count(self) -> int:
         return len(self.items)
