@@ -12,6 +12,9 @@ documents, their packed annotations and the full-text index with one executemany
 documents, with a rollback journal and synchronous=FULL, as the real first import does.  Left out
 (the real import does them): schema rules, speaker marks and search marks, identical annotations,
 relation checks beyond their ends, error messages, the take-back reserve and bookkeeping.
+With ``--lean`` the workers only check, and each line is stored as it is: the floor of a stored
+form without layers, time stamps or export order (the reads, the export among them, would then
+sort and complete every annotation).
 
 If this floor is above 1.5x of the baseline on a machine, the real import cannot reach 1.5x there
 without leaving Python for the per-annotation work (docs/adr/0008).
@@ -85,8 +88,9 @@ LAYERS = {"PERSON": "entity", "ORG": "entity", "GPE": "entity", "DATE": "entity"
 STAMP = "2026-12-01T12:00:00.000000+00:00"
 
 
-def pack_block(path: str, start: int, stop: int) -> list[tuple[Any, ...]]:
-    """In a worker: the lines of [start, stop) checked, completed, sorted and encoded."""
+def pack_block(path: str, start: int, stop: int, lean: bool = False) -> list[tuple[Any, ...]]:
+    """In a worker: the lines of [start, stop) checked, completed, sorted and encoded (``lean``:
+    checked only, each line stored as it is)."""
     with open(path, "rb") as f:
         f.seek(start)
         lines = f.read(stop - start).splitlines()
@@ -104,6 +108,13 @@ def pack_block(path: str, start: int, stop: int) -> list[tuple[Any, ...]]:
             raise ValueError("an id twice")
         labels = list(map(_LABEL, anns))
         counts = Counter(zip(labels, map(_WHO, anns), strict=True))
+        if lean:  # no layers, time stamps, order nor encoding: the line's own bytes are stored
+            seen = set(ids)
+            if not all(r.from_ in seen and r.to in seen for r in d.relations):
+                raise ValueError("a relation's end is missing")
+            out.append((d.id, d.title, text, _encode(d.meta), raw, b"[]",
+                        _encode([[label, who, n] for (label, who), n in counts.items()])))
+            continue
         list(map(setattr, anns, repeat("layer"), map(LAYERS.__getitem__, labels)))
         list(map(setattr, anns, repeat("created"), repeat(STAMP, len(anns))))
         list(map(setattr, anns, repeat("updated"), repeat(STAMP, len(anns))))
@@ -132,7 +143,7 @@ def _blocks(path: str, size: int = 1 << 20) -> list[tuple[str, int, int]]:
     return out
 
 
-def floor_import(path: Path, db: Path, workers: int) -> None:
+def floor_import(path: Path, db: Path, workers: int, lean: bool = False) -> None:
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("PRAGMA synchronous = FULL")
@@ -157,7 +168,7 @@ def floor_import(path: Path, db: Path, workers: int) -> None:
         batch.clear()
 
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        for result in pool.imap(_pack_args, _blocks(str(path))):
+        for result in pool.imap(_pack_lean if lean else _pack_args, _blocks(str(path))):
             batch.extend(result)
             if len(batch) >= 500:
                 write()
@@ -170,12 +181,19 @@ def _pack_args(args: tuple[str, int, int]) -> list[tuple[Any, ...]]:
     return pack_block(*args)
 
 
+def _pack_lean(args: tuple[str, int, int]) -> list[tuple[Any, ...]]:
+    return pack_block(*args, lean=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--annotations", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=max(2, min(4, os.cpu_count() or 1)))
+    ap.add_argument("--lean", action="store_true",
+                    help="store each line as given (no layers, time stamps, sorting nor encoding): "
+                         "the floor of a leaner stored form, whose reads would do that work instead")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmpd = Path(tmp)
@@ -189,7 +207,7 @@ def main() -> None:
             db = tmpd / f"floor{n}.db"
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t, c = time.perf_counter(), time.process_time()
-            floor_import(src, db, args.workers)
+            floor_import(src, db, args.workers, args.lean)
             wall = time.perf_counter() - t
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = time.process_time() - c + (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
