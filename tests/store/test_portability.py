@@ -111,6 +111,8 @@ def test_a_project_in_a_shared_folder_uses_a_rollback_journal_and_says_so(tmp_pa
     path.parent.mkdir()
     with Project.create(path) as p:
         assert p.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        # the journal's deletion at each commit is synced (the folder too): EXTRA, not FULL
+        assert p.conn.execute("PRAGMA synchronous").fetchone()[0] == 3
         assert "OneDrive" in (p.journal_note or "") and "rollback journal" in (p.journal_note or "")
         p.add_document  # noqa: B018  (the store works as usual)
     assert not Path(f"{path}-wal").exists()
@@ -119,6 +121,7 @@ def test_a_project_in_a_shared_folder_uses_a_rollback_journal_and_says_so(tmp_pa
     local = tmp_path / "p.newsmark"
     with Project.create(local) as p:
         assert p.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and p.journal_note is None
+        assert p.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: WAL's commit is synced
 
 
 def test_a_wal_project_moved_into_a_synced_folder_is_switched(tmp_path: Path) -> None:

@@ -313,8 +313,11 @@ class Project:
             if mode != want:
                 raise ProjectError(f"{self.path}: cannot switch the project to {want.upper()} mode ({mode})")
         # FULL: the WAL is synced at every commit, so a committed edit survives a power cut;
-        # on macOS fsync leaves the data in the drive's cache: F_FULLFSYNC flushes it (#20)
-        c.execute("PRAGMA synchronous = FULL")
+        # on macOS fsync leaves the data in the drive's cache: F_FULLFSYNC flushes it (#20).
+        # With a rollback journal (a shared folder) FULL does not sync the folder after the
+        # journal is deleted at a commit: a power cut just after could bring the journal back and
+        # roll the committed edit back.  EXTRA syncs the folder too.
+        c.execute(f"PRAGMA synchronous = {'EXTRA' if self.shared_folder else 'FULL'}")
         if sys.platform == "darwin":
             c.execute("PRAGMA fullfsync = ON")
             c.execute("PRAGMA checkpoint_fullfsync = ON")
