@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from newsmark.core import jsonutil
-from newsmark.core.errors import InputError, ValidationError
+from newsmark.core.errors import InputError, NewsmarkError, ValidationError
 from newsmark.core.model import now, text_sha256
 from newsmark.core.packing import has_identical, pack, speaker_marks
 from newsmark.core.record import Record
@@ -122,6 +122,7 @@ def _read_packed_in_workers(path: str | Path, progress: Progress | None, layers:
     workers."""
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     try:
         with Path(path).open("rb") as f:
@@ -164,6 +165,9 @@ def _read_packed_in_workers(path: str | Path, progress: Progress | None, layers:
                     yield unpack_line(number, result, speaker_labels)
                 elif result.strip():
                     yield _packed(parse_line(result, path, number), layers, rules, speaker_labels)
+    except BrokenProcessPool:  # a worker killed (out of memory, a user's kill): the machine's doing
+        raise NewsmarkError(f"{path}: a worker process of the import ended abruptly (killed, or out of "
+                            "memory); nothing of this file was imported: import it again") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
