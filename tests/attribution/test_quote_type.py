@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import collections
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsmark.attribution import infer_quote_type
+from tests.conftest import CORPUS
 
 # the English convention: an opening mark at the start of each paragraph, the closing one only
 # at the end of the last
@@ -115,3 +120,54 @@ def test_astral_characters_and_combining_marks_count_as_code_points() -> None:
             "\u201c\U0001F600 We will not stay,\u201d he added.")
     assert infer_quote_type(text, *_span(text, "Cafe", "stay,")) == "direct"
     assert infer_quote_type(text, *_span(text, "He said", "stay,")) == "mixed"
+
+
+def test_the_types_of_the_development_set_quotes() -> None:
+    """Every quote of the hand-annotated development set (tests/data/quotes-devset) gets its
+    annotated type: quotes over paragraphs, single marks, mixed-up straight and curly marks."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared test corpus is not at {CORPUS}: the development set's texts are rebuilt from it")
+    from tests.suggest.devset import load_devset
+
+    pairs: collections.Counter[tuple[str, str]] = collections.Counter()
+    wrong = []
+    for r in load_devset(CORPUS):
+        for a in r["annotations"]:
+            if a["label"] == "QUOTE":
+                got = infer_quote_type(r["text"], a["start"], a["end"])
+                pairs[(a["attributes"]["type"], got)] += 1
+                if got != a["attributes"]["type"]:
+                    wrong.append((r["id"], a["attributes"]["type"], got, a["text"][:60]))
+    assert {t for t, _ in pairs} == {"direct", "mixed", "indirect"}
+    assert sum(pairs.values()) >= 250
+    assert wrong == []
+
+
+def test_straight_and_curly_marks_mixed_up() -> None:
+    text = '"And I asked, well, on whose authority?\u201d said Hill. "And he said, the President."'
+    assert infer_quote_type(text, *_span(text, "And he said", "President.")) == "direct"
+    assert infer_quote_type(text, *_span(text, "said Hill", "Hill")) == "indirect"
+    text = "\u201cWe won,\" he said, \"and we will win again.\""
+    assert infer_quote_type(text, *_span(text, "We won", "won,")) == "direct"
+    assert infer_quote_type(text, *_span(text, "he said", "said")) == "indirect"
+    assert infer_quote_type(text, *_span(text, "and we", "again.")) == "direct"
+    # a straight pair nested in a curly quote stays inside it
+    text = "He said: \u201cThey told me \"no\" twice.\u201d Then he left."
+    assert infer_quote_type(text, *_span(text, "They told", "twice.")) == "direct"
+    assert infer_quote_type(text, *_span(text, "Then", "left")) == "indirect"
+
+
+MARKS = "\"'\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f\u2018\u2019\u201a"
+
+
+@given(st.text(alphabet=st.sampled_from(list(MARKS + "ab .,\n\r\u2028\u2029\u00a0") + ["\U0001F600"]),
+               max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_any_text_and_span_get_a_type(text: str, a: int, b: int) -> None:
+    s, e = sorted((min(a, len(text)), min(b, len(text))))
+    kind = infer_quote_type(text, s, e)
+    assert kind in ("direct", "mixed", "indirect")
+    if not any(ch in MARKS for ch in text):
+        assert kind == "indirect"
+    if kind == "direct":  # every word of a direct quote stands after some opening mark
+        first = next((i for i in range(s, e) if text[i].isalnum()), None)
+        assert first is None or any(ch in MARKS for ch in text[:first])

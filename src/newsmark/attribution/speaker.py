@@ -318,9 +318,9 @@ def propose_cue(text: str, annotations: Sequence[Annotation], quote_start: int, 
 
 # ---------------------------------------------------------------------- type
 # The opening marks each closing mark closes: “…” (and „…” in Polish, „…“ in German), «…», ‹…›,
-# 「…」, 『…』, ‘…’ (and ‚…‘), "…", '…'.
-_CLOSES = {"”": "“„", "“": "„", "»": "«", "›": "‹", "」": "「", "』": "『", "’": "‘‚", "‘": "‚",
-           '"': '"', "'": "'"}
+# 「…」, 『…』, ‘…’ (and ‚…‘), "…", '…', and the straight and curly ones mixed up ("…” and “…").
+_CLOSES = {"”": "“„\"", "“": "„", "»": "«", "›": "‹", "」": "「", "』": "『", "’": "‘‚", "‘": "‚",
+           '"': '"“', "'": "'"}
 _FAMILY = {"“": "double", "„": "double", "«": "double", '"': "double", "‘": "single", "‚": "single",
            "'": "single", "‹": "single", "「": "corner", "『": "white corner"}
 # French typography may open a continued paragraph with the closing guillemet ("guillemets de suite")
@@ -348,10 +348,14 @@ def _opens(text: str, i: int) -> bool:
     return ch in _FAMILY
 
 
-def _closes(text: str, i: int) -> bool:
-    """Whether the mark at ``i`` may close a quotation (an apostrophe inside a word does not)."""
+def _closes(text: str, i: int, opener: str) -> bool:
+    """Whether the mark at ``i`` may close the quotation ``opener`` opened (an apostrophe inside
+    a word does not; a straight mark closes a curly one only where it cannot open one)."""
+    nxt = text[i + 1] if i + 1 < len(text) else " "
     if text[i] in "'’":
-        return not (i + 1 < len(text) and text[i + 1].isalnum())
+        return not nxt.isalnum()
+    if text[i] == '"' and opener == "“":
+        return not text[i - 1].isspace() and not nxt.isalnum()
     return True
 
 
@@ -391,8 +395,9 @@ def _quote_states(text: str, s: int, e: int) -> bytearray:
         last = m.end()
         ch = m.group()[0]
         if ch in _CLOSES or ch in _FAMILY:
-            opener = next((d for d in range(len(stack) - 1, -1, -1) if stack[d] in _CLOSES.get(ch, "")), None)
-            if opener is not None and _closes(text, i):
+            opener = next((d for d in range(len(stack) - 1, -1, -1)
+                           if stack[d] in _CLOSES.get(ch, "") and _closes(text, i, stack[d])), None)
+            if opener is not None:
                 del stack[opener:]
                 fill(i, i + 1, _MARK)
             elif ch in _FAMILY and _opens(text, i):
