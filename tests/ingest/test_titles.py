@@ -96,6 +96,10 @@ def test_crlf_texts(tmp_path: Path) -> None:
         "Train derails in Cumbria")
     assert _is_cut_lead(_title(tmp_path, f"{LEAD}\r\n\r\n{BODY}\r\n".encode()), LEAD)
     assert _title(tmp_path, f"Train derails in Cumbria\r{LEAD}\r".encode()) == "Train derails in Cumbria"
+    # Unicode line and paragraph separators
+    assert _title(tmp_path, f"Train derails in Cumbria\u2029{LEAD}\u2029{BODY}") == "Train derails in Cumbria"
+    assert _title(tmp_path, f"Train derails in Cumbria\u2028\u2028{LEAD}") == "Train derails in Cumbria"
+    assert _is_cut_lead(_title(tmp_path, f"{LEAD}\u2029{BODY}"), LEAD)
 
 
 @pytest.mark.parametrize("dateline", [
