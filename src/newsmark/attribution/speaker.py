@@ -43,10 +43,6 @@ CUE_WORDS = (
 _CUE = re.compile(r"\b(?:(?:has|have|had)\s+)?(?:" + "|".join(CUE_WORDS) + r")\b|\baccording to\b",
                   re.IGNORECASE)
 
-OPEN_MARKS = "\"“„«‹「『‘‚'"
-CLOSE_MARKS = "\"”»›」』’'"
-_DOUBLE_MARKS = "\"“”„«»‹›「」『』"
-_SINGLE_MARKS = "‘’‚'"
 _SPACES = " \t\u00a0\u202f"
 
 
@@ -321,46 +317,140 @@ def propose_cue(text: str, annotations: Sequence[Annotation], quote_start: int, 
 
 
 # ---------------------------------------------------------------------- type
-def _is_mark(text: str, i: int) -> bool:
+# The opening marks each closing mark closes: “…” (and „…” in Polish, „…“ in German), «…», ‹…›,
+# 「…」, 『…』, ‘…’ (and ‚…‘), "…", '…', and the straight and curly ones mixed up ("…” and “…").
+_CLOSES = {"”": "“„\"", "“": "„", "»": "«", "›": "‹", "」": "「", "』": "『", "’": "‘‚", "‘": "‚",
+           '"': '"“', "'": "'"}
+_FAMILY = {"“": "double", "„": "double", "«": "double", '"': "double", "‘": "single", "‚": "single",
+           "'": "single", "‹": "single", "「": "corner", "『": "white corner"}
+# French typography may open a continued paragraph with the closing guillemet ("guillemets de suite")
+_CONTINUES = {"»": "«", "›": "‹"}
+_BREAK = r"(?:\r\n|\r(?!\n)|[\n\u2028\x0b\x0c\x85])"
+_PARAGRAPH_BREAK = re.compile(_BREAK + r"[ \t\u00a0\u202f\u3000]*" + _BREAK + r"|\u2029")
+_MARK_OR_BREAK = re.compile("[\"'“”„«»‹›「」『』‘’‚]|" + _BREAK + r"(?:\s*" + _BREAK + r")*|\u2029\s*")
+_LINE_END = tuple(".!?…:。！？")
+_CLOSE_MARKS = "\"”’'»›」』)]"
+QUOTE_WINDOW = 20_000  # how far back the start of a quote's paragraph is looked for, in code points
+_OUT, _IN, _MARK = 0, 1, 2
+
+
+def _opens(text: str, i: int) -> bool:
+    """Whether the mark at ``i`` opens a quotation where it stands."""
     ch = text[i]
-    if ch in _DOUBLE_MARKS:
-        return True
-    if ch in _SINGLE_MARKS:  # not an apostrophe inside a word ("shouldn't", "Iraq's")
-        left = i > 0 and text[i - 1].isalnum()
-        right = i + 1 < len(text) and text[i + 1].isalnum()
-        return not (left and right)
-    return False
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if ch == '"':  # not the closing-looking one of a `5" screen`, `he said." `
+        return not ((prev.isalnum() or prev in ".,;:!?…") and not nxt.isalnum())
+    if ch == "'":  # not an apostrophe: "Iraq's", "troops' camp"
+        return not prev.isalnum() and (nxt.isalnum() or nxt in _FAMILY)
+    if ch == "‘":
+        return nxt != "" and not nxt.isspace()
+    return ch in _FAMILY
+
+
+def _closes(text: str, i: int, opener: str) -> bool:
+    """Whether the mark at ``i`` may close the quotation ``opener`` opened (an apostrophe inside
+    a word does not; a straight mark closes a curly one only where it cannot open one)."""
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if text[i] in "'’":
+        return not nxt.isalnum()
+    if text[i] == '"' and opener == "“":
+        return not text[i - 1].isspace() and not nxt.isalnum()
+    return True
+
+
+def _quote_states(text: str, s: int, e: int) -> bytearray:
+    """For each code point of ``text[s:e]``: inside quotation marks, outside, or a quotation mark.
+
+    Read from the start of the paragraph holding ``s``.  A quotation left open at the end of a
+    paragraph goes on where the next paragraph opens with the same kind of mark (the English
+    convention for a quote over paragraphs); else it ends there.  At a line break inside a
+    paragraph it goes on unless the line ends a sentence and the next does not open again."""
+    lo = max(0, s - QUOTE_WINDOW)
+    p0 = lo
+    for m in _PARAGRAPH_BREAK.finditer(text, lo, s):
+        p0 = m.end()
+    states = bytearray(e - s)
+    stack: list[str] = []  # the opening marks of the quotations open, the outermost first
+    last, skip, line_start = p0, p0, p0
+
+    def fill(a: int, b: int, value: int) -> None:
+        a, b = max(a, s), min(b, e)
+        if a < b:
+            states[a - s:b - s] = bytes([value]) * (b - a)
+
+    j = p0
+    while j < len(text) and text[j] in _SPACES:
+        j += 1
+    if p0 > 0 and j < len(text) and text[j] in _CONTINUES:  # "» Les troupes…": a quote going on
+        stack.append(_CONTINUES[text[j]])
+        fill(j, j + 1, _MARK)
+        last = skip = j + 1
+
+    for m in _MARK_OR_BREAK.finditer(text, p0, e):
+        i = m.start()
+        if i < skip:
+            continue
+        fill(last, i, _IN if stack else _OUT)
+        last = m.end()
+        ch = m.group()[0]
+        if ch in _CLOSES or ch in _FAMILY:
+            opener = next((d for d in range(len(stack) - 1, -1, -1)
+                           if stack[d] in _CLOSES.get(ch, "") and _closes(text, i, stack[d])), None)
+            if opener is not None:
+                del stack[opener:]
+                fill(i, i + 1, _MARK)
+            elif ch in _FAMILY and _opens(text, i):
+                stack.append(ch)
+                fill(i, i + 1, _MARK)
+            else:
+                fill(i, i + 1, _IN if stack else _OUT)  # an apostrophe, a stray mark
+            continue
+        # a line or paragraph break: the quotation goes on where the next line opens it again
+        fill(i, m.end(), _IN if stack else _OUT)
+        paragraph = "\u2029" in m.group() or len(re.findall(_BREAK, m.group())) > 1
+        j, kept = m.end(), 0
+        while j < len(text) and text[j] in _SPACES:
+            j += 1
+        while kept < len(stack) and j < len(text):
+            ch = text[j]
+            if _FAMILY.get(ch) == _FAMILY[stack[kept]] or _CONTINUES.get(ch) == stack[kept]:
+                fill(j, j + 1, _MARK)
+                kept += 1
+                j += 1
+                while j < len(text) and text[j] in _SPACES:
+                    j += 1
+            else:
+                break
+        if kept:
+            del stack[kept:]
+            last = skip = j
+        elif paragraph or text[line_start:i].rstrip(_SPACES).rstrip(_CLOSE_MARKS).endswith(_LINE_END):
+            stack.clear()
+        line_start = m.end()
+    fill(last, e, _IN if stack else _OUT)
+    return states
 
 
 def infer_quote_type(text: str, start: int, end: int) -> str:
-    """``direct`` when the quote is inside quotation marks, ``mixed`` when part of it is,
-    ``indirect`` otherwise."""
+    """``direct`` when the quote's words are all inside quotation marks (over paragraphs too:
+    an opening mark at the start of each, the closing one at the end of the last), ``mixed``
+    when some are, ``indirect`` when none is."""
     s, e = start, end
-    while s < e and text[s] in _SPACES:
+    while s < e and text[s].isspace():
         s += 1
-    while e > s and text[e - 1] in _SPACES:
+    while e > s and text[e - 1].isspace():
         e -= 1
     if s >= e:
         return "indirect"
-    # the marks just outside the span (a space allowed inside « guillemets »), or its own first/last
-    b = s - 1
-    while b >= 0 and text[b] in _SPACES and b >= s - 2:
-        b -= 1
-    a = e
-    while a < len(text) and text[a] in ".,;:!?…" + _SPACES and a <= e + 2:
-        a += 1
-    own_open = text[s] in OPEN_MARKS and _is_mark(text, s)
-    own_close = text[e - 1] in CLOSE_MARKS and _is_mark(text, e - 1)
-    if not own_close and e - 2 >= s and text[e - 1] in ".,;:!?…" and text[e - 2] in CLOSE_MARKS:
-        own_close = _is_mark(text, e - 2)
-    opened = own_open or (b >= 0 and text[b] in OPEN_MARKS and _is_mark(text, b))
-    closed = own_close or (a < len(text) and text[a] in CLOSE_MARKS and _is_mark(text, a))
-    inner = [i for i in range(s + (1 if own_open else 0), e - (1 if own_close else 0)) if _is_mark(text, i)]
-    if opened and closed and not inner:
+    states = _quote_states(text, s, e)
+    words = [states[i - s] for i in range(s, e) if text[i].isalnum()]
+    if not words:  # no letter or digit: whatever is not a mark or a space
+        words = [states[i - s] for i in range(s, e) if not text[i].isspace() and states[i - s] != _MARK]
+    inside = sum(1 for st in words if st == _IN)
+    if words and inside == len(words):
         return "direct"
-    if inner or opened or closed:
-        return "mixed"
-    return "indirect"
+    return "mixed" if inside else "indirect"
 
 
 def _suggested(sug: Suggestion, relation: str) -> SuggestedSpan | None:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsmark.core.errors import InputError
-from newsmark.core.model import Document, default_title
+from newsmark.core.model import Document
 from newsmark.core.names import nfc_name
 from newsmark.core.record import Record
 from newsmark.core.wording import counted
 from newsmark.ingest.text import decode_text
+from newsmark.ingest.title import title_of_text
 
 csv.field_size_limit(2**31 - 1)  # an article may be long; the default is 128 KB
 
@@ -89,7 +90,7 @@ def read_csv(path: str | Path, fields: FieldMap = DEFAULT_FIELDS) -> Iterator[Re
             yield Record(start_line, error=InputError(f"the row has no text in {fields.text!r}",
                                                       file=path, line=start_line))
             continue
-        title = values.pop(fields.title, "") or default_title(text)
+        title = values.pop(fields.title, "") or title_of_text(text)
         doc_id = values.pop(fields.id, "").strip()
         meta = {k: v for k, v in values.items() if v != ""}
         meta["source_file"] = nfc_name(path)

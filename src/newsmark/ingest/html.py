@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from newsmark.core.errors import InputError
-from newsmark.core.model import Document, default_title
+from newsmark.core.model import Document
 from newsmark.core.names import nfc_name
 from newsmark.core.record import Record
 from newsmark.ingest.text import id_from_name
+from newsmark.ingest.title import title_of_text
 from newsmark.ingest.words import word_count
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024
@@ -130,7 +131,7 @@ def read_html(path: str | Path) -> Record:
         return Record(1, error=e)
     except OSError as e:
         return Record(1, error=InputError(f"cannot read the file: {e.strerror or e}", file=path))
-    doc = Document(id=id_from_name(path), text=text, title=meta.get("title") or default_title(text),
+    doc = Document(id=id_from_name(path), text=text, title=meta.get("title") or title_of_text(text),
                    meta=meta)
     # compressed here, so that a worker process hands back a small record
     return Record(1, document=doc, id_given=True, source=("html", path.name, zlib.compress(html, 6)))

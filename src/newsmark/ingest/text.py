@@ -16,8 +16,9 @@ from typing import Any
 
 from newsmark.core import names
 from newsmark.core.errors import InputError
-from newsmark.core.model import Document, default_title
+from newsmark.core.model import Document
 from newsmark.core.record import Record
+from newsmark.ingest.title import title_of_text
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 _PREFERRED_ON_TIE = ("cp1252", "iso8859_15", "latin_1")
@@ -103,6 +104,6 @@ def read_text(path: str | Path, whole_text: bool = False) -> Record:
             meta["main_text"] = {"start": span[0], "end": span[1], "of": len(text)}
             text = text[span[0]:span[1]]
             source = ("text", path.name, zlib.compress(data, 6))  # the whole file, as it came
-    doc = Document(id=id_from_name(path), text=text, title=default_title(text.lstrip("# ")),
+    doc = Document(id=id_from_name(path), text=text, title=title_of_text(text),
                    meta=meta)
     return Record(1, document=doc, id_given=True, source=source)
