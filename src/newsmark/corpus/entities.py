@@ -23,9 +23,8 @@ import msgspec
 from newsmark.attribution.names import FUNCTION_WORDS, is_function_word
 from newsmark.core.errors import NotFoundError, ValidationError
 from newsmark.core.model import new_id, now
-from newsmark.corpus.quotes import read_items
 from newsmark.corpus.text import fold_name
-from newsmark.store.packed import IN_PARTS, joined
+from newsmark.store.packed import IN_PARTS, joined, whole
 from newsmark.store.project import Project
 
 
@@ -35,6 +34,23 @@ class _Mention(msgspec.Struct, gc=False):
 
 
 _decode_mentions = msgspec.json.Decoder(list[_Mention]).decode
+
+
+class _Item(msgspec.Struct, gc=False):
+    id: str
+    label: str
+    text: str | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class _Link(msgspec.Struct, gc=False):
+    type: str
+    from_: str = msgspec.field(name="from")
+    to: str = ""
+
+
+_decode_items = msgspec.json.Decoder(list[_Item]).decode
+_decode_links = msgspec.json.Decoder(list[_Link]).decode
 
 
 def _mentions(project: Project) -> Iterator[tuple[str, str, str, int]]:
@@ -78,15 +94,19 @@ def _referred(project: Project, docs: set[str]) -> Iterator[tuple[str, str, str]
             if name is not None:
                 seen.add((doc, ann_id))
                 yield label, name, doc
-    for doc in sorted(packed):
-        anns, rels = read_items(project, doc)
-        by_id = {a.id: a for a in anns}
-        for r in rels:
-            quote, mention = by_id.get(r.from_id), by_id.get(r.to_id)
+    if not packed:
+        return
+    for doc, anns, rels in conn.execute("SELECT doc, annotations, relations FROM packed WHERE annotation_count > 0"):
+        if doc not in packed:
+            continue
+        anns, rels = whole(conn, doc, anns, rels)  # a merged document's parts joined
+        by_id = {a.id: a for a in _decode_items(anns)}
+        for r in _decode_links(rels):
+            quote, mention = by_id.get(r.from_), by_id.get(r.to)
             if r.type != "said_by" or quote is None or mention is None or (doc, mention.id) in seen \
-                    or mention.label not in entity_labels:
+                    or mention.label not in entity_labels or mention.text is None:
                 continue
-            name = _speaker_name(mention.text, quote.attributes.get("speaker"))
+            name = _speaker_name(mention.text, (quote.attributes or {}).get("speaker"))
             if name is not None:
                 seen.add((doc, mention.id))
                 yield mention.label, name, doc
