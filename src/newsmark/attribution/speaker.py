@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newsmark.attribution.names import is_function_word
 from newsmark.core.model import Annotation, Relation
 from newsmark.core.suggestion import SuggestedSpan, Suggestion
 
@@ -138,15 +139,41 @@ def _group_key(label: str, text: str) -> tuple[str, str]:
     return label, " ".join(words)
 
 
-def speaker_name(annotations: Sequence[Annotation], mention: Annotation) -> str:
+def speaker_name(annotations: Sequence[Annotation], mention: Annotation, text: str | None = None) -> str:
     """The name a speaker's mention refers to: the fullest way the text names the same person
-    or organisation ("Mr Panetta" -> "Leon Panetta"); the mention itself when nothing fuller."""
+    or organisation ("Mr Panetta" -> "Leon Panetta"); the mention itself when nothing fuller.
+    A pronoun ("it added", "he said") names nobody itself: it stands for the nearest person or
+    organisation of its label named before it, tagged or (with the document's ``text``) an
+    untagged mention of a tagged one ("Mr Panetta … He added"); the pronoun when there is none."""
+    if is_function_word(mention.text):
+        referent = _referent(annotations, mention, text)
+        if referent is None:
+            return " ".join(mention.text.split())
+        mention = referent
     key = _group_key(mention.label, mention.text)
     name = " ".join(mention.text.split())
     for a in annotations:
         if a.label == mention.label and _group_key(a.label, a.text) == key and _fullness(a.text) > _fullness(name):
             name = " ".join(a.text.split())
     return name
+
+
+def _referent(annotations: Sequence[Annotation], pronoun: Annotation, text: str | None) -> Annotation | None:
+    """A tagged mention of whom a pronoun stands for: the group named nearest before it."""
+    groups: dict[tuple[str, str], list[Annotation]] = {}
+    for a in annotations:
+        if a.label == pronoun.label and a.text.strip() and not is_function_word(a.text):
+            groups.setdefault(_group_key(a.label, a.text), []).append(a)
+    best: tuple[int, Annotation] | None = None  # (where the nearest mention ends, one of its group)
+    lo = max(0, pronoun.start - WINDOW)
+    for members in groups.values():
+        ends = [a.end for a in members if a.end <= pronoun.start]
+        pattern = _alias_pattern(pronoun.label, {a.text for a in members}) if text is not None else None
+        if pattern is not None and text is not None:
+            ends += [m.end() for m in pattern.finditer(text, lo, pronoun.start)]
+        if ends and (best is None or max(ends) > best[0]):
+            best = (max(ends), members[0])
+    return best[1] if best is not None else None
 
 
 def _fullness(text: str) -> int:
