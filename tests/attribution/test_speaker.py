@@ -142,3 +142,18 @@ def test_a_pronoun_mention_is_named_by_the_name_it_stands_for() -> None:
     assert speaker_name(anns, by_id["p2"]) == "Leon Panetta"
     # nobody of its label before it: the pronoun as written
     assert speaker_name([by_id["she"]], by_id["she"]) == "she"
+
+
+def test_a_tagged_pronoun_is_a_mention_of_whom_it_stands_for_not_a_speaker_of_its_own() -> None:
+    text, anns, rels = seed()
+    he = text.index("He added")
+    anns = [*anns, Annotation(id="he", document="d", start=he, end=he + 2, label="PERSON", text="He")]
+    last = "These issues are still very much in negotiation."
+    q = text.index(last)
+    choices = speaker_choices(text, anns, q, q + len(last))
+    assert not any(c.name.casefold() == "he" for c in choices)
+    first = choices[0]
+    assert (first.name, first.proposed) == ("Leon Panetta", True)
+    assert first.target is not None and (first.target.ann_id, first.target.text) == ("he", "He")
+    # the pronoun is no alias: the untagged "he"s of the article are no mentions of anyone
+    assert [m.text for m in first.mentions].count("He") == 1

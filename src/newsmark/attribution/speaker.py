@@ -208,22 +208,6 @@ def speaker_choices(text: str, annotations: Sequence[Annotation], quote_start: i
     by how near to the quote they are named.  ``cue``: the quote's cue span when known.
     ``canonical(label, name)``: the name of the canonical entity a name is merged into (the name
     itself when none); the mentions of one canonical entity are one choice, under its name."""
-    groups: dict[tuple[str, str], SpeakerChoice] = {}
-    named: set[tuple[str, str]] = set()  # the groups named by a canonical entity
-    for a in annotations:
-        if a.label not in SPEAKER_LABELS or (quote_start <= a.start and a.end <= quote_end):
-            continue
-        cname = canonical(a.label, a.text) if canonical is not None else a.text
-        key = _group_key(a.label, cname)
-        choice = groups.get(key)
-        if choice is None:
-            choice = groups[key] = SpeakerChoice(name=a.text, label=a.label)
-        choice.mentions.append(Mention(a.start, a.end, a.text, a.label, a.id))
-        if cname != a.text:
-            choice.name = cname
-            named.add(key)
-        elif key not in named and _fullness(a.text) > _fullness(choice.name):
-            choice.name = a.text
     # the sentences that count: the quote's, the one before it, and the rest of the quote's after it
     s0, _ = sentence_bounds(text, quote_start)
     prev = _previous_sentence_start(text, s0)
@@ -235,9 +219,44 @@ def speaker_choices(text: str, annotations: Sequence[Annotation], quote_start: i
                         else after_end)
     else:
         after_end = quote_end
+    groups: dict[tuple[str, str], SpeakerChoice] = {}
+    named: set[tuple[str, str]] = set()  # the groups named by a canonical entity
+    pronouns: list[Annotation] = []  # tagged pronouns near the quote: mentions of whom they stand for
+
+    def key_of(a: Annotation) -> tuple[str, str, str]:
+        cname = canonical(a.label, a.text) if canonical is not None else a.text
+        return a.label, _group_key(a.label, cname)[1], cname
+
+    for a in annotations:
+        if a.label not in SPEAKER_LABELS or (quote_start <= a.start and a.end <= quote_end):
+            continue
+        if is_function_word(a.text):  # "it", "he": no one's name (and far from the quote, no one's mention)
+            if prev <= a.start and a.end <= after_end:
+                pronouns.append(a)
+            continue
+        label, gkey, cname = key_of(a)
+        key = (label, gkey)
+        choice = groups.get(key)
+        if choice is None:
+            choice = groups[key] = SpeakerChoice(name=a.text, label=a.label)
+        choice.mentions.append(Mention(a.start, a.end, a.text, a.label, a.id))
+        if cname != a.text:
+            choice.name = cname
+            named.add(key)
+        elif key not in named and _fullness(a.text) > _fullness(choice.name):
+            choice.name = a.text
+    aliases = {key: {m.text for m in c.mentions} for key, c in groups.items()}  # names, not pronouns
+    for p in pronouns:
+        referent = _referent(annotations, p, text)
+        key = key_of(referent)[:2] if referent is not None else _group_key(p.label, p.text)
+        choice = groups.get(key)
+        if choice is None:  # standing for no one named (or named inside the quote only)
+            choice = groups[key] = SpeakerChoice(name=key_of(referent)[2] if referent is not None else p.text,
+                                                 label=p.label)
+        choice.mentions.append(Mention(p.start, p.end, p.text, p.label, p.id))
     tagged = [(m.start, m.end) for c in groups.values() for m in c.mentions]
     for (label, _key), choice in groups.items():
-        pattern = _alias_pattern(label, {m.text for m in choice.mentions})
+        pattern = _alias_pattern(label, aliases.get((label, _key), set()))
         if pattern is None:
             continue
         for lo, hi in ((prev, quote_start), (quote_end, after_end)):
