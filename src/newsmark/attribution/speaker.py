@@ -159,21 +159,28 @@ def speaker_name(annotations: Sequence[Annotation], mention: Annotation, text: s
 
 
 def _referent(annotations: Sequence[Annotation], pronoun: Annotation, text: str | None) -> Annotation | None:
-    """A tagged mention of whom a pronoun stands for: the group named nearest before it."""
-    groups: dict[tuple[str, str], list[Annotation]] = {}
-    for a in annotations:
-        if a.label == pronoun.label and a.text.strip() and not is_function_word(a.text):
-            groups.setdefault(_group_key(a.label, a.text), []).append(a)
-    best: tuple[int, Annotation] | None = None  # (where the nearest mention ends, one of its group)
-    lo = max(0, pronoun.start - WINDOW)
-    for members in groups.values():
-        ends = [a.end for a in members if a.end <= pronoun.start]
-        pattern = _alias_pattern(pronoun.label, {a.text for a in members}) if text is not None else None
-        if pattern is not None and text is not None:
-            ends += [m.end() for m in pattern.finditer(text, lo, pronoun.start)]
-        if ends and (best is None or max(ends) > best[0]):
-            best = (max(ends), members[0])
-    return best[1] if best is not None else None
+    """A tagged mention of whom a pronoun stands for: of the person or organisation named
+    nearest before it (tagged, or an untagged mention of a tagged one)."""
+    same = [a for a in annotations if a.label == pronoun.label and a.text.strip() and not is_function_word(a.text)]
+    nearest = max((a for a in same if a.end <= pronoun.start), key=lambda a: (a.end, a.start), default=None)
+    if text is None or not same:
+        return nearest
+    # untagged mentions after the nearest tagged one: only names whose words are there are looked for
+    lo = max(pronoun.start - WINDOW, nearest.end if nearest is not None else 0)
+    there = {t.lower() for t in _tokens(text[lo:pronoun.start])}
+    if not there:
+        return nearest
+    # (a person's surname, "Mr Panetta"; an organisation's name as tagged)
+    wanted = [a for a in same if (words := [t.lower() for t in _tokens(a.text)])
+              and (re.sub(r"(?:'s|’s)$", "", words[-1]) if pronoun.label == "PERSON" else words[0]) in there]
+    pattern = _alias_pattern(pronoun.label, {a.text for a in wanted})
+    found = None
+    for m in pattern.finditer(text, lo, pronoun.start) if pattern is not None else ():
+        found = m
+    if found is None:
+        return nearest
+    key = _group_key(pronoun.label, found.group())
+    return next((a for a in wanted if _group_key(a.label, a.text) == key), nearest)
 
 
 def _fullness(text: str) -> int:
