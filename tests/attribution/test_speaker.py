@@ -124,3 +124,36 @@ def test_mentions_merged_into_a_canonical_entity_are_one_choice_under_its_name()
     first = speaker_choices(text, anns, last, last + 49, rels, canonical=canonical)[0]
     assert first.proposed and first.name == "Leon E. Panetta"
     assert first.target is not None and first.target.text == "Mr Panetta"
+
+
+def test_a_pronoun_mention_is_named_by_the_name_it_stands_for() -> None:
+    from newsmark.attribution import speaker_name
+
+    text = ("Leon Panetta met Mr Panetta's staff. The Swedish Prosecution Authority said so. "
+            "\"It is over,\" it added. \"We agree,\" he said. \"No,\" she said.")
+    anns = [ann(text, "Leon Panetta", "PERSON", "p1"), ann(text, "Mr Panetta", "PERSON", "p2"),
+            ann(text, "Swedish Prosecution Authority", "ORG", "o"), ann(text, "it", "ORG", "it", nth=2),
+            ann(text, "he", "PERSON", "he", nth=2), ann(text, "she", "PERSON", "she")]
+    by_id = {a.id: a for a in anns}
+    assert text[by_id["it"].start - 2:by_id["it"].end + 6] == "\" it added"
+    assert text[by_id["he"].start - 1:by_id["he"].end + 5] == " he said"
+    assert speaker_name(anns, by_id["it"]) == "Swedish Prosecution Authority"
+    assert speaker_name(anns, by_id["he"]) == "Leon Panetta"  # the nearest before, by its fullest name
+    assert speaker_name(anns, by_id["p2"]) == "Leon Panetta"
+    # nobody of its label before it: the pronoun as written
+    assert speaker_name([by_id["she"]], by_id["she"]) == "she"
+
+
+def test_a_tagged_pronoun_is_a_mention_of_whom_it_stands_for_not_a_speaker_of_its_own() -> None:
+    text, anns, rels = seed()
+    he = text.index("He added")
+    anns = [*anns, Annotation(id="he", document="d", start=he, end=he + 2, label="PERSON", text="He")]
+    last = "These issues are still very much in negotiation."
+    q = text.index(last)
+    choices = speaker_choices(text, anns, q, q + len(last))
+    assert not any(c.name.casefold() == "he" for c in choices)
+    first = choices[0]
+    assert (first.name, first.proposed) == ("Leon Panetta", True)
+    assert first.target is not None and (first.target.ann_id, first.target.text) == ("he", "He")
+    # the pronoun is no alias: the untagged "he"s of the article are no mentions of anyone
+    assert [m.text for m in first.mentions].count("He") == 1

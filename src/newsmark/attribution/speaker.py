@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newsmark.attribution.names import is_function_word
 from newsmark.core.model import Annotation, Relation
 from newsmark.core.suggestion import SuggestedSpan, Suggestion
 
@@ -134,15 +135,48 @@ def _group_key(label: str, text: str) -> tuple[str, str]:
     return label, " ".join(words)
 
 
-def speaker_name(annotations: Sequence[Annotation], mention: Annotation) -> str:
+def speaker_name(annotations: Sequence[Annotation], mention: Annotation, text: str | None = None) -> str:
     """The name a speaker's mention refers to: the fullest way the text names the same person
-    or organisation ("Mr Panetta" -> "Leon Panetta"); the mention itself when nothing fuller."""
+    or organisation ("Mr Panetta" -> "Leon Panetta"); the mention itself when nothing fuller.
+    A pronoun ("it added", "he said") names nobody itself: it stands for the nearest person or
+    organisation of its label named before it, tagged or (with the document's ``text``) an
+    untagged mention of a tagged one ("Mr Panetta … He added"); the pronoun when there is none."""
+    if is_function_word(mention.text):
+        referent = _referent(annotations, mention, text)
+        if referent is None:
+            return " ".join(mention.text.split())
+        mention = referent
     key = _group_key(mention.label, mention.text)
     name = " ".join(mention.text.split())
     for a in annotations:
         if a.label == mention.label and _group_key(a.label, a.text) == key and _fullness(a.text) > _fullness(name):
             name = " ".join(a.text.split())
     return name
+
+
+def _referent(annotations: Sequence[Annotation], pronoun: Annotation, text: str | None) -> Annotation | None:
+    """A tagged mention of whom a pronoun stands for: of the person or organisation named
+    nearest before it (tagged, or an untagged mention of a tagged one)."""
+    same = [a for a in annotations if a.label == pronoun.label and a.text.strip() and not is_function_word(a.text)]
+    nearest = max((a for a in same if a.end <= pronoun.start), key=lambda a: (a.end, a.start), default=None)
+    if text is None or not same:
+        return nearest
+    # untagged mentions after the nearest tagged one: only names whose words are there are looked for
+    lo = max(pronoun.start - WINDOW, nearest.end if nearest is not None else 0)
+    there = {t.lower() for t in _tokens(text[lo:pronoun.start])}
+    if not there:
+        return nearest
+    # (a person's surname, "Mr Panetta"; an organisation's name as tagged)
+    wanted = [a for a in same if (words := [t.lower() for t in _tokens(a.text)])
+              and (re.sub(r"(?:'s|’s)$", "", words[-1]) if pronoun.label == "PERSON" else words[0]) in there]
+    pattern = _alias_pattern(pronoun.label, {a.text for a in wanted})
+    found = None
+    for m in pattern.finditer(text, lo, pronoun.start) if pattern is not None else ():
+        found = m
+    if found is None:
+        return nearest
+    key = _group_key(pronoun.label, found.group())
+    return next((a for a in wanted if _group_key(a.label, a.text) == key), nearest)
 
 
 def _fullness(text: str) -> int:
@@ -177,22 +211,6 @@ def speaker_choices(text: str, annotations: Sequence[Annotation], quote_start: i
     by how near to the quote they are named.  ``cue``: the quote's cue span when known.
     ``canonical(label, name)``: the name of the canonical entity a name is merged into (the name
     itself when none); the mentions of one canonical entity are one choice, under its name."""
-    groups: dict[tuple[str, str], SpeakerChoice] = {}
-    named: set[tuple[str, str]] = set()  # the groups named by a canonical entity
-    for a in annotations:
-        if a.label not in SPEAKER_LABELS or (quote_start <= a.start and a.end <= quote_end):
-            continue
-        cname = canonical(a.label, a.text) if canonical is not None else a.text
-        key = _group_key(a.label, cname)
-        choice = groups.get(key)
-        if choice is None:
-            choice = groups[key] = SpeakerChoice(name=a.text, label=a.label)
-        choice.mentions.append(Mention(a.start, a.end, a.text, a.label, a.id))
-        if cname != a.text:
-            choice.name = cname
-            named.add(key)
-        elif key not in named and _fullness(a.text) > _fullness(choice.name):
-            choice.name = a.text
     # the sentences that count: the quote's, the one before it, and the rest of the quote's after it
     s0, _ = sentence_bounds(text, quote_start)
     prev = _previous_sentence_start(text, s0)
@@ -204,9 +222,44 @@ def speaker_choices(text: str, annotations: Sequence[Annotation], quote_start: i
                         else after_end)
     else:
         after_end = quote_end
+    groups: dict[tuple[str, str], SpeakerChoice] = {}
+    named: set[tuple[str, str]] = set()  # the groups named by a canonical entity
+    pronouns: list[Annotation] = []  # tagged pronouns near the quote: mentions of whom they stand for
+
+    def key_of(a: Annotation) -> tuple[str, str, str]:
+        cname = canonical(a.label, a.text) if canonical is not None else a.text
+        return a.label, _group_key(a.label, cname)[1], cname
+
+    for a in annotations:
+        if a.label not in SPEAKER_LABELS or (quote_start <= a.start and a.end <= quote_end):
+            continue
+        if is_function_word(a.text):  # "it", "he": no one's name (and far from the quote, no one's mention)
+            if prev <= a.start and a.end <= after_end:
+                pronouns.append(a)
+            continue
+        label, gkey, cname = key_of(a)
+        key = (label, gkey)
+        choice = groups.get(key)
+        if choice is None:
+            choice = groups[key] = SpeakerChoice(name=a.text, label=a.label)
+        choice.mentions.append(Mention(a.start, a.end, a.text, a.label, a.id))
+        if cname != a.text:
+            choice.name = cname
+            named.add(key)
+        elif key not in named and _fullness(a.text) > _fullness(choice.name):
+            choice.name = a.text
+    aliases = {key: {m.text for m in c.mentions} for key, c in groups.items()}  # names, not pronouns
+    for p in pronouns:
+        referent = _referent(annotations, p, text)
+        key = key_of(referent)[:2] if referent is not None else _group_key(p.label, p.text)
+        choice = groups.get(key)
+        if choice is None:  # standing for no one named (or named inside the quote only)
+            choice = groups[key] = SpeakerChoice(name=key_of(referent)[2] if referent is not None else p.text,
+                                                 label=p.label)
+        choice.mentions.append(Mention(p.start, p.end, p.text, p.label, p.id))
     tagged = [(m.start, m.end) for c in groups.values() for m in c.mentions]
     for (label, _key), choice in groups.items():
-        pattern = _alias_pattern(label, {m.text for m in choice.mentions})
+        pattern = _alias_pattern(label, aliases.get((label, _key), set()))
         if pattern is None:
             continue
         for lo, hi in ((prev, quote_start), (quote_end, after_end)):

@@ -3,7 +3,13 @@ documents, and canonical entities that merge names ("Leon Panetta", "Mr Panetta"
 with a name and an identifier the user types (a Wikidata id, say; nothing is fetched).
 
 A mention belongs to the canonical entity its label and folded text (``text.fold_name``) are
-merged into; mentions whose names fold alike are one entity even unmerged."""
+merged into; mentions whose names fold alike are one entity even unmerged.
+
+A pronoun (or another function word) tagged as an entity names nobody by itself: it is no
+entity "it".  Where a quote is linked to it as its speaker mention (``said_by``), it is a mention
+of the speaker the quote names (its ``speaker`` attribute: "it" -> "Swedish Prosecution
+Authority"), counted with that entity's mentions and documents but not as one of its spellings;
+otherwise it is left out of the view."""
 
 from __future__ import annotations
 
@@ -14,10 +20,11 @@ from typing import Any
 
 import msgspec
 
+from newsmark.attribution.names import FUNCTION_WORDS, is_function_word
 from newsmark.core.errors import NotFoundError, ValidationError
 from newsmark.core.model import new_id, now
 from newsmark.corpus.text import fold_name
-from newsmark.store.packed import IN_PARTS, joined
+from newsmark.store.packed import IN_PARTS, joined, whole
 from newsmark.store.project import Project
 
 
@@ -27,6 +34,23 @@ class _Mention(msgspec.Struct, gc=False):
 
 
 _decode_mentions = msgspec.json.Decoder(list[_Mention]).decode
+
+
+class _Item(msgspec.Struct, gc=False):
+    id: str
+    label: str
+    text: str | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class _Link(msgspec.Struct, gc=False):
+    type: str
+    from_: str = msgspec.field(name="from")
+    to: str = ""
+
+
+_decode_items = msgspec.json.Decoder(list[_Item]).decode
+_decode_links = msgspec.json.Decoder(list[_Link]).decode
 
 
 def _mentions(project: Project) -> Iterator[tuple[str, str, str, int]]:
@@ -49,6 +73,53 @@ def _mentions(project: Project) -> Iterator[tuple[str, str, str, int]]:
             yield label, text, doc, n
 
 
+def _referred(project: Project, docs: set[str]) -> Iterator[tuple[str, str, str]]:
+    """(label, speaker name, doc) of each pronoun mention of ``docs`` that a quote with a
+    speaker's name is linked to (``said_by``): the pronoun's label, the quote's name."""
+    conn = project.conn
+    entity_labels = {n for n, lay in project.label_layers().items() if lay == "entity"}
+    packed = {r[0] for r in conn.execute("SELECT doc FROM packed")} & docs
+    words = sorted(FUNCTION_WORDS)
+    # the rows' documents in one query (lower(): SQLite's ASCII folding; is_function_word decides)
+    rows = conn.execute(
+        "SELECT a.doc, a.id, a.label, a.text, q.attributes ->> '$.speaker' FROM relations r"
+        " JOIN annotations a ON a.doc = r.doc AND a.id = r.to_id"
+        " JOIN annotations q ON q.doc = r.doc AND q.id = r.from_id"
+        f" WHERE r.type = 'said_by' AND lower(a.text) IN ({','.join('?' * len(words))})"
+        " ORDER BY r.doc, r.rowid", words)
+    seen: set[tuple[str, str]] = set()
+    for doc, ann_id, label, text, speaker in rows:
+        if doc in docs and doc not in packed and label in entity_labels and (doc, ann_id) not in seen:
+            name = _speaker_name(text, speaker)
+            if name is not None:
+                seen.add((doc, ann_id))
+                yield label, name, doc
+    if not packed:
+        return
+    for doc, anns, rels in conn.execute("SELECT doc, annotations, relations FROM packed WHERE annotation_count > 0"):
+        if doc not in packed:
+            continue
+        anns, rels = whole(conn, doc, anns, rels)  # a merged document's parts joined
+        by_id = {a.id: a for a in _decode_items(anns)}
+        for r in _decode_links(rels):
+            quote, mention = by_id.get(r.from_), by_id.get(r.to)
+            if r.type != "said_by" or quote is None or mention is None or (doc, mention.id) in seen \
+                    or mention.label not in entity_labels or mention.text is None:
+                continue
+            name = _speaker_name(mention.text, (quote.attributes or {}).get("speaker"))
+            if name is not None:
+                seen.add((doc, mention.id))
+                yield mention.label, name, doc
+
+
+def _speaker_name(mention: str, speaker: object) -> str | None:
+    """The name a pronoun mention stands for: its quote's speaker, when that is a name."""
+    if not is_function_word(mention) or not isinstance(speaker, str):
+        return None
+    name = " ".join(speaker.split())
+    return name if name and not is_function_word(name) else None
+
+
 @dataclass(slots=True)
 class Entity:
     """A row of the Entities view: a canonical entity, or a name no entity has merged."""
@@ -60,10 +131,12 @@ class Entity:
     mentions: int = 0
     documents: int = 0
     names: dict[str, int] = field(default_factory=dict)  # each spelling and its mentions
+    pronouns: int = 0  # mentions by a pronoun a quote names this entity for ("it" said), not spellings
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "name": self.name, "id": self.id, "identifier": self.identifier,
-                "mentions": self.mentions, "documents": self.documents, "names": self.names}
+                "mentions": self.mentions, "documents": self.documents, "names": self.names,
+                "pronouns": self.pronouns}
 
 
 class Canon:
@@ -120,14 +193,24 @@ def list_entities(project: Project, label: str | None = None) -> list[Entity]:
     canon = Canon(project)
     counts: dict[tuple[str, str], int] = defaultdict(int)  # (label, text) -> mentions
     docs_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    with_pronouns: set[str] = set()  # the documents where a pronoun is tagged as an entity
     for lab, text, doc, n in _mentions(project):
         if label is not None and lab != label:
             continue
+        if is_function_word(text):
+            with_pronouns.add(doc)
+            continue
         counts[(lab, text)] += n
         docs_of[(lab, text)].add(doc)
+    referred: dict[tuple[str, str], int] = defaultdict(int)  # (label, speaker's name) -> pronouns
+    for lab, name, doc in _referred(project, with_pronouns) if with_pronouns else ():
+        if label is None or lab == label:
+            referred[(lab, name)] += 1
+            docs_of[(lab, name)].add(doc)
     groups: dict[tuple[str, str], Entity] = {}
     group_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for (lab, text), n in counts.items():
+
+    def group(lab: str, text: str) -> tuple[tuple[str, str], Entity]:
         key = fold_name(text)
         ent = canon.by_key.get((lab, key))
         gkey = (lab, "#" + ent) if ent else (lab, key)
@@ -139,12 +222,20 @@ def list_entities(project: Project, label: str | None = None) -> list[Entity]:
             else:
                 e = Entity(lab, text)
             groups[gkey] = e
+        group_docs[gkey] |= docs_of[(lab, text)]
+        return gkey, e
+
+    for (lab, text), n in counts.items():
+        _gkey, e = group(lab, text)
         e.mentions += n
         e.names[text] = e.names.get(text, 0) + n
-        group_docs[gkey] |= docs_of[(lab, text)]
+    for (lab, name), n in referred.items():
+        _gkey, e = group(lab, name)
+        e.mentions += n
+        e.pronouns += n
     for gkey, e in groups.items():
         e.documents = len(group_docs[gkey])
-        if e.id is None:
+        if e.id is None and e.names:  # else named by the quotes alone: the speaker's name
             e.name = max(e.names.items(), key=lambda kv: (kv[1], kv[0]))[0]
     # canonical entities without mentions (yet) are listed too
     seen = {e.id for e in groups.values() if e.id}

@@ -206,7 +206,7 @@ class Linker:
             quote = self.w.session.annotation(quote_id)
             doc = self.w.session.document
             if name is None:
-                name = speaker_name(doc.annotations if doc is not None else [], target)
+                name = speaker_name(doc.annotations if doc is not None else [], target, doc.text if doc is not None else None)
             if quote is not None and quote.attributes.get("speaker") != name:
                 self.w._push(cmd.UpdateAnnotation(self.w.session, self.w.doc_id, quote_id, "speaker",
                                                 attributes={**quote.attributes, "speaker": name}))

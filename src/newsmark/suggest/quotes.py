@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
+from newsmark.attribution.names import is_function_word, one_name_each
 from newsmark.core.model import Annotation, Document
 from newsmark.core.suggestion import SuggestedRelation, SuggestedSpan, Suggestion
 
@@ -116,6 +117,7 @@ _PARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|at|az|an|bin|ibn|abu|de|da|di|du
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*(?:['’]s?)?|\S", re.UNICODE)
 _PARAGRAPH = re.compile(r"[^\n\r\u2028\u2029]+")
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
+_ARTICLE = re.compile(r"(?i:the)\s+")
 
 
 @dataclass(slots=True)
@@ -708,6 +710,20 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
                 return s, e
         return pos, pos
 
+    def tagged_without_article(mention: _Mention) -> Annotation | None:
+        """The entity tagged on a mention's name without its article ("Swedish Prosecution
+        Authority" in "the Swedish Prosecution Authority"): the mention the annotator made."""
+        m = _ARTICLE.match(text, mention.start, mention.end)
+        if m is None:
+            return None
+        x = bisect_left(entity_starts, m.end())
+        while x < len(entity_starts) and entity_starts[x] == m.end():
+            a = entities_by_start[x][1]
+            if a.end == mention.end:
+                return a
+            x += 1
+        return None
+
     def group(qs: int, qe: int, qtype: str, att: _Attribution | None, score: float,
               speaker_name: str | None = None, speaker_ref: _Mention | None = None) -> Suggestion:
         qattrs: dict[str, object] = {"type": qtype}
@@ -727,6 +743,8 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
                             if mention.end <= entities_by_start[x][1].end
                             and (entities_by_start[x][1].end - entities_by_start[x][1].start)
                             <= (mention.end - mention.start) + 40), default=(0, None))[1]
+            if existing is None:
+                existing = tagged_without_article(mention)
             if existing is not None:
                 spans.append(SuggestedSpan("speaker", existing.start, existing.end, existing.label,
                                            existing.text, existing=existing.id))
@@ -825,8 +843,31 @@ def suggest_quotes(text: str, annotations: list[Annotation] | None = None, *,
             if inner and not marked and any(qs <= c and o < qe for o, c in inner):
                 continue
             out.append(group(qs, qe, "mixed" if marked else "indirect", att, score))
+    _one_name_a_speaker(out, anns)
     out.sort(key=lambda g: (g.start, g.end))
     return out
+
+
+def _one_name_a_speaker(suggestions: list[Suggestion], annotations: list[Annotation]) -> None:
+    """Each speaker proposed under one name (``attribution.names.one_name_each``), as the
+    Quotes panel groups by it: the name a quote already there gives them, else the fullest
+    form an entity is tagged with (as the speaker dialog names them), else the fullest the
+    recommender found ("the Swedish Prosecution Authority said …" and "it added" later: one
+    speaker, whether the pronoun's name was read with its article or without)."""
+    named = [s.head.attributes["speaker"] for s in suggestions
+             if isinstance(s.head.attributes.get("speaker"), str)]
+    if not named:
+        return
+    ordered = sorted(annotations, key=lambda a: (a.start, a.end))
+    given = [sp.strip() for a in ordered if isinstance(sp := a.attributes.get("speaker"), str) and sp.strip()]
+    tagged = sorted((a.text for a in ordered if a.label in ("PERSON", "ORG", "NORP")
+                     and not is_function_word(a.text)),
+                    key=lambda t: -len(t.split()))
+    names = one_name_each(named, preferred=given + tagged)
+    for s in suggestions:
+        speaker = s.head.attributes.get("speaker")
+        if isinstance(speaker, str):
+            s.head.attributes["speaker"] = names[speaker]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

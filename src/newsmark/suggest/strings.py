@@ -3,7 +3,8 @@
 Each tagged surface string is suggested with its label at its other occurrences, in this
 and other documents, scored by how consistently it was tagged so: the times it was tagged
 with the label, over the times it was tagged at all, plus the times a suggestion of it was
-rejected, plus its untagged occurrences in finished (``done``) documents.
+rejected, plus its untagged occurrences in finished (``done``) documents.  Pronouns and other
+function words are never learnt (``attribution.names``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
+from newsmark.attribution.names import is_function_word
 from newsmark.core.model import Document
 from newsmark.core.suggestion import SuggestedSpan, Suggestion
 
@@ -96,8 +98,11 @@ class StringTrie:
 
 def _learnable(text: str, label: str) -> bool:
     """Whether a tag is one to learn: a short string without blanks at its ends, of a label
-    that names things (not a quote or a disputed point)."""
-    return label not in SKIP_LABELS and bool(text) and len(text) <= MAX_LENGTH and text == text.strip()
+    that names things (not a quote or a disputed point), and a name: a pronoun tagged as a
+    quote's speaker ("it said") is the annotator's coreference, not a string to find in every
+    article (every "it" proposed as an organisation at 1.00), nor is another function word."""
+    return (label not in SKIP_LABELS and bool(text) and len(text) <= MAX_LENGTH and text == text.strip()
+            and not is_function_word(text))
 
 
 class StringsRecommender:
