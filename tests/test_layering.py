@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "attribution": {"core"},
     "suggest": {"core", "store", "attribution"},
     "team": {"core", "store"},
-    "corpus": {"core", "store"},
+    "corpus": {"core", "store", "attribution"},  # a pronoun is named by attribution.names
     "ingest": {"core", "store", "formats", "resources"},
     "gui": {"core", "store", "formats", "ingest", "resources", "attribution", "suggest", "team", "corpus"},
     "cli": {"core", "store", "formats", "ingest", "resources", "attribution", "suggest", "team", "corpus",
