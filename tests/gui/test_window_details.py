@@ -235,6 +235,21 @@ def test_tab_from_the_article_follows_the_work_and_never_types_a_tab(qtbot: Any,
     user.key(tab, focused())
     user.key(tab, focused())
     assert focused() is window.doc_view
+    # a corpus panel open: Tab walks its fields and lists (not a table's cells), then the article
+    user.key((Qt.Key.Key_N, CTRL_SHIFT), focused())
+    entities = window.corpus.docks["entities"]
+    assert entities.isAncestorOf(focused())
+    walked = []
+    for _ in range(15):
+        user.key(tab, focused())
+        if in_article(window):
+            break
+        walked.append(focused())
+        assert entities.isAncestorOf(focused()), focused()
+    assert in_article(window)
+    assert walked.count(window.corpus.entities.view) == 1  # one stop, not one a cell
+    user.key(back, focused())
+    assert entities.isAncestorOf(focused())  # Shift+Tab from the article: the last stop
     # Tab in the article types nothing: the text never changes
     window.article.setFocus()
     for _ in range(3):

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDockWidget, QInputDialog, QWidget
 
 from newsmark.core.errors import NewsmarkError
 from newsmark.corpus import disputes, entities
@@ -76,6 +76,8 @@ class CorpusMenu:
         dock = self.docks.get(key)
         if dock is None:
             dock = self.window._dock(title, widget, Qt.DockWidgetArea.BottomDockWidgetArea)
+            for view in widget.findChildren(QAbstractItemView):  # Tab leaves a table, not walks its cells
+                view.setTabKeyNavigation(False)
             others = [d for k, d in self.docks.items() if k != key]
             if others:
                 self.window.tabifyDockWidget(others[0], dock)
