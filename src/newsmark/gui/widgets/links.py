@@ -86,33 +86,42 @@ def _apex(p0: QPointF, p3: QPointF, top: float) -> QPointF:
     return QPointF(x, best_y)
 
 
-def _along(p0: QPointF, p3: QPointF, top: float) -> list[QPointF]:
-    """Points along the curve from ``p0`` to ``p3`` whose control points are at height ``top``."""
+def _along(p0: QPointF, p3: QPointF, top: float) -> list[tuple[float, float]]:
+    """Points (x, y) along the curve from ``p0`` to ``p3`` whose control points are at height ``top``."""
+    x0, y0, x3, y3 = p0.x(), p0.y(), p3.x(), p3.y()
     out = []
     for i in range(41):
         t = i / 40
         u = 1 - t
         a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
-        out.append(QPointF((a + b) * p0.x() + (c + d) * p3.x(), a * p0.y() + (b + c) * top + d * p3.y()))
+        out.append(((a + b) * x0 + (c + d) * x3, a * y0 + (b + c) * top + d * y3))
     return out
 
 
 CAPTION_GAP = 3.0  # between two captions set side by side (pixels)
 
 
-def _beside(rect: QRectF, placed: list[QRectF], curve: list[QPointF], width: float) -> float | None:
+def _beside(rect: QRectF, placed: list[QRectF], curve: list[tuple[float, float]], width: float) -> float | None:
     """Where ``rect`` (a caption) can move left or right, at its height, to cover no caption
     ``placed`` and still sit on its curve (some point of the curve inside it) and on screen: the
     new left edge nearest to where it is, or None."""
-    candidates = sorted((x for q in placed for x in (q.right() + CAPTION_GAP, q.left() - CAPTION_GAP - rect.width())),
+    top, bottom, w = rect.top(), rect.bottom(), rect.width()
+    on_curve = sorted(x for x, y in curve if top <= y <= bottom)  # the curve at its height
+    if not on_curve:
+        return None
+    # only the captions at its height can be in the way (every link drawn: many captions a frame)
+    row = [q for q in placed if q.top() < bottom and q.bottom() > top]
+    candidates = sorted((x for q in row for x in (q.right() + CAPTION_GAP, q.left() - CAPTION_GAP - w)),
                         key=lambda x: abs(x - rect.left()))
     for left in candidates:
-        moved = QRectF(left, rect.top(), rect.width(), rect.height())
-        if moved.left() < 1 or moved.right() > width - 1:
+        right = left + w
+        if left < 1 or right > width - 1:
             continue
-        if any(q.intersects(moved) for q in placed):
+        i = bisect.bisect_left(on_curve, left)
+        if i == len(on_curve) or on_curve[i] > right:  # off its curve
             continue
-        if any(moved.contains(p) for p in curve):
+        moved = QRectF(left, top, w, rect.height())
+        if not any(q.intersects(moved) for q in row):
             return left
     return None
 
@@ -296,7 +305,7 @@ class LinkOverlay:
         # one path a colour for the curves, one for the outlines and arrow heads: a handful of
         # draw calls a frame however many links there are
         curves: dict[int, tuple[QColor, QPainterPath, QPainterPath, QPainterPath]] = {}
-        labels: list[tuple[QRectF, str, QColor, list[QPointF]]] = []  # with points along each curve
+        labels: list[tuple[QRectF, str, QColor, tuple[QPointF, QPointF, float]]] = []  # with each curve
         selected_id = self.selected.id if self.selected is not None else None
         room: dict[int, float] = {}  # blank height above lines, by their top
         caption_h = metrics.height() + 2
@@ -367,7 +376,7 @@ class LinkOverlay:
                 y = max(y, upper.top() - lift - blank + 1)
             y = min(max(y, 1.0), height - h - 1.0)  # the caption always on screen
             rect = QRectF(apex.x() - w / 2, y, w, h)
-            labels.append((rect, text, colour, _along(p0, p3, top)))
+            labels.append((rect, text, colour, (p0, p3, top)))
             self.drawn.append((rel, p0, p3))
             self.captions.append((rel, rect))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -392,14 +401,14 @@ class LinkOverlay:
         painter.setBrush(base)
         placed: list[QRectF] = []
         width = view.viewport().width()
-        for rect, text, colour, curve_points in labels:
+        for rect, text, colour, shape in labels:
             for _ in range(4):  # one caption over another (links from one span)
                 hit = next((q for q in placed if q.intersects(rect)), None)
                 if hit is None:
                     break
                 # sideways first, along the curve's top, in the blank line it is in: moved up, the
                 # second caption of a quote's links ("cue") was drawn over the words above
-                beside = _beside(rect, placed, curve_points, width)
+                beside = _beside(rect, placed, _along(*shape), width)
                 if beside is not None:
                     rect.moveLeft(beside)
                     break
