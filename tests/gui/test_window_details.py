@@ -187,6 +187,26 @@ def test_long_titles_are_cut_on_the_right_and_whole_in_their_tooltip(qtbot: Any,
     shown = _shown(panel.results, index)
     assert shown.endswith("…") and TITLE.startswith(shown[:-1].rstrip()), shown
     assert TITLE in _tooltip(qtbot, panel.results, index)
+    # the disputed points: each stance's article title and quote cut on the right, whole in tooltips
+    user.key((Qt.Key.Key_P, CTRL_SHIFT), focused())
+    tree = window.corpus.disputes.tree
+    tree.header().resizeSection(2, 120)
+    tree.header().resizeSection(3, 120)
+    stance = tree.topLevelItem(0).child(0)
+    title = sample_project.document(DOC).title
+    for column, whole in ((3, title), (2, stance.text(2))):
+        index = tree.indexFromItem(stance, column)
+        shown = _shown(tree, index)
+        assert shown.endswith("…") and whole.startswith(shown[:-1].rstrip()), shown
+        assert whole in _tooltip(qtbot, tree, index)
+    # the quotes panel: a quote cut on the right, whole in its tooltip
+    quotes = window.quotes_panel.tree
+    quotes.header().resizeSection(0, 140)
+    quote = by_text(sample_project, "we protect and provide the appropriate immunity for our soldiers")
+    index = quotes.indexFromItem(window.quotes_panel.items[quote.id], 0)
+    shown = _shown(quotes, index)
+    assert shown.endswith("…") and f"“{quote.text}”".startswith(shown[:-1].rstrip()), shown
+    assert quote.text in _tooltip(qtbot, quotes, index)
 
 
 # ---------------------------------------------------------------------- 4. Tab
