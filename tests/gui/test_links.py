@@ -399,3 +399,11 @@ def test_captions_stay_off_the_words_above_where_there_is_room_and_off_each_othe
     for i, a in enumerate(rects):
         for b in rects[i + 1:]:
             assert not a.intersects(b), (a, b)
+    # both captions fall in the empty line above "He added" (room for one caption's height): the
+    # second one ("cue") moves beside the first rather than up onto the words of the line above
+    c.setPosition(qt_pos(text, find(window, "He added")))
+    line = art.cursorRect(c)
+    c.setPosition(qt_pos(text, find(window, 'soldiers."')))
+    above = art.cursorRect(c)
+    for rect in rects:
+        assert above.bottom() - 1 <= rect.top() and rect.bottom() <= line.top() + 1, (rect, above, line)

@@ -172,7 +172,8 @@ def test_document_list_titles_statuses_and_progress(qtbot: Any, window: Any, sam
     sample_project.add_document(Document(id="long", text="Short text. Nothing else said.", title=long_title))
     window.refresh_documents()
     model = window.doc_model
-    assert window.doc_view.textElideMode() == Qt.TextElideMode.ElideMiddle
+    # cut on the right, read from its start (the whole title in the tooltip): test_window_details.py
+    assert window.doc_view.textElideMode() == Qt.TextElideMode.ElideRight
     row = model.view_row("long")
     assert long_title in model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
     # a colour per status

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDockWidget, QInputDialog, QWidget
 
 from newsmark.core.errors import NewsmarkError
 from newsmark.corpus import disputes, entities
@@ -58,14 +58,16 @@ class CorpusMenu:
         self.disputes: Any = None
         self.stance_map: Any = None
         m = window.menuBar().addMenu("&Corpus")
-        window._action(m, "&Search the project…", self.show_search, "Ctrl+Shift+F",
-                       "Words, phrases, labels, speakers… across every article")
-        window._action(m, "&Entities", self.show_entities, "Ctrl+Shift+N",
-                       "Every entity across the articles; merge names into canonical entities")
-        window._action(m, "&Disputed points", self.show_disputes, "Ctrl+Shift+P",
-                       "Every disputed point with every stance on it")
-        window._action(m, "Stance &map", self.show_stance_map, "Ctrl+Shift+M",
-                       "Speakers × disputed points, coloured by stance")
+        # the shortcut that opens a panel closes it again (the ✕ alone closed it); so does Esc
+        # in it (MainWindow.clear_current asks close_focused first)
+        window._action(m, "&Search the project…", lambda: self.toggle("search", self.show_search), "Ctrl+Shift+F",
+                       "Words, phrases, labels, speakers… across every article (again: close)")
+        window._action(m, "&Entities", lambda: self.toggle("entities", self.show_entities), "Ctrl+Shift+N",
+                       "Every entity across the articles; merge names into canonical entities (again: close)")
+        window._action(m, "&Disputed points", lambda: self.toggle("disputes", self.show_disputes), "Ctrl+Shift+P",
+                       "Every disputed point with every stance on it (again: close)")
+        window._action(m, "Stance &map", lambda: self.toggle("stance_map", self.show_stance_map), "Ctrl+Shift+M",
+                       "Speakers × disputed points, coloured by stance (again: close)")
         m.addSeparator()
         window._action(m, "&Link the disputed point to a shared one…", self.link_dispute, "Ctrl+Shift+J",
                        "Share the selected DISPUTE annotation's point with other articles")
@@ -74,6 +76,8 @@ class CorpusMenu:
         dock = self.docks.get(key)
         if dock is None:
             dock = self.window._dock(title, widget, Qt.DockWidgetArea.BottomDockWidgetArea)
+            for view in widget.findChildren(QAbstractItemView):  # Tab leaves a table, not walks its cells
+                view.setTabKeyNavigation(False)
             others = [d for k, d in self.docks.items() if k != key]
             if others:
                 self.window.tabifyDockWidget(others[0], dock)
@@ -87,6 +91,35 @@ class CorpusMenu:
         dock.show()
         dock.raise_()
         return dock
+
+    def shown(self, key: str) -> bool:
+        """Whether the panel is open and in front (not a tab behind another panel)."""
+        dock = self.docks.get(key)
+        return dock is not None and dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    def toggle(self, key: str, show: Callable[[], None]) -> None:
+        """The panel's shortcut: open it (or bring its tab to the front), or close it when it is
+        in front already."""
+        if self.shown(key):
+            self.close(key)
+        else:
+            show()
+
+    def close(self, key: str) -> None:
+        """Close a panel; the annotator goes on in the article."""
+        dock = self.docks.get(key)
+        if dock is not None:
+            dock.close()
+        self.window.article.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def close_focused(self) -> bool:
+        """Esc: close the panel the focus is in; False when the focus is in none."""
+        focus = QApplication.focusWidget()
+        for key, dock in self.docks.items():
+            if focus is not None and dock.isVisible() and dock.isAncestorOf(focus):
+                self.close(key)
+                return True
+        return False
 
     def open_at(self, doc_id: str, start: int, end: int, ann_id: str = "") -> None:
         w = self.window
@@ -158,6 +191,7 @@ class CorpusMenu:
             self.stance_map = StanceMapView(self.window.project)
         self._dock("stance_map", "Stance map", self.stance_map)
         self.stance_map.refresh()
+        self.stance_map.focus()  # the arrows scroll the map, Esc closes it
 
     def link_dispute(self, choice: str | None = None) -> None:
         w = self.window

@@ -42,6 +42,7 @@ from newsmark.gui.models.documents import DocumentListModel, status_column_width
 from newsmark.gui.models.session import Session
 from newsmark.gui.plain import escape, plain_label
 from newsmark.gui.shortcuts import keys, readable, sequences
+from newsmark.gui.tab_order import TabOrder
 from newsmark.gui.undo_actions import UndoRedo
 from newsmark.gui.widgets.article import ArticleView
 from newsmark.gui.widgets.document_list import DocumentListKeys
@@ -154,7 +155,8 @@ class MainWindow(QMainWindow):
         header.resizeSection(1, max(80, status_column_width(self.doc_view)))
         header.resizeSection(2, 90)
         header.setStretchLastSection(False)
-        self.doc_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a title's start and end show
+        # a title is read from its start ("Die elektronische Patientenakte im Gesund…"); the whole in its tooltip
+        self.doc_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         dl.addWidget(self.doc_view)
         self.doc_dock = self._dock("Documents", docs, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.quotes_panel = QuotesPanel()
@@ -357,6 +359,7 @@ class MainWindow(QMainWindow):
         self._action(m, "&Agreement…", self.show_agreement, "F7", "Agreement between the annotators")
         self._action(m, "A&djudication…", self.show_adjudication, "F8", "Settle the annotators' disagreements")
         self.corpus = CorpusMenu(self)  # search, entities, disputes, stance map (gui/corpus_menu.py)
+        self.tab_order = TabOrder(self)  # Tab follows the work (gui/tab_order.py)
 
         m = bar.addMenu("&Help")
         self._action(m, "&Keyboard shortcuts", self.show_help, sequences("help"))
@@ -760,6 +763,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select an annotation first (click it, or Ctrl+] / Ctrl+[)", 5000)
 
     def clear_current(self) -> None:
+        if self.corpus.close_focused():  # Esc in a corpus panel closes it
+            return
         if self.find_bar.isVisible():
             self.find_bar.close_bar()
             return
@@ -1011,6 +1016,9 @@ class MainWindow(QMainWindow):
             self.ann_view.viewport().update()
             self.doc_view.viewport().update()
             self.select_annotation(self.current, reveal=False)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+        return self.tab_order.step(next) or super().focusNextPrevChild(next)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802

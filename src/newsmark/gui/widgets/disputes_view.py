@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from newsmark.core.wording import counted
 from newsmark.corpus.disputes import DisputedPoint, disputed_points
 from newsmark.corpus.report import COLOURS
+from newsmark.gui.plain import tooltip
 from newsmark.store.project import Project
 
 
@@ -55,6 +56,10 @@ class DisputesView(QWidget):
             for s in p.stances:
                 child = QTreeWidgetItem([s.who, s.value, s.quote, s.title or s.document])
                 child.setData(0, Qt.ItemDataRole.UserRole, (s.document, s.start, s.end, s.annotation))
+                # the quote and the title are cut on the right: each whole in its tooltip
+                child.setToolTip(0, tooltip(s.who))
+                child.setToolTip(2, tooltip(s.quote))
+                child.setToolTip(3, tooltip(f"{s.title}\n{s.document}" if s.title else s.document))
                 if s.value in COLOURS:
                     child.setForeground(1, QBrush(QColor(COLOURS[s.value])))
                 top.addChild(child)

@@ -9,7 +9,8 @@ relays out the document.
 
 A curve rises into the blank room above its higher end where there is some (the empty line
 between paragraphs), a little only below another line of text; its caption sits on its highest
-point, and captions that would cover each other are set one above the other.
+point.  A caption that would cover another moves sideways along its curve's top first (staying
+in the blank line), and is set above the other only where there is no room beside it.
 """
 
 from __future__ import annotations
@@ -83,6 +84,46 @@ def _apex(p0: QPointF, p3: QPointF, top: float) -> QPointF:
     t, u = best_t, 1 - best_t
     x = u * u * u * p0.x() + 3 * u * u * t * p0.x() + 3 * u * t * t * p3.x() + t * t * t * p3.x()
     return QPointF(x, best_y)
+
+
+def _along(p0: QPointF, p3: QPointF, top: float) -> list[tuple[float, float]]:
+    """Points (x, y) along the curve from ``p0`` to ``p3`` whose control points are at height ``top``."""
+    x0, y0, x3, y3 = p0.x(), p0.y(), p3.x(), p3.y()
+    out = []
+    for i in range(41):
+        t = i / 40
+        u = 1 - t
+        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        out.append(((a + b) * x0 + (c + d) * x3, a * y0 + (b + c) * top + d * y3))
+    return out
+
+
+CAPTION_GAP = 3.0  # between two captions set side by side (pixels)
+
+
+def _beside(rect: QRectF, placed: list[QRectF], curve: list[tuple[float, float]], width: float) -> float | None:
+    """Where ``rect`` (a caption) can move left or right, at its height, to cover no caption
+    ``placed`` and still sit on its curve (some point of the curve inside it) and on screen: the
+    new left edge nearest to where it is, or None."""
+    top, bottom, w = rect.top(), rect.bottom(), rect.width()
+    on_curve = sorted(x for x, y in curve if top <= y <= bottom)  # the curve at its height
+    if not on_curve:
+        return None
+    # only the captions at its height can be in the way (every link drawn: many captions a frame)
+    row = [q for q in placed if q.top() < bottom and q.bottom() > top]
+    candidates = sorted((x for q in row for x in (q.right() + CAPTION_GAP, q.left() - CAPTION_GAP - w)),
+                        key=lambda x: abs(x - rect.left()))
+    for left in candidates:
+        right = left + w
+        if left < 1 or right > width - 1:
+            continue
+        i = bisect.bisect_left(on_curve, left)
+        if i == len(on_curve) or on_curve[i] > right:  # off its curve
+            continue
+        moved = QRectF(left, top, w, rect.height())
+        if not any(q.intersects(moved) for q in row):
+            return left
+    return None
 
 
 class LinkOverlay:
@@ -264,7 +305,7 @@ class LinkOverlay:
         # one path a colour for the curves, one for the outlines and arrow heads: a handful of
         # draw calls a frame however many links there are
         curves: dict[int, tuple[QColor, QPainterPath, QPainterPath, QPainterPath]] = {}
-        labels: list[tuple[QRectF, str, QColor]] = []
+        labels: list[tuple[QRectF, str, QColor, tuple[QPointF, QPointF, float]]] = []  # with each curve
         selected_id = self.selected.id if self.selected is not None else None
         room: dict[int, float] = {}  # blank height above lines, by their top
         caption_h = metrics.height() + 2
@@ -328,9 +369,14 @@ class LinkOverlay:
             apex = _apex(p0, p3, top)
             text = _caption(rel)
             w, h = _advance(metrics, text) + 8, caption_h
-            y = min(max(apex.y() - h / 2, 1.0), height - h - 1.0)  # the caption always on screen
+            y = apex.y() - h / 2
+            if upper is not None and blank >= h + 2:
+                # in the blank line, whose top a fanned-out curve (the second link from one span)
+                # nears: its caption stays in it, off the words above (the curve still crosses it)
+                y = max(y, upper.top() - lift - blank + 1)
+            y = min(max(y, 1.0), height - h - 1.0)  # the caption always on screen
             rect = QRectF(apex.x() - w / 2, y, w, h)
-            labels.append((rect, text, colour))
+            labels.append((rect, text, colour, (p0, p3, top)))
             self.drawn.append((rel, p0, p3))
             self.captions.append((rel, rect))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -354,10 +400,19 @@ class LinkOverlay:
             painter.drawPath(arrows)
         painter.setBrush(base)
         placed: list[QRectF] = []
-        for rect, text, colour in labels:
-            for _ in range(4):  # one caption over another (links from one span): the later goes up
+        width = view.viewport().width()
+        for rect, text, colour, shape in labels:
+            for _ in range(4):  # one caption over another (links from one span)
                 hit = next((q for q in placed if q.intersects(rect)), None)
-                if hit is None or hit.top() - rect.height() - 1 < 1:
+                if hit is None:
+                    break
+                # sideways first, along the curve's top, in the blank line it is in: moved up, the
+                # second caption of a quote's links ("cue") was drawn over the words above
+                beside = _beside(rect, placed, _along(*shape), width)
+                if beside is not None:
+                    rect.moveLeft(beside)
+                    break
+                if hit.top() - rect.height() - 1 < 1:
                     break
                 rect.moveBottom(hit.top() - 1)
             placed.append(rect)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from newsmark.core.errors import NewsmarkError
 from newsmark.core.model import STATUSES
 from newsmark.corpus.search import Hit, Query, search
+from newsmark.gui.plain import tooltip
 from newsmark.store.project import Project
 
 LIMIT = 500
@@ -133,7 +134,11 @@ class SearchPanel(QWidget):
             item = QTreeWidgetItem([h.title or h.document, h.label or "", h.speaker or "",
                                     f"{h.before}【{h.text}】{h.after}"])
             item.setData(0, Qt.ItemDataRole.UserRole, i)
-            item.setToolTip(3, h.text)
+            # cut on the right in a narrow panel: each cell whole in its tooltip (as plain text)
+            item.setToolTip(0, tooltip(f"{h.title}\n{h.document}" if h.title else h.document))
+            if h.speaker:
+                item.setToolTip(2, tooltip(h.speaker))
+            item.setToolTip(3, tooltip(f"{h.before}{h.text}{h.after}"))
             items.append(item)
         self.results.addTopLevelItems(items)
         more = f" (the first {LIMIT})" if len(self.hits) >= LIMIT else ""

@@ -85,6 +85,7 @@ class StanceMapView(QWidget):
         self.canvas = _SvgCanvas()
         self.scroller = QScrollArea()
         self.scroller.setWidget(self.canvas)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the arrows scroll the map
         self.summary = QLabel()
         refresh = QPushButton("Refresh")
         save = QPushButton("Save as…")
@@ -98,6 +99,9 @@ class StanceMapView(QWidget):
         layout.addLayout(buttons)
         refresh.clicked.connect(self.refresh)
         save.clicked.connect(lambda: self.save_as())
+
+    def focus(self) -> None:
+        self.scroller.setFocus()
 
     def refresh(self) -> None:
         self.map = report.stance_map(self.project)
