@@ -147,6 +147,19 @@ def test_speaker_cue_and_stance_are_enabled_only_where_they_apply(qtbot: Any, wi
 
 
 # ---------------------------------------------------------------------- 2. links drawn, pointing
+def he_added(window: Any, project: Project) -> Any:
+    """The sample's last quote ('He added: "These issues…"') tagged with its speaker "He" and its
+    cue "added" (two links from the quote to its own line), and the document opened again."""
+    start = find(window, "These issues")
+    quote = project.add_annotation(DOC, start, start + len("These issues are still very much in negotiation."), "QUOTE")
+    he = project.add_annotation(DOC, find(window, "He added"), find(window, "He added") + 2, "PERSON")
+    added = project.add_annotation(DOC, find(window, "added"), find(window, "added") + 5, "CUE")
+    project.add_relation(DOC, "said_by", quote.id, he.id)
+    project.add_relation(DOC, "cue", quote.id, added.id)
+    window.open_document(DOC)
+    return quote
+
+
 def _painted(window: Any) -> Any:
     window.article.viewport().repaint()
     QApplication.processEvents()
@@ -384,14 +397,7 @@ def test_captions_stay_off_the_words_above_where_there_is_room_and_off_each_othe
     assert cue.top() >= above.bottom() - 1, (cue, above)  # off the words above
     assert cue.bottom() <= line.top() + 1, (cue, line)  # and off its own line
     # "He added": two links from the quote to its line, right under a line of text: captions apart
-    start = find(window, "These issues")
-    last = sample_project.add_annotation(DOC, start, start + len("These issues are still very much in negotiation."),
-                                         "QUOTE")
-    he = sample_project.add_annotation(DOC, find(window, "He added"), find(window, "He added") + 2, "PERSON")
-    added = sample_project.add_annotation(DOC, find(window, "added"), find(window, "added") + 5, "CUE")
-    sample_project.add_relation(DOC, "said_by", last.id, he.id)
-    sample_project.add_relation(DOC, "cue", last.id, added.id)
-    window.open_document(DOC)
+    last = he_added(window, sample_project)
     user.click(last.start + 3)
     _painted(window)
     rects = [rect for _rel, rect in window.links.captions]

@@ -17,19 +17,25 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 LAST_QUOTE = "These issues are still very much in negotiation."
 
 
-def test_ctrl_click_on_a_tagged_pronoun_names_the_speaker_it_stands_for(qtbot: Any, window: Any,
-                                                                        sample_project: Project) -> None:
+def _he_and_the_quote(qtbot: Any, window: Any, project: Project) -> tuple[User, int, Any, str]:
+    """Tag "He" PERSON (the annotator's coreference) and the last quote QUOTE, with keys: the
+    user, where "He" is, its annotation and the quote's id."""
     user = User(qtbot, window)
     text = window.session.document.text
     he = text.index("He added")
     select(window, he, he + 2)
-    user.key("p")  # "He" tagged PERSON: the annotator's coreference
-    pronoun = next(a for a in sample_project.annotations(DOC) if (a.start, a.end) == (he, he + 2))
+    user.key("p")
+    pronoun = next(a for a in project.annotations(DOC) if (a.start, a.end) == (he, he + 2))
     assert (pronoun.text, pronoun.label) == ("He", "PERSON")
     q = text.index(LAST_QUOTE)
     select(window, q, q + len(LAST_QUOTE))
     user.key("q")
-    quote_id = window.current
+    return user, he, pronoun, window.current
+
+
+def test_ctrl_click_on_a_tagged_pronoun_names_the_speaker_it_stands_for(qtbot: Any, window: Any,
+                                                                        sample_project: Project) -> None:
+    user, he, pronoun, quote_id = _he_and_the_quote(qtbot, window, sample_project)
     user.click(he, CTRL)  # the pronoun: the speaker mention
     said_by = [r.to_id for r in sample_project.relations(DOC) if r.type == "said_by" and r.from_id == quote_id]
     assert said_by == [pronoun.id]
@@ -43,16 +49,7 @@ def test_ctrl_click_on_a_tagged_pronoun_names_the_speaker_it_stands_for(qtbot: A
 
 def test_the_speaker_dialog_links_a_tagged_pronoun_under_the_name_it_stands_for(qtbot: Any, window: Any,
                                                                                 sample_project: Project) -> None:
-    user = User(qtbot, window)
-    text = window.session.document.text
-    he = text.index("He added")
-    select(window, he, he + 2)
-    user.key("p")
-    pronoun = next(a for a in sample_project.annotations(DOC) if (a.start, a.end) == (he, he + 2))
-    q = text.index(LAST_QUOTE)
-    select(window, q, q + len(LAST_QUOTE))
-    user.key("q")
-    quote_id = window.current
+    user, he, pronoun, quote_id = _he_and_the_quote(qtbot, window, sample_project)
     items: list[str] = []
     user.in_next_dialog((Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier),
                         check=lambda d: items.extend(d.combo.itemText(i) for i in range(d.combo.count())))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip, QWid
 from newsmark.core.model import Document
 from newsmark.store import Project
 from tests.gui.driving import User, qt_pos
-from tests.gui.test_links import DOC, _painted, by_text, find
+from tests.gui.test_links import DOC, _painted, by_text, find, he_added
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 NONE = Qt.KeyboardModifier.NoModifier
@@ -101,14 +101,7 @@ def test_a_second_caption_moves_sideways_in_the_blank_line_not_up_onto_the_words
     user = User(qtbot, window)
     art = window.article
     text = window.session.document.text
-    start = find(window, "These issues")
-    quote = sample_project.add_annotation(DOC, start, start + len("These issues are still very much in negotiation."),
-                                          "QUOTE")
-    he = sample_project.add_annotation(DOC, find(window, "He added"), find(window, "He added") + 2, "PERSON")
-    added = sample_project.add_annotation(DOC, find(window, "added"), find(window, "added") + 5, "CUE")
-    sample_project.add_relation(DOC, "said_by", quote.id, he.id)
-    sample_project.add_relation(DOC, "cue", quote.id, added.id)
-    window.open_document(DOC)
+    quote = he_added(window, sample_project)
     for width in (1400, 1100):
         window.resize(width, 900)
         qtbot.wait(20)
