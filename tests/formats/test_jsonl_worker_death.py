@@ -32,7 +32,8 @@ def _file(path: Path, docs: int) -> Path:
 
 def _kill_a_worker_at(monkeypatch: pytest.MonkeyPatch, submission: int) -> None:
     """The import's pool kills one of its worker processes (SIGKILL) at its ``submission``-th
-    task, as the kernel's out-of-memory killer would, whatever the machine's speed."""
+    task, as the kernel's out-of-memory killer would; early (the first tasks are queued at once,
+    before the workers have started), so that no worker is killed while it writes a result."""
 
     class KillingPool(concurrent.futures.ProcessPoolExecutor):
         submitted = 0
@@ -46,6 +47,25 @@ def _kill_a_worker_at(monkeypatch: pytest.MonkeyPatch, submission: int) -> None:
             return future
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", KillingPool)
+
+
+def _break_the_pool_at(monkeypatch: pytest.MonkeyPatch, submission: int) -> None:
+    """The import's pool breaks at its ``submission``-th task: that task and the later ones fail
+    with BrokenProcessPool, as the pool's tasks do once a worker is killed."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    class BreakingPool(concurrent.futures.ProcessPoolExecutor):
+        submitted = 0
+
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            BreakingPool.submitted += 1
+            if BreakingPool.submitted < submission:
+                return super().submit(*args, **kwargs)
+            broken: concurrent.futures.Future[Any] = concurrent.futures.Future()
+            broken.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
+            return broken
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", BreakingPool)
 
 
 def test_a_killed_worker_stops_the_read_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,7 +98,10 @@ def test_the_import_is_taken_back_whole(tmp_path: Path, monkeypatch: pytest.Monk
         return real(self, items, *args, **kwargs)
 
     monkeypatch.setattr(Project, "insert_packed_many", insert_packed_many)
-    _kill_a_worker_at(monkeypatch, 60)  # once some batches are written (32 tasks are queued first)
+    # once some batches are written (32 tasks are queued first), the pool breaks as when a worker
+    # is killed: a worker killed while it writes its result can leave the pool's reader waiting
+    # for the rest of it for ever (CPython's), so the break is made here, not by a kill
+    _break_the_pool_at(monkeypatch, 60)
     with pytest.raises(NewsmarkError, match="worker process"):
         batch.import_paths(project, [path])
     assert sum(written) >= 100, written  # batches were committed, then taken back
