@@ -37,7 +37,6 @@ from newsmark.team.measures import (
 ALL = "*"
 TOKEN_PATTERN = r"\w+|[^\w\s]"
 TOKENIZER = f"regex {TOKEN_PATTERN} (words and single punctuation marks)"
-_TOKEN = re.compile(TOKEN_PATTERN)
 # the same tokens (where \w+ does not match, [^\w\s] is \S), ~10% faster on a text of astral characters
 _SPLIT = re.compile(r"(\w+|\S)").split
 _NONE = ""  # the token label outside every span
