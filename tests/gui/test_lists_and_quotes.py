@@ -255,3 +255,23 @@ def test_a_long_articles_quotes_panel_follows_once_the_annotator_pauses(qtbot: A
     shown = groups(window)
     panel.refresh()
     assert groups(window) == shown
+
+
+def test_a_speaker_named_with_and_without_the_is_one_group(qtbot: Any, window: Any,
+                                                           sample_project: Project) -> None:
+    """Speakers typed as "the Swedish Prosecution Authority" in one quote and "Swedish
+    Prosecution  Authority" in another were two groups of the Quotes panel."""
+    text = ("The Swedish Prosecution Authority said the case was closed. "
+            "It added that \u201cno appeal is possible\u201d. Officials said more.")
+    sample_project.add_document(Document(id="spa", text=text, title="Prosecutors"))
+    for quote, name in (("the case was closed", "the Swedish Prosecution Authority"),
+                        ("no appeal is possible", "Swedish Prosecution  Authority")):
+        start = text.index(quote)
+        sample_project.add_annotation("spa", start, start + len(quote), "QUOTE", attributes={"speaker": name})
+    window.refresh_documents()
+    window.open_document("spa")
+    qtbot.waitUntil(lambda: window.quotes_panel.quote_count() == 2)
+    shown = groups(window)
+    assert len(shown) == 1, shown
+    (name,) = shown
+    assert name.endswith("(2)") and "Swedish Prosecution" in name

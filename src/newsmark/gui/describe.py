@@ -65,8 +65,10 @@ class QuoteRow:
 
     @property
     def group(self) -> str:
-        """The key of the speaker's group (case does not split a speaker in two)."""
-        return self.speaker.casefold()
+        """The key of the speaker's group: case, spacing and a leading "the" do not split a
+        speaker in two ("The Iraqi government", "Iraqi  government")."""
+        key = " ".join(self.speaker.split()).casefold()
+        return key[4:] if key.startswith("the ") and len(key) > 4 else key
 
 
 def quote_row(q: Annotation, links: list[Relation], by_id: dict[str, Annotation],
