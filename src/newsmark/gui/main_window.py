@@ -448,6 +448,8 @@ class MainWindow(QMainWindow):
             self.doc_view.selectionModel().blockSignals(True)
             self.doc_view.setCurrentIndex(self.doc_model.index(row, 0))
             self.doc_view.selectionModel().blockSignals(False)
+        elif row is None:  # filtered out (undo, a search result opened it): no other row shown as it
+            self.doc_view.selectionModel().clear()
 
     def _on_doc_filter(self, _text: str = "") -> None:
         status = self.doc_status.currentText()
