@@ -3,9 +3,13 @@ pass under Xvfb), each driven with keys and clicks and checked in the lists and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.gui.driving import User, select
 
@@ -37,3 +41,47 @@ def test_undo_opening_a_document_the_list_filters_out_leaves_no_other_row_select
     user.key((Qt.Key.Key_PageDown, CTRL))  # next document: the one the list shows
     assert window.doc_id == "second"
     assert window.doc_view.currentIndex().row() == 0
+
+
+
+@pytest.fixture
+def team_window(qtbot: Any, tmp_path: Path, settings: Any) -> Iterator[Any]:
+    from newsmark.gui.main_window import MainWindow
+    from newsmark.store import Project
+    from tests.team.test_team_project import team_of_three
+
+    project = Project.open(team_of_three(tmp_path))
+    w = MainWindow(project, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.open_document("d1")
+    yield w
+    project.close()
+
+
+def test_ctrl_z_in_the_adjudication_window_undoes_an_acceptance(qtbot: Any, team_window: Any) -> None:
+    """F8's keys say "Ctrl+Z undo"; pressed in the adjudication window (a window of its own, where
+    the curator presses 1-9) it did nothing: only the main window's Edit menu undid an acceptance."""
+    w, project = team_window, team_window.project
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.keyClick(w.article, Qt.Key.Key_F8)
+    dialog = w._adjudication
+    dialog.activateWindow()  # as the window manager does when it opens
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    view = dialog.view
+    view.view.setFocus()
+    view.view.selectRow(0)
+
+    def curated() -> list[str]:
+        return [a.text for a in project.annotations("d1") if a.annotator == "curator"]
+
+    qtbot.keyClick(view.view, Qt.Key.Key_3)  # accept carol's "Obama"
+    assert curated() == ["Obama"] and view.model.rowCount() == 1
+    qtbot.keyClick(view.view, Qt.Key.Key_Z, CTRL)
+    assert curated() == []
+    assert view.model.rowCount() == 2  # the disagreement is open again, in the table
+    assert "curator" not in {a.annotator for a in w.session.document.annotations}  # and the article
+    qtbot.keyClick(view.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo
+    assert curated() == ["Obama"] and view.model.rowCount() == 1

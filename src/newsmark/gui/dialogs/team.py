@@ -157,6 +157,8 @@ def show_adjudication(window: MainWindow) -> QDialog:
                             accept_agreed=lambda doc_ids: _accept_agreed(window, doc_ids))
     QVBoxLayout(dialog).addWidget(view)
     dialog.resize(1000, 500)
+    # Ctrl+Z / Ctrl+Shift+Z where the curator accepts (the window's shortcuts stop at its edge)
+    dialog.addActions([window.undo_redo.undo_action, window.undo_redo.redo_action])
 
     def edit(doc_id: str, start: int, end: int) -> None:
         window.open_document(doc_id)
