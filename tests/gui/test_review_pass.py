@@ -85,3 +85,30 @@ def test_ctrl_z_in_the_adjudication_window_undoes_an_acceptance(qtbot: Any, team
     assert "curator" not in {a.annotator for a in w.session.document.annotations}  # and the article
     qtbot.keyClick(view.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo
     assert curated() == ["Obama"] and view.model.rowCount() == 1
+
+
+def test_after_undoing_an_acceptance_the_disagreement_undone_is_the_one_selected(
+        qtbot: Any, team_window: Any) -> None:
+    """Accept the second disagreement (its row goes, the first stays selected), Ctrl+Z: the row
+    comes back, but the selection stayed on the first, so the curator's next key (1-9, E) acted on
+    another disagreement than the one just taken back."""
+    w = team_window
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.keyClick(w.article, Qt.Key.Key_F8)
+    dialog = w._adjudication
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    view = dialog.view
+    assert view.model.rowCount() == 2
+    view.view.setFocus()
+    view.view.selectRow(1)
+    second = view.current()
+    n = next(i for i, who in enumerate(view.model.annotators) if second.versions.get(who))
+    qtbot.keyClick(view.view, getattr(Qt.Key, f"Key_{n + 1}"))  # accept that annotator's version
+    assert view.model.rowCount() == 1 and view.current() is not None
+    assert (view.current().start, view.current().end) != (second.start, second.end)
+    qtbot.keyClick(view.view, Qt.Key.Key_Z, CTRL)
+    assert view.model.rowCount() == 2
+    back = view.current()
+    assert back is not None and (back.document, back.start, back.end) == (second.document, second.start, second.end)

@@ -53,6 +53,10 @@ class AcceptVersion(QUndoCommand):
             for ann, rels in self.removed:
                 project.restore_annotation(ann, rels)
         self._show()
+        stretch = self.spans + self.replace
+        view = getattr(getattr(self.window, "_adjudication", None), "view", None)
+        if view is not None and stretch:  # the disagreement taken back is the one selected again
+            view.select_stretch(self.doc_id, min(x.start for x in stretch), max(x.end for x in stretch))
 
     def _show(self) -> None:
         w = self.window

@@ -239,6 +239,14 @@ class AdjudicationView(QWidget):
         finally:
             self._fitting = False
 
+    def select_stretch(self, doc_id: str, start: int, end: int) -> None:
+        """Select the disagreement over ``start``-``end`` of a document (an acceptance undone: the
+        curator's next key acts on it), if it is listed."""
+        for row, d in enumerate(self.model.items):
+            if d.document == doc_id and d.start < end and start < d.end:
+                self.view.selectRow(row)
+                return
+
     def current(self) -> Disagreement | None:
         row = self.view.currentIndex().row()
         return self.model.items[row] if 0 <= row < len(self.model.items) else None
