@@ -112,3 +112,25 @@ def test_after_undoing_an_acceptance_the_disagreement_undone_is_the_one_selected
     assert view.model.rowCount() == 2
     back = view.current()
     assert back is not None and (back.document, back.start, back.end) == (second.document, second.start, second.end)
+
+
+def test_link_captions_stay_inside_the_article_at_every_width(qtbot: Any, window: Any) -> None:
+    """A caption sits on its curve's top, centred there; near the article's edge (a narrow window,
+    the curve's top by the margin) it ran over the edge and was cut: "stance: support" at the
+    right under Xvfb at 1000 px, the left half of "stance: supports" at 900 px offscreen."""
+    user = User(qtbot, window)
+    text = window.session.document.text
+    user.click(text.index("any US troops") + 2)  # a quote with a speaker, a cue and a stance
+    assert window.session.annotation(window.current).label == "QUOTE"
+    viewport = window.article.viewport()
+    for every_link in (False, True):
+        if every_link:
+            user.key((Qt.Key.Key_K, CTRL | Qt.KeyboardModifier.ShiftModifier))
+        for width in range(700, 1300, 10):
+            window.resize(width, 800)
+            QApplication.processEvents()
+            viewport.repaint()
+            assert window.links.captions
+            cut = [(rel.type, rect.left(), rect.right()) for rel, rect in window.links.captions
+                   if rect.left() < 0 or rect.right() > viewport.width()]
+            assert not cut, (width, viewport.width(), cut)

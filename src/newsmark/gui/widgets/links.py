@@ -291,6 +291,7 @@ class LinkOverlay:
         base = view.palette().color(QPalette.ColorRole.Base)
         dark = base.lightness() < 128
         height = view.viewport().height()
+        width = view.viewport().width()
         to_qt = view.map.to_qt
         by_id = self.session.by_id
         font = QFont(view.font())
@@ -375,7 +376,9 @@ class LinkOverlay:
                 # nears: its caption stays in it, off the words above (the curve still crosses it)
                 y = max(y, upper.top() - lift - blank + 1)
             y = min(max(y, 1.0), height - h - 1.0)  # the caption always on screen
-            rect = QRectF(apex.x() - w / 2, y, w, h)
+            # and inside the article's sides: centred on a top near the margin it was cut in half
+            x = max(1.0, min(apex.x() - w / 2, width - w - 1.0))
+            rect = QRectF(x, y, w, h)
             labels.append((rect, text, colour, (p0, p3, top)))
             self.drawn.append((rel, p0, p3))
             self.captions.append((rel, rect))
@@ -400,7 +403,6 @@ class LinkOverlay:
             painter.drawPath(arrows)
         painter.setBrush(base)
         placed: list[QRectF] = []
-        width = view.viewport().width()
         for rect, text, colour, shape in labels:
             for _ in range(4):  # one caption over another (links from one span)
                 hit = next((q for q in placed if q.intersects(rect)), None)
