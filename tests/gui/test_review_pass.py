@@ -134,3 +134,26 @@ def test_link_captions_stay_inside_the_article_at_every_width(qtbot: Any, window
             cut = [(rel.type, rect.left(), rect.right()) for rel, rect in window.links.captions
                    if rect.left() < 0 or rect.right() > viewport.width()]
             assert not cut, (width, viewport.width(), cut)
+
+
+def test_tab_skips_a_corpus_panel_tabbed_behind_another(qtbot: Any, window: Any) -> None:
+    """Entities (Ctrl+Shift+N) then the search (Ctrl+Shift+F): one panel, two tabs, the search in
+    front. Tab from the article went into the entities panel behind it: five stops on fields and
+    buttons no one could see, the focus lost from view."""
+    user = User(qtbot, window)
+    shift = CTRL | Qt.KeyboardModifier.ShiftModifier
+    user.key((Qt.Key.Key_N, shift))
+    user.key((Qt.Key.Key_F, shift), QApplication.focusWidget())
+    assert window.corpus.shown("search") and not window.corpus.shown("entities")
+    window.article.setFocus()
+    reached = []
+    for _ in range(40):
+        user.key((Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier), QApplication.focusWidget())
+        focus = QApplication.focusWidget()
+        if focus is window.article:
+            break
+        reached.append(focus)
+    assert focus is window.article  # round to the article again
+    assert any(window.corpus.docks["search"].isAncestorOf(w) for w in reached)
+    assert not [w for w in reached if window.corpus.docks["entities"].isAncestorOf(w)]
+    assert not [type(w).__name__ for w in reached if w.visibleRegion().isEmpty()]  # every stop seen

@@ -1,6 +1,6 @@
 """Tab and Shift+Tab follow the work: from the article to the selected annotation's fields and
 links (when one is selected), the annotation list, the document list, the quotes, the list
-filters, the corpus panels open, the find bar open, and round to the article again.
+filters, the corpus panels open (those in front), the find bar open, and round to the article again.
 
 Qt's own order is the order the widgets were made in: Tab from the article went to the
 document filter, and in a list it walked the cells of the row.  The article is read-only, so
@@ -52,8 +52,9 @@ class TabOrder:
             groups += [self._inside(w.attr_editor), self._inside(w.relation_panel)]
         groups += [[w.ann_view], [w.doc_view], self._inside(w.quotes_panel), [w.ann_choice, w.ann_search],
                    [w.doc_search, w.doc_status]]
-        for dock in w.corpus.docks.values():
-            groups.append(self._inside(dock))
+        for key, dock in w.corpus.docks.items():
+            if w.corpus.shown(key):  # not a panel tabbed behind another: no one sees its fields
+                groups.append(self._inside(dock))
         groups.append(self._inside(w.find_bar))
         seen: set[int] = set()
         out = []
