@@ -157,3 +157,24 @@ def test_tab_skips_a_corpus_panel_tabbed_behind_another(qtbot: Any, window: Any)
     assert any(window.corpus.docks["search"].isAncestorOf(w) for w in reached)
     assert not [w for w in reached if window.corpus.docks["entities"].isAncestorOf(w)]
     assert not [type(w).__name__ for w in reached if w.visibleRegion().isEmpty()]  # every stop seen
+
+
+
+def test_down_walks_the_quotes_panel_past_a_speakers_row(qtbot: Any, window: Any) -> None:
+    """↓ in the Quotes panel reached the first speaker's row, which selects the speaker (his
+    entity); the panel then showed no row as current, and every further ↓ started again from the
+    top, on that speaker: no quote could be reached with the keys."""
+    window.quotes_dock.show()
+    qtbot.waitUntil(lambda: window.quotes_panel.tree.topLevelItemCount() > 1)
+    user = User(qtbot, window)
+    tree = window.quotes_panel.tree
+    tree.setFocus()
+    reached = []
+    for _ in range(6):
+        user.key((Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier), tree)
+        ann = window.session.annotation(window.current)
+        reached.append((ann.label, ann.text[:12]))
+        assert tree.currentItem() is not None and tree.currentItem().isSelected()
+    assert reached == [("PERSON", "Leon Panetta"), ("QUOTE", "any US troop"), ("QUOTE", "we protect a"),
+                       ("QUOTE", "I can say ve"), ("ORG", "The Iraqi go"), ("QUOTE", "immunity is ")]
+

@@ -314,6 +314,9 @@ class QuotesPanel(QWidget):
         """Show the current annotation's row as selected (or none)."""
         self._current = ann_id
         item = self.items.get(ann_id) if ann_id else None
+        if item is None and ann_id:  # a speaker's entity: its row (walked to with the arrows, the
+            # row lost its place and the next ↓ started again from the top, for ever on it)
+            item = next((g for g in self.groups.values() if g.data(0, ID_ROLE) == ann_id), None)
         self.tree.blockSignals(True)
         if item is None:
             self.tree.clearSelection()
