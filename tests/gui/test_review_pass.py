@@ -178,3 +178,26 @@ def test_down_walks_the_quotes_panel_past_a_speakers_row(qtbot: Any, window: Any
     assert reached == [("PERSON", "Leon Panetta"), ("QUOTE", "any US troop"), ("QUOTE", "we protect a"),
                        ("QUOTE", "I can say ve"), ("ORG", "The Iraqi go"), ("QUOTE", "immunity is ")]
 
+
+
+def test_an_edit_made_from_the_annotation_list_keeps_its_annotation_selected(qtbot: Any, window: Any) -> None:
+    """Walked to in the annotation list, an annotation is selected; an edit to it from there
+    (Alt+Shift+← moves its end) takes its row out and puts it back, and the list's current row,
+    moved to the neighbour meanwhile, selected the neighbour: the next key acted on another."""
+    user = User(qtbot, window)
+    none = Qt.KeyboardModifier.NoModifier
+    window.ann_view.setFocus()
+    while window.current is None or window.session.annotation(window.current).text != "Baghdad":
+        user.key((Qt.Key.Key_Down, none), window.ann_view)
+        assert user.actions < 30
+    baghdad = window.current
+    user.key((Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier),
+             window.ann_view)
+    assert window.project.annotation(DOC, baghdad).text == "Baghda"
+    assert window.current == baghdad  # still the one edited, in the panels and the list
+    index = window.ann_view.currentIndex()
+    assert window.ann_filter.data(index, Qt.ItemDataRole.UserRole) == baghdad
+    user.key((Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier),
+             window.ann_view)
+    assert window.project.annotation(DOC, baghdad).text == "Baghdad" and window.current == baghdad
+

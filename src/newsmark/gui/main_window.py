@@ -397,7 +397,8 @@ class MainWindow(QMainWindow):
         self.ann_view.activated.connect(self._on_ann_view_clicked)
         # walked with the arrow keys, the annotation reached is selected, as a click selects it
         self.ann_view.selectionModel().currentRowChanged.connect(
-            lambda index, _prev: self._on_ann_view_clicked(index) if self.ann_view.hasFocus() else None)
+            lambda index, _prev: self._on_ann_view_clicked(index)
+            if self.ann_view.hasFocus() and not self.ann_filter.changing else None)
         self.attr_editor.attributes_edited.connect(self._on_attributes_edited)
         self.attr_editor.note_edited.connect(self._on_note_edited)
         self.attr_editor.editing_left.connect(self.article.setFocus)

@@ -164,6 +164,21 @@ class AnnotationFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setFilterRole(FILTER_ROLE)
         self.setFilterKeyColumn(0)
+        # rows taken out and put back (an edit moves its row: out, then in at its place): the
+        # views' current row moves meanwhile, a move that is no one's choice
+        self.changing = False
+        for begin, end in ((self.rowsAboutToBeRemoved, self.rowsRemoved),
+                           (self.rowsAboutToBeInserted, self.rowsInserted),
+                           (self.modelAboutToBeReset, self.modelReset),
+                           (self.layoutAboutToBeChanged, self.layoutChanged)):
+            begin.connect(self._begin_change)
+            end.connect(self._end_change)
+
+    def _begin_change(self, *_: object) -> None:
+        self.changing = True
+
+    def _end_change(self, *_: object) -> None:
+        self.changing = False
 
     def set_text(self, text: str) -> None:
         """Show only annotations whose text or details hold every word of ``text``."""
