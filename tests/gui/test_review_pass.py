@@ -201,3 +201,41 @@ def test_an_edit_made_from_the_annotation_list_keeps_its_annotation_selected(qtb
              window.ann_view)
     assert window.project.annotation(DOC, baghdad).text == "Baghdad" and window.current == baghdad
 
+
+def test_a_label_key_in_the_annotation_list_relabels_the_annotation_walked_to(qtbot: Any, window: Any) -> None:
+    """Walked to with the arrows, an annotation is selected in the article and the panels (Del
+    deletes it); its label's key there searched the list instead (Qt's type-ahead: "l" jumped to
+    the next row whose label begins with L) and so selected another annotation."""
+    user = User(qtbot, window)
+    none = Qt.KeyboardModifier.NoModifier
+    window.ann_view.setFocus()
+    while window.current is None or window.session.annotation(window.current).text != "Baghdad":
+        user.key((Qt.Key.Key_Down, none), window.ann_view)
+        assert user.actions < 30
+    baghdad = window.current
+    assert window.session.annotation(baghdad).label == "GPE"
+    user.key("l", window.ann_view)  # LOCATION
+    assert window.current == baghdad  # still the one walked to
+    assert window.project.annotation(DOC, baghdad).label == "LOCATION"
+    assert QApplication.focusWidget() is window.ann_view  # the annotator goes on in the list
+    user.key((Qt.Key.Key_Z, CTRL), window.ann_view)
+    assert window.project.annotation(DOC, baghdad).label == "GPE"
+
+
+def test_a_label_key_in_the_quotes_panel_acts_on_the_quote_walked_to(qtbot: Any, window: Any) -> None:
+    """The same in the Quotes panel: "p" searched the speakers' names for a P and selected
+    another row (a quote walked to, then p, ended on a speaker's entity)."""
+    window.quotes_dock.show()
+    qtbot.waitUntil(lambda: window.quotes_panel.tree.topLevelItemCount() > 1)
+    user = User(qtbot, window)
+    tree = window.quotes_panel.tree
+    tree.setFocus()
+    none = Qt.KeyboardModifier.NoModifier
+    while window.current is None or window.session.annotation(window.current).label != "QUOTE":
+        user.key((Qt.Key.Key_Down, none), tree)
+        assert user.actions < 10
+    quote = window.current
+    user.key("c", tree)  # CUE: the key acts on the quote selected, not on the panel's rows
+    assert window.current == quote and window.project.annotation(DOC, quote).label == "CUE"
+    user.key((Qt.Key.Key_Z, CTRL), tree)
+    assert window.project.annotation(DOC, quote).label == "QUOTE"

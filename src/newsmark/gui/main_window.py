@@ -36,6 +36,7 @@ from newsmark.core.schema import label_matches
 from newsmark.core.wording import counted
 from newsmark.gui import commands as cmd
 from newsmark.gui.corpus_menu import CorpusMenu
+from newsmark.gui.label_keys import LabelKeysInLists
 from newsmark.gui.linking import Linker, short
 from newsmark.gui.models.annotations import AnnotationFilter, AnnotationListModel
 from newsmark.gui.models.documents import DocumentListModel, status_column_width
@@ -384,6 +385,8 @@ class MainWindow(QMainWindow):
         self.palette_widget.label_chosen.connect(lambda name: self.apply_label(name, all_occurrences=False))
         self.doc_view.selectionModel().currentRowChanged.connect(self._on_doc_view_row)
         self.doc_keys = DocumentListKeys(self.doc_view, self.doc_model, self.doc_search)
+        self.list_label_keys = LabelKeysInLists((self.ann_view, self.quotes_panel.tree),
+                                                lambda: self.article.label_keys, self._on_article_label_key)
         self.doc_keys.article_wanted.connect(self.article.setFocus)
         self.doc_search.textChanged.connect(self._on_doc_filter)
         self.doc_status.currentTextChanged.connect(self._on_doc_filter)

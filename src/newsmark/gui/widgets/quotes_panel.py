@@ -6,6 +6,8 @@ spellings merged into one entity are one group."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -66,6 +68,9 @@ class QuotesPanel(QWidget):
         # walked with the arrow keys, each quote reached is selected in the article, as a click
         # selects it (only the panel's row moved: the next key acted on the quote shown before)
         self.tree.currentItemChanged.connect(self._on_tree_current)
+        # rows taken out by an edit (a quote relabelled, deleted) move the current row to a
+        # neighbour: no one's choice, and the neighbour must not be selected
+        self._changing = False
         self.items: dict[str, QTreeWidgetItem] = {}  # quote id -> its row
         self.rows: dict[str, QuoteRow] = {}  # quote id -> what its row shows
         self.groups: dict[str, QTreeWidgetItem] = {}  # speaker key -> the speaker's row
@@ -208,7 +213,8 @@ class QuotesPanel(QWidget):
     def show_rows(self, rows: list[QuoteRow]) -> None:
         """Fill the panel (groups folded before stay folded)."""
         folded = {key for key, top in self.groups.items() if not top.isExpanded()}
-        self.tree.clear()
+        with self._taking_rows():
+            self.tree.clear()
         self.items, self.rows, self.groups, self._starts, self._speakers = {}, {}, {}, {}, {}
         self._empty = None
         for row in rows:
@@ -273,7 +279,8 @@ class QuotesPanel(QWidget):
         starts = self._starts[row.group]
         i = bisect.bisect_left(starts, (row.quote.start, row.quote.end, row.quote.id))
         del starts[i]
-        top.removeChild(item)
+        with self._taking_rows():
+            top.removeChild(item)
         if row.entity is not None:
             left = self._speakers.get(row.entity.id, 1) - 1
             if left:
@@ -281,7 +288,8 @@ class QuotesPanel(QWidget):
             else:
                 self._speakers.pop(row.entity.id, None)
         if not starts:
-            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(top))
+            with self._taking_rows():
+                self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(top))
             del self.groups[row.group], self._starts[row.group]
         else:
             self._count(row.group)
@@ -333,8 +341,17 @@ class QuotesPanel(QWidget):
         if ann_id:
             self.quote_chosen.emit(str(ann_id))
 
+    @contextmanager
+    def _taking_rows(self) -> Iterator[None]:
+        self._changing = True
+        try:
+            yield
+        finally:
+            self._changing = False
+
     def _on_tree_current(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        if item is not None and self.tree.hasFocus():  # the annotator's move, not the window's
+        # the annotator's move, not the window's nor an edit's
+        if item is not None and self.tree.hasFocus() and not self._changing:
             self._on_tree_item(item, 0)
 
     def quote_count(self) -> int:
