@@ -44,6 +44,12 @@ def _deep(n: int) -> Any:
     return value
 
 
+def _far_too_deep(line: bytes, n: int = 950) -> bytes:
+    """``line`` with its value "DEEP" nested ``n`` lists deep: deeper than a check that recurses
+    can go (Python's recursion limit), within what the JSON parsers read (1,024 levels)."""
+    return line.replace(b'"DEEP"', b"[" * n + b"1" + b"]" * n)
+
+
 OK = [_ann(0, 0, 5), _ann(1, 6, 10, "ORG", text=T[6:10]), _ann(2, 11, 12, "QUOTE", attributes={"speaker": "Al"}),
       _ann(3, 13, 15, "CUE")]
 SAID = [{"id": "r0", "type": "said_by", "from": "a2", "to": "a0", "attributes": {}}]
@@ -113,6 +119,13 @@ CASES: list[tuple[str, bytes, str]] = [
      "fast"),
     ("nesting too deep", _line([*OK, _ann(4, 1, 3, attributes={"deep": _deep(100)})]),
      "annotation 'a4': its attributes put the record more than 100 levels deep (lists and objects nest too deeply)"),
+    ("meta nesting far too deep", _far_too_deep(_line(OK, meta={"m": "DEEP"})),
+     "the record's meta nests lists and objects more than 100 levels deep"),
+    ("attributes nesting far too deep", _far_too_deep(_line([*OK, _ann(4, 1, 3, attributes={"m": "DEEP"})])),
+     "annotation 'a4': its attributes put the record more than 100 levels deep (lists and objects nest too deeply)"),
+    ("a relation's attributes nesting far too deep",
+     _far_too_deep(_line(OK, [{"id": "r0", "type": "cue", "from": "a2", "to": "a3", "attributes": {"w": "DEEP"}}])),
+     "relation 'r0': its attributes put the record more than 100 levels deep (lists and objects nest too deeply)"),
     ("times given and not", _line([*OK, _ann(4, 1, 3, created="c", updated="u"),
                                    _ann(5, 1, 4, created="", updated=None)]), "fast"),
     ("attributes null", _line([*OK, _ann(4, 1, 3, note="n", annotator="z", attributes=None)]), "fast"),

@@ -142,3 +142,50 @@ def test_the_check_sees_other_connections_and_rollbacks(sample: Path) -> None:
             other.add_annotation(DOC, 12, 20, "EVENT", annotator="me")
         window.delete_annotation(DOC, next(a.id for a in window.annotations(DOC) if a.start == 0))
         window.add_annotation(DOC, 0, 2, "GPE", annotator="me")  # deleted, so it may come again
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["one-transaction", "batched-in-workers"])
+def test_a_relation_between_two_identical_annotations_is_not_made_a_link_to_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: bool) -> None:
+    """A record whose relation joins two identical annotations (kept once), or an annotation
+    and one identical to it in the document already: the relation would link the one kept to
+    itself, which no relation may (the project's own export could not be imported again).
+    It is left out, counted with the identical ones; the rest of the record is imported."""
+    import json
+
+    from newsmark.ingest import batch
+
+    if big:  # a large file: batched, checked and packed in worker processes
+        monkeypatch.setattr(batch, "BATCHED_IMPORT_BYTES", 1)
+    text = "Acme said 😀 that 𠀋 Acme\r\nagreed\u2028."
+    acme, said = [0, 4], [5, 9]
+    ann = lambda i, span, label="ORG": {"id": i, "start": span[0], "end": span[1], "label": label}  # noqa: E731
+    records = [
+        {"id": "new", "text": text, "annotations": [ann("a1", acme), ann("a2", acme), ann("c", said, "CUE")],
+         "relations": [{"id": "r", "type": "rel", "from": "a1", "to": "a2"},
+                       {"id": "ok", "type": "rel", "from": "c", "to": "a2"}]},
+        {"id": "old", "text": text, "annotations": [ann("a1", acme)]},
+        {"id": "old", "text": text, "annotations": [ann("a1", acme), ann("b1", acme), ann("c", said, "CUE")],  # b1: a1
+         "relations": [{"id": "r2", "type": "rel", "from": "b1", "to": "a1"},
+                       {"id": "r3", "type": "rel", "from": "c", "to": "b1"}]},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    path = tmp_path / "p.newsmark"
+    run("init", path)
+    result = run("import", path, src)
+    assert "skipped 2 duplicate annotations and 2 duplicate relations" in result.output, result.output  # type: ignore[attr-defined]
+    with Project.open(path, readonly=True) as p:
+        for doc in ("new", "old"):
+            rels = p.relations(doc)
+            assert all(r.from_id != r.to_id for r in rels), rels
+            assert sorted((r.from_id, r.to_id) for r in rels) == [("c", "a1")], rels  # r3's 'b1' is a1
+            for a in p.annotations(doc):
+                assert a.text == text[a.start:a.end]
+    out = tmp_path / "out.jsonl"
+    run("export", path, "-o", out)
+    again = tmp_path / "again.newsmark"
+    run("init", again)
+    result = run("import", again, out)
+    assert "not imported" not in result.output, result.output  # type: ignore[attr-defined]
+    assert _counts(again) == _counts(path)

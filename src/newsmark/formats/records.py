@@ -292,10 +292,20 @@ def _has_long_int(value: Any) -> bool:
     t = type(value)
     if t is int:
         return not -(1 << 63) <= value < (1 << 64)
-    if t is dict:
-        return any(_has_long_int(v) for v in value.values() if type(v) in _NUMERIC_OR_CONTAINER)
-    if t is list:
-        return any(_has_long_int(v) for v in value if type(v) in _NUMERIC_OR_CONTAINER)
+    if t is not dict and t is not list:
+        return False
+    # without recursion: a value nested deeper than Python's recursion limit (the JSON parsers
+    # read 1,024 levels) is for the full path to refuse with its line, not a RecursionError
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        for v in item.values() if type(item) is dict else item:
+            tv = type(v)
+            if tv is int:
+                if not -(1 << 63) <= v < (1 << 64):
+                    return True
+            elif tv is dict or tv is list:
+                stack.append(v)
     return False
 
 

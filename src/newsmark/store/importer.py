@@ -761,7 +761,8 @@ def _drop_identical(anns: list[NativeAnnotation], rels: list[NativeRelation], su
                    ) -> tuple[list[NativeAnnotation], list[NativeRelation]]:
     """A new document's record that holds an annotation twice (same span, label and annotator)
     keeps the first, counted as an identical one skipped; the other's relations move onto it,
-    as onto one already in a document (``_not_yet_there``)."""
+    as onto one already in a document (``_not_yet_there``); a relation between the two, which
+    would then link it to itself, is left out, counted as an identical one."""
     if not has_identical(anns):
         return anns, rels
     first: dict[tuple[int, int, str, str | None], str] = {}
@@ -779,6 +780,9 @@ def _drop_identical(anns: list[NativeAnnotation], rels: list[NativeRelation], su
     for nr in rels:
         if nr.from_ in same_as or nr.to in same_as:
             nr = msgspec.structs.replace(nr, from_=same_as.get(nr.from_, nr.from_), to=same_as.get(nr.to, nr.to))
+            if nr.from_ == nr.to:  # it joined the two: a link to itself, which no relation may be
+                summary.relations_identical += 1
+                continue
         if (nr.type, nr.from_, nr.to) in links:
             summary.relations_identical += 1
             continue
@@ -795,7 +799,7 @@ def _not_yet_there(project: Project, doc_id: str, anns: list[NativeAnnotation],
     annotation from a format that does not carry annotators matches any annotator's), counted
     as duplicates: a round trip through any format adds nothing.  Relations of a left-out
     annotation are moved onto the one already there; a relation then identical to one there
-    (same type and ends) is a duplicate too."""
+    (same type and ends), or linking that one to itself, is a duplicate too."""
     have_ids, have_rel_ids = project.annotation_ids(doc_id)
     if all(a.id in have_ids for a in anns) and all(r.id in have_rel_ids for r in rels):
         return [], []  # the same file again (ids kept): nothing to compare
@@ -829,6 +833,9 @@ def _not_yet_there(project: Project, doc_id: str, anns: list[NativeAnnotation],
             continue
         if nr.from_ in same_as or nr.to in same_as:
             nr = msgspec.structs.replace(nr, from_=same_as.get(nr.from_, nr.from_), to=same_as.get(nr.to, nr.to))
+            if nr.from_ == nr.to:  # it joined an annotation and one identical to it: no link to itself
+                summary.relations_identical += 1
+                continue
         if (nr.type, nr.from_, nr.to) in links:
             summary.relations_identical += 1
             continue
