@@ -38,3 +38,19 @@ def window(qtbot: Any, sample_project: Project, settings: Any) -> Any:
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture
+def team_window(qtbot: Any, tmp_path: Path, settings: Any) -> Iterator[Any]:
+    """The window on a team project of three annotators (tests/team), its first document open."""
+    from newsmark.gui.main_window import MainWindow
+    from tests.team.test_team_project import team_of_three
+
+    project = Project.open(team_of_three(tmp_path))
+    w = MainWindow(project, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.open_document("d1")
+    yield w
+    project.close()

@@ -3,11 +3,8 @@ pass under Xvfb), each driven with keys and clicks and checked in the lists and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -42,22 +39,6 @@ def test_undo_opening_a_document_the_list_filters_out_leaves_no_other_row_select
     assert window.doc_id == "second"
     assert window.doc_view.currentIndex().row() == 0
 
-
-
-@pytest.fixture
-def team_window(qtbot: Any, tmp_path: Path, settings: Any) -> Iterator[Any]:
-    from newsmark.gui.main_window import MainWindow
-    from newsmark.store import Project
-    from tests.team.test_team_project import team_of_three
-
-    project = Project.open(team_of_three(tmp_path))
-    w = MainWindow(project, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.open_document("d1")
-    yield w
-    project.close()
 
 
 def test_ctrl_z_in_the_adjudication_window_undoes_an_acceptance(qtbot: Any, team_window: Any) -> None:
@@ -180,17 +161,21 @@ def test_down_walks_the_quotes_panel_past_a_speakers_row(qtbot: Any, window: Any
 
 
 
+def _walk_to_baghdad(qtbot: Any, window: Any) -> tuple[User, str]:
+    """Walk the annotation list with ↓ to "Baghdad" (selected as it is reached)."""
+    user = User(qtbot, window)
+    window.ann_view.setFocus()
+    while window.current is None or window.session.annotation(window.current).text != "Baghdad":
+        user.key((Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier), window.ann_view)
+        assert user.actions < 30
+    return user, window.current
+
+
 def test_an_edit_made_from_the_annotation_list_keeps_its_annotation_selected(qtbot: Any, window: Any) -> None:
     """Walked to in the annotation list, an annotation is selected; an edit to it from there
     (Alt+Shift+← moves its end) takes its row out and puts it back, and the list's current row,
     moved to the neighbour meanwhile, selected the neighbour: the next key acted on another."""
-    user = User(qtbot, window)
-    none = Qt.KeyboardModifier.NoModifier
-    window.ann_view.setFocus()
-    while window.current is None or window.session.annotation(window.current).text != "Baghdad":
-        user.key((Qt.Key.Key_Down, none), window.ann_view)
-        assert user.actions < 30
-    baghdad = window.current
+    user, baghdad = _walk_to_baghdad(qtbot, window)
     user.key((Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier),
              window.ann_view)
     assert window.project.annotation(DOC, baghdad).text == "Baghda"
@@ -206,13 +191,7 @@ def test_a_label_key_in_the_annotation_list_relabels_the_annotation_walked_to(qt
     """Walked to with the arrows, an annotation is selected in the article and the panels (Del
     deletes it); its label's key there searched the list instead (Qt's type-ahead: "l" jumped to
     the next row whose label begins with L) and so selected another annotation."""
-    user = User(qtbot, window)
-    none = Qt.KeyboardModifier.NoModifier
-    window.ann_view.setFocus()
-    while window.current is None or window.session.annotation(window.current).text != "Baghdad":
-        user.key((Qt.Key.Key_Down, none), window.ann_view)
-        assert user.actions < 30
-    baghdad = window.current
+    user, baghdad = _walk_to_baghdad(qtbot, window)
     assert window.session.annotation(baghdad).label == "GPE"
     user.key("l", window.ann_view)  # LOCATION
     assert window.current == baghdad  # still the one walked to

@@ -3,29 +3,12 @@ Adjudication (F8: keys 1-9 accept a version, E edits, agreed spans accepted at o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
-from newsmark.store import Project
-from tests.team.test_team_project import TEXT1, annotator_file, team_of_three
-
-
-@pytest.fixture
-def team_window(qtbot: Any, tmp_path: Path, settings: Any) -> Iterator[Any]:
-    from newsmark.gui.main_window import MainWindow
-
-    project = Project.open(team_of_three(tmp_path))
-    w = MainWindow(project, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.open_document("d1")
-    yield w
-    project.close()
+from tests.team.test_team_project import TEXT1, annotator_file
 
 
 def test_agreement_view_heatmap(qtbot: Any, team_window: Any) -> None:
