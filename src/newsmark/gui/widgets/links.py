@@ -74,24 +74,17 @@ MIN_RISE = 10.0  # the least a link's curve rises above its ends (pixels)
 def _apex(p0: QPointF, p3: QPointF, top: float) -> QPointF:
     """The highest point of the cubic curve from ``p0`` to ``p3`` whose two control points are at
     height ``top`` above each end (sampled: a handful of links a frame)."""
-    best_t, best_y = 0.5, float("inf")
-    for i in range(21):
-        t = i / 20
-        u = 1 - t
-        y = u * u * u * p0.y() + 3 * u * t * top + t * t * t * p3.y()
-        if y < best_y:
-            best_t, best_y = t, y
-    t, u = best_t, 1 - best_t
-    x = u * u * u * p0.x() + 3 * u * u * t * p0.x() + 3 * u * t * t * p3.x() + t * t * t * p3.x()
-    return QPointF(x, best_y)
+    x, y = min(_along(p0, p3, top, 20), key=lambda point: point[1])
+    return QPointF(x, y)
 
 
-def _along(p0: QPointF, p3: QPointF, top: float) -> list[tuple[float, float]]:
-    """Points (x, y) along the curve from ``p0`` to ``p3`` whose control points are at height ``top``."""
+def _along(p0: QPointF, p3: QPointF, top: float, steps: int = 40) -> list[tuple[float, float]]:
+    """Points (x, y) along the curve from ``p0`` to ``p3`` whose control points are at height
+    ``top``, at ``steps`` + 1 even steps of its parameter."""
     x0, y0, x3, y3 = p0.x(), p0.y(), p3.x(), p3.y()
     out = []
-    for i in range(41):
-        t = i / 40
+    for i in range(steps + 1):
+        t = i / steps
         u = 1 - t
         a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
         out.append(((a + b) * x0 + (c + d) * x3, a * y0 + (b + c) * top + d * y3))
