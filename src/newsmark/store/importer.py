@@ -241,7 +241,9 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _import_checked(project: Project, rec: Record, summary: ImportSummary, known: _Known,
-                    source: str, skip_bad: bool, dedupe_text: bool, unique_ids: bool) -> None:
+                    source: str, skip_bad: bool, dedupe_text: bool, unique_ids: bool,
+                    added: _Added | None = None) -> None:
+    """One record, or its error: raised, or listed as skipped with ``skip_bad``."""
     if rec.error is not None:
         if skip_bad:
             summary.skipped.append(str(rec.error))
@@ -249,7 +251,7 @@ def _import_checked(project: Project, rec: Record, summary: ImportSummary, known
         raise rec.error
     try:
         _import_one(project, rec, summary, known, source=source, dedupe_text=dedupe_text,
-                    unique_ids=unique_ids)
+                    unique_ids=unique_ids, added=added)
     except InputError as e:
         if not skip_bad:
             raise
@@ -363,18 +365,7 @@ def _import_batched(project: Project, records: Iterable[Record], summary: Import
                 added.in_batch.clear()
                 added.written.clear()
                 for rec in chunk:
-                    if rec.error is not None:
-                        if not skip_bad:
-                            raise rec.error
-                        summary.skipped.append(str(rec.error))
-                        continue
-                    try:
-                        _import_one(project, rec, summary, known, source=source,
-                                    dedupe_text=dedupe_text, unique_ids=unique_ids, added=added)
-                    except InputError as e:
-                        if not skip_bad:
-                            raise
-                        summary.skipped.append(str(e))
+                    _import_checked(project, rec, summary, known, source, skip_bad, dedupe_text, unique_ids, added)
                 known.new.write(project)
                 index.texts = known.new.texts
                 _remember(project, added)
